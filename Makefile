@@ -1,0 +1,30 @@
+# Two commands on a fresh machine: `make run` serves the API, `make test` passes the tests.
+# Both create .venv and install what they need; nothing else is assumed but Python ≥ 3.11.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test install schema lint clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/kpi serve
+
+test: $(STAMP)
+	$(BIN)/lint-imports
+	$(BIN)/kpi export-schema --check
+	$(BIN)/python -m pytest
+
+schema: $(STAMP)
+	$(BIN)/kpi export-schema
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis build *.egg-info

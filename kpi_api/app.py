@@ -1,0 +1,66 @@
+"""The ASGI application: GraphQL at /graphql over the catalogue in the database."""
+
+import contextlib
+import logging
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, RedirectResponse
+from starlette.routing import Route
+from strawberry.asgi import GraphQL
+
+from kpi_api import catalogue_store
+from kpi_api.config import Settings
+from kpi_api.database import create_engine, migrate
+from kpi_api.graphql import schema
+from kpi_api.graphql.context import Catalogue
+from kpi_core import shipped_areas, shipped_revision_files
+
+log = logging.getLogger(__name__)
+
+
+def open_database(settings: Settings):
+    """Create and migrate the database if needed, and publish the shipped catalogue into
+    it (revisions already stored are never overwritten)."""
+    engine = create_engine(settings.database_url)
+    migrate(engine)
+    report = catalogue_store.publish(engine, list(shipped_revision_files()), by="kpi (shipped catalogue)")
+    for name in report.added:
+        log.info("published %s", name)
+    return engine
+
+
+class _GraphQL(GraphQL):
+    def __init__(self, catalogue: Catalogue, **kwargs) -> None:
+        super().__init__(schema, **kwargs)
+        self.catalogue = catalogue
+
+    async def get_context(self, request, response) -> dict:
+        return {"request": request, "response": response, "catalogue": self.catalogue}
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    settings = settings or Settings.from_env()
+    engine = open_database(settings)
+    catalogue = Catalogue(strategies=tuple(catalogue_store.load_strategies(engine)), areas=shipped_areas())
+    graphql = _GraphQL(catalogue, graphql_ide="graphiql" if settings.graphiql else None)
+
+    async def health(request: Request) -> JSONResponse:
+        return JSONResponse({"status": "ok", "strategies": len(catalogue.strategies)})
+
+    async def root(request: Request) -> RedirectResponse:
+        return RedirectResponse("/graphql")
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app):
+        yield
+        engine.dispose()
+
+    return Starlette(
+        routes=[
+            Route("/", root),
+            Route("/healthz", health),
+            Route("/graphql", graphql, methods=["GET", "POST"]),
+        ],
+        lifespan=lifespan,
+    )

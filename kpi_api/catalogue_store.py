@@ -1,0 +1,103 @@
+"""The catalogue in the database: published revisions are stored once and never changed.
+
+On first start the shipped catalogue is published into an empty database. A shipped
+file whose revision is already stored with other content is *not* written over: the
+stored, published revision wins and a warning names the file.
+"""
+
+import datetime
+import hashlib
+import logging
+
+import attrs
+import sqlalchemy as sa
+
+from kpi_core import RevisionFile, Strategy, StrategyHeader, build_strategies, make_converter
+from kpi_core.catalogue import structure_revision, unstructure_revision
+
+log = logging.getLogger(__name__)
+
+_revisions = sa.table(
+    "strategy_revisions",
+    sa.column("strategy_id"),
+    sa.column("version"),
+    sa.column("strategy_header", sa.JSON),
+    sa.column("document", sa.JSON),
+    sa.column("source_file"),
+    sa.column("sha256"),
+    sa.column("published_at", sa.DateTime(timezone=True)),
+    sa.column("published_by"),
+)
+_converter = make_converter()
+
+
+@attrs.frozen
+class PublishReport:
+    added: tuple[str, ...]
+    unchanged: tuple[str, ...]
+    conflicting: tuple[str, ...]  # stored with other content; left as stored
+
+
+def fingerprint(f: RevisionFile) -> str:
+    payload = repr((_converter.unstructure(f.strategy), unstructure_revision(f.revision)))
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def publish(engine: sa.Engine, files: list[RevisionFile], by: str) -> PublishReport:
+    """Store revisions not yet stored, in one transaction; never overwrite a stored one.
+
+    The union of stored and new revisions is validated as whole strategies first, so a
+    file that would break a strategy's lineage is rejected before anything is written.
+    """
+    added, unchanged, conflicting = [], [], []
+    with engine.begin() as connection:
+        stored = {(r.strategy_id, r.version): r.sha256 for r in connection.execute(sa.select(_revisions))}
+        new = []
+        for f in files:
+            key = (f.strategy.id, f.revision.version)
+            name = f"{key[0]} {key[1]} ({f.name})"
+            if key not in stored:
+                new.append(f)
+                added.append(name)
+            elif stored[key] == fingerprint(f):
+                unchanged.append(name)
+            else:
+                conflicting.append(name)
+                log.warning("%s differs from the published revision, which is kept as published", name)
+        if new:
+            build_strategies([*_load_files(connection), *new])  # raises CatalogueError
+            now = datetime.datetime.now(datetime.UTC)
+            connection.execute(
+                sa.insert(_revisions),
+                [
+                    {
+                        "strategy_id": f.strategy.id,
+                        "version": f.revision.version,
+                        "strategy_header": _converter.unstructure(f.strategy),
+                        "document": unstructure_revision(f.revision),
+                        "source_file": f.name,
+                        "sha256": fingerprint(f),
+                        "published_at": now,
+                        "published_by": by,
+                    }
+                    for f in new
+                ],
+            )
+    return PublishReport(tuple(added), tuple(unchanged), tuple(conflicting))
+
+
+def load_strategies(engine: sa.Engine) -> list[Strategy]:
+    with engine.connect() as connection:
+        return build_strategies(_load_files(connection))
+
+
+def _load_files(connection: sa.Connection) -> list[RevisionFile]:
+    rows = connection.execute(sa.select(_revisions).order_by(_revisions.c.strategy_id, _revisions.c.version))
+    return [
+        RevisionFile(
+            name=row.source_file,
+            strategy=_converter.structure(row.strategy_header, StrategyHeader),
+            revision=structure_revision(row.document),
+        )
+        for row in rows
+    ]

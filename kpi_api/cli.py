@@ -1,0 +1,94 @@
+"""The `kpi` command line: serve the API, export the schema files, check catalogue files."""
+
+import logging
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+app = typer.Typer(
+    help="Danish municipal strategy goals and indicators: the kpi service and tools.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+console = Console()
+err = Console(stderr=True)
+
+DatabaseOption = Annotated[
+    str | None,
+    typer.Option(
+        "--database",
+        help="Database URL, e.g. sqlite:///kpi.sqlite3 or postgresql+psycopg://… "
+        "[default: $KPI_DATABASE_URL, else sqlite:///kpi.sqlite3 in the working folder]",
+        show_default=False,
+    ),
+]
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    database: DatabaseOption = None,
+) -> None:
+    """Serve the GraphQL API (creating and migrating the database on first start)."""
+    import uvicorn
+
+    from kpi_api.app import create_app
+    from kpi_api.config import Settings
+
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s:     %(message)s")
+    settings = Settings.from_env(database)
+    application = create_app(settings)
+    console.print(f"GraphQL at [bold]http://{host}:{port}/graphql[/bold] · database {settings.database_url}")
+    uvicorn.run(application, host=host, port=port, log_level="info")
+
+
+@app.command("export-schema")
+def export_schema(
+    output: Annotated[Path, typer.Option(help="Folder to write into.")] = Path("schema"),
+    check: Annotated[bool, typer.Option("--check", help="Only check that the files are up to date.")] = False,
+) -> None:
+    """Write schema/schema.graphql and schema/catalogue.schema.json (or check them)."""
+    from kpi_api.schema_export import export
+
+    result = export(output, check)
+    if check and result.stale:
+        err.print(
+            f"[red]Out of date in {output}/: {', '.join(result.stale)}.[/red] "
+            "Run `kpi export-schema` (or `make schema`) and commit the result."
+        )
+        raise typer.Exit(1)
+    for name in result.written:
+        console.print(f"wrote {output / name}")
+    if not result.written:
+        console.print(f"{output}/ is up to date")
+
+
+@app.command()
+def validate(files: Annotated[list[Path], typer.Argument(help="Catalogue files (TOML) to check.")]) -> None:
+    """Check catalogue files: each alone, then together with the shipped catalogue."""
+    from kpi_core import CatalogueError, build_strategies, parse_revision, shipped_revision_files
+
+    parsed, failed = [], False
+    for path in files:
+        try:
+            parsed.append(parse_revision(path.read_text(encoding="utf-8"), str(path)))
+        except (OSError, UnicodeDecodeError) as exc:
+            err.print(f"[red]{path}: cannot read: {exc}[/red]")
+            failed = True
+        except CatalogueError as exc:
+            err.print(f"[red]{exc}[/red]")
+            failed = True
+    if failed:
+        raise typer.Exit(1)
+    replaced = {(f.strategy.id, f.revision.version) for f in parsed}
+    shipped = [f for f in shipped_revision_files() if (f.strategy.id, f.revision.version) not in replaced]
+    try:
+        strategies = build_strategies([*shipped, *parsed])
+    except CatalogueError as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from None
+    for s in strategies:
+        console.print(f"ok  {s.id}: revisions {', '.join(r.version for r in s.revisions)}")

@@ -1,0 +1,488 @@
+"""GraphQL types. Each wraps a kpi_core value (`strawberry.Private`) and exposes it;
+computed fields are small resolvers that call the core. Names here are the public
+contract: add fields freely, never rename."""
+
+import datetime
+from decimal import Decimal
+
+import strawberry
+from strawberry.types import Info
+
+import kpi_core as core
+from kpi_core import lineage as core_lineage
+from kpi_core import references as core_refs
+from kpi_core import targets as core_targets
+
+Lang = strawberry.enum(core.Lang, description="Language of a text: Danish (DA) or English (EN).")
+ChangeKind = strawberry.enum(core.ChangeKind, description="How an item changed between two revisions.")
+AreaKind = strawberry.enum(core.AreaKind)
+RevisionStatus = strawberry.enum(core.RevisionStatus)
+Direction = strawberry.enum(core.Direction, description="Which way is better for an indicator's value.")
+Unit = strawberry.enum(core.Unit)
+Dimension = strawberry.enum(core.Dimension, description="A dimension an indicator is broken down by.")
+RemarkKind = strawberry.enum(core.RemarkKind)
+
+
+def _catalogue(info: Info):
+    return info.context["catalogue"]
+
+
+@strawberry.type
+class Area:
+    domain: strawberry.Private[core.Area]
+
+    @strawberry.field(description='Official code: "151" (municipality), "1084" (region), "DK" (country).')
+    def code(self) -> str:
+        return self.domain.code
+
+    @strawberry.field
+    def name(self) -> str:
+        return self.domain.name
+
+    @strawberry.field(name="nameEn")
+    def name_en(self) -> str | None:
+        return self.domain.name_en
+
+    @strawberry.field
+    def kind(self) -> AreaKind:
+        return self.domain.kind
+
+    @strawberry.field(description="The region a municipality belongs to.")
+    def region(self, info: Info) -> "Area | None":
+        if self.domain.region is None:
+            return None
+        return Area(domain=_catalogue(info).areas.get(self.domain.region))
+
+
+@strawberry.type
+class SourceRef:
+    domain: strawberry.Private[core.SourceRef]
+    revision: strawberry.Private[core.Revision]
+
+    @strawberry.field(description="The cited document's file name.")
+    def file(self) -> str:
+        return _document(self.revision, self.domain.doc).file
+
+    @strawberry.field(description="The cited document's title.")
+    def title(self) -> str:
+        return _document(self.revision, self.domain.doc).title
+
+    @strawberry.field(description="Where in the document: page and section.")
+    def at(self) -> str:
+        return self.domain.at
+
+
+def _document(revision: core.Revision, doc: str) -> core.SourceDocument:
+    return next(d for d in revision.sources if d.id == doc)
+
+
+@strawberry.type
+class Remark:
+    domain: strawberry.Private[core.Remark]
+    revision: strawberry.Private[core.Revision]
+
+    @strawberry.field
+    def kind(self) -> RemarkKind:
+        return self.domain.kind
+
+    @strawberry.field
+    def text(self, lang: Lang | None = core.Lang.DA) -> str:
+        return self.domain.text(lang)
+
+    @strawberry.field
+    def source(self) -> SourceRef | None:
+        return SourceRef(domain=self.domain.source, revision=self.revision) if self.domain.source else None
+
+
+def _remarks(remarks, revision) -> list[Remark]:
+    return [Remark(domain=r, revision=revision) for r in remarks]
+
+
+@strawberry.type(description="What an indicator is measured against, and what counts as met.")
+class Target:
+    domain: strawberry.Private[core.TargetRule]
+    unit: strawberry.Private[core.Unit]
+
+    @strawberry.field(
+        description="at_or_above, at_or_below, strictly_below, rank_within, threshold, parity, "
+        "external_target, max_duration, follow_cluster or monitor_only."
+    )
+    def kind(self) -> str:
+        return core_targets.TARGET_KINDS[type(self.domain)]
+
+    @strawberry.field(description="The target in plain words.")
+    def description(self, lang: Lang | None = core.Lang.DA) -> str:
+        return core.describe_target(self.domain, self.unit)(lang)
+
+    @strawberry.field(description="country, region, cluster or group: what the value is compared with.")
+    def reference(self) -> str | None:
+        ref = getattr(self.domain, "reference", None) or getattr(self.domain, "among", None)
+        ref = ref or getattr(self.domain, "cluster", None)
+        return core_refs.REFERENCE_KINDS[type(ref)] if ref is not None else None
+
+    @strawberry.field(description="Threshold or maximum duration, in the indicator's unit.")
+    def value(self) -> Decimal | None:
+        return getattr(self.domain, "value", None) if not isinstance(self.domain, core.ExternalTarget) else None
+
+    @strawberry.field(description="'min' or 'max' for a threshold.")
+    def bound(self) -> str | None:
+        return self.domain.bound.value if isinstance(self.domain, core.Threshold) else None
+
+    @strawberry.field(description="For a rank target: within the best N.")
+    def best(self) -> int | None:
+        return self.domain.best if isinstance(self.domain, core.RankWithin) else None
+
+    @strawberry.field(description="For parity: the tolerance in the indicator's unit.")
+    def tolerance(self) -> Decimal | None:
+        return self.domain.tolerance if isinstance(self.domain, core.Parity) else None
+
+
+@strawberry.type
+class Indicator:
+    domain: strawberry.Private[core.Indicator]
+    revision: strawberry.Private[core.Revision]
+    strategy: strawberry.Private[core.Strategy]
+
+    @strawberry.field(description='Public, stable id: "O1", "1.1" … "1.5a", "1.5b" … "5.6".')
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(self.domain.id)
+
+    @strawberry.field
+    def name(self, lang: Lang | None = core.Lang.DA) -> str:
+        return self.domain.name(lang)
+
+    @strawberry.field(description="The full text as written in the source.")
+    def description(self, lang: Lang | None = core.Lang.DA) -> str | None:
+        return self.domain.description(lang) if self.domain.description else None
+
+    @strawberry.field
+    def unit(self) -> str | None:
+        return self.domain.unit.value
+
+    @strawberry.field
+    def direction(self) -> Direction:
+        return self.domain.direction
+
+    @strawberry.field
+    def breakdowns(self) -> list[Dimension]:
+        return list(self.domain.breakdowns)
+
+    @strawberry.field(name="dataSource", description="The data source, where the document names one.")
+    def data_source(self) -> str | None:
+        return self.domain.data_source
+
+    @strawberry.field(name="isKeyFigure", description="Whether this is its focus area's key figure (nøgletal).")
+    def is_key_figure(self) -> bool:
+        return self.revision.is_key_figure(self.domain.id)
+
+    @strawberry.field
+    def target(self) -> Target | None:
+        return Target(domain=self.domain.target, unit=self.domain.unit)
+
+    @strawberry.field(description="The change against the previous revision; null in a strategy's first revision.")
+    def change(self) -> "IndicatorChange | None":
+        diff = core.changes_since_previous(self.strategy, self.revision)
+        change = diff.change_of(self.domain.id) if diff else None
+        return IndicatorChange(domain=change, strategy=self.strategy, diff=diff) if change else None
+
+    @strawberry.field
+    def source(self) -> SourceRef:
+        return SourceRef(domain=self.domain.source, revision=self.revision)
+
+    @strawberry.field
+    def remarks(self) -> list[Remark]:
+        return _remarks(self.domain.remarks, self.revision)
+
+
+@strawberry.type
+class IndicatorChange:
+    domain: strawberry.Private[core_lineage.Change]
+    strategy: strawberry.Private[core.Strategy]
+    diff: strawberry.Private[core.RevisionDiff]
+
+    @strawberry.field
+    def kind(self) -> ChangeKind:
+        return self.domain.kind
+
+    @strawberry.field(description="The indicator in the `from` revision.")
+    def before(self) -> Indicator | None:
+        return self._wrap(self.domain.before, self.diff.from_version)
+
+    @strawberry.field(description="The indicator in the `to` revision.")
+    def after(self) -> Indicator | None:
+        return self._wrap(self.domain.after, self.diff.to_version)
+
+    @strawberry.field(description="The reason the documents give.")
+    def reason(self, lang: Lang | None = core.Lang.DA) -> str | None:
+        return self.domain.reason(lang) if self.domain.reason else None
+
+    def _wrap(self, indicator: core.Indicator | None, version: str) -> Indicator | None:
+        if indicator is None:
+            return None
+        return Indicator(domain=indicator, revision=self.strategy.revision(version), strategy=self.strategy)
+
+
+@strawberry.type
+class Goal:
+    domain: strawberry.Private[core.Goal]
+    revision: strawberry.Private[core.Revision]
+
+    @strawberry.field
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(self.domain.id)
+
+    @strawberry.field
+    def statement(self, lang: Lang | None = core.Lang.DA) -> str:
+        return self.domain.statement(lang)
+
+    @strawberry.field
+    def source(self) -> SourceRef:
+        return SourceRef(domain=self.domain.source, revision=self.revision)
+
+    @strawberry.field
+    def remarks(self) -> list[Remark]:
+        return _remarks(self.domain.remarks, self.revision)
+
+
+@strawberry.type
+class Principle:
+    domain: strawberry.Private[core.Principle]
+    revision: strawberry.Private[core.Revision]
+
+    @strawberry.field
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(self.domain.id)
+
+    @strawberry.field
+    def text(self, lang: Lang | None = core.Lang.DA) -> str:
+        return self.domain.text(lang)
+
+    @strawberry.field(description="A short form of the principle.")
+    def short(self, lang: Lang | None = core.Lang.DA) -> str | None:
+        return self.domain.short(lang) if self.domain.short else None
+
+    @strawberry.field
+    def remarks(self) -> list[Remark]:
+        return _remarks(self.domain.remarks, self.revision)
+
+
+@strawberry.type
+class FocusArea:
+    domain: strawberry.Private[core.FocusArea]
+    revision: strawberry.Private[core.Revision]
+    strategy: strawberry.Private[core.Strategy]
+
+    @strawberry.field
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(self.domain.id)
+
+    @strawberry.field
+    def number(self) -> int | None:
+        return self.domain.number
+
+    @strawberry.field
+    def name(self, lang: Lang | None = core.Lang.DA) -> str:
+        return self.domain.name(lang)
+
+    @strawberry.field
+    def goal(self) -> Goal:
+        return Goal(domain=self.domain.goal, revision=self.revision)
+
+    @strawberry.field(name="keyFigure", description="The focus area's key figure (nøgletal).")
+    def key_figure(self) -> Indicator:
+        return self._wrap(self.revision.indicator(self.domain.key_figure))
+
+    @strawberry.field
+    def indicators(self) -> list[Indicator]:
+        return [self._wrap(i) for i in self.domain.indicators]
+
+    @strawberry.field
+    def remarks(self) -> list[Remark]:
+        return _remarks(self.domain.remarks, self.revision)
+
+    def _wrap(self, indicator: core.Indicator) -> Indicator:
+        return Indicator(domain=indicator, revision=self.revision, strategy=self.strategy)
+
+
+@strawberry.type
+class SourceDocument:
+    domain: strawberry.Private[core.SourceDocument]
+
+    @strawberry.field
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(self.domain.id)
+
+    @strawberry.field
+    def file(self) -> str:
+        return self.domain.file
+
+    @strawberry.field
+    def title(self) -> str:
+        return self.domain.title
+
+    @strawberry.field
+    def dated(self) -> datetime.date | None:
+        return self.domain.dated
+
+
+@strawberry.type
+class Revision:
+    domain: strawberry.Private[core.Revision]
+    strategy: strawberry.Private[core.Strategy]
+
+    @strawberry.field
+    def version(self) -> str:
+        return self.domain.version
+
+    @strawberry.field
+    def status(self) -> RevisionStatus:
+        return self.domain.status
+
+    @strawberry.field
+    def title(self, lang: Lang | None = core.Lang.DA) -> str:
+        return self.domain.title(lang)
+
+    @strawberry.field(name="adoptedOn", description="The adoption date, where a source states the day.")
+    def adopted_on(self) -> datetime.date | None:
+        return self.domain.adopted_on
+
+    @strawberry.field(name="inForceFrom")
+    def in_force_from(self) -> datetime.date | None:
+        return self.domain.in_force_from
+
+    @strawberry.field(name="inForceUntil")
+    def in_force_until(self) -> datetime.date | None:
+        return self.domain.in_force_until
+
+    @strawberry.field(name="caseNumber")
+    def case_number(self) -> str | None:
+        return self.domain.case_number
+
+    @strawberry.field
+    def principles(self) -> list[Principle]:
+        return [Principle(domain=p, revision=self.domain) for p in self.domain.principles]
+
+    @strawberry.field(name="focusAreas")
+    def focus_areas(self) -> list[FocusArea]:
+        return [FocusArea(domain=f, revision=self.domain, strategy=self.strategy) for f in self.domain.focus_areas]
+
+    @strawberry.field(description="Every indicator of the revision, the overall ones (O1, O2) first.")
+    def indicators(self) -> list[Indicator]:
+        return [Indicator(domain=i, revision=self.domain, strategy=self.strategy) for i in self.domain.indicators]
+
+    @strawberry.field(description="The source documents this revision is read from.")
+    def sources(self) -> list[SourceDocument]:
+        return [SourceDocument(domain=d) for d in self.domain.sources]
+
+    @strawberry.field
+    def remarks(self) -> list[Remark]:
+        return _remarks(self.domain.remarks, self.domain)
+
+
+@strawberry.type
+class Strategy:
+    domain: strawberry.Private[core.Strategy]
+
+    @strawberry.field
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(self.domain.id)
+
+    @strawberry.field
+    def name(self, lang: Lang | None = core.Lang.DA) -> str:
+        return self.domain.name(lang)
+
+    @strawberry.field
+    def owner(self, info: Info) -> Area:
+        return Area(domain=_catalogue(info).areas.get(self.domain.owner))
+
+    @strawberry.field(description="All revisions, oldest first.")
+    def revisions(self) -> list[Revision]:
+        return [Revision(domain=r, strategy=self.domain) for r in self.domain.revisions]
+
+    @strawberry.field(
+        description="A revision by version; without a version, the one in force today, or on `asOf`."
+    )
+    def revision(
+        self, info: Info, version: str | None = None, as_of: datetime.date | None = None
+    ) -> Revision | None:
+        if version is not None:
+            found = self.domain.revision(version)
+        else:
+            found = self.domain.in_force(as_of or _catalogue(info).today())
+        return Revision(domain=found, strategy=self.domain) if found else None
+
+
+@strawberry.type
+class FocusAreaChange:
+    domain: strawberry.Private[core_lineage.Change]
+
+    @strawberry.field
+    def kind(self) -> ChangeKind:
+        return self.domain.kind
+
+    @strawberry.field
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(self.domain.subject)
+
+    @strawberry.field(description="The name in the `from` revision.")
+    def before(self, lang: Lang | None = core.Lang.DA) -> str | None:
+        return self.domain.before.name(lang) if self.domain.before else None
+
+    @strawberry.field(description="The name in the `to` revision.")
+    def after(self, lang: Lang | None = core.Lang.DA) -> str | None:
+        return self.domain.after.name(lang) if self.domain.after else None
+
+    @strawberry.field
+    def reason(self, lang: Lang | None = core.Lang.DA) -> str | None:
+        return self.domain.reason(lang) if self.domain.reason else None
+
+
+@strawberry.type
+class GoalChange:
+    domain: strawberry.Private[core_lineage.Change]
+
+    @strawberry.field
+    def kind(self) -> ChangeKind:
+        return self.domain.kind
+
+    @strawberry.field
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(self.domain.subject)
+
+    @strawberry.field(description="The statement in the `from` revision.")
+    def before(self, lang: Lang | None = core.Lang.DA) -> str | None:
+        return self.domain.before.statement(lang) if self.domain.before else None
+
+    @strawberry.field(description="The statement in the `to` revision.")
+    def after(self, lang: Lang | None = core.Lang.DA) -> str | None:
+        return self.domain.after.statement(lang) if self.domain.after else None
+
+    @strawberry.field
+    def reason(self, lang: Lang | None = core.Lang.DA) -> str | None:
+        return self.domain.reason(lang) if self.domain.reason else None
+
+
+@strawberry.type
+class RevisionDiff:
+    domain: strawberry.Private[core.RevisionDiff]
+    strategy: strawberry.Private[core.Strategy]
+
+    @strawberry.field(name="from")
+    def from_(self) -> str:
+        return self.domain.from_version
+
+    @strawberry.field
+    def to(self) -> str:
+        return self.domain.to_version
+
+    @strawberry.field(description="One change per indicator present in either revision.")
+    def changes(self) -> list[IndicatorChange]:
+        return [IndicatorChange(domain=c, strategy=self.strategy, diff=self.domain) for c in self.domain.changes]
+
+    @strawberry.field(name="focusAreas")
+    def focus_areas(self) -> list[FocusAreaChange]:
+        return [FocusAreaChange(domain=c) for c in self.domain.focus_areas]
+
+    @strawberry.field
+    def goals(self) -> list[GoalChange]:
+        return [GoalChange(domain=c) for c in self.domain.goals]

@@ -1,0 +1,159 @@
+"""The strategy catalogue: revision files (TOML) → validated `Strategy` values.
+
+A catalogue file holds one revision of one strategy: a `[strategy]` table naming the
+strategy, and the revision's own fields at the top level (see `schema/` for the JSON
+Schema of the format). Parsing is pure: it takes the text and a name to report errors
+under; `kpi_core.shipped` reads the files that ship with the package.
+
+Every problem is reported as a `CatalogueError` naming the file, the path inside it and
+what was expected, e.g. ``unknown kind 'thresh'; expected one of: … @ $.focus_areas[1]
+.indicators[0].target``.
+"""
+
+import tomllib
+from collections.abc import Iterable
+from decimal import Decimal
+
+import attrs
+import cattrs
+
+from kpi_core.areas import Area, AreaDirectory, AreaKind
+from kpi_core.convert import describe_error, make_converter
+from kpi_core.lineage import check_notes_agree
+from kpi_core.strategy import Revision, Strategy
+from kpi_core.text import Text
+
+FORMAT_VERSION = 1
+
+
+class CatalogueError(ValueError):
+    """A catalogue file that cannot be loaded, with every problem found in it."""
+
+    def __init__(self, file: str, problems: list[str]) -> None:
+        self.file = file
+        self.problems = problems
+        lines = "\n".join(f"  - {p}" for p in problems)
+        super().__init__(f"catalogue file {file} is invalid:\n{lines}")
+
+
+@attrs.frozen
+class StrategyHeader:
+    """The `[strategy]` table that every revision file of a strategy repeats."""
+
+    id: str
+    name: Text
+    owner: str
+
+
+@attrs.frozen
+class RevisionFile:
+    """One parsed catalogue file."""
+
+    name: str
+    strategy: StrategyHeader
+    revision: Revision
+
+
+_converter = make_converter()
+
+
+def parse_revision(text: str, name: str) -> RevisionFile:
+    """Parse one catalogue file's text; `name` is used in error messages."""
+    try:
+        data = tomllib.loads(text, parse_float=Decimal)
+    except tomllib.TOMLDecodeError as exc:
+        raise CatalogueError(name, [f"not valid TOML: {exc}"]) from None
+    problems = []
+    version = data.pop("format", None)
+    if version != FORMAT_VERSION:
+        problems.append(f"expected `format = {FORMAT_VERSION}` at the top of the file, found {version!r} @ $.format")
+    header_data = data.pop("strategy", None)
+    header = _structure(header_data, StrategyHeader, "$.strategy", problems)
+    revision = _structure(data, Revision, "$", problems)
+    if problems:
+        raise CatalogueError(name, problems)
+    return RevisionFile(name, header, revision)
+
+
+def build_strategies(files: Iterable[RevisionFile]) -> list[Strategy]:
+    """Group revision files into strategies, oldest revision first, and validate each
+    strategy as a whole (lineage notes against the revisions they compare)."""
+    grouped: dict[str, list[RevisionFile]] = {}
+    for f in files:
+        grouped.setdefault(f.strategy.id, []).append(f)
+    strategies = []
+    for strategy_id, group in grouped.items():
+        group.sort(key=_chronological)
+        names = ", ".join(f.name for f in group)
+        first = group[0].strategy
+        for f in group[1:]:
+            if f.strategy != first:
+                raise CatalogueError(
+                    f.name, [f"its [strategy] table differs from the one in {group[0].name} @ $.strategy"]
+                )
+        try:
+            strategy = Strategy(first.id, first.name, first.owner, tuple(f.revision for f in group))
+        except ValueError as exc:
+            raise CatalogueError(names, [str(exc)]) from None
+        if problems := check_notes_agree(strategy):
+            raise CatalogueError(names, problems)
+        strategies.append(strategy)
+    return sorted(strategies, key=lambda s: s.id)
+
+
+def parse_areas(text: str, name: str) -> AreaDirectory:
+    """Parse the areas reference file: `[country]`, `[[regions]]`, `[[municipalities]]`,
+    and optionally `[[clusters]]` with `members`."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise CatalogueError(name, [f"not valid TOML: {exc}"]) from None
+    problems: list[str] = []
+    sections = {
+        "country": AreaKind.COUNTRY,
+        "regions": AreaKind.REGION,
+        "municipalities": AreaKind.MUNICIPALITY,
+        "clusters": AreaKind.CLUSTER,
+    }
+    if unknown := set(data) - set(sections):
+        problems.append(f"unknown section(s) {', '.join(sorted(unknown))} @ $")
+    areas = []
+    for section, kind in sections.items():
+        rows = data.get(section, [])
+        rows = [rows] if isinstance(rows, dict) else rows
+        for index, row in enumerate(rows):
+            path = f"$.{section}" if section == "country" else f"$.{section}[{index}]"
+            area = _structure({**row, "kind": kind.value}, Area, path, problems)
+            if area is not None:
+                areas.append(area)
+    if problems:
+        raise CatalogueError(name, problems)
+    try:
+        return AreaDirectory.of(areas)
+    except ValueError as exc:
+        raise CatalogueError(name, [str(exc)]) from None
+
+
+def unstructure_revision(revision: Revision) -> dict:
+    """A revision as plain data (JSON-ready), the inverse of structuring it."""
+    return _converter.unstructure(revision)
+
+
+def structure_revision(data: dict) -> Revision:
+    return _converter.structure(data, Revision)
+
+
+def _structure(data: object, cls: type, path: str, problems: list[str]):
+    if data is None:
+        problems.append(f"required table missing @ {path}")
+        return None
+    try:
+        return _converter.structure(data, cls)
+    except (cattrs.BaseValidationError, ValueError, TypeError, KeyError) as exc:
+        problems.extend(cattrs.transform_error(exc, path=path, format_exception=describe_error))
+        return None
+
+
+def _chronological(f: RevisionFile) -> tuple:
+    r = f.revision
+    return (r.in_force_from is None, r.in_force_from or r.adopted_on, r.version)

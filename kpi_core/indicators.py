@@ -1,0 +1,62 @@
+"""Indicator definitions (*indikatorer* and *nøgletal*)."""
+
+import enum
+
+import attrs
+
+from kpi_core.references import Dimension
+from kpi_core.sources import Remark, SourceRef
+from kpi_core.targets import TargetRule
+from kpi_core.text import Text
+
+
+class Direction(enum.Enum):
+    """Which way is better for the figure."""
+
+    BETTER_UP = "better_up"
+    BETTER_DOWN = "better_down"
+
+
+class Unit(enum.Enum):
+    PERCENT = "percent"  # a share, 0–100
+    PERCENT_CHANGE = "percent_change"  # a relative change, may be negative
+    COUNT = "count"  # a number of people or cases
+    NUMBER = "number"  # an average or other plain number
+    MONTHS = "months"
+    WEEKS = "weeks"
+
+
+@attrs.frozen
+class Indicator:
+    """The definition of one indicator in one revision.
+
+    `id` is public and stable across revisions (`1.5b`, `O1`); the same id in two
+    revisions is the same indicator, possibly with a changed definition.
+    """
+
+    id: str = attrs.field(validator=attrs.validators.matches_re(r"[A-Za-z0-9][A-Za-z0-9.\-]*"))
+    name: Text = attrs.field(validator=attrs.validators.instance_of(Text))
+    unit: Unit = attrs.field(validator=attrs.validators.in_(Unit))
+    direction: Direction = attrs.field(validator=attrs.validators.in_(Direction))
+    target: TargetRule
+    source: SourceRef = attrs.field(validator=attrs.validators.instance_of(SourceRef))
+    description: Text | None = attrs.field(default=None)
+    breakdowns: tuple[Dimension, ...] = attrs.field(default=(), converter=tuple)
+    data_source: str | None = attrs.field(default=None)
+    remarks: tuple[Remark, ...] = attrs.field(default=(), converter=tuple)
+
+    @breakdowns.validator
+    def _distinct(self, attribute: attrs.Attribute, value: tuple[Dimension, ...]) -> None:
+        if len(set(value)) != len(value):
+            raise ValueError(f"indicator {self.id}: a breakdown dimension is listed twice")
+
+    def definition(self) -> tuple:
+        """What the indicator measures and how it is judged, without its wording.
+
+        Two revisions of an indicator with equal definitions but different wording were
+        reworded; with different definitions, re-scoped.
+        """
+        return (self.unit, self.direction, self.target, self.breakdowns, self.data_source)
+
+    def wording(self) -> tuple:
+        return (self.name, self.description)

@@ -1,0 +1,55 @@
+"""The published contract: the committed SDL is current, and no contract name is broken."""
+
+from pathlib import Path
+
+from graphql import build_schema, find_breaking_changes
+
+from kpi_api.graphql import schema
+from kpi_api.schema_export import export, expected_files
+
+ROOT = Path(__file__).resolve().parents[2]
+
+# The contract as issue #2 publishes it; other systems code against these names.
+CONTRACT = """
+scalar Date
+enum Lang { DA EN }
+enum ChangeKind { UNCHANGED ADDED REMOVED REPLACED RESCOPED REWORDED }
+enum AreaKind { MUNICIPALITY REGION COUNTRY CLUSTER }
+enum RevisionStatus { DRAFT ADOPTED SUPERSEDED }
+type Query {
+  strategies: [Strategy!]!
+  strategy(id: ID!): Strategy
+  revisionDiff(strategyId: ID!, from: String!, to: String!): RevisionDiff!
+  areas(kind: AreaKind): [Area!]!
+}
+type Strategy { id: ID!  name(lang: Lang = DA): String!  owner: Area!  revisions: [Revision!]!  revision(version: String): Revision }
+type Revision { version: String!  status: RevisionStatus!  adoptedOn: Date  principles: [Principle!]!  focusAreas: [FocusArea!]!  indicators: [Indicator!]! }
+type Principle { id: ID! }
+type FocusArea { id: ID!  number: Int  name(lang: Lang = DA): String!  goal: Goal!  keyFigure: Indicator!  indicators: [Indicator!]! }
+type Goal { id: ID!  statement(lang: Lang = DA): String! }
+type Target { kind: String! }
+type Indicator { id: ID!  name(lang: Lang = DA): String!  unit: String  isKeyFigure: Boolean!  target: Target  change: IndicatorChange }
+type IndicatorChange { kind: ChangeKind!  before: Indicator  after: Indicator  reason(lang: Lang = DA): String }
+type RevisionDiff { from: String!  to: String!  changes: [IndicatorChange!]! }
+type Area { code: String!  name: String!  kind: AreaKind!  region: Area }
+"""
+
+
+def test_committed_schema_files_are_current():
+    result = export(ROOT / "schema", check=True)
+    assert result.stale == (), "run `kpi export-schema` (make schema) and commit schema/"
+
+
+def test_no_contract_name_is_broken():
+    ours = build_schema(expected_files()["schema.graphql"])
+    assert find_breaking_changes(build_schema(CONTRACT), ours) == []
+
+
+def test_the_breaking_change_check_catches_a_rename():
+    renamed = expected_files()["schema.graphql"].replace("isKeyFigure", "keyFigureFlag")
+    changes = find_breaking_changes(build_schema(CONTRACT), build_schema(renamed))
+    assert [c.description for c in changes] == ["Field Indicator.isKeyFigure was removed."]
+
+
+def test_executable_schema_matches_printed_sdl():
+    assert "revisionDiff(strategyId: ID!, from: String!, to: String!): RevisionDiff!" in str(schema)
