@@ -180,8 +180,8 @@ class Indicator:
         return Target(domain=self.domain.target, unit=self.domain.unit)
 
     @strawberry.field(description="The change against the previous revision; null in a strategy's first revision.")
-    def change(self) -> "IndicatorChange | None":
-        diff = core.changes_since_previous(self.strategy, self.revision)
+    def change(self, info: Info) -> "IndicatorChange | None":
+        diff = _catalogue(info).changes_since_previous(self.strategy, self.revision.version)
         change = diff.change_of(self.domain.id) if diff else None
         return IndicatorChange(domain=change, strategy=self.strategy, diff=diff) if change else None
 

@@ -1,7 +1,5 @@
 """The public GraphQL contract, answered over HTTP from the catalogue in SQLite."""
 
-import datetime
-
 import httpx
 
 STRATEGY = "ballerup-beskaeftigelsesstrategi"
@@ -108,7 +106,3 @@ def test_areas_by_kind(gql):
 def test_health(server):
     assert httpx.get(f"{server}/healthz").json() == {"status": "ok", "strategies": 2}
 
-
-def test_today_is_used_for_the_revision_in_force():
-    # Guard for the default above: 2022 is in force from 9 Nov 2022 on.
-    assert datetime.date.today() >= datetime.date(2022, 11, 9)
