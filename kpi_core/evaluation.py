@@ -1,0 +1,350 @@
+"""Is a goal achieved, on track or off track — compared with what, and why.
+
+`evaluate(indicator, area, period, observations, areas)` judges one indicator for one
+area in one period, under the indicator's own target rule (so the revision the
+indicator comes from decides the rule). The rules, in plain words (docs/status-rules.md):
+
+- No value for the area in the period, or none for what the target refers to in that
+  same period → NO_DATA, and the explanation says which is missing. Values of different
+  periods are never compared.
+- Monitor only, with a value → MONITORING (the trend is still reported).
+- Target met → ACHIEVED. Not met → the same judgement one year earlier (same month,
+  quarter or year): a smaller gap (for a rank target: a better rank) → ON_TRACK,
+  otherwise OFF_TRACK; nothing to compare a year earlier → OFF_TRACK.
+- `gap` is signed in the indicator's unit, positive = worse than required.
+- Trend: the area's own value against a year earlier, in the indicator's direction.
+
+All arithmetic is exact (Decimal); rounding happens only for display.
+"""
+
+import enum
+from collections.abc import Iterable
+from decimal import Decimal
+
+import attrs
+
+from kpi_core.areas import COUNTRY_CODE, AreaDirectory
+from kpi_core.indicators import Direction, Indicator
+from kpi_core.observations import Observation, group_key
+from kpi_core.periods import parse_period
+from kpi_core.references import Cluster, Country, OwnRegion, PopulationGroup
+from kpi_core.targets import (
+    AtOrAbove,
+    AtOrBelow,
+    Bound,
+    ExternalTarget,
+    FollowCluster,
+    MaxDuration,
+    MonitorOnly,
+    Parity,
+    RankWithin,
+    StrictlyBelow,
+    Threshold,
+)
+from kpi_core.text import Text
+from kpi_core.wording import describe_group, describe_target, format_number
+
+
+class Status(enum.Enum):
+    ACHIEVED = "achieved"
+    ON_TRACK = "on_track"
+    OFF_TRACK = "off_track"
+    MONITORING = "monitoring"
+    NO_DATA = "no_data"
+
+
+class Trend(enum.Enum):
+    IMPROVING = "improving"
+    WORSENING = "worsening"
+    STABLE = "stable"
+    UNKNOWN = "unknown"
+
+
+@attrs.frozen
+class Evaluation:
+    indicator: str
+    area: str
+    status: Status
+    period: str
+    value: Decimal | None
+    reference: Decimal | None
+    reference_label: Text | None
+    gap: Decimal | None
+    rank: int | None
+    rank_of: int | None
+    trend: Trend
+    explanation: Text
+    breakdown: tuple = ()  # ((cell, Evaluation), …) per breakdown cell
+
+
+Cell = tuple[tuple[str, str], ...]
+
+
+@attrs.frozen
+class _Judgement:
+    """The comparison in one period, or why it could not be made."""
+
+    value: Decimal | None = None
+    reference: Decimal | None = None
+    label: Text | None = None
+    gap: Decimal | None = None
+    rank: int | None = None
+    rank_of: int | None = None
+    missing: Text | None = None
+    strict: bool = False  # met only with a negative gap (strictly below)
+
+    @property
+    def met(self) -> bool:
+        if self.gap is None:
+            return False
+        return self.gap < 0 if self.strict else self.gap <= 0
+
+
+class _Index:
+    """Observations by (area, period, cell), the newest given winning per key."""
+
+    def __init__(self, indicator: str, observations: Iterable[Observation]) -> None:
+        self.values: dict[tuple[str, str, Cell], Decimal | None] = {}
+        for o in observations:
+            if o.indicator == indicator:
+                self.values[(o.area, str(parse_period(o.period)), o.breakdown)] = o.value
+
+    def get(self, area: str, period: str, cell: Cell = ()) -> Decimal | None:
+        return self.values.get((area, period, cell))
+
+
+def evaluate(
+    indicator: Indicator,
+    area: str,
+    period: str,
+    observations: Iterable[Observation],
+    areas: AreaDirectory,
+    cell: Cell = (),
+) -> Evaluation:
+    """Judge `indicator` for `area` in `period` (canonical: `2022`, `2022Q3`, `2022-09`).
+
+    Only observations of this indicator are used; their order does not matter. Where the
+    indicator is broken down, each breakdown cell is judged too (`Evaluation.breakdown`).
+    """
+    period = str(parse_period(period))
+    index = observations if isinstance(observations, _Index) else _Index(indicator.id, observations)
+    rule = indicator.target
+    now = _judge(indicator, area, period, cell, index, areas)
+    earlier_period = str(parse_period(period).year_earlier())
+    trend = _trend(indicator.direction, index.get(area, period, _own(cell, rule)), index.get(area, earlier_period, _own(cell, rule)))
+    if now.missing is not None:
+        status, trend = Status.NO_DATA, Trend.UNKNOWN if now.value is None else trend
+        because = now.missing
+    elif isinstance(rule, MonitorOnly):
+        status, because = Status.MONITORING, Text("tallet følges uden målsætning", "the figure is monitored without a target")
+    elif now.met:
+        status, because = Status.ACHIEVED, Text("målet er nået", "the target is met")
+    else:
+        before = _judge(indicator, area, earlier_period, cell, index, areas)
+        status, because = _progress(now, before, earlier_period)
+    evaluation = Evaluation(
+        indicator=indicator.id,
+        area=area,
+        status=status,
+        period=period,
+        value=now.value,
+        reference=now.reference,
+        reference_label=now.label,
+        gap=now.gap,
+        rank=now.rank,
+        rank_of=now.rank_of,
+        trend=trend,
+        explanation=_explain(indicator, period, now, status, because),
+    )
+    if cell or not indicator.breakdowns:
+        return evaluation
+    cells = _cells(indicator, area, period, index)
+    return attrs.evolve(
+        evaluation, breakdown=tuple((c, evaluate(indicator, area, period, index, areas, cell=c)) for c in cells)
+    )
+
+
+def _own(cell: Cell, rule: object) -> Cell:
+    """The cell holding the judged area's own value (for parity: the focus group's)."""
+    if isinstance(rule, Parity):
+        return _with(cell, rule.focus.dimension.value, group_key(rule.focus.values))
+    return cell
+
+
+def _with(cell: Cell, dimension: str, value: str) -> Cell:
+    return tuple(sorted({**dict(cell), dimension: value}.items()))
+
+
+def _cells(indicator: Indicator, area: str, period: str, index: _Index) -> list[Cell]:
+    """Breakdown cells present for the area in the period, over the dimensions this
+    revision of the indicator declares (for parity, less the compared dimension)."""
+    declared = {d.value for d in indicator.breakdowns}
+    if isinstance(indicator.target, Parity):
+        declared.discard(indicator.target.focus.dimension.value)
+    cells = set()
+    for a, p, cell in index.values:
+        dimensions = {d for d, _ in cell}
+        reduced = tuple((d, v) for d, v in cell if d in declared)
+        if a == area and p == period and reduced and dimensions - declared <= _compared(indicator):
+            cells.add(reduced)
+    return sorted(cells)
+
+
+def _compared(indicator: Indicator) -> set[str]:
+    return {indicator.target.focus.dimension.value} if isinstance(indicator.target, Parity) else set()
+
+
+def _judge(indicator: Indicator, area: str, period: str, cell: Cell, index: _Index, areas: AreaDirectory) -> _Judgement:
+    rule, up = indicator.target, indicator.direction is Direction.BETTER_UP
+    own_cell = _own(cell, rule)
+    value = index.get(area, period, own_cell)
+    if value is None:
+        what = f"{area}" + (f" ({_cell_words(own_cell)})" if own_cell else "")
+        return _Judgement(missing=Text(f"der er ingen værdi for {what} i {period}", f"there is no value for {what} in {period}"))
+    if isinstance(rule, MonitorOnly):
+        return _Judgement(value=value)
+    if isinstance(rule, AtOrAbove | AtOrBelow | StrictlyBelow):
+        reference, label = _reference_value(rule.reference, area, period, cell, index, areas)
+        if reference is None:
+            return _missing_reference(value, label, period)
+        gap = reference - value if isinstance(rule, AtOrAbove) else value - reference
+        # "Holdes under": equal to the reference is not below it.
+        return _Judgement(value=value, reference=reference, label=label, gap=gap, strict=isinstance(rule, StrictlyBelow))
+    if isinstance(rule, Threshold):
+        gap = rule.value - value if rule.bound is Bound.MIN else value - rule.value
+        return _Judgement(value=value, reference=rule.value, label=describe_target(rule, indicator.unit), gap=gap)
+    if isinstance(rule, MaxDuration):
+        return _Judgement(value=value, reference=rule.value, label=describe_target(rule, indicator.unit), gap=value - rule.value)
+    if isinstance(rule, ExternalTarget):
+        target = next((v.value for v in rule.values if str(parse_period(v.period)) == period), None)
+        if target is None:
+            return _missing_reference(value, rule.label, period)
+        return _Judgement(value=value, reference=target, label=rule.label, gap=target - value)
+    if isinstance(rule, Parity):
+        reference_cell = _with(cell, rule.reference.dimension.value, group_key(rule.reference.values))
+        reference = index.get(area, period, reference_cell)
+        label = describe_group(rule.reference)
+        if reference is None:
+            return _missing_reference(value, label, period)
+        worse_by = (reference - value) if up else (value - reference)
+        return _Judgement(value=value, reference=reference, label=label, gap=worse_by - rule.tolerance)
+    if isinstance(rule, RankWithin):
+        return _rank(rule, up, area, period, cell, value, index, areas)
+    assert isinstance(rule, FollowCluster)
+    return _follow(rule, up, area, period, cell, value, index, areas)
+
+
+def _missing_reference(value: Decimal, label: Text | None, period: str) -> _Judgement:
+    name = label or Text("sammenligningsgrundlaget", "the benchmark")
+    return _Judgement(
+        value=value,
+        label=label,
+        missing=Text(f"der er ingen værdi for {name.da.lower()} i {period}", f"there is no value for {name.en[:1].lower() + name.en[1:]} in {period}"),
+    )
+
+
+def _reference_value(reference, area, period, cell, index, areas) -> tuple[Decimal | None, Text]:
+    if isinstance(reference, PopulationGroup):
+        ref_cell = _with(cell, reference.dimension.value, group_key(reference.values))
+        return index.get(area, period, ref_cell), describe_group(reference)
+    code = _reference_area(reference, area, areas)
+    if code is None:
+        return None, Text("kommunens klynge (ikke angivet)", "the municipality's cluster (not named)")
+    known = areas.get(code)
+    name = known.name if known else code
+    label = Text(name, known.name_en or name) if known else Text(code, code)
+    return index.get(code, period, cell), label
+
+
+def _reference_area(reference, area: str, areas: AreaDirectory) -> str | None:
+    if isinstance(reference, Country):
+        return COUNTRY_CODE
+    if isinstance(reference, OwnRegion):
+        own = areas.get(area)
+        return own.region if own else None
+    if isinstance(reference, Cluster):
+        return reference.code
+    return None
+
+
+def _rank(rule: RankWithin, up: bool, area, period, cell, value, index, areas) -> _Judgement:
+    set_code = _reference_area(rule.among, area, areas)
+    if set_code is None or areas.get(set_code) is None:
+        return _missing_reference(value, Text("sammenligningsgruppen", "the comparison set"), period)
+    members = [m.code for m in areas.municipalities_in(set_code)]
+    values = {m: index.get(m, period, cell) for m in members}
+    known = {m: v for m, v in values.items() if v is not None}
+    if area not in known or len(known) < 2:
+        return _missing_reference(value, Text(f"de øvrige kommuner i {areas.get(set_code).name}", f"the other municipalities in {areas.get(set_code).name}"), period)
+    # Better comes first; ties share the better rank (1, 2, 2, 4).
+    better = [v for v in known.values() if (v > value if up else v < value)]
+    rank = len(better) + 1
+    ordered = sorted(known.values(), reverse=up)
+    nth = ordered[min(rule.best, len(ordered)) - 1]
+    gap = (nth - value) if up else (value - nth)
+    set_name = areas.get(set_code).name
+    label = Text(f"{set_name}, plads {rule.best}", f"{set_name}, rank {rule.best}")
+    # The rank decides; the gap to the N-th value is reported, and is ≤ 0 exactly when met.
+    return _Judgement(value=value, reference=nth, label=label, gap=gap, rank=rank, rank_of=len(known))
+
+
+def _follow(rule: FollowCluster, up: bool, area, period, cell, value, index, areas) -> _Judgement:
+    cluster = rule.cluster.code
+    earlier = str(parse_period(period).year_earlier())
+    label = Text(f"klynge {cluster}", f"cluster {cluster}") if cluster else Text("kommunens klynge (ikke angivet)", "the municipality's cluster (not named)")
+    before = index.get(area, earlier, cell)
+    if before is None:
+        return _Judgement(value=value, label=label, missing=Text(f"der er ingen værdi for {area} i {earlier} at beregne udviklingen fra", f"there is no value for {area} in {earlier} to compute the development from"))
+    c_now = index.get(cluster, period, cell) if cluster else None
+    c_before = index.get(cluster, earlier, cell) if cluster else None
+    if c_now is None or c_before is None:
+        return _missing_reference(value, label, period)
+    own, theirs = value - before, c_now - c_before
+    gap = (theirs - own) if up else (own - theirs)
+    return _Judgement(value=value, reference=c_now, label=label, gap=gap)
+
+
+def _progress(now: _Judgement, before: _Judgement, earlier: str) -> tuple[Status, Text]:
+    if before.missing is not None or before.gap is None:
+        return Status.OFF_TRACK, Text(
+            f"målet er ikke nået, og der er intet at sammenligne med i {earlier}",
+            f"the target is not met, and there is nothing to compare with in {earlier}",
+        )
+    if now.rank is not None and before.rank is not None:
+        improved = now.rank < before.rank
+        da = f"placeringen er {'forbedret' if improved else 'ikke forbedret'} fra {before.rank} i {earlier}"
+        en = f"the rank has {'improved' if improved else 'not improved'} from {before.rank} in {earlier}"
+    else:
+        improved = now.gap < before.gap
+        da = f"afstanden til målet er {'mindsket' if improved else 'ikke mindsket'} siden {earlier} ({format_number(before.gap)})"
+        en = f"the gap to the target has {'shrunk' if improved else 'not shrunk'} since {earlier} ({format_number(before.gap, 'en')})"
+    status = Status.ON_TRACK if improved else Status.OFF_TRACK
+    return status, Text(f"målet er ikke nået; {da}", f"the target is not met; {en}")
+
+
+def _trend(direction: Direction, now: Decimal | None, before: Decimal | None) -> Trend:
+    if now is None or before is None:
+        return Trend.UNKNOWN
+    if now == before:
+        return Trend.STABLE
+    return Trend.IMPROVING if (now > before) == (direction is Direction.BETTER_UP) else Trend.WORSENING
+
+
+def _explain(indicator: Indicator, period: str, j: _Judgement, status: Status, because: Text) -> Text:
+    unit = " %" if indicator.unit.value in ("percent", "percent_change") else ""
+    reference_da = j.label.da if j.label else "intet sammenligningsgrundlag (følges)"
+    reference_en = j.label.en if j.label else "no benchmark (monitored)"
+    value_da = f"{format_number(j.value)}{unit}" if j.value is not None else "ingen værdi"
+    value_en = f"{format_number(j.value, 'en')}{unit}" if j.value is not None else "no value"
+    against_da = f" mod {format_number(j.reference)}{unit}" if j.reference is not None else ""
+    against_en = f" against {format_number(j.reference, 'en')}{unit}" if j.reference is not None else ""
+    rank_da = f"; nr. {j.rank} af {j.rank_of}" if j.rank is not None else ""
+    rank_en = f"; no. {j.rank} of {j.rank_of}" if j.rank is not None else ""
+    return Text(
+        f"{indicator.id}, {period}: {value_da}{against_da} (sammenlignet med: {reference_da}{rank_da}); {because.da}.",
+        f"{indicator.id}, {period}: {value_en}{against_en} (compared with: {reference_en}{rank_en}); {because.en}.",
+    )
+
+
+def _cell_words(cell: Cell) -> str:
+    return ", ".join(f"{d}={v}" for d, v in cell)

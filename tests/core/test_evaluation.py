@@ -1,0 +1,190 @@
+"""Goal status against benchmarks: hand-computed cases on the catalogue's real indicators,
+and the laws every evaluation obeys. All figures here are synthetic test values."""
+
+from decimal import Decimal as D
+
+import attrs
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from kpi_core import Direction, ExternalTarget, PeriodValue, Text, shipped_areas, shipped_strategies
+from kpi_core.evaluation import Status, Trend, evaluate
+from kpi_core.observations import Observation as O
+from kpi_core.periods import PeriodError, parse_period
+
+AREAS = shipped_areas()
+STRATEGY = next(s for s in shipped_strategies() if s.id == "ballerup-beskaeftigelsesstrategi")
+R2022, R2020 = STRATEGY.revision("2022"), STRATEGY.revision("2020")
+CAPITAL = [a.code for a in AREAS.municipalities_in("1084")]
+
+
+def test_2_1_rank_in_the_capital_region():
+    # 29 municipalities; 28 others at 1.0, 1.1, …; Ballerup (151) at 2.05 → 11 are lower → rank 12.
+    others = [c for c in CAPITAL if c != "151"]
+    obs = [O("2.1", c, "2022-09", D("1.0") + D("0.1") * i) for i, c in enumerate(others)]
+    obs.append(O("2.1", "151", "2022-09", D("2.05")))
+    e = evaluate(R2022.indicator("2.1"), "151", "2022-09", obs, AREAS)
+    assert (e.rank, e.rank_of) == (12, 29)
+    assert e.reference == D("1.9")  # the 10th lowest
+    assert e.gap == D("0.15")
+    assert e.status is Status.OFF_TRACK  # no 2021-09 to compare with
+    assert e.trend is Trend.UNKNOWN
+    assert e.reference_label.da == "Region Hovedstaden, plads 10"
+
+
+def test_2_1_ties_share_the_better_rank_and_rank_10_is_achieved():
+    values = [D(1), D(2), D(2), D(4)] + [D(5)] * 5 + [D(6)] * 20
+    obs = [O("2.1", c, "2022", v) for c, v in zip(CAPITAL, values)]
+    ranks = {c: evaluate(R2022.indicator("2.1"), c, "2022", obs, AREAS).rank for c in CAPITAL[:4]}
+    assert list(ranks.values()) == [1, 2, 2, 4]
+    fifth = evaluate(R2022.indicator("2.1"), CAPITAL[8], "2022", obs, AREAS)
+    assert fifth.rank == 5 and fifth.status is Status.ACHIEVED
+    # The 20 municipalities at 6 all share rank 10: within the best 10, gap 0 to the 10th value.
+    tied = evaluate(R2022.indicator("2.1"), CAPITAL[9], "2022", obs, AREAS)
+    assert (tied.rank, tied.gap, tied.status) == (10, D(0), Status.ACHIEVED)
+
+
+def test_1_5b_threshold_at_least_80():
+    ind = R2022.indicator("1.5b")
+    assert evaluate(ind, "151", "2023", [O("1.5b", "151", "2023", D("80"))], AREAS).status is Status.ACHIEVED
+    e = evaluate(ind, "151", "2023", [O("1.5b", "151", "2023", D("78.5")), O("1.5b", "151", "2022", D("75"))], AREAS)
+    assert (e.status, e.gap, e.reference, e.trend) == (Status.ON_TRACK, D("1.5"), D("80"), Trend.IMPROVING)
+    e = evaluate(ind, "151", "2023", [O("1.5b", "151", "2023", D("78.5")), O("1.5b", "151", "2022", D("79"))], AREAS)
+    assert (e.status, e.trend) == (Status.OFF_TRACK, Trend.WORSENING)
+
+
+def test_2_5_strictly_below_the_national_average():
+    ind = R2022.indicator("2.5")
+    equal = evaluate(ind, "151", "2023Q1", [O("2.5", "151", "2023Q1", D("3.1")), O("2.5", "DK", "2023Q1", D("3.1"))], AREAS)
+    assert equal.status is Status.OFF_TRACK and equal.gap == 0
+    below = evaluate(ind, "151", "2023Q1", [O("2.5", "151", "2023Q1", D("3.0")), O("2.5", "DK", "2023Q1", D("3.1"))], AREAS)
+    assert below.status is Status.ACHIEVED and below.gap == D("-0.1")
+    assert "Hele landet" in below.explanation.da and "2023Q1" in below.explanation.da
+
+
+def test_5_3_parity_with_danish_and_western_origin():
+    ind = R2022.indicator("5.3")
+    obs = [
+        O("5.3", "151", "2022", D("41"), {"origin": "non_western"}),
+        O("5.3", "151", "2022", D("35"), {"origin": "danish+western"}),
+        O("5.3", "151", "2021", D("45"), {"origin": "non_western"}),
+        O("5.3", "151", "2021", D("36"), {"origin": "danish+western"}),
+    ]
+    e = evaluate(ind, "151", "2022", obs, AREAS)
+    assert (e.value, e.reference, e.gap) == (D("41"), D("35"), D("6"))  # lower is better: 6 points worse
+    assert e.status is Status.ON_TRACK  # the gap shrank from 9
+    tolerant = attrs.evolve(ind, target=attrs.evolve(ind.target, tolerance=D("6")))
+    assert evaluate(tolerant, "151", "2022", obs, AREAS).status is Status.ACHIEVED
+
+
+def test_4_3_external_target_per_period():
+    ind = R2022.indicator("4.3")
+    obs = [O("4.3", "151", "2022", D("21"))]
+    assert evaluate(ind, "151", "2022", obs, AREAS).status is Status.NO_DATA  # the catalogue has no values
+    with_values = attrs.evolve(ind, target=ExternalTarget(Text("EUD", "EUD"), (PeriodValue("2022", D("25")),)))
+    e = evaluate(with_values, "151", "2022", obs, AREAS)
+    assert (e.status, e.gap, e.reference) == (Status.OFF_TRACK, D("4"), D("25"))
+
+
+def test_o1_is_monitored_with_a_trend_and_per_age_group():
+    ind = R2022.indicator("O1")
+    obs = [
+        O("O1", "151", "2022-09", D("2.9")), O("O1", "151", "2021-09", D("3.4")),
+        O("O1", "151", "2022-09", D("4.1"), {"age": "16-24"}), O("O1", "151", "2022-09", None, {"age": "25-29"}),
+    ]  # fmt: skip
+    e = evaluate(ind, "151", "2022-09", obs, AREAS)
+    assert (e.status, e.trend) == (Status.MONITORING, Trend.IMPROVING)
+    cells = dict(e.breakdown)
+    assert cells[(("age", "16-24"),)].status is Status.MONITORING
+    suppressed = cells[(("age", "25-29"),)]
+    assert suppressed.status is Status.NO_DATA and suppressed.value is None  # never a zero
+
+
+def test_no_data_says_what_is_missing():
+    ind = R2022.indicator("2.2")
+    own = evaluate(ind, "151", "2022", [O("2.2", "DK", "2022", D("20"))], AREAS)
+    assert own.status is Status.NO_DATA and "ingen værdi for 151 i 2022" in own.explanation.da
+    ref = evaluate(ind, "151", "2022", [O("2.2", "151", "2022", D("20")), O("2.2", "DK", "2021", D("20"))], AREAS)
+    assert ref.status is Status.NO_DATA and "ingen værdi for hele landet i 2022" in ref.explanation.da
+
+
+def test_the_revision_decides_the_rule():
+    # 5.4 is judged per target group only under 2022, where it was re-scoped.
+    obs = [
+        O("5.4", "151", "2022", D("30"), {"origin": "non_western"}),
+        O("5.4", "151", "2022", D("30"), {"origin": "danish+western"}),
+        O("5.4", "151", "2022", D("20"), {"origin": "non_western", "target_group": "dagpenge"}),
+        O("5.4", "151", "2022", D("25"), {"origin": "danish+western", "target_group": "dagpenge"}),
+    ]
+    e2020 = evaluate(R2020.indicator("5.4"), "151", "2022", obs, AREAS)
+    e2022 = evaluate(R2022.indicator("5.4"), "151", "2022", obs, AREAS)
+    assert e2020.status is e2022.status is Status.ACHIEVED
+    assert e2020.breakdown == ()
+    (cell, per_group), = e2022.breakdown
+    assert cell == (("target_group", "dagpenge"),) and per_group.status is Status.OFF_TRACK
+
+
+def test_periods_are_checked():
+    assert str(parse_period("2022Q3").year_earlier()) == "2021Q3"
+    with pytest.raises(PeriodError, match="'2022-13' is not a month"):
+        parse_period("2022-13")
+
+
+# ── laws ───────────────────────────────────────────────────────────────────────────────
+ORDER = [Status.OFF_TRACK, Status.ON_TRACK, Status.ACHIEVED]
+JUDGED = [i for i in R2022.indicators if i.target.__class__.__name__ in {"AtOrAbove", "AtOrBelow", "StrictlyBelow", "Threshold"}]
+values = st.decimals(min_value=0, max_value=100, places=1, allow_nan=False)
+
+
+@given(st.sampled_from(JUDGED), values, values, values, values)
+def test_a_better_value_never_gives_a_worse_status(ind, a, b, reference, earlier):
+    worse, better = sorted((a, b), reverse=ind.direction is Direction.BETTER_DOWN)
+    base = [O(ind.id, "DK", "2022", reference), O(ind.id, "DK", "2021", reference), O(ind.id, "151", "2021", earlier)]
+    s_worse = evaluate(ind, "151", "2022", [*base, O(ind.id, "151", "2022", worse)], AREAS).status
+    s_better = evaluate(ind, "151", "2022", [*base, O(ind.id, "151", "2022", better)], AREAS).status
+    assert ORDER.index(s_better) >= ORDER.index(s_worse)
+
+
+@given(st.lists(values, min_size=29, max_size=29), st.sampled_from(CAPITAL), values)
+def test_a_better_value_never_gives_a_worse_rank_status(vals, code, better_by):
+    obs = [O("2.1", c, "2022", v) for c, v in zip(CAPITAL, vals)]
+    mine = dict(zip(CAPITAL, vals))[code]
+    improved = [o if o.area != code else O("2.1", code, "2022", max(mine - better_by, D(0))) for o in obs]
+    before = evaluate(R2022.indicator("2.1"), code, "2022", obs, AREAS)
+    after = evaluate(R2022.indicator("2.1"), code, "2022", improved, AREAS)
+    assert after.rank <= before.rank and ORDER.index(after.status) >= ORDER.index(before.status)
+
+
+@given(st.lists(values, min_size=29, max_size=29), st.randoms(use_true_random=False))
+def test_status_does_not_depend_on_observation_order(vals, rnd):
+    obs = [O("2.1", c, "2022", v) for c, v in zip(CAPITAL, vals)] + [O("2.1", "151", "2021", vals[0])]
+    shuffled = list(obs)
+    rnd.shuffle(shuffled)
+    assert evaluate(R2022.indicator("2.1"), "151", "2022", obs, AREAS) == evaluate(R2022.indicator("2.1"), "151", "2022", shuffled, AREAS)
+
+
+@given(st.lists(values, min_size=29, max_size=29))
+def test_rank_is_the_position_in_the_sorted_comparison_set(vals):
+    obs = [O("2.1", c, "2022", v) for c, v in zip(CAPITAL, vals)]
+    for code, value in zip(CAPITAL, vals):
+        rank = evaluate(R2022.indicator("2.1"), code, "2022", obs, AREAS).rank
+        assert rank == sorted(vals).index(value) + 1  # lower is better; ties share the better rank
+
+
+@given(st.booleans(), st.booleans(), values, values)
+def test_no_data_exactly_when_an_input_for_the_period_is_missing(has_own, has_reference, v, r):
+    obs = [O("2.2", "151", "2022", v)] * has_own + [O("2.2", "DK", "2022", r)] * has_reference
+    obs += [O("2.2", "151", "2021", v), O("2.2", "DK", "2021", r)]  # other periods never fill a gap
+    e = evaluate(R2022.indicator("2.2"), "151", "2022", obs, AREAS)
+    assert (e.status is Status.NO_DATA) == (not (has_own and has_reference))
+
+
+@given(st.sampled_from(R2022.indicators), values, values, st.sampled_from(["2022", "2022Q2", "2022-05"]))
+def test_the_explanation_names_the_period_and_the_reference(ind, v, r, period):
+    obs = [O(ind.id, a, period, v if a == "151" else r) for a in ["151", "DK", *CAPITAL]]
+    e = evaluate(ind, "151", period, obs, AREAS)
+    for text in (e.explanation.da, e.explanation.en):
+        assert period in text
+        if e.reference_label is not None:
+            assert (e.reference_label.da in text) or (e.reference_label.en in text)
