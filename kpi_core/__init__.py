@@ -13,7 +13,17 @@ from kpi_core.catalogue import (
     parse_revision,
 )
 from kpi_core.convert import make_converter
-from kpi_core.indicators import Direction, Indicator, Unit
+from kpi_core.evaluation import (
+    Evaluation,
+    FocusAreaStatus,
+    RevisionStatusReport,
+    Status,
+    Trend,
+    evaluate,
+    evaluate_revision,
+    latest_period,
+)
+from kpi_core.indicators import Direction, Indicator, Unit, implied_direction
 from kpi_core.lineage import (
     Change,
     ChangeKind,
@@ -24,6 +34,8 @@ from kpi_core.lineage import (
     changes_since_previous,
     diff,
 )
+from kpi_core.observations import Observation, group_key
+from kpi_core.periods import Period, PeriodError, PeriodKind, parse_period
 from kpi_core.references import Cluster, ComparisonSet, Country, Dimension, OwnRegion, PopulationGroup, Reference
 from kpi_core.shipped import shipped_areas, shipped_revision_files, shipped_strategies
 from kpi_core.sources import Remark, RemarkKind, SourceDocument, SourceRef
@@ -71,9 +83,11 @@ __all__ = [
     "Country",
     "Dimension",
     "Direction",
+    "Evaluation",
     "ExternalTarget",
     "FocusArea",
     "FocusAreaChange",
+    "FocusAreaStatus",
     "FollowCluster",
     "Goal",
     "GoalChange",
@@ -84,8 +98,12 @@ __all__ = [
     "LineageNote",
     "MaxDuration",
     "MonitorOnly",
+    "Observation",
     "OwnRegion",
     "Parity",
+    "Period",
+    "PeriodError",
+    "PeriodKind",
     "PeriodValue",
     "PopulationGroup",
     "Principle",
@@ -97,22 +115,31 @@ __all__ = [
     "RevisionDiff",
     "RevisionFile",
     "RevisionStatus",
+    "RevisionStatusReport",
     "SourceDocument",
     "SourceRef",
+    "Status",
     "Strategy",
     "StrategyHeader",
     "StrictlyBelow",
     "TargetRule",
     "Text",
     "Threshold",
+    "Trend",
     "Unit",
     "build_strategies",
     "changes_since_previous",
     "describe_reference",
     "describe_target",
     "diff",
+    "evaluate",
+    "evaluate_revision",
+    "group_key",
+    "implied_direction",
+    "latest_period",
     "make_converter",
     "parse_areas",
+    "parse_period",
     "parse_revision",
     "shipped_areas",
     "shipped_revision_files",

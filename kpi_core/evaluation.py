@@ -62,6 +62,9 @@ class Trend(enum.Enum):
 
 @attrs.frozen
 class Evaluation:
+    """The judgement of one indicator for one area in one period (`period` is empty
+    only when the area has no values in any period)."""
+
     indicator: str
     area: str
     status: Status
@@ -348,3 +351,82 @@ def _explain(indicator: Indicator, period: str, j: _Judgement, status: Status, b
 
 def _cell_words(cell: Cell) -> str:
     return ", ".join(f"{d}={v}" for d, v in cell)
+
+
+@attrs.frozen
+class FocusAreaStatus:
+    """A goal's status is its focus area's key figure's; the rest are counted per status."""
+
+    focus_area: str
+    goal: str
+    key_figure: Evaluation
+    indicators: tuple[Evaluation, ...]
+
+    @property
+    def status(self) -> Status:
+        return self.key_figure.status
+
+    @property
+    def counts(self) -> dict[Status, int]:
+        """How many of the focus area's indicators (key figure included) have each status."""
+        counts = dict.fromkeys(Status, 0)
+        for e in self.indicators:
+            counts[e.status] += 1
+        return counts
+
+
+@attrs.frozen
+class RevisionStatusReport:
+    """Every goal and indicator of one revision for one area."""
+
+    version: str
+    area: str
+    overall: tuple[Evaluation, ...]
+    focus_areas: tuple[FocusAreaStatus, ...]
+
+
+def latest_period(indicator_id: str, area: str, observations: Iterable[Observation]) -> str | None:
+    """The latest period with a value for the indicator and area, or None."""
+    found = [parse_period(o.period) for o in observations if o.indicator == indicator_id and o.area == area and o.value is not None and not o.breakdown]
+    return str(max(found)) if found else None
+
+
+def evaluate_revision(
+    revision,
+    area: str,
+    observations: Iterable[Observation],
+    areas: AreaDirectory,
+    period: str | None = None,
+) -> RevisionStatusReport:
+    """Judge every indicator of `revision` under that revision's own rules, in `period`
+    or, when it is None, in each indicator's latest period with data for the area."""
+    by_indicator: dict[str, list[Observation]] = {}
+    for o in observations:
+        by_indicator.setdefault(o.indicator, []).append(o)
+
+    def judge(indicator: Indicator) -> Evaluation:
+        rows = by_indicator.get(indicator.id, [])
+        chosen = period or latest_period(indicator.id, area, rows)
+        if chosen is None:
+            return _nothing_at_all(indicator, area)
+        return evaluate(indicator, area, chosen, rows, areas)
+
+    focus_areas = []
+    for f in revision.focus_areas:
+        evaluations = tuple(judge(i) for i in f.indicators)
+        key = next(e for e in evaluations if e.indicator == f.key_figure)
+        focus_areas.append(FocusAreaStatus(f.id, f.goal.id, key, evaluations))
+    return RevisionStatusReport(
+        version=revision.version,
+        area=area,
+        overall=tuple(judge(i) for i in revision.overall_indicators),
+        focus_areas=tuple(focus_areas),
+    )
+
+
+def _nothing_at_all(indicator: Indicator, area: str) -> Evaluation:
+    why = Text(
+        f"{indicator.id}: der er ingen værdier for {area} i nogen periode.",
+        f"{indicator.id}: there are no values for {area} in any period.",
+    )
+    return Evaluation(indicator.id, area, Status.NO_DATA, "", None, None, None, None, None, None, Trend.UNKNOWN, why)

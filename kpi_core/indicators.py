@@ -6,7 +6,16 @@ import attrs
 
 from kpi_core.references import Dimension
 from kpi_core.sources import Remark, SourceRef
-from kpi_core.targets import TargetRule
+from kpi_core.targets import (
+    AtOrAbove,
+    AtOrBelow,
+    Bound,
+    ExternalTarget,
+    MaxDuration,
+    StrictlyBelow,
+    TargetRule,
+    Threshold,
+)
 from kpi_core.text import Text
 
 
@@ -38,12 +47,21 @@ class Indicator:
     name: Text = attrs.field(validator=attrs.validators.instance_of(Text))
     unit: Unit = attrs.field(validator=attrs.validators.in_(Unit))
     direction: Direction = attrs.field(validator=attrs.validators.in_(Direction))
-    target: TargetRule
+    target: TargetRule = attrs.field()
     source: SourceRef = attrs.field(validator=attrs.validators.instance_of(SourceRef))
     description: Text | None = attrs.field(default=None)
     breakdowns: tuple[Dimension, ...] = attrs.field(default=(), converter=tuple)
     data_source: str | None = attrs.field(default=None)
     remarks: tuple[Remark, ...] = attrs.field(default=(), converter=tuple)
+
+    @target.validator
+    def _direction_fits_target(self, attribute: attrs.Attribute, value: TargetRule) -> None:
+        implied = implied_direction(value)
+        if implied is not None and implied is not self.direction:
+            raise ValueError(
+                f"indicator {self.id}: a {type(value).__name__} target means {implied.value}, "
+                f"but the direction is {self.direction.value}"
+            )
 
     @breakdowns.validator
     def _distinct(self, attribute: attrs.Attribute, value: tuple[Dimension, ...]) -> None:
@@ -60,3 +78,13 @@ class Indicator:
 
     def wording(self) -> tuple:
         return (self.name, self.description)
+
+
+def implied_direction(rule: TargetRule) -> Direction | None:
+    """The direction a target shape itself implies ("at least" means higher is better);
+    None for shapes that work either way (rank, parity, follow the cluster, monitor)."""
+    if isinstance(rule, AtOrAbove | ExternalTarget) or (isinstance(rule, Threshold) and rule.bound is Bound.MIN):
+        return Direction.BETTER_UP
+    if isinstance(rule, AtOrBelow | StrictlyBelow | MaxDuration) or isinstance(rule, Threshold):
+        return Direction.BETTER_DOWN
+    return None

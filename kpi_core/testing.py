@@ -18,7 +18,9 @@ import functools
 import attrs
 from hypothesis import strategies as st
 
-from kpi_core.indicators import Direction, Indicator, Unit
+from kpi_core.areas import COUNTRY_CODE, Area, AreaDirectory, AreaKind
+from kpi_core.indicators import Direction, Indicator, Unit, implied_direction
+from kpi_core.observations import Observation
 from kpi_core.references import Cluster, Country, Dimension, OwnRegion, PopulationGroup
 from kpi_core.sources import Remark, RemarkKind, SourceDocument, SourceRef
 from kpi_core.strategy import FocusArea, Goal, LineageKind, LineageNote, Revision, RevisionStatus, Strategy
@@ -131,19 +133,52 @@ def indicators(indicator_id: st.SearchStrategy[str] | None = None) -> st.SearchS
 
 @functools.cache
 def _indicators() -> st.SearchStrategy[Indicator]:
+    return target_rules().flatmap(_indicator_with)
+
+
+def _indicator_with(target) -> st.SearchStrategy[Indicator]:
+    implied = implied_direction(target)
     return st.builds(
         Indicator,
         id=st.from_regex(r"[1-5]\.[1-9][ab]?", fullmatch=True),
         name=texts(),
         unit=st.sampled_from(Unit),
-        direction=st.sampled_from(Direction),
-        target=target_rules(),
+        direction=st.just(implied) if implied else st.sampled_from(Direction),
+        target=st.just(target),
         source=source_refs(),
         description=st.none() | texts(),
         breakdowns=st.lists(st.sampled_from(Dimension), unique=True, max_size=3).map(tuple),
         data_source=st.none() | st.just("Jobindsats"),
         remarks=st.lists(remarks(), max_size=1).map(tuple),
     )
+
+
+def area_directories(municipalities: int = 6, regions: int = 2) -> st.SearchStrategy[AreaDirectory]:
+    """A small synthetic country: `regions` regions sharing `municipalities` municipalities."""
+    def build(assignment: list[int]) -> AreaDirectory:
+        areas = [Area(COUNTRY_CODE, "Land (syntetisk)", AreaKind.COUNTRY)]
+        areas += [Area(f"R{r}", f"Region {r} (syntetisk)", AreaKind.REGION) for r in range(regions)]
+        areas += [Area(f"{100 + m}", f"Kommune {m} (syntetisk)", AreaKind.MUNICIPALITY, region=f"R{r}") for m, r in enumerate(assignment)]
+        return AreaDirectory.of(areas)
+
+    return st.lists(st.integers(0, regions - 1), min_size=municipalities, max_size=municipalities).map(build)
+
+
+def observation_series(
+    indicator: str,
+    area: str,
+    period_strategy: st.SearchStrategy[str] | None = None,
+    values: st.SearchStrategy | None = None,
+    max_size: int = 8,
+    suppressed: bool = True,
+) -> st.SearchStrategy[list[Observation]]:
+    """Observations of one indicator for one area, one per period (unique periods);
+    with `suppressed`, some cells have no value (None), as published tables do."""
+    value = values if values is not None else shares
+    cell = st.one_of(value, st.none()) if suppressed else value
+    return st.lists(
+        st.tuples(period_strategy if period_strategy is not None else periods(), cell), max_size=max_size, unique_by=lambda t: t[0]
+    ).map(lambda rows: [Observation(indicator, area, p, v, source="synthetic") for p, v in rows])
 
 
 @st.composite
