@@ -82,7 +82,7 @@ def build_strategies(files: Iterable[RevisionFile]) -> list[Strategy]:
     for f in files:
         grouped.setdefault(f.strategy.id, []).append(f)
     strategies = []
-    for strategy_id, group in grouped.items():
+    for group in grouped.values():
         group.sort(key=_chronological)
         names = ", ".join(f.name for f in group)
         first = group[0].strategy

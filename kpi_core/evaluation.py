@@ -181,14 +181,12 @@ def _with(cell: Cell, dimension: str, value: str) -> Cell:
 def _cells(indicator: Indicator, area: str, period: str, index: _Index) -> list[Cell]:
     """Breakdown cells present for the area in the period, over the dimensions this
     revision of the indicator declares (for parity, less the compared dimension)."""
-    declared = {d.value for d in indicator.breakdowns}
-    if isinstance(indicator.target, Parity):
-        declared.discard(indicator.target.focus.dimension.value)
+    compared = _compared(indicator)
+    declared = {d.value for d in indicator.breakdowns} - compared
     cells = set()
     for a, p, cell in index.values:
-        dimensions = {d for d, _ in cell}
         reduced = tuple((d, v) for d, v in cell if d in declared)
-        if a == area and p == period and reduced and dimensions - declared <= _compared(indicator):
+        if a == area and p == period and reduced and {d for d, _ in cell} - declared <= compared:
             cells.add(reduced)
     return sorted(cells)
 

@@ -149,7 +149,7 @@ def check_notes_agree(strategy: Strategy) -> list[str]:
     """Problems where a revision's lineage note claims a change its content does not show
     (e.g. 'rescoped' while the definition is unchanged). Empty when all agree."""
     problems = []
-    for previous, revision in zip(strategy.revisions, strategy.revisions[1:]):
+    for previous, revision in zip(strategy.revisions, strategy.revisions[1:], strict=False):
         d = diff(strategy, previous, revision)
         for note in revision.lineage:
             change = d.change_of(note.subject)
