@@ -19,6 +19,7 @@ run: $(STAMP)
 	$(BIN)/kpi serve
 
 test: $(STAMP)
+	scripts/ensure-postgres.sh
 	$(BIN)/lint-imports
 	$(BIN)/kpi export-schema --check
 	$(BIN)/python -m pytest

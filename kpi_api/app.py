@@ -1,7 +1,6 @@
 """The ASGI application: GraphQL at /graphql over the catalogue in the database."""
 
 import contextlib
-import logging
 
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -9,26 +8,10 @@ from starlette.responses import JSONResponse, RedirectResponse
 from starlette.routing import Route
 from strawberry.asgi import GraphQL
 
-from kpi_api import catalogue_store
 from kpi_api.config import Settings
-from kpi_api.database import create_engine, migrate
 from kpi_api.graphql import schema
 from kpi_api.graphql.context import Catalogue
-from kpi_core import shipped_areas, shipped_revision_files
-
-log = logging.getLogger(__name__)
-
-
-def open_database(settings: Settings):
-    """Create and migrate the database if needed, and publish the shipped catalogue into
-    it (revisions already stored are never overwritten)."""
-    engine = create_engine(settings.database_url)
-    migrate(engine)
-    report = catalogue_store.publish(engine, list(shipped_revision_files()), by="kpi (shipped catalogue)")
-    for name in report.added:
-        log.info("published %s", name)
-    return engine
-
+from kpi_api.services import open_services
 
 class _GraphQL(GraphQL):
     def __init__(self, catalogue: Catalogue, **kwargs) -> None:
@@ -41,8 +24,9 @@ class _GraphQL(GraphQL):
 
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or Settings.from_env()
-    engine = open_database(settings)
-    catalogue = Catalogue(strategies=tuple(catalogue_store.load_strategies(engine)), areas=shipped_areas())
+    services = open_services(settings=settings)
+    engine = services.engine
+    catalogue = Catalogue(strategies=services.strategies, areas=services.areas)
     graphql = _GraphQL(catalogue, graphql_ide="graphiql" if settings.graphiql else None)
 
     async def health(request: Request) -> JSONResponse:

@@ -12,6 +12,7 @@ import logging
 import attrs
 import sqlalchemy as sa
 
+from kpi_api.database import write_transaction
 from kpi_core import RevisionFile, Strategy, StrategyHeader, build_strategies, make_converter
 from kpi_core.catalogue import structure_revision, unstructure_revision
 
@@ -50,7 +51,7 @@ def publish(engine: sa.Engine, files: list[RevisionFile], by: str) -> PublishRep
     file that would break a strategy's lineage is rejected before anything is written.
     """
     added, unchanged, conflicting = [], [], []
-    with engine.begin() as connection:
+    with write_transaction(engine) as connection:
         stored = {(r.strategy_id, r.version): r.sha256 for r in connection.execute(sa.select(_revisions))}
         new = []
         for f in files:

@@ -45,6 +45,54 @@ def serve(
     uvicorn.run(application, host=host, port=port, log_level="info")
 
 
+@app.command("import")
+def import_(
+    file: Annotated[Path, typer.Argument(help="File of observations: canonical CSV, JSON-stat 2.0 or Jobindsats JSON.")],
+    format: Annotated[
+        str | None, typer.Option("--format", help="csv, jsonstat or jobindsats [default: from the file]", show_default=False)
+    ] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Check and count, write nothing.")] = False,
+    database: DatabaseOption = None,
+) -> None:
+    """Import observations: every row is checked first; all rows are stored or none."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+    from rich.table import Table
+
+    from kpi_api.services import open_services
+    from kpi_api.importing.service import import_bytes
+
+    try:
+        data = file.read_bytes()
+    except OSError as exc:
+        err.print(f"[red]{file}: cannot read: {exc.strerror}[/red]")
+        raise typer.Exit(2) from None
+    services = open_services(database)
+    with Progress(
+        TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+        console=err, transient=True, disable=not err.is_terminal,
+    ) as bar:  # fmt: skip
+        task = bar.add_task(f"importing {file.name}", total=None)
+        report = import_bytes(
+            data, str(file), services.observations, services.strategies, services.areas, fmt=format, dry_run=dry_run,
+            progress=lambda n: bar.update(task, advance=n),
+        )  # fmt: skip
+    if report.rejected:
+        err.print(f"[red bold]Rejected {file.name}: {len(report.problems)} problem(s); nothing was written.[/red bold]")
+        for problem in report.problems[:200]:
+            err.print(f"  {problem}")
+        if len(report.problems) > 200:
+            err.print(f"  … and {len(report.problems) - 200} more")
+        raise typer.Exit(1)
+    summary = Table(title=f"{'Dry run: ' if dry_run else ''}{file.name} ({report.format})", show_header=False)
+    summary.add_row("rows in file", f"{report.rows:,}")
+    summary.add_row("new figures (vintages)" + (" that would be stored" if dry_run else " stored"), f"{report.added:,}")
+    summary.add_row("already stored, unchanged", f"{report.unchanged:,}")
+    summary.add_row("batch", report.batch or ("— (dry run: nothing written)" if dry_run else "—"))
+    console.print(summary)
+    if report.message:
+        console.print(report.message)
+
+
 @app.command("export-schema")
 def export_schema(
     output: Annotated[Path, typer.Option(help="Folder to write into.")] = Path("schema"),

@@ -1,0 +1,51 @@
+"""The common shape every reader produces, and the problems validation reports."""
+
+from collections.abc import Mapping
+
+import attrs
+
+from kpi_core import Dimension
+
+REQUIRED = ("indicator", "area", "period", "value")
+OPTIONAL = ("unit", "numerator", "denominator", "published", "source", "flag")
+DIMENSIONS = tuple(d.value for d in Dimension)
+COLUMNS = REQUIRED + OPTIONAL + DIMENSIONS
+
+
+@attrs.frozen
+class SourceRow:
+    """One row of a source file in canonical columns, as raw text ('' when empty).
+
+    `location` is where a person finds it: "row 17", or for JSON-stat
+    "value[1234] (OMRÅDE=151, TID=2022M09)"; `columns` maps a canonical column to the
+    name the file uses for it, so errors can use the file's own words.
+    """
+
+    location: str
+    fields: Mapping[str, str]
+    columns: Mapping[str, str] = attrs.field(factory=dict)
+
+    def get(self, column: str) -> str:
+        return (self.fields.get(column) or "").strip()
+
+    def column_name(self, column: str) -> str:
+        return self.columns.get(column, column)
+
+
+@attrs.frozen
+class Problem:
+    location: str
+    column: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.location}, column `{self.column}`" if self.column else self.location
+        return f"{where}: {self.message}"
+
+
+class ReadError(ValueError):
+    """The file cannot be read at all (encoding, shape, header)."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))

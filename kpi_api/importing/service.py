@@ -1,0 +1,109 @@
+"""Import a file of observations: read, validate every row, then store all or nothing."""
+
+import datetime
+import getpass
+import hashlib
+import json
+import socket
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+
+import attrs
+
+from kpi_api.importing.csv_format import read_csv
+from kpi_api.importing.rows import Problem, ReadError
+from kpi_api.importing.validate import indicator_facts, validate
+from kpi_core import AreaDirectory, Strategy
+from kpi_core.repository import DuplicateBatchError, ImportBatch, StoreError
+
+FORMATS = ("csv", "jsonstat", "jobindsats")
+
+
+@attrs.frozen
+class ImportReport:
+    file: str
+    format: str
+    rows: int = 0
+    added: int = 0  # new vintages stored (or that would be, in a dry run)
+    unchanged: int = 0  # rows already stored with the same value
+    problems: tuple[Problem, ...] = ()
+    batch: str | None = None
+    dry_run: bool = False
+    message: str = ""
+
+    @property
+    def rejected(self) -> bool:
+        return bool(self.problems)
+
+
+def detect_format(name: str, data: bytes) -> str:
+    if name.lower().endswith((".csv", ".txt")):
+        return "csv"
+    try:
+        parsed = json.loads(data)
+    except ValueError:
+        return "csv"
+    if isinstance(parsed, dict) and (parsed.get("class") == "dataset" or parsed.get("version") == "2.0"):
+        return "jsonstat"
+    return "jobindsats"
+
+
+def read_rows(data: bytes, name: str, fmt: str):
+    if fmt == "csv":
+        return read_csv(data, name)
+    from kpi_api.importing.mappings import load_mapping
+
+    if fmt == "jsonstat":
+        from kpi_api.importing.jsonstat import read_jsonstat
+
+        return read_jsonstat(data, name, load_mapping("statbank"))
+    from kpi_api.importing.jobindsats import read_jobindsats
+
+    return read_jobindsats(data, name, load_mapping("jobindsats"))
+
+
+def import_bytes(
+    data: bytes,
+    name: str,
+    repository,
+    strategies: list[Strategy] | tuple[Strategy, ...],
+    areas: AreaDirectory,
+    fmt: str | None = None,
+    dry_run: bool = False,
+    imported_by: str | None = None,
+    today: Callable[[], datetime.date] = datetime.date.today,
+    progress: Callable[[int], None] | None = None,
+) -> ImportReport:
+    fmt = fmt or detect_format(name, data)
+    if fmt not in FORMATS:
+        return ImportReport(name, fmt, problems=(Problem(name, None, f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}"),))
+    try:
+        rows = list(read_rows(data, name, fmt))
+    except ReadError as exc:
+        return ImportReport(name, fmt, problems=tuple(exc.problems))
+    checked = validate(rows, indicator_facts(strategies), areas, published=today(), source=Path(name).name)
+    if checked.problems:
+        return ImportReport(name, fmt, rows=checked.rows, problems=tuple(checked.problems), dry_run=dry_run)
+    digest = hashlib.sha256(data).hexdigest()
+    batch = ImportBatch(
+        id=f"{datetime.datetime.now(datetime.UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}",
+        file_name=Path(name).name,
+        sha256=digest,
+        format=fmt,
+        imported_by=imported_by or f"{getpass.getuser()}@{socket.gethostname()} (kpi import)",
+        imported_at=datetime.datetime.now(datetime.UTC),
+    )
+    try:
+        kwargs = {"dry_run": dry_run}
+        if progress is not None and hasattr(repository, "engine"):
+            kwargs["progress"] = progress
+        stored = repository.add(batch, checked.observations, **kwargs)
+    except DuplicateBatchError as exc:
+        return ImportReport(name, fmt, rows=checked.rows, unchanged=checked.rows, batch=exc.existing.id, dry_run=dry_run, message=str(exc))
+    except StoreError as exc:
+        return ImportReport(name, fmt, rows=checked.rows, problems=(Problem(name, None, str(exc)),), dry_run=dry_run)
+    return ImportReport(
+        name, fmt, rows=checked.rows, added=stored.added, unchanged=checked.rows - stored.added,
+        batch=None if dry_run else stored.id, dry_run=dry_run,
+    )  # fmt: skip

@@ -1,0 +1,164 @@
+"""Turn source rows into observations, or say row by row what is wrong.
+
+Checks: the indicator and area exist in the catalogue; the period parses; the value is
+a number (decimal point or Danish decimal comma) or empty for a suppressed cell; a share
+(unit percent) lies within 0–100; a stated unit matches the indicator's; breakdown
+columns are dimensions the indicator declares (in any revision); a figure appears at most
+once per vintage in the file.
+"""
+
+import datetime
+from collections.abc import Iterable
+from decimal import Decimal, InvalidOperation
+
+import attrs
+
+from kpi_api.importing.rows import DIMENSIONS, Problem, SourceRow
+from kpi_core import AreaDirectory, Observation, PeriodError, Strategy, Unit, parse_period
+
+SUPPRESSED = {"", "..", "-", ":"}
+FLAGS = {"provisional": "provisional", "foreløbig": "provisional", "suppressed": "suppressed", "diskretioneret": "suppressed"}
+UNIT_ALIASES = {
+    "%": Unit.PERCENT,
+    "pct": Unit.PERCENT,
+    "pct.": Unit.PERCENT,
+    "procent": Unit.PERCENT,
+    "antal": Unit.COUNT,
+    "måneder": Unit.MONTHS,
+    "uger": Unit.WEEKS,
+    **{u.value: u for u in Unit},
+}
+
+
+@attrs.frozen
+class IndicatorFacts:
+    unit: Unit
+    dimensions: frozenset[str]
+
+
+def indicator_facts(strategies: Iterable[Strategy]) -> dict[str, IndicatorFacts]:
+    """What an import may say about each indicator id, across all revisions."""
+    facts: dict[str, IndicatorFacts] = {}
+    for s in strategies:
+        for r in s.revisions:
+            for i in r.indicators:
+                dims = frozenset(d.value for d in i.breakdowns)
+                known = facts.get(i.id)
+                facts[i.id] = IndicatorFacts(i.unit, dims | (known.dimensions if known else frozenset()))
+    return facts
+
+
+@attrs.frozen
+class Validated:
+    observations: list[Observation]
+    problems: list[Problem]
+    rows: int
+
+
+def validate(
+    rows: Iterable[SourceRow],
+    facts: dict[str, IndicatorFacts],
+    areas: AreaDirectory,
+    published: datetime.date,
+    source: str,
+) -> Validated:
+    observations, problems, seen, count = [], [], {}, 0
+    names = {a.name.lower(): a.code for a in areas}
+    for row in rows:
+        count += 1
+        before = len(problems)
+        if "__shape__" in row.fields:
+            problems.append(Problem(row.location, None, row.fields["__shape__"]))
+            continue
+
+        def fail(column: str | None, message: str, row: SourceRow = row) -> None:
+            problems.append(Problem(row.location, row.column_name(column) if column else None, message))
+
+        indicator = row.get("indicator")
+        fact = facts.get(indicator)
+        if fact is None:
+            fail("indicator", f"`{indicator}` is not an indicator of the catalogue (ids look like 2.1, 1.5b, O1)")
+        area = row.get("area")
+        if areas.get(area) is None:
+            hint = f"; use the code {names[area.lower()]}" if area.lower() in names else " (use a municipality code such as 151, a region 1081–1085 or DK)"
+            fail("area", f"`{area}` is not a known area code{hint}")
+        period_text = row.get("period")
+        try:
+            period = str(parse_period(period_text))
+        except PeriodError as exc:
+            fail("period", str(exc))
+            period = None
+        flags = {FLAGS.get(f.strip().lower(), f"?{f.strip()}") for f in row.get("flag").split("|") if f.strip()}
+        for unknown in sorted(f for f in flags if f.startswith("?")):
+            fail("flag", f"`{unknown[1:]}` is not a flag; expected provisional or suppressed (or foreløbig, diskretioneret)")
+        value = _number(row, "value", fail, allow_empty=True)
+        if value is not None and "suppressed" in flags:
+            fail("value", "a suppressed cell must have no value; leave it empty")
+        numerator = _number(row, "numerator", fail)
+        denominator = _number(row, "denominator", fail)
+        if fact is not None:
+            unit_text = row.get("unit")
+            if unit_text:
+                unit = UNIT_ALIASES.get(unit_text.lower())
+                if unit is None:
+                    fail("unit", f"`{unit_text}` is not a unit; expected one of: {', '.join(u.value for u in Unit)}")
+                elif unit is not fact.unit:
+                    fail("unit", f"`{unit_text}` does not match indicator {indicator}, which is measured in {fact.unit.value}")
+            if value is not None and fact.unit is Unit.PERCENT and not Decimal(0) <= value <= Decimal(100):
+                fail("value", f"{value} is outside 0–100, but {indicator} is a share in per cent")
+        breakdown = {}
+        for dimension in DIMENSIONS:
+            cell = row.get(dimension)
+            if cell:
+                if fact is not None and dimension not in fact.dimensions:
+                    declared = ", ".join(sorted(fact.dimensions)) or "none"
+                    fail(dimension, f"indicator {indicator} is not broken down by {dimension} (it declares: {declared})")
+                breakdown[dimension] = cell
+        vintage = published
+        if row.get("published"):
+            try:
+                vintage = datetime.date.fromisoformat(row.get("published"))
+            except ValueError:
+                fail("published", f"`{row.get('published')}` is not a date (expected YYYY-MM-DD)")
+        if len(problems) > before:
+            continue
+        observation = Observation(
+            indicator=indicator,
+            area=area,
+            period=period,
+            value=value,
+            breakdown=breakdown,
+            published=vintage,
+            source=row.get("source") or source,
+            unit=fact.unit.value,
+            numerator=numerator,
+            denominator=denominator,
+            provisional="provisional" in flags,
+        )
+        key = observation.natural_key()
+        if key in seen:
+            fail(None, f"the same figure (indicator, area, period, breakdown, published) is already in {seen[key]}")
+            continue
+        seen[key] = row.location
+        observations.append(observation)
+    return Validated(observations, problems, count)
+
+
+def _number(row: SourceRow, column: str, fail, allow_empty: bool = False) -> Decimal | None:
+    text = row.get(column)
+    if text in SUPPRESSED:
+        if text and not allow_empty:
+            fail(column, f"`{text}` is not a number")
+        return None
+    if "," in text and "." in text:
+        fail(column, f"`{text}` mixes `,` and `.`; write the number without thousands separators, e.g. 1003.5 or 1003,5")
+        return None
+    try:
+        number = Decimal(text.replace(",", "."))
+    except InvalidOperation:
+        fail(column, f"`{text}` is not a number (use a decimal point or a Danish decimal comma: 3.1 or 3,1)")
+        return None
+    if not number.is_finite():
+        fail(column, f"`{text}` is not a finite number")
+        return None
+    return number

@@ -1,0 +1,169 @@
+"""The observation store on SQLite or PostgreSQL (SQLAlchemy Core): the SQL adapter of
+`kpi_core.repository.ObservationRepository`, with the same semantics as
+`kpi_core.memory.InMemoryRepository` (the contract tests hold both to them)."""
+
+import datetime
+import json
+from collections.abc import Sequence
+from decimal import Decimal
+
+import attrs
+import sqlalchemy as sa
+
+from kpi_api.database import write_transaction
+from kpi_core import Observation
+from kpi_core.memory import plan_additions
+from kpi_core.repository import ConflictError, DuplicateBatchError, ImportBatch, ObservationQuery, StoreError
+
+metadata = sa.MetaData()
+batches = sa.Table(
+    "import_batches",
+    metadata,
+    sa.Column("id", sa.String),
+    sa.Column("file_name", sa.String),
+    sa.Column("sha256", sa.String),
+    sa.Column("format", sa.String),
+    sa.Column("rows", sa.Integer),
+    sa.Column("added", sa.Integer),
+    sa.Column("imported_by", sa.String),
+    sa.Column("imported_at", sa.DateTime(timezone=True)),
+)
+observations = sa.Table(
+    "observations",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("indicator", sa.String),
+    sa.Column("area", sa.String),
+    sa.Column("period", sa.String),
+    sa.Column("breakdown", sa.String),
+    sa.Column("published", sa.Date),
+    sa.Column("value", sa.String),
+    sa.Column("numerator", sa.String),
+    sa.Column("denominator", sa.String),
+    sa.Column("unit", sa.String),
+    sa.Column("provisional", sa.Boolean),
+    sa.Column("source", sa.String),
+    sa.Column("batch_id", sa.String),
+)
+data_version = sa.Table("data_version", metadata, sa.Column("id", sa.Integer), sa.Column("version", sa.Integer))
+
+_CHUNK = 5000  # rows per INSERT round trip
+
+
+class SqlObservationRepository:
+    def __init__(self, engine: sa.Engine) -> None:
+        self.engine = engine
+
+    def add(self, batch: ImportBatch, rows: Sequence[Observation], dry_run: bool = False, progress=None) -> ImportBatch:
+        if any(o.published is None for o in rows):
+            raise StoreError("every stored observation needs a published date (its vintage)")
+        with write_transaction(self.engine) as connection:
+            existing = connection.execute(sa.select(batches).where(batches.c.sha256 == batch.sha256)).first()
+            if existing is not None:
+                raise DuplicateBatchError(_batch(existing))
+            stored = self._stored_vintages(connection, rows)
+            new, conflicts = plan_additions(stored.get, rows)
+            if conflicts:
+                raise ConflictError(conflicts)
+            result = attrs.evolve(batch, rows=len(rows), added=len(new))
+            if dry_run:  # the same checks and counts as a real import, nothing written
+                return result
+            connection.execute(sa.insert(batches), [attrs.asdict(result)])
+            for start in range(0, len(new), _CHUNK):
+                chunk = new[start : start + _CHUNK]
+                connection.execute(sa.insert(observations), [_row(o, batch.id) for o in chunk])
+                if progress is not None:
+                    progress(len(chunk))
+            if new:
+                connection.execute(sa.update(data_version).values(version=data_version.c.version + 1))
+        return result
+
+    def find(self, query: ObservationQuery) -> list[Observation]:
+        conditions = []
+        if query.indicators is not None:
+            conditions.append(observations.c.indicator.in_(query.indicators))
+        if query.areas is not None:
+            conditions.append(observations.c.area.in_(query.areas))
+        if query.as_of is not None:
+            conditions.append(observations.c.published <= query.as_of)
+        newest = sa.func.row_number().over(
+            partition_by=(observations.c.indicator, observations.c.area, observations.c.period, observations.c.breakdown),
+            order_by=observations.c.published.desc(),
+        )
+        ranked = sa.select(observations, newest.label("rn")).where(*conditions).subquery()
+        statement = (
+            sa.select(ranked)
+            .where(ranked.c.rn == 1)
+            .order_by(ranked.c.indicator, ranked.c.area, ranked.c.period, ranked.c.breakdown)
+        )
+        with self.engine.connect() as connection:
+            found = [_observation(r) for r in connection.execute(statement)]
+        # Same order as the in-memory store: by the breakdown cell as a tuple.
+        return sorted(found, key=lambda o: (o.indicator, o.area, o.period, o.breakdown))
+
+    def batches(self) -> list[ImportBatch]:
+        with self.engine.connect() as connection:
+            return [_batch(r) for r in connection.execute(sa.select(batches).order_by(batches.c.imported_at))]
+
+    def data_version(self) -> int:
+        with self.engine.connect() as connection:
+            return connection.execute(sa.select(data_version.c.version)).scalar_one()
+
+    def _stored_vintages(self, connection: sa.Connection, rows: Sequence[Observation]) -> dict:
+        """Stored vintages that rows of this batch could collide with, by natural key."""
+        if not rows:
+            return {}
+        indicators = sorted({o.indicator for o in rows})
+        published = sorted({o.published for o in rows})
+        statement = sa.select(observations).where(
+            observations.c.indicator.in_(indicators), observations.c.published.in_(published)
+        )
+        return {o.natural_key(): o for o in map(_observation, connection.execute(statement))}
+
+
+def _encode_breakdown(breakdown: tuple[tuple[str, str], ...]) -> str:
+    return json.dumps(dict(breakdown), sort_keys=True, ensure_ascii=False, separators=(",", ":")) if breakdown else ""
+
+
+def _decimal(text: str | None) -> Decimal | None:
+    return None if text is None else Decimal(text)
+
+
+def _row(o: Observation, batch_id: str) -> dict:
+    return {
+        "indicator": o.indicator,
+        "area": o.area,
+        "period": o.period,
+        "breakdown": _encode_breakdown(o.breakdown),
+        "published": o.published,
+        "value": None if o.value is None else str(o.value),
+        "numerator": None if o.numerator is None else str(o.numerator),
+        "denominator": None if o.denominator is None else str(o.denominator),
+        "unit": o.unit,
+        "provisional": o.provisional,
+        "source": o.source,
+        "batch_id": batch_id,
+    }
+
+
+def _observation(r) -> Observation:
+    return Observation(
+        indicator=r.indicator,
+        area=r.area,
+        period=r.period,
+        value=_decimal(r.value),
+        breakdown=json.loads(r.breakdown) if r.breakdown else (),
+        published=r.published,
+        source=r.source,
+        unit=r.unit,
+        numerator=_decimal(r.numerator),
+        denominator=_decimal(r.denominator),
+        provisional=bool(r.provisional),
+    )
+
+
+def _batch(r) -> ImportBatch:
+    imported_at = r.imported_at
+    if imported_at.tzinfo is None:  # SQLite returns naive datetimes; they were stored in UTC
+        imported_at = imported_at.replace(tzinfo=datetime.UTC)
+    return ImportBatch(r.id, r.file_name, r.sha256, r.format, r.imported_by, imported_at, r.rows, r.added)

@@ -1,0 +1,36 @@
+"""Wiring: the database, migrated, with the catalogue and the observation store on it."""
+
+import attrs
+import sqlalchemy as sa
+
+from kpi_api import catalogue_store
+from kpi_api.config import Settings
+from kpi_api.database import create_engine, migrate
+from kpi_api.observation_store import SqlObservationRepository
+from kpi_core import AreaDirectory, Strategy, shipped_areas, shipped_revision_files
+
+
+@attrs.frozen
+class Services:
+    engine: sa.Engine
+    strategies: tuple[Strategy, ...]
+    areas: AreaDirectory
+    observations: SqlObservationRepository
+    created: bool  # the database had no catalogue before this start
+
+
+def open_services(database_url: str | None = None, settings: Settings | None = None) -> Services:
+    """Create and migrate the database if needed and publish the shipped catalogue into
+    it (a revision already published is never overwritten)."""
+    settings = settings or Settings.from_env(database_url)
+    engine = create_engine(settings.database_url)
+    migrate(engine)
+    report = catalogue_store.publish(engine, list(shipped_revision_files()), by="kpi (shipped catalogue)")
+    created = not report.unchanged and not report.conflicting
+    return Services(
+        engine=engine,
+        strategies=tuple(catalogue_store.load_strategies(engine)),
+        areas=shipped_areas(),
+        observations=SqlObservationRepository(engine),
+        created=created,
+    )

@@ -1,0 +1,80 @@
+"""An in-memory observation store: the reference behaviour of `ObservationRepository`,
+and the model the SQLite and PostgreSQL adapters are tested against."""
+
+import datetime
+from collections.abc import Sequence
+
+import attrs
+
+from kpi_core.observations import Observation
+from kpi_core.repository import ConflictError, DuplicateBatchError, ImportBatch, ObservationQuery, StoreError
+
+
+class InMemoryRepository:
+    def __init__(self) -> None:
+        self._rows: dict[tuple, Observation] = {}
+        self._batches: list[ImportBatch] = []
+        self._version = 0
+
+    def add(self, batch: ImportBatch, observations: Sequence[Observation], dry_run: bool = False) -> ImportBatch:
+        if any(o.published is None for o in observations):
+            raise StoreError("every stored observation needs a published date (its vintage)")
+        existing = next((b for b in self._batches if b.sha256 == batch.sha256), None)
+        if existing is not None:
+            raise DuplicateBatchError(existing)
+        new, conflicts = plan_additions(self._rows.get, observations)
+        if conflicts:
+            raise ConflictError(conflicts)
+        stored = attrs.evolve(batch, rows=len(observations), added=len(new))
+        if dry_run:
+            return stored
+        self._batches.append(stored)
+        for o in new:
+            self._rows[o.natural_key()] = o
+        if new:
+            self._version += 1
+        return stored
+
+    def find(self, query: ObservationQuery) -> list[Observation]:
+        return newest_vintages(
+            o
+            for o in self._rows.values()
+            if (query.indicators is None or o.indicator in query.indicators)
+            and (query.areas is None or o.area in query.areas)
+            and (query.as_of is None or (o.published is not None and o.published <= query.as_of))
+        )
+
+    def batches(self) -> list[ImportBatch]:
+        return list(self._batches)
+
+    def data_version(self) -> int:
+        return self._version
+
+
+def plan_additions(lookup, observations: Sequence[Observation]) -> tuple[list[Observation], list]:
+    """Split rows into new vintages and conflicts with stored ones (`lookup` by natural
+    key); rows identical to a stored vintage are dropped. Shared by every adapter."""
+    new, conflicts, seen = [], [], set()
+    for o in observations:
+        key = o.natural_key()
+        stored = lookup(key)
+        if stored is None:
+            if key not in seen:
+                new.append(o)
+                seen.add(key)
+        elif stored.value != o.value:
+            conflicts.append((stored, o))
+    return new, conflicts
+
+
+def newest_vintages(observations) -> list[Observation]:
+    """Per figure, the vintage with the latest published date, in a stable order."""
+    newest: dict[tuple, Observation] = {}
+    for o in observations:
+        current = newest.get(o.key())
+        if current is None or (o.published or _MIN) > (current.published or _MIN):
+            newest[o.key()] = o
+    return sorted(newest.values(), key=lambda o: (o.indicator, o.area, o.period, o.breakdown))
+
+
+_MIN = datetime.date.min

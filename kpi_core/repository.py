@@ -1,0 +1,79 @@
+"""The observation store, as the core sees it: a small protocol (the port).
+
+Adapters live in kpi_api (SQLite and PostgreSQL); `kpi_core.memory` holds the in-memory
+implementation the contract tests use as their model.
+
+Semantics every implementation keeps:
+- `add` stores a batch all or nothing. A row whose vintage (natural key) is already stored
+  with the same value is skipped, so re-importing changes nothing; the same vintage with
+  another value is a `ConflictError` and nothing is written — never an overwrite.
+- A batch whose file hash is already stored is a `DuplicateBatchError`.
+- `find` returns, per figure (indicator, area, period, cell), the newest vintage published
+  on or before `as_of` (all dates when `as_of` is None).
+- `data_version` grows with every successful write that changed something.
+"""
+
+import datetime
+from collections.abc import Sequence
+from typing import Protocol
+
+import attrs
+
+from kpi_core.observations import Observation
+
+
+@attrs.frozen
+class ImportBatch:
+    id: str
+    file_name: str
+    sha256: str
+    format: str
+    imported_by: str
+    imported_at: datetime.datetime
+    rows: int = 0  # rows in the file
+    added: int = 0  # rows stored (new vintages)
+
+
+@attrs.frozen
+class ObservationQuery:
+    indicators: tuple[str, ...] | None = attrs.field(default=None, converter=attrs.converters.optional(tuple))
+    areas: tuple[str, ...] | None = attrs.field(default=None, converter=attrs.converters.optional(tuple))
+    as_of: datetime.date | None = None
+
+
+class StoreError(Exception):
+    """A write the store refused; nothing was written."""
+
+
+class DuplicateBatchError(StoreError):
+    def __init__(self, existing: ImportBatch) -> None:
+        self.existing = existing
+        super().__init__(
+            f"this file was already imported as batch {existing.id} ({existing.file_name}, "
+            f"{existing.imported_at:%Y-%m-%d %H:%M}); nothing changed"
+        )
+
+
+class ConflictError(StoreError):
+    def __init__(self, conflicts: list[tuple[Observation, Observation]]) -> None:
+        self.conflicts = conflicts
+        stored, new = conflicts[0]
+        more = f" (and {len(conflicts) - 1} more)" if len(conflicts) > 1 else ""
+        super().__init__(
+            f"{new.indicator} {new.area} {new.period} {dict(new.breakdown) or ''} published {new.published}: "
+            f"already stored as {stored.value}, the file says {new.value}{more}. A revised figure needs a "
+            "later `published` date; nothing was written"
+        )
+
+
+class ObservationRepository(Protocol):
+    def add(self, batch: ImportBatch, observations: Sequence[Observation], dry_run: bool = False) -> ImportBatch:
+        """Store the batch and its new vintages atomically; return the batch as stored.
+        With `dry_run`, run every check and count, and write nothing."""
+        ...
+
+    def find(self, query: ObservationQuery) -> list[Observation]: ...
+
+    def batches(self) -> list[ImportBatch]: ...
+
+    def data_version(self) -> int: ...
