@@ -1,0 +1,115 @@
+"""Imports survive being killed, and run beside readers and other imports."""
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from kpi_api.importing.service import import_bytes
+from kpi_api.observation_store import SqlObservationRepository
+from kpi_core import shipped_areas, shipped_strategies
+from kpi_core.repository import ObservationQuery
+from tests.conftest import reset_observations
+
+KPI = str(Path(sys.executable).parent / "kpi")
+AGES = ["16-24", "25-29", "30-49", "50+"]
+
+
+def big_csv(path: Path, years: range) -> int:
+    """A valid canonical CSV: O1 (unemployment by age) for every area and month (synthetic)."""
+    areas = [a.code for a in shipped_areas()]
+    lines = ["indicator,area,period,value,age,source"]
+    for year in years:
+        for month in range(1, 13):
+            for area in areas:
+                for i, age in enumerate(["", *AGES]):
+                    lines.append(f"O1,{area},{year}-{month:02d},{(int(area.strip('DK') or 0) % 50) / 10 + i},{age},SYNTETISK")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return len(lines) - 1
+
+
+def consistent(url: str) -> tuple[int, int]:
+    """Integrity holds and every stored row belongs to a complete batch."""
+    engine = sa.create_engine(url)
+    with engine.connect() as c:
+        assert c.execute(sa.text("PRAGMA integrity_check")).scalar() == "ok"
+        batches = c.execute(sa.text("SELECT id, added FROM import_batches")).all()
+        for batch_id, added in batches:
+            stored = c.execute(sa.text("SELECT count(*) FROM observations WHERE batch_id = :b"), {"b": batch_id}).scalar()
+            assert stored == added, f"batch {batch_id}: {stored} rows stored, {added} recorded"
+        total = c.execute(sa.text("SELECT count(*) FROM observations")).scalar()
+        assert total == sum(a for _, a in batches)
+    engine.dispose()
+    return len(batches), total
+
+
+def test_kill_9_during_an_import_leaves_no_partial_batch(tmp_path):
+    database = tmp_path / "kpi.sqlite3"
+    url = f"sqlite:///{database}"
+    rows = big_csv(tmp_path / "o1.csv", range(2015, 2025))
+    wal = Path(f"{database}-wal")
+    subprocess.run([KPI, "import", str(tmp_path / "o1.csv"), "--dry-run", "--database", url], check=True, capture_output=True)
+    settled = wal.stat().st_size if wal.exists() else 0  # migrations and catalogue, before any import
+    killed_while_writing = 0
+    for _ in range(3):
+        process = subprocess.Popen([KPI, "import", str(tmp_path / "o1.csv"), "--database", url],
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+        deadline = time.monotonic() + 120
+        # Kill when the WAL has grown by a few MB: the import's transaction is writing.
+        while process.poll() is None and time.monotonic() < deadline:
+            if wal.exists() and wal.stat().st_size > settled + 4_000_000:
+                os.kill(process.pid, signal.SIGKILL)
+                killed_while_writing += 1
+                break
+            time.sleep(0.005)
+        process.wait()
+        batches, stored = consistent(url)
+        assert (batches, stored) in {(0, 0), (1, rows)}
+        settled = wal.stat().st_size if wal.exists() else 0
+    assert killed_while_writing >= 1, "no kill landed inside the write; make the file bigger"
+    finished = subprocess.run([KPI, "import", str(tmp_path / "o1.csv"), "--database", url], capture_output=True, text=True)
+    assert finished.returncode == 0, finished.stderr
+    assert consistent(url) == (1, rows)
+
+
+def test_concurrent_imports_and_reads_do_not_fail(store_engine):
+    reset_observations(store_engine)
+    strategies, areas = shipped_strategies(), shipped_areas()
+    errors: list[BaseException] = []
+    done = threading.Event()
+    municipalities = [a.code for a in areas if a.region == "1084"]
+
+    def writer(n: int) -> None:
+        try:
+            for k in range(5):
+                lines = ["indicator,area,period,value"] + [f"2.2,{m},{2000 + n * 5 + k},{n + k}" for m in municipalities]
+                report = import_bytes("\n".join(lines).encode(), f"w{n}-{k}.csv", SqlObservationRepository(store_engine), strategies, areas)
+                assert not report.rejected and report.added == len(municipalities), report
+        except BaseException as exc:  # noqa: BLE001 - collected and re-raised by the test
+            errors.append(exc)
+
+    def reader() -> None:
+        try:
+            while not done.is_set():
+                SqlObservationRepository(store_engine).find(ObservationQuery(indicators=("2.2",), areas=("151",)))
+        except BaseException as exc:  # noqa: BLE001
+            errors.append(exc)
+
+    writers = [threading.Thread(target=writer, args=(n,)) for n in range(4)]
+    readers = [threading.Thread(target=reader) for _ in range(2)]
+    for t in writers + readers:
+        t.start()
+    for t in writers:
+        t.join()
+    done.set()
+    for t in readers:
+        t.join()
+    assert errors == []
+    store = SqlObservationRepository(store_engine)
+    assert len(store.batches()) == 20 and store.data_version() == 20
+    assert len(store.find(ObservationQuery(indicators=("2.2",)))) == 20 * len(municipalities)
