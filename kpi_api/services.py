@@ -1,5 +1,8 @@
 """Wiring: the database, migrated, with the catalogue and the observation store on it."""
 
+import logging
+from importlib import resources
+
 import attrs
 import sqlalchemy as sa
 
@@ -8,6 +11,9 @@ from kpi_api.config import Settings
 from kpi_api.database import create_engine, migrate
 from kpi_api.observation_store import SqlObservationRepository
 from kpi_core import AreaDirectory, Strategy, shipped_areas, shipped_revision_files
+
+log = logging.getLogger(__name__)
+DOCUMENT_FIGURES = "document-figures.csv"
 
 
 @attrs.frozen
@@ -27,10 +33,26 @@ def open_services(database_url: str | None = None, settings: Settings | None = N
     migrate(engine)
     report = catalogue_store.publish(engine, list(shipped_revision_files()), by="kpi (shipped catalogue)")
     created = not report.unchanged and not report.conflicting
-    return Services(
+    services = Services(
         engine=engine,
         strategies=tuple(catalogue_store.load_strategies(engine)),
         areas=shipped_areas(),
         observations=SqlObservationRepository(engine),
         created=created,
     )
+    load_document_figures(services)
+    return services
+
+
+def load_document_figures(services: Services) -> None:
+    """The real figures quoted in the source documents, each citing its document (a
+    re-run is a no-op: the same file is recognised by its hash)."""
+    from kpi_api.importing.service import import_bytes
+
+    data = (resources.files("kpi_api") / "data" / DOCUMENT_FIGURES).read_bytes()
+    report = import_bytes(
+        data, DOCUMENT_FIGURES, services.observations, services.strategies, services.areas,
+        fmt="csv", imported_by="kpi (figures quoted in the source documents)",
+    )  # fmt: skip
+    for problem in report.problems:
+        log.warning("document figures not loaded: %s", problem)
