@@ -41,4 +41,4 @@ def read_csv(data: bytes, name: str) -> Iterator[SourceRow]:
         if len(record) != len(header):
             yield SourceRow(f"row {number}", {"__shape__": f"has {len(record)} fields, the header has {len(header)}"})
             continue
-        yield SourceRow(f"row {number}", dict(zip(header, record, strict=True)))
+        yield SourceRow(f"row {number}", {h: cell.strip() for h, cell in zip(header, record, strict=True) if cell})

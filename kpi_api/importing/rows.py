@@ -22,11 +22,12 @@ class SourceRow:
     """
 
     location: str
-    fields: Mapping[str, str]
+    fields: Mapping[str, str]  # readers strip surrounding whitespace
     columns: Mapping[str, str] = attrs.field(factory=dict)
 
     def get(self, column: str) -> str:
-        return (self.fields.get(column) or "").strip()
+        """The cell's text, stripped by the reader ('' when absent)."""
+        return self.fields.get(column) or ""
 
     def column_name(self, column: str) -> str:
         return self.columns.get(column, column)

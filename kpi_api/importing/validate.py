@@ -8,6 +8,7 @@ once per vintage in the file.
 """
 
 import datetime
+import functools
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 
@@ -82,9 +83,8 @@ def validate(
         if areas.get(area) is None:
             hint = f"; use the code {names[area.lower()]}" if area.lower() in names else " (use a municipality code such as 151, a region 1081–1085 or DK)"
             fail("area", f"`{area}` is not a known area code{hint}")
-        period_text = row.get("period")
         try:
-            period = str(parse_period(period_text))
+            period = _canonical_period(row.get("period"))
         except PeriodError as exc:
             fail("period", str(exc))
             period = None
@@ -142,6 +142,12 @@ def validate(
         seen[key] = row.location
         observations.append(observation)
     return Validated(observations, problems, count)
+
+
+@functools.lru_cache(maxsize=4096)
+def _canonical_period(text: str) -> str:
+    # Files repeat a handful of periods many thousand times.
+    return str(parse_period(text))
 
 
 def _number(row: SourceRow, column: str, fail, allow_empty: bool = False) -> Decimal | None:
