@@ -16,6 +16,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 run: $(STAMP)
+	$(BIN)/kpi demo    # SYNTHETIC data for a new database; a no-op once loaded
 	$(BIN)/kpi serve
 
 test: $(STAMP)

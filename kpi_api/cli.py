@@ -58,7 +58,6 @@ def import_(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
     from rich.table import Table
 
-    from kpi_api.services import open_services
     from kpi_api.importing.service import import_bytes
 
     try:
@@ -66,7 +65,7 @@ def import_(
     except OSError as exc:
         err.print(f"[red]{file}: cannot read: {exc.strerror}[/red]")
         raise typer.Exit(2) from None
-    services = open_services(database)
+    services = _services(database)
     with Progress(
         TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
         console=err, transient=True, disable=not err.is_terminal,
@@ -91,6 +90,24 @@ def import_(
     console.print(summary)
     if report.message:
         console.print(report.message)
+
+
+@app.command()
+def demo(
+    seed: Annotated[int, typer.Option(help="Seed of the synthetic dataset.")] = 2022,
+    first_year: Annotated[int, typer.Option("--from-year", help="First year.")] = 2010,
+    last_year: Annotated[int, typer.Option("--to-year", help="Last year.")] = 2025,
+    database: DatabaseOption = None,
+) -> None:
+    """Load a SYNTHETIC national dataset (all areas, every indicator) for demos.
+
+    Every row says it is synthetic in its source. Loading the same dataset again is a
+    no-op."""
+    from kpi_api.demo_loader import load_demo
+
+    services = _services(database)
+    result = load_demo(services, seed, first_year, last_year, console=err)
+    console.print(result)
 
 
 @app.command("export-schema")
@@ -140,3 +157,9 @@ def validate(files: Annotated[list[Path], typer.Argument(help="Catalogue files (
         raise typer.Exit(1) from None
     for s in strategies:
         console.print(f"ok  {s.id}: revisions {', '.join(r.version for r in s.revisions)}")
+
+
+def _services(database: str | None):
+    from kpi_api.services import open_services
+
+    return open_services(database)
