@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install schema lint clean
+.PHONY: run test bench install schema lint clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,10 @@ test: $(STAMP)
 	$(BIN)/lint-imports
 	$(BIN)/kpi export-schema --check
 	$(BIN)/python -m pytest
+
+bench: $(STAMP)
+	scripts/ensure-postgres.sh
+	$(BIN)/python -m bench.import_bench
 
 schema: $(STAMP)
 	$(BIN)/kpi export-schema

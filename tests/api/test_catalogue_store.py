@@ -16,7 +16,7 @@ def test_first_start_publishes_the_shipped_catalogue_once(tmp_path):
     migrate(engine)
     first = catalogue_store.publish(engine, list(shipped_revision_files()), by="test")
     second = catalogue_store.publish(engine, list(shipped_revision_files()), by="test")
-    assert len(first.added) == 3 and second.added == () and len(second.unchanged) == 3
+    assert len(first.added) == 4 and second.added == () and len(second.unchanged) == 4
     assert tuple(catalogue_store.load_strategies(engine)) == shipped_strategies()
     with engine.connect() as c:
         assert c.execute(sa.text("PRAGMA journal_mode")).scalar() == "wal"

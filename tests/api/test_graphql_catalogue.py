@@ -14,6 +14,9 @@ def test_strategies_list_both_documents(gql):
         {"id": STRATEGY, "name": "Employment strategy",
          "owner": {"code": "151", "name": "Ballerup", "kind": "MUNICIPALITY", "region": {"code": "1084"}},
          "revisions": [{"version": "2020"}, {"version": "2022"}]},
+        {"id": "ballerup-covid19-opfoelgning", "name": "Labour-market follow-up under COVID-19",
+         "owner": {"code": "151", "name": "Ballerup", "kind": "MUNICIPALITY", "region": {"code": "1084"}},
+         "revisions": [{"version": "2020"}]},
     ]  # fmt: skip
 
 
@@ -104,5 +107,5 @@ def test_areas_by_kind(gql):
 
 
 def test_health(server):
-    assert httpx.get(f"{server}/healthz").json() == {"status": "ok", "strategies": 2}
+    assert httpx.get(f"{server}/healthz").json() == {"status": "ok", "strategies": 3}
 

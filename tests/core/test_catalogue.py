@@ -34,10 +34,12 @@ def test_every_shipped_file_loads():
         "ballerup-beskaeftigelsesplan-2015.toml",
         "ballerup-beskaeftigelsesstrategi-2020.toml",
         "ballerup-beskaeftigelsesstrategi-2022.toml",
+        "ballerup-covid19-opfoelgning-2020.toml",
     ]
     assert [(s.id, [r.version for r in s.revisions]) for s in shipped_strategies()] == [
         (PLAN, ["2015"]),
         (STRATEGY, ["2020", "2022"]),
+        ("ballerup-covid19-opfoelgning", ["2020"]),
     ]
 
 
