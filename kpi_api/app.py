@@ -10,16 +10,17 @@ from strawberry.asgi import GraphQL
 
 from kpi_api.config import Settings
 from kpi_api.graphql import schema
-from kpi_api.graphql.context import Catalogue
+from kpi_api.graphql.context import Catalogue, graphql_context
 from kpi_api.services import open_services
 
 class _GraphQL(GraphQL):
-    def __init__(self, catalogue: Catalogue, **kwargs) -> None:
+    def __init__(self, catalogue: Catalogue, observations, **kwargs) -> None:
         super().__init__(schema, **kwargs)
         self.catalogue = catalogue
+        self.observations = observations
 
     async def get_context(self, request, response) -> dict:
-        return {"request": request, "response": response, "catalogue": self.catalogue}
+        return graphql_context(self.catalogue, self.observations, request=request, response=response)
 
 
 def create_app(settings: Settings | None = None) -> Starlette:
@@ -27,7 +28,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     services = open_services(settings=settings)
     engine = services.engine
     catalogue = Catalogue(strategies=services.strategies, areas=services.areas)
-    graphql = _GraphQL(catalogue, graphql_ide="graphiql" if settings.graphiql else None)
+    graphql = _GraphQL(catalogue, services.observations, graphql_ide="graphiql" if settings.graphiql else None)
 
     async def health(request: Request) -> JSONResponse:
         return JSONResponse({"status": "ok", "strategies": len(catalogue.strategies)})

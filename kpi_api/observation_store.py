@@ -5,7 +5,7 @@
 import datetime
 import functools
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 
 import attrs
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 from kpi_api.database import write_transaction
 from kpi_core import Observation
-from kpi_core.memory import plan_additions
+from kpi_core.memory import latest_periods_of, plan_additions
 from kpi_core.repository import ConflictError, DuplicateBatchError, ImportBatch, ObservationQuery, StoreError
 
 metadata = sa.MetaData()
@@ -55,7 +55,13 @@ class SqlObservationRepository:
     def __init__(self, engine: sa.Engine) -> None:
         self.engine = engine
 
-    def add(self, batch: ImportBatch, rows: Sequence[Observation], dry_run: bool = False, progress=None) -> ImportBatch:
+    def add(
+        self,
+        batch: ImportBatch,
+        rows: Sequence[Observation],
+        dry_run: bool = False,
+        progress: Callable[[int], None] | None = None,
+    ) -> ImportBatch:
         if any(o.published is None for o in rows):
             raise StoreError("every stored observation needs a published date (its vintage)")
         with write_transaction(self.engine) as connection:
@@ -85,13 +91,7 @@ class SqlObservationRepository:
         return result
 
     def find(self, query: ObservationQuery) -> list[Observation]:
-        conditions = []
-        if query.indicators is not None:
-            conditions.append(observations.c.indicator.in_(query.indicators))
-        if query.areas is not None:
-            conditions.append(observations.c.area.in_(query.areas))
-        if query.as_of is not None:
-            conditions.append(observations.c.published <= query.as_of)
+        conditions = _conditions(query)
         newest = sa.func.row_number().over(
             partition_by=(observations.c.indicator, observations.c.area, observations.c.period, observations.c.breakdown),
             order_by=observations.c.published.desc(),
@@ -106,6 +106,16 @@ class SqlObservationRepository:
             found = [_observation(r) for r in connection.execute(statement)]
         # Same order as the in-memory store: by the breakdown cell as a tuple.
         return sorted(found, key=lambda o: (o.indicator, o.area, o.period, o.breakdown))
+
+    def latest_periods(self, query: ObservationQuery) -> dict[tuple[str, str], str]:
+        statement = (
+            sa.select(observations.c.indicator, observations.c.area, observations.c.period)
+            .where(*_conditions(query), observations.c.breakdown == "", observations.c.value.is_not(None))
+            .distinct()
+        )
+        with self.engine.connect() as connection:
+            rows = connection.execute(statement).all()
+        return latest_periods_of(Observation(r.indicator, r.area, r.period, None) for r in rows)
 
     def batches(self) -> list[ImportBatch]:
         with self.engine.connect() as connection:
@@ -125,6 +135,19 @@ class SqlObservationRepository:
             observations.c.indicator.in_(indicators), observations.c.published.in_(published)
         )
         return {o.natural_key(): o for o in map(_observation, connection.execute(statement))}
+
+
+def _conditions(query: ObservationQuery) -> list:
+    conditions = []
+    if query.indicators is not None:
+        conditions.append(observations.c.indicator.in_(query.indicators))
+    if query.areas is not None:
+        conditions.append(observations.c.area.in_(query.areas))
+    if query.periods is not None:
+        conditions.append(observations.c.period.in_(query.periods))
+    if query.as_of is not None:
+        conditions.append(observations.c.published <= query.as_of)
+    return conditions
 
 
 @functools.lru_cache(maxsize=8192)

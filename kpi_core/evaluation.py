@@ -406,7 +406,7 @@ def evaluate_revision(
         rows = by_indicator.get(indicator.id, [])
         chosen = period or latest_period(indicator.id, area, rows)
         if chosen is None:
-            return _nothing_at_all(indicator, area)
+            return nothing_at_all(indicator, area)
         return evaluate(indicator, area, chosen, rows, areas)
 
     focus_areas = []
@@ -422,7 +422,7 @@ def evaluate_revision(
     )
 
 
-def _nothing_at_all(indicator: Indicator, area: str) -> Evaluation:
+def nothing_at_all(indicator: Indicator, area: str) -> Evaluation:
     why = Text(
         f"{indicator.id}: der er ingen værdier for {area} i nogen periode.",
         f"{indicator.id}: there are no values for {area} in any period.",

@@ -2,11 +2,12 @@
 and the model the SQLite and PostgreSQL adapters are tested against."""
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import attrs
 
 from kpi_core.observations import Observation
+from kpi_core.periods import Period, parse_period
 from kpi_core.repository import ConflictError, DuplicateBatchError, ImportBatch, ObservationQuery, StoreError
 
 
@@ -16,7 +17,13 @@ class InMemoryRepository:
         self._batches: list[ImportBatch] = []
         self._version = 0
 
-    def add(self, batch: ImportBatch, observations: Sequence[Observation], dry_run: bool = False) -> ImportBatch:
+    def add(
+        self,
+        batch: ImportBatch,
+        observations: Sequence[Observation],
+        dry_run: bool = False,
+        progress: Callable[[int], None] | None = None,
+    ) -> ImportBatch:
         if any(o.published is None for o in observations):
             raise StoreError("every stored observation needs a published date (its vintage)")
         existing = next((b for b in self._batches if b.sha256 == batch.sha256), None)
@@ -31,24 +38,43 @@ class InMemoryRepository:
         self._batches.append(stored)
         for o in new:
             self._rows[o.natural_key()] = o
+        if progress is not None:
+            progress(len(new))
         if new:
             self._version += 1
         return stored
 
     def find(self, query: ObservationQuery) -> list[Observation]:
-        return newest_vintages(
-            o
-            for o in self._rows.values()
-            if (query.indicators is None or o.indicator in query.indicators)
-            and (query.areas is None or o.area in query.areas)
-            and (query.as_of is None or (o.published is not None and o.published <= query.as_of))
-        )
+        return newest_vintages(o for o in self._rows.values() if matches(o, query))
+
+    def latest_periods(self, query: ObservationQuery) -> dict[tuple[str, str], str]:
+        return latest_periods_of(o for o in self._rows.values() if matches(o, query) and not o.breakdown and o.value is not None)
 
     def batches(self) -> list[ImportBatch]:
         return list(self._batches)
 
     def data_version(self) -> int:
         return self._version
+
+
+def matches(o: Observation, query: ObservationQuery) -> bool:
+    return (
+        (query.indicators is None or o.indicator in query.indicators)
+        and (query.areas is None or o.area in query.areas)
+        and (query.periods is None or o.period in query.periods)
+        and (query.as_of is None or (o.published is not None and o.published <= query.as_of))
+    )
+
+
+def latest_periods_of(observations) -> dict[tuple[str, str], str]:
+    """Per (indicator, area), the latest of the periods given (compared as periods, not text)."""
+    latest: dict[tuple[str, str], Period] = {}
+    for o in observations:
+        period = parse_period(o.period)
+        key = (o.indicator, o.area)
+        if key not in latest or period > latest[key]:
+            latest[key] = period
+    return {key: str(period) for key, period in latest.items()}
 
 
 def plan_additions(lookup, observations: Sequence[Observation]) -> tuple[list[Observation], list]:

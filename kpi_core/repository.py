@@ -14,7 +14,7 @@ Semantics every implementation keeps:
 """
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Protocol
 
 import attrs
@@ -36,9 +36,12 @@ class ImportBatch:
 
 @attrs.frozen
 class ObservationQuery:
+    """Which figures to find; None means no restriction. Periods are canonical strings."""
+
     indicators: tuple[str, ...] | None = attrs.field(default=None, converter=attrs.converters.optional(tuple))
     areas: tuple[str, ...] | None = attrs.field(default=None, converter=attrs.converters.optional(tuple))
     as_of: datetime.date | None = None
+    periods: tuple[str, ...] | None = attrs.field(default=None, converter=attrs.converters.optional(tuple))
 
 
 class StoreError(Exception):
@@ -67,12 +70,24 @@ class ConflictError(StoreError):
 
 
 class ObservationRepository(Protocol):
-    def add(self, batch: ImportBatch, observations: Sequence[Observation], dry_run: bool = False) -> ImportBatch:
+    def add(
+        self,
+        batch: ImportBatch,
+        observations: Sequence[Observation],
+        dry_run: bool = False,
+        progress: Callable[[int], None] | None = None,
+    ) -> ImportBatch:
         """Store the batch and its new vintages atomically; return the batch as stored.
-        With `dry_run`, run every check and count, and write nothing."""
+        With `dry_run`, run every check and count, and write nothing. `progress` is told
+        how many rows were written as writing goes on."""
         ...
 
     def find(self, query: ObservationQuery) -> list[Observation]: ...
+
+    def latest_periods(self, query: ObservationQuery) -> dict[tuple[str, str], str]:
+        """Per (indicator, area), the latest period with a total (no breakdown) that has a
+        value in a vintage published on or before `as_of`."""
+        ...
 
     def batches(self) -> list[ImportBatch]: ...
 

@@ -26,3 +26,16 @@ class Catalogue:
 
     def changes_since_previous(self, strategy: Strategy, version: str) -> RevisionDiff | None:
         return self._diffs[(strategy.id, version)]
+
+
+def graphql_context(catalogue: Catalogue, observations, **extra) -> dict:
+    """Everything a request's resolvers use; loaders are per request, so batching and
+    caching never leak between requests."""
+    from kpi_api.graphql.loaders import status_loader
+
+    return {
+        "catalogue": catalogue,
+        "observations": observations,
+        "status_loader": status_loader(catalogue, observations),
+        **extra,
+    }

@@ -4,9 +4,15 @@ contract: add fields freely, never rename."""
 
 import datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 from strawberry.types import Info
+
+from kpi_api.graphql.loaders import load_status
+
+if TYPE_CHECKING:
+    from kpi_api.graphql.evaluation_types import Evaluation
 
 import kpi_core as core
 from kpi_core import lineage as core_lineage
@@ -193,6 +199,15 @@ class Indicator:
     def remarks(self) -> list[Remark]:
         return _remarks(self.domain.remarks, self.revision)
 
+    @strawberry.field(
+        description="How the indicator is doing for an area, judged by this revision's rule. Without "
+        "`period`, the latest period with data for the area; with `asOf`, only figures published by then."
+    )
+    async def status(
+        self, info: Info, area: str, period: str | None = None, as_of: datetime.date | None = None
+    ) -> Annotated["Evaluation", strawberry.lazy("kpi_api.graphql.evaluation_types")]:
+        return await load_status(info, self.strategy, self.revision, self.domain.id, area, period, as_of)
+
 
 @strawberry.type
 class IndicatorChange:
@@ -226,6 +241,16 @@ class IndicatorChange:
 class Goal:
     domain: strawberry.Private[core.Goal]
     revision: strawberry.Private[core.Revision]
+    strategy: strawberry.Private[core.Strategy]
+    key_figure: strawberry.Private[str]
+
+    @strawberry.field(
+        description="The goal's status: the status of its focus area's key figure (nøgletal) for an area."
+    )
+    async def status(
+        self, info: Info, area: str, period: str | None = None, as_of: datetime.date | None = None
+    ) -> Annotated["Evaluation", strawberry.lazy("kpi_api.graphql.evaluation_types")]:
+        return await load_status(info, self.strategy, self.revision, self.key_figure, area, period, as_of)
 
     @strawberry.field
     def id(self) -> strawberry.ID:
@@ -286,7 +311,7 @@ class FocusArea:
 
     @strawberry.field
     def goal(self) -> Goal:
-        return Goal(domain=self.domain.goal, revision=self.revision)
+        return Goal(domain=self.domain.goal, revision=self.revision, strategy=self.strategy, key_figure=self.domain.key_figure)
 
     @strawberry.field(name="keyFigure", description="The focus area's key figure (nøgletal).")
     def key_figure(self) -> Indicator:

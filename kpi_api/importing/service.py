@@ -15,7 +15,7 @@ from kpi_api.importing.csv_format import read_csv
 from kpi_api.importing.rows import Problem, ReadError
 from kpi_api.importing.validate import indicator_facts, validate
 from kpi_core import AreaDirectory, Strategy
-from kpi_core.repository import DuplicateBatchError, ImportBatch, StoreError
+from kpi_core.repository import DuplicateBatchError, ImportBatch, ObservationRepository, StoreError
 
 FORMATS = ("csv", "jsonstat", "jobindsats")
 
@@ -66,7 +66,7 @@ def read_rows(data: bytes, name: str, fmt: str):
 def import_bytes(
     data: bytes,
     name: str,
-    repository,
+    repository: ObservationRepository,
     strategies: list[Strategy] | tuple[Strategy, ...],
     areas: AreaDirectory,
     fmt: str | None = None,
@@ -95,10 +95,7 @@ def import_bytes(
         imported_at=datetime.datetime.now(datetime.UTC),
     )
     try:
-        kwargs = {"dry_run": dry_run}
-        if progress is not None and hasattr(repository, "engine"):
-            kwargs["progress"] = progress
-        stored = repository.add(batch, checked.observations, **kwargs)
+        stored = repository.add(batch, checked.observations, dry_run=dry_run, progress=progress)
     except DuplicateBatchError as exc:
         return ImportReport(name, fmt, rows=checked.rows, unchanged=checked.rows, batch=exc.existing.id, dry_run=dry_run, message=str(exc))
     except StoreError as exc:

@@ -65,6 +65,12 @@ def contract_machine(engine):
         def query(self, as_of, indicators, areas):
             query = ObservationQuery(indicators=indicators, areas=areas, as_of=as_of)
             assert self.store.find(query) == self.model.find(query)
+            assert self.store.latest_periods(query) == self.model.latest_periods(query)
+
+        @rule(periods=st.sampled_from([("2022",), ("2022-09",), ("2022", "2022-09")]), as_of=st.none() | st.sampled_from(DAYS))
+        def query_periods(self, periods, as_of):
+            query = ObservationQuery(periods=periods, as_of=as_of)
+            assert self.store.find(query) == self.model.find(query)
 
         @invariant()
         def same_batches_and_version(self):

@@ -1,0 +1,43 @@
+"""Per-request DataLoaders: every status asked for in one request is answered by one
+batched call into the status service (a fixed number of store queries)."""
+
+import asyncio
+import datetime
+
+from graphql import GraphQLError
+from strawberry.dataloader import DataLoader
+
+import kpi_core as core
+from kpi_api.status_service import StatusRequest, evaluate_many
+
+StatusKey = tuple  # (strategy id, version, indicator id, area, period, as_of)
+
+
+def status_loader(catalogue, repository) -> DataLoader:
+    async def load(keys: list[StatusKey]) -> list[core.Evaluation]:
+        requests = []
+        for strategy_id, version, indicator_id, area, period, as_of in keys:
+            indicator = catalogue.strategy(strategy_id).revision(version).indicator(indicator_id)
+            requests.append(StatusRequest(indicator, area, period, as_of))
+        # The store is synchronous; keep the event loop free while it works.
+        return await asyncio.to_thread(evaluate_many, requests, repository, catalogue.areas)
+
+    return DataLoader(load_fn=load)
+
+
+async def load_status(info, strategy, revision, indicator_id: str, area: str, period, as_of: datetime.date | None):
+    from kpi_api.graphql.evaluation_types import Evaluation
+
+    catalogue = info.context["catalogue"]
+    if catalogue.areas.get(area) is None:
+        raise GraphQLError(
+            f"There is no area {area!r}; use a municipality code such as 151, a region 1081–1085 or DK.",
+            extensions={"code": "BAD_USER_INPUT", "argument": "area"},
+        )
+    if period is not None:
+        try:
+            period = str(core.parse_period(period))
+        except core.PeriodError as exc:
+            raise GraphQLError(str(exc), extensions={"code": "BAD_USER_INPUT", "argument": "period"}) from None
+    key = (strategy.id, revision.version, indicator_id, area, period, as_of)
+    return Evaluation(domain=await info.context["status_loader"].load(key))

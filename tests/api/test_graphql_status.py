@@ -1,0 +1,143 @@
+"""Goal and indicator status over HTTP, from figures imported into the server's SQLite.
+All figures here are SYNTHETIC test values."""
+
+import asyncio
+import datetime
+from decimal import Decimal
+
+import pytest
+
+from kpi_api.graphql import schema
+from kpi_api.graphql.context import Catalogue, graphql_context
+from kpi_api.importing.service import import_bytes
+from kpi_api.observation_store import SqlObservationRepository
+from kpi_api.services import open_services
+from kpi_core import evaluate, shipped_areas, shipped_strategies
+from kpi_core.repository import ObservationQuery
+
+STRATEGY = "ballerup-beskaeftigelsesstrategi"
+CAPITAL = [a.code for a in shipped_areas().municipalities_in("1084")]
+
+
+def synthetic_csv() -> str:
+    lines = ["indicator,area,period,value,published,origin,target_group,source"]
+    for n, code in enumerate(CAPITAL):  # 2.1: 151 is third lowest in 2022-09, eleventh in 2021-09
+        lines.append(f"2.1,{code},2022-09,{2 + n / 10 if code != '151' else 2.15},2022-10-15,,,SYNTETISK")
+        lines.append(f"2.1,{code},2021-09,{2 + n / 10 if code != '151' else 3.05},2021-10-15,,,SYNTETISK")
+    lines += [
+        "1.1,151,2022,41,2023-01-10,,,SYNTETISK",
+        "3.1,151,2022,9.5,2023-01-10,,,SYNTETISK", "3.1,DK,2022,10,2023-01-10,,,SYNTETISK",
+        "3.1,151,2021,8,2022-01-10,,,SYNTETISK", "3.1,DK,2021,10,2022-01-10,,,SYNTETISK",
+        "4.1,151,2022,61,2023-01-10,,,SYNTETISK", "4.1,DK,2022,60,2023-01-10,,,SYNTETISK",
+        "2.2,151,2022,30,2023-01-10,,,SYNTETISK", "2.2,DK,2022,29,2023-01-10,,,SYNTETISK",
+        "5.4,151,2022,30,2023-01-10,non_western,,SYNTETISK", "5.4,151,2022,30,2023-01-10,danish+western,,SYNTETISK",
+        "5.4,151,2022,20,2023-01-10,non_western,dagpenge,SYNTETISK", "5.4,151,2022,25,2023-01-10,danish+western,dagpenge,SYNTETISK",
+    ]  # fmt: skip
+    return "\n".join(lines) + "\n"
+
+
+REVISED = "indicator,area,period,value,published,source\n2.2,151,2022,28.5,2023-03-10,SYNTETISK revision\n"
+
+
+@pytest.fixture(scope="module")
+def seeded(server, database_url):
+    services = open_services(database_url)
+    for name, text in (("status-test.csv", synthetic_csv()), ("status-revised.csv", REVISED)):
+        report = import_bytes(text.encode(), name, services.observations, services.strategies, services.areas)
+        assert not report.rejected, report.problems
+    return services
+
+
+GOALS = """query($id: ID!, $v: String!, $area: String!) { strategy(id: $id) { revision(version: $v) {
+  focusAreas { number goal { id status(area: $area) { status period value reference referenceLabel gap rank rankOf trend explanation(lang: EN) } } } } } }"""
+
+
+@pytest.mark.parametrize("version", ["2020", "2022"])
+def test_status_of_all_five_goals_for_151(gql, seeded, version):
+    focus = gql(GOALS, id=STRATEGY, v=version, area="151")["strategy"]["revision"]["focusAreas"]
+    statuses = {f["number"]: f["goal"]["status"] for f in focus}
+    assert {n: s["status"] for n, s in statuses.items()} == {
+        1: "MONITORING",  # 1.1 has no target
+        2: "ACHIEVED",  # 2.1: rank 3 of 29, within the best 10
+        3: "ON_TRACK",  # 3.1: 9.5 below DK's 10, but the gap shrank from 2
+        4: "ACHIEVED",  # 4.1: 61 ≥ 60
+        5: "NO_DATA",  # 5.1 has no figures
+    }
+    assert (statuses[2]["rank"], statuses[2]["rankOf"], statuses[2]["period"]) == (3, 29, "2022-09")
+    assert statuses[2]["referenceLabel"] == "Region Hovedstaden, plads 10"
+    assert statuses[3]["gap"] == "0.5" and statuses[3]["trend"] == "IMPROVING"
+    # The same answer as the core, judged directly on the stored figures.
+    revision = next(s for s in shipped_strategies() if s.id == STRATEGY).revision(version)
+    stored = seeded.observations.find(ObservationQuery(indicators=("3.1",)))
+    direct = evaluate(revision.indicator("3.1"), "151", "2022", stored, shipped_areas())
+    assert (statuses[3]["status"], Decimal(statuses[3]["gap"])) == (direct.status.name, direct.gap)
+
+
+def test_as_of_replays_what_was_known_then(gql, seeded):
+    query = """query($d: Date) { strategy(id: "%s") { revision(asOf: $d) { version
+      indicators { id status(area: "151", period: "2022", asOf: $d) { status value } } } } }""" % STRATEGY
+    def status_22(day):
+        data = gql(query, d=day)["strategy"]["revision"]
+        return data["version"], next(i["status"] for i in data["indicators"] if i["id"] == "2.2")
+    assert status_22("2023-02-01") == ("2022", {"status": "OFF_TRACK", "value": "30"})  # 30 vs DK 29
+    assert status_22("2023-04-01") == ("2022", {"status": "ACHIEVED", "value": "28.5"})  # the revised figure
+    assert status_22("2022-12-01") == ("2022", {"status": "NO_DATA", "value": None})  # nothing published yet
+
+
+def test_ranking_in_the_capital_region(gql, seeded):
+    data = gql("""{ strategy(id: "%s") { revision(version: "2022") { indicators { id
+        status(area: "151", period: "2021-09") { status rank rankOf explanation } } } } }""" % STRATEGY)
+    status = next(i["status"] for i in data["strategy"]["revision"]["indicators"] if i["id"] == "2.1")
+    assert (status["rank"], status["rankOf"], status["status"]) == (11, 29, "OFF_TRACK")
+    assert "nr. 11 af 29" in status["explanation"]
+
+
+def test_breakdown_evaluation_per_target_group_only_under_2022(gql, seeded):
+    query = """query($v: String!) { strategy(id: "%s") { revision(version: $v) { indicators { id
+        status(area: "151", period: "2022") { status breakdown { cell { dimension value } evaluation { status gap } } } } } } }""" % STRATEGY
+    def of_54(version):
+        indicators = gql(query, v=version)["strategy"]["revision"]["indicators"]
+        return next(i["status"] for i in indicators if i["id"] == "5.4")
+    assert of_54("2020") == {"status": "ACHIEVED", "breakdown": []}
+    assert of_54("2022") == {
+        "status": "ACHIEVED",
+        "breakdown": [{"cell": [{"dimension": "target_group", "value": "dagpenge"}], "evaluation": {"status": "OFF_TRACK", "gap": "5"}}],
+    }
+
+
+def test_an_unknown_area_or_bad_period_is_a_clear_error(server, seeded):
+    import httpx
+
+    for args, code_arg in (('area: "999"', "area"), ('area: "151", period: "2022-13"', "period")):
+        response = httpx.post(f"{server}/graphql", json={"query": '{ strategy(id: "%s") { revision { focusAreas { goal { status(%s) { status } } } } } }' % (STRATEGY, args)})
+        error = response.json()["errors"][0]
+        assert response.status_code == 200 and error["extensions"] == {"code": "BAD_USER_INPUT", "argument": code_arg}
+
+
+class CountingRepository:
+    """The real store, counting the calls made into it."""
+
+    def __init__(self, inner):
+        self.inner, self.calls = inner, 0
+
+    def find(self, query):
+        self.calls += 1
+        return self.inner.find(query)
+
+    def latest_periods(self, query):
+        self.calls += 1
+        return self.inner.latest_periods(query)
+
+
+def test_store_calls_do_not_grow_with_the_number_of_indicators(seeded):
+    catalogue = Catalogue(strategies=seeded.strategies, areas=seeded.areas)
+    query = """query($v: String!) { strategy(id: "%s") { revision(version: $v) {
+      focusAreas { goal { status(area: "151") { status } } indicators { status(area: "151") { status } } }
+      indicators { status(area: "151", asOf: "2023-02-01") { status } } } } }""" % STRATEGY
+    calls = {}
+    for version in ("2020", "2022"):  # 21 and 26 indicators
+        counting = CountingRepository(SqlObservationRepository(seeded.engine))
+        result = asyncio.run(schema.execute(query, variable_values={"v": version}, context_value=graphql_context(catalogue, counting)))
+        assert result.errors is None, result.errors
+        calls[version] = counting.calls
+    assert calls == {"2020": 4, "2022": 4}  # per asOf: latest periods + one find
