@@ -21,7 +21,7 @@ from kpi_core import (
     evaluate,
     parse_period,
 )
-from kpi_core.evaluation import nothing_at_all
+from kpi_core.evaluation import ObservationIndex, nothing_at_all
 from kpi_core.repository import ObservationQuery, ObservationRepository
 
 
@@ -68,12 +68,15 @@ def evaluate_many(
         by_indicator = defaultdict(list)
         for o in rows:
             by_indicator[o.indicator].append(o)
+        # One index per indicator, shared by every area judged against it.
+        indexes = {i: ObservationIndex(i, found) for i, found in by_indicator.items()}
         for n, r in group:
             period = chosen[n]
             if period is None:
                 results[n] = nothing_at_all(r.indicator, r.area)
             else:
-                results[n] = evaluate(r.indicator, r.area, period, by_indicator[r.indicator.id], areas)
+                index = indexes.get(r.indicator.id) or ObservationIndex(r.indicator.id, [])
+                results[n] = evaluate(r.indicator, r.area, period, index, areas)
     return [results[n] for n in range(len(requests))]
 
 

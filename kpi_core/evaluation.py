@@ -103,8 +103,9 @@ class _Judgement:
         return self.gap < 0 if self.strict else self.gap <= 0
 
 
-class _Index:
-    """Observations by (area, period, cell), the newest given winning per key."""
+class ObservationIndex:
+    """One indicator's observations by (area, period, cell), the last given winning per
+    key. Build it once to judge many areas against the same figures."""
 
     def __init__(self, indicator: str, observations: Iterable[Observation]) -> None:
         self.values: dict[tuple[str, str, Cell], Decimal | None] = {}
@@ -120,7 +121,7 @@ def evaluate(
     indicator: Indicator,
     area: str,
     period: str,
-    observations: Iterable[Observation],
+    observations: "Iterable[Observation] | ObservationIndex",
     areas: AreaDirectory,
     cell: Cell = (),
 ) -> Evaluation:
@@ -130,7 +131,7 @@ def evaluate(
     indicator is broken down, each breakdown cell is judged too (`Evaluation.breakdown`).
     """
     period = str(parse_period(period))
-    index = observations if isinstance(observations, _Index) else _Index(indicator.id, observations)
+    index = observations if isinstance(observations, ObservationIndex) else ObservationIndex(indicator.id, observations)
     rule = indicator.target
     now = _judge(indicator, area, period, cell, index, areas)
     earlier_period = str(parse_period(period).year_earlier())
@@ -178,7 +179,7 @@ def _with(cell: Cell, dimension: str, value: str) -> Cell:
     return tuple(sorted({**dict(cell), dimension: value}.items()))
 
 
-def _cells(indicator: Indicator, area: str, period: str, index: _Index) -> list[Cell]:
+def _cells(indicator: Indicator, area: str, period: str, index: ObservationIndex) -> list[Cell]:
     """Breakdown cells present for the area in the period, over the dimensions this
     revision of the indicator declares (for parity, less the compared dimension)."""
     compared = _compared(indicator)
@@ -195,7 +196,7 @@ def _compared(indicator: Indicator) -> set[str]:
     return {indicator.target.focus.dimension.value} if isinstance(indicator.target, Parity) else set()
 
 
-def _judge(indicator: Indicator, area: str, period: str, cell: Cell, index: _Index, areas: AreaDirectory) -> _Judgement:
+def _judge(indicator: Indicator, area: str, period: str, cell: Cell, index: ObservationIndex, areas: AreaDirectory) -> _Judgement:
     rule, up = indicator.target, indicator.direction is Direction.BETTER_UP
     own_cell = _own(cell, rule)
     value = index.get(area, period, own_cell)
@@ -277,9 +278,7 @@ def _rank(rule: RankWithin, up: bool, area, period, cell, value, index, areas) -
     known = {m: v for m, v in values.items() if v is not None}
     if area not in known or len(known) < 2:
         return _missing_reference(value, Text(f"de øvrige kommuner i {areas.get(set_code).name}", f"the other municipalities in {areas.get(set_code).name}"), period)
-    # Better comes first; ties share the better rank (1, 2, 2, 4).
-    better = [v for v in known.values() if (v > value if up else v < value)]
-    rank = len(better) + 1
+    rank = ranks(known, Direction.BETTER_UP if up else Direction.BETTER_DOWN)[area]
     ordered = sorted(known.values(), reverse=up)
     nth = ordered[min(rule.best, len(ordered)) - 1]
     gap = (nth - value) if up else (value - nth)
@@ -287,6 +286,21 @@ def _rank(rule: RankWithin, up: bool, area, period, cell, value, index, areas) -
     label = Text(f"{set_name}, plads {rule.best}", f"{set_name}, rank {rule.best}")
     # The rank decides; the gap to the N-th value is reported, and is ≤ 0 exactly when met.
     return _Judgement(value=value, reference=nth, label=label, gap=gap, rank=rank, rank_of=len(known))
+
+
+def ranks(values: dict[str, Decimal], direction: Direction) -> dict[str, int]:
+    """Rank every key by its value, better first (for better-down, the lowest value is 1);
+    equal values share the better rank: 1, 2, 2, 4.
+
+    >>> ranks({"a": Decimal(1), "b": Decimal(2), "c": Decimal(2), "d": Decimal(3)}, Direction.BETTER_DOWN)
+    {'a': 1, 'b': 2, 'c': 2, 'd': 4}
+    """
+    up = direction is Direction.BETTER_UP
+    ordered = sorted(values.values(), reverse=up)
+    first = {}
+    for position, value in enumerate(ordered, start=1):
+        first.setdefault(value, position)
+    return {key: first[value] for key, value in values.items()}
 
 
 def _follow(rule: FollowCluster, up: bool, area, period, cell, value, index, areas) -> _Judgement:

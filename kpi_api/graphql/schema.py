@@ -1,6 +1,7 @@
 """The GraphQL schema: queries over the strategy catalogue."""
 
-from typing import Annotated
+import datetime
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 from graphql import GraphQLError
@@ -8,6 +9,9 @@ from strawberry.types import Info
 
 import kpi_core as core
 from kpi_api.graphql import types as t
+
+if TYPE_CHECKING:
+    from kpi_api.graphql.series_types import StatusTable
 
 
 @strawberry.type
@@ -40,6 +44,34 @@ class Query:
         except KeyError as exc:
             raise GraphQLError(exc.args[0], extensions={"code": "NOT_FOUND"}) from None
         return t.RevisionDiff(domain=diff, strategy=strategy)
+
+    @strawberry.field(
+        name="statusTable",
+        description="For integrators: the latest value and status of every indicator of a revision for every "
+        "area of a kind (default: all 98 municipalities), in one compact table. Without `version`, the revision "
+        "in force on `asOf` (or today).",
+    )
+    async def status_table(
+        self,
+        info: Info,
+        strategy_id: strawberry.ID,
+        version: str | None = None,
+        as_of: datetime.date | None = None,
+        kind: t.AreaKind = core.AreaKind.MUNICIPALITY,
+    ) -> Annotated["StatusTable", strawberry.lazy("kpi_api.graphql.series_types")]:
+        from kpi_api.graphql.resolvers import resolve_status_table
+
+        catalogue = info.context["catalogue"]
+        strategy = catalogue.strategy(strategy_id)
+        if strategy is None:
+            raise GraphQLError(f"There is no strategy {strategy_id!r}.", extensions={"code": "NOT_FOUND"})
+        revision = strategy.revision(version) if version else strategy.in_force(as_of or catalogue.today())
+        if revision is None:
+            raise GraphQLError(
+                f"strategy {strategy_id} has no revision {version!r}" if version else f"no revision of {strategy_id} is in force then",
+                extensions={"code": "NOT_FOUND"},
+            )
+        return await resolve_status_table(info, strategy, revision, kind, as_of)
 
     @strawberry.field(description='Areas: municipalities, regions and the country ("DK"), optionally of one kind.')
     def areas(self, info: Info, kind: t.AreaKind | None = None) -> list[t.Area]:

@@ -13,6 +13,7 @@ from kpi_api.graphql.loaders import load_status
 
 if TYPE_CHECKING:
     from kpi_api.graphql.evaluation_types import Evaluation
+    from kpi_api.graphql.series_types import BreakdownFilter, Ranking, Series
 
 import kpi_core as core
 from kpi_core import lineage as core_lineage
@@ -198,6 +199,34 @@ class Indicator:
     @strawberry.field
     def remarks(self) -> list[Remark]:
         return _remarks(self.domain.remarks, self.revision)
+
+    @strawberry.field(
+        description="The area's figures over time (columnar) and the series it is judged against. "
+        "`from`/`to` are inclusive periods of the series' kind, or years."
+    )
+    async def series(
+        self,
+        info: Info,
+        area: str,
+        from_: Annotated[str | None, strawberry.argument(name="from")] = None,
+        to: str | None = None,
+        as_of: datetime.date | None = None,
+        breakdown: list[Annotated["BreakdownFilter", strawberry.lazy("kpi_api.graphql.series_types")]] | None = None,
+    ) -> Annotated["Series", strawberry.lazy("kpi_api.graphql.series_types")]:
+        from kpi_api.graphql.resolvers import resolve_series
+
+        return await resolve_series(info, self.domain, area, from_, to, as_of, breakdown)
+
+    @strawberry.field(
+        description="The municipalities ranked best first for a period (default: the latest with data). "
+        "`among` is a region, cluster or DK; default the target's comparison set seen from the strategy's owner."
+    )
+    async def ranking(
+        self, info: Info, period: str | None = None, among: str | None = None, as_of: datetime.date | None = None
+    ) -> Annotated["Ranking", strawberry.lazy("kpi_api.graphql.series_types")]:
+        from kpi_api.graphql.resolvers import resolve_ranking
+
+        return await resolve_ranking(info, self.strategy, self.domain, period, among, as_of)
 
     @strawberry.field(
         description="How the indicator is doing for an area, judged by this revision's rule. Without "
@@ -394,6 +423,11 @@ class Revision:
     @strawberry.field(description="Every indicator of the revision, the overall ones (O1, O2) first.")
     def indicators(self) -> list[Indicator]:
         return [Indicator(domain=i, revision=self.domain, strategy=self.strategy) for i in self.domain.indicators]
+
+    @strawberry.field(description="One indicator of the revision by its id (e.g. \"2.1\", \"O1\"), or null.")
+    def indicator(self, id: strawberry.ID) -> Indicator | None:
+        found = self.domain.indicator(id)
+        return Indicator(domain=found, revision=self.domain, strategy=self.strategy) if found else None
 
     @strawberry.field(description="The source documents this revision is read from.")
     def sources(self) -> list[SourceDocument]:

@@ -141,3 +141,62 @@ def test_store_calls_do_not_grow_with_the_number_of_indicators(seeded):
         assert result.errors is None, result.errors
         calls[version] = counting.calls
     assert calls == {"2020": 4, "2022": 4}  # per asOf: latest periods + one find
+
+
+def indicator_field(gql, indicator: str, field: str, version: str = "2022") -> dict:
+    data = gql('{ strategy(id: "%s") { revision(version: "%s") { indicator(id: "%s") { id %s } } } }' % (STRATEGY, version, indicator, field))
+    return data["strategy"]["revision"]["indicator"]
+
+
+def test_series_is_columnar_with_the_country_and_region_beside_it(gql, seeded):
+    s = indicator_field(gql, "3.1", """series(area: "151") { indicator area unit cell
+        points { periods values provisional } references { label(lang: EN) area cell points { periods values } } }""")["series"]
+    assert (s["indicator"], s["area"], s["unit"], s["cell"]) == ("3.1", "151", "percent", "")
+    assert s["points"] == {"periods": ["2021", "2022"], "values": ["8", "9.5"], "provisional": [False, False]}
+    assert [(r["label"], r["area"]) for r in s["references"]] == [("Whole country", "DK"), ("Capital Region of Denmark", "1084")]
+    assert s["references"][0]["points"] == {"periods": ["2021", "2022"], "values": ["10", "10"]}
+    assert s["references"][1]["points"] == {"periods": [], "values": []}  # no regional figures imported
+
+
+def test_series_bounds_as_of_and_revised_figures(gql, seeded):
+    latest = indicator_field(gql, "2.2", 'series(area: "151") { points { values } }')["series"]["points"]["values"]
+    replay = indicator_field(gql, "2.2", 'series(area: "151", asOf: "2023-02-01") { points { values } }')["series"]["points"]["values"]
+    assert (latest, replay) == (["28.5"], ["30"])
+    bounded = indicator_field(gql, "2.1", 'series(area: "151", from: "2022-01", to: "2022") { points { periods } }')
+    assert bounded["series"]["points"]["periods"] == ["2022-09"]
+
+
+def test_series_of_a_parity_indicator_compares_the_groups(gql, seeded):
+    s = indicator_field(gql, "5.4", """series(area: "151", breakdown: [{dimension: "target_group", value: "dagpenge"}]) {
+        cell points { values } references { cell points { values } } }""")["series"]
+    assert s["cell"] == "origin=non_western;target_group=dagpenge" and s["points"]["values"] == ["20"]
+    assert s["references"] == [{"cell": "origin=danish+western;target_group=dagpenge", "points": {"values": ["25"]}}]
+
+
+def test_series_rejects_an_undeclared_breakdown(server, seeded):
+    import httpx
+
+    query = '{ strategy(id: "%s") { revision(version: "2022") { indicators { series(area: "151", breakdown: [{dimension: "age", value: "x"}]) { area } } } } }' % STRATEGY
+    errors = httpx.post(f"{server}/graphql", json={"query": query}).json()["errors"]
+    assert errors[0]["extensions"] == {"code": "BAD_USER_INPUT", "argument": "breakdown"}
+    assert "is not broken down by 'age'" in errors[0]["message"]
+
+
+def test_ranking_defaults_to_the_targets_region_and_latest_period(gql, seeded):
+    r = indicator_field(gql, "2.1", "ranking { indicator among { code } period entries { rank value area { code } } }")["ranking"]
+    assert (r["among"]["code"], r["period"], len(r["entries"])) == ("1084", "2022-09", 29)
+    ranks = [e["rank"] for e in r["entries"]]
+    assert ranks == sorted(ranks) and ranks[0] == 1
+    assert next(e["rank"] for e in r["entries"] if e["area"]["code"] == "151") == 3
+    earlier = indicator_field(gql, "2.1", 'ranking(period: "2021-09", among: "1084") { entries { rank area { code } } }')["ranking"]
+    assert next(e["rank"] for e in earlier["entries"] if e["area"]["code"] == "151") == 11
+
+
+def test_status_table_for_all_municipalities(gql, seeded):
+    table = gql('{ statusTable(strategyId: "%s", version: "2022") { strategyId version indicators areas cells } }' % STRATEGY)["statusTable"]
+    assert len(table["areas"]) == 98 and len(table["indicators"]) == 26 and len(table["cells"]) == 98
+    row = table["cells"][table["areas"].index("151")]
+    assert row[table["indicators"].index("2.1")] == ["2022-09", "2.15", "ACHIEVED"]
+    assert row[table["indicators"].index("2.5")] == [None, None, "NO_DATA"]
+    other = table["cells"][table["areas"].index("101")][table["indicators"].index("2.1")]
+    assert other == ["2022-09", "2.0", "ACHIEVED"]  # the value as stored

@@ -304,3 +304,13 @@ def test_p1_3_follow_the_cluster():
     assert (e.status, e.gap) == (Status.OFF_TRACK, D("1"))  # +2 points against the cluster's +3
     faster = [O("P1.3", "151", "2015", D("24")), O("P1.3", "151", "2014", D("20"))]
     assert evaluate(named, "151", "2015", faster + cluster, AREAS_WITH_CLUSTER).status is Status.ACHIEVED
+
+
+@given(st.dictionaries(st.sampled_from(CAPITAL), values, min_size=2), st.sampled_from(list(Direction)))
+def test_ranks_agree_with_the_rank_target(vals, direction):
+    from kpi_core.evaluation import ranks
+
+    ind = attrs.evolve(R2022.indicator("2.1"), direction=direction)
+    obs = [O("2.1", c, "2022", v) for c, v in vals.items()]
+    for code, rank in ranks(vals, direction).items():
+        assert evaluate(ind, code, "2022", obs, AREAS).rank == rank

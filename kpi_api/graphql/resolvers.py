@@ -1,0 +1,91 @@
+"""Resolvers that read figures: argument checks with clear errors, then the services
+(run in a thread, since the store is synchronous)."""
+
+import asyncio
+import datetime
+
+from graphql import GraphQLError
+
+import kpi_core as core
+from kpi_api.series_service import default_comparison_set, ranking, series
+from kpi_api.status_service import StatusRequest, evaluate_many
+
+MAX_BREAKDOWN_FILTERS = 5
+
+
+def bad_input(message: str, argument: str) -> GraphQLError:
+    return GraphQLError(message, extensions={"code": "BAD_USER_INPUT", "argument": argument})
+
+
+def checked_area(info, area: str, argument: str = "area") -> str:
+    if info.context["catalogue"].areas.get(area) is None:
+        raise bad_input(f"There is no area {area!r}; use a municipality code such as 151, a region 1081–1085 or DK.", argument)
+    return area
+
+
+def checked_period(period: str | None, argument: str) -> str | None:
+    if period is None:
+        return None
+    try:
+        return str(core.parse_period(period))
+    except core.PeriodError as exc:
+        raise bad_input(str(exc), argument) from None
+
+
+async def resolve_series(info, indicator: core.Indicator, area, first, last, as_of, breakdown):
+    from kpi_api.graphql.series_types import Series
+
+    checked_area(info, area)
+    first, last = checked_period(first, "from"), checked_period(last, "to")
+    filters = breakdown or []
+    if len(filters) > MAX_BREAKDOWN_FILTERS:
+        raise bad_input(f"at most {MAX_BREAKDOWN_FILTERS} breakdown filters", "breakdown")
+    declared = {d.value for d in indicator.breakdowns}
+    for f in filters:
+        if f.dimension not in declared:
+            raise bad_input(
+                f"indicator {indicator.id} is not broken down by {f.dimension!r} (it declares: {', '.join(sorted(declared)) or 'none'})",
+                "breakdown",
+            )
+    cell = tuple(sorted((f.dimension, f.value) for f in filters))
+    context = info.context
+    data = await asyncio.to_thread(
+        series, indicator, area, context["observations"], context["catalogue"].areas, first, last, as_of, cell
+    )
+    return Series(domain=data)
+
+
+async def resolve_ranking(info, strategy: core.Strategy, indicator: core.Indicator, period, among, as_of):
+    from kpi_api.graphql.series_types import Ranking
+
+    areas = info.context["catalogue"].areas
+    period = checked_period(period, "period")
+    if among is None:
+        among = default_comparison_set(indicator, strategy.owner, areas)
+    else:
+        known = areas.get(among)
+        if known is None or known.kind is core.AreaKind.MUNICIPALITY:
+            raise bad_input(f"`among` must be a region (1081–1085), a cluster or DK, not {among!r}", "among")
+    data = await asyncio.to_thread(ranking, indicator, among, info.context["observations"], areas, period, as_of)
+    return Ranking(domain=data)
+
+
+async def resolve_status_table(info, strategy: core.Strategy, revision: core.Revision, kind: core.AreaKind, as_of: datetime.date | None):
+    from kpi_api.graphql.series_types import StatusTable
+
+    catalogue = info.context["catalogue"]
+    areas = [a.code for a in catalogue.areas.of_kind(kind)]
+    indicators = list(revision.indicators)
+    requests = [StatusRequest(i, a, None, as_of) for a in areas for i in indicators]
+    evaluations = await asyncio.to_thread(evaluate_many, requests, info.context["observations"], catalogue.areas)
+    width = len(indicators)
+    cells = [
+        [
+            [e.period or None, None if e.value is None else str(e.value), e.status.name]
+            for e in evaluations[row * width : (row + 1) * width]
+        ]
+        for row in range(len(areas))
+    ]
+    return StatusTable(
+        strategy_id=strategy.id, version=revision.version, indicators=[i.id for i in indicators], areas=areas, cells=cells
+    )
