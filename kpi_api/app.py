@@ -1,6 +1,9 @@
 """The ASGI application: GraphQL at /graphql over the catalogue in the database."""
 
+import asyncio
 import contextlib
+
+import orjson
 
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -8,29 +11,66 @@ from starlette.responses import JSONResponse, RedirectResponse
 from starlette.routing import Route
 from strawberry.asgi import GraphQL
 
+from kpi_api import catalogue_store
 from kpi_api.config import Settings
-from kpi_api.graphql import schema
 from kpi_api.graphql.context import Catalogue, graphql_context
+from kpi_api.graphql.errors import with_code
+from kpi_api.graphql.schema import build_schema
+from kpi_api.limits import GraphQLGuard
 from kpi_api.services import open_services
 
+class CatalogueHolder:
+    """The catalogue, reloaded when another request or worker has published a revision
+    (published revisions are immutable, so their count says whether it changed)."""
+
+    def __init__(self, engine, areas) -> None:
+        self.engine, self.areas = engine, areas
+        self.count, self.current = -1, None
+
+    def get(self) -> Catalogue:
+        count = catalogue_store.revision_count(self.engine)
+        if count != self.count:
+            self.current = Catalogue(strategies=tuple(catalogue_store.load_strategies(self.engine)), areas=self.areas)
+            self.count = count
+        return self.current
+
+
 class _GraphQL(GraphQL):
-    def __init__(self, catalogue: Catalogue, observations, **kwargs) -> None:
+    def __init__(self, schema, holder: CatalogueHolder, services, settings: Settings, **kwargs) -> None:
         super().__init__(schema, **kwargs)
-        self.catalogue = catalogue
-        self.observations = observations
+        self.holder, self.services, self.settings = holder, services, settings
 
     async def get_context(self, request, response) -> dict:
-        return graphql_context(self.catalogue, self.observations, request=request, response=response)
+        catalogue = await asyncio.to_thread(self.holder.get)
+        return graphql_context(
+            catalogue, self.services.observations, request=request, response=response,
+            caller=request.scope.get("state", {}).get("caller"), settings=self.settings, engine=self.services.engine,
+        )  # fmt: skip
+
+    def encode_json(self, data: object) -> bytes:
+        return orjson.dumps(data)
+
+    async def process_result(self, request, result):
+        # Every error that leaves over HTTP has a stable code, parse errors included
+        # (they never reach the schema extensions).
+        if result.errors:
+            result.errors = [with_code(e) for e in result.errors]
+        return await super().process_result(request, result)
 
 
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or Settings.from_env()
     services = open_services(settings=settings)
     engine = services.engine
-    catalogue = Catalogue(strategies=services.strategies, areas=services.areas)
-    graphql = _GraphQL(catalogue, services.observations, graphql_ide="graphiql" if settings.graphiql else None)
+    holder = CatalogueHolder(engine, services.areas)
+    graphql = GraphQLGuard(
+        _GraphQL(build_schema(settings), holder, services, settings, graphql_ide="graphiql" if settings.graphiql else None),
+        engine,
+        settings,
+    )
 
     async def health(request: Request) -> JSONResponse:
+        catalogue = await asyncio.to_thread(holder.get)
         return JSONResponse({"status": "ok", "strategies": len(catalogue.strategies)})
 
     async def root(request: Request) -> RedirectResponse:

@@ -44,7 +44,7 @@ def fingerprint(f: RevisionFile) -> str:
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
-def publish(engine: sa.Engine, files: list[RevisionFile], by: str) -> PublishReport:
+def publish(engine: sa.Engine, files: list[RevisionFile], by: str, dry_run: bool = False) -> PublishReport:
     """Store revisions not yet stored, in one transaction; never overwrite a stored one.
 
     The union of stored and new revisions is validated as whole strategies first, so a
@@ -67,6 +67,8 @@ def publish(engine: sa.Engine, files: list[RevisionFile], by: str) -> PublishRep
                 log.warning("%s differs from the published revision, which is kept as published", name)
         if new:
             build_strategies([*_load_files(connection), *new])  # raises CatalogueError
+            if dry_run:
+                return PublishReport(tuple(added), tuple(unchanged), tuple(conflicting))
             now = datetime.datetime.now(datetime.UTC)
             connection.execute(
                 sa.insert(_revisions),
@@ -84,7 +86,15 @@ def publish(engine: sa.Engine, files: list[RevisionFile], by: str) -> PublishRep
                     for f in new
                 ],
             )
+            # Everything cached against the data (responses, catalogues) is now stale.
+            connection.execute(sa.text("UPDATE data_version SET version = version + 1"))
     return PublishReport(tuple(added), tuple(unchanged), tuple(conflicting))
+
+
+def revision_count(engine: sa.Engine) -> int:
+    """Published revisions are immutable, so their number identifies the catalogue's state."""
+    with engine.connect() as connection:
+        return connection.execute(sa.select(sa.func.count()).select_from(_revisions)).scalar_one()
 
 
 def load_strategies(engine: sa.Engine) -> list[Strategy]:

@@ -110,6 +110,53 @@ def demo(
     console.print(result)
 
 
+token_app = typer.Typer(help="API tokens for writes (and reads, if they are configured to need one).", no_args_is_help=True)
+app.add_typer(token_app, name="token")
+
+
+@token_app.command("create")
+def token_create(
+    scope: Annotated[str, typer.Option(help="import, publish or read.")],
+    name: Annotated[str, typer.Option(help="Who or what uses the token.")] = "",
+    database: DatabaseOption = None,
+) -> None:
+    """Create a token and print it once (only its hash is stored)."""
+    from kpi_api import tokens
+
+    try:
+        chosen = tokens.Scope(scope)
+    except ValueError:
+        err.print(f"[red]--scope must be one of: {', '.join(s.value for s in tokens.Scope)}[/red]")
+        raise typer.Exit(2) from None
+    token, record = tokens.create(_services(database).engine, chosen, name or f"{chosen.value} token")
+    err.print(f"Token {record.id} ({record.scope.value}, {record.name!r}). Store it now; it is not shown again:")
+    console.print(token)
+
+
+@token_app.command("revoke")
+def token_revoke(token_id: Annotated[str, typer.Argument(help="The token's id (see `kpi token list`).")], database: DatabaseOption = None) -> None:
+    """Revoke a token at once."""
+    from kpi_api import tokens
+
+    if not tokens.revoke(_services(database).engine, token_id):
+        err.print(f"[red]No active token with id {token_id!r} (see `kpi token list`).[/red]")
+        raise typer.Exit(1)
+    console.print(f"revoked {token_id}")
+
+
+@token_app.command("list")
+def token_list(database: DatabaseOption = None) -> None:
+    """List tokens (ids, scopes, names; never the tokens)."""
+    from rich.table import Table
+
+    from kpi_api import tokens
+
+    table = Table("id", "scope", "name", "created", "revoked")
+    for r in tokens.listed(_services(database).engine):
+        table.add_row(r.id, r.scope.value, r.name, f"{r.created_at:%Y-%m-%d %H:%M}", f"{r.revoked_at:%Y-%m-%d %H:%M}" if r.revoked_at else "")
+    console.print(table)
+
+
 @app.command("export-schema")
 def export_schema(
     output: Annotated[Path, typer.Option(help="Folder to write into.")] = Path("schema"),

@@ -1,4 +1,6 @@
-"""Configuration from the environment, with defaults that run on a fresh machine."""
+"""Configuration from the environment, with defaults that run on a fresh machine.
+
+Every setting is an environment variable (see the README's table)."""
 
 import os
 
@@ -7,14 +9,45 @@ import attrs
 DEFAULT_DATABASE_URL = "sqlite:///kpi.sqlite3"  # a file in the working folder
 
 
+def _flag(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    return default if value is None else value.strip().lower() not in {"0", "false", "no", "off", ""}
+
+
+def _int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise SystemExit(f"{name}={value!r} is not a whole number") from None
+
+
 @attrs.frozen
 class Settings:
     database_url: str = DEFAULT_DATABASE_URL
-    graphiql: bool = True  # the in-browser IDE; switch off in production
+    graphiql: bool = False  # strawberry's GraphiQL loads its assets from a CDN; off unless asked for
+    introspection: bool = True
+    require_read_token: bool = False
+    max_query_bytes: int = 64 * 1024
+    max_import_bytes: int = 16 * 1024 * 1024  # for requests with an import/publish token
+    request_timeout: int = 15  # seconds
+    max_depth: int = 12
+    max_aliases: int = 30
+    max_tokens: int = 3000
 
     @classmethod
     def from_env(cls, database_url: str | None = None) -> "Settings":
         return cls(
             database_url=database_url or os.environ.get("KPI_DATABASE_URL") or DEFAULT_DATABASE_URL,
-            graphiql=os.environ.get("KPI_GRAPHIQL", "1").lower() not in {"0", "false", "no", "off"},
+            graphiql=_flag("KPI_GRAPHIQL", False),
+            introspection=_flag("KPI_INTROSPECTION", True),
+            require_read_token=_flag("KPI_REQUIRE_READ_TOKEN", False),
+            max_query_bytes=_int("KPI_MAX_QUERY_BYTES", 64 * 1024),
+            max_import_bytes=_int("KPI_MAX_IMPORT_BYTES", 16 * 1024 * 1024),
+            request_timeout=_int("KPI_REQUEST_TIMEOUT", 15),
+            max_depth=_int("KPI_MAX_DEPTH", 12),
+            max_aliases=_int("KPI_MAX_ALIASES", 30),
+            max_tokens=_int("KPI_MAX_TOKENS", 3000),
         )

@@ -8,7 +8,20 @@ from graphql import GraphQLError
 from strawberry.types import Info
 
 import kpi_core as core
+from strawberry.extensions import (
+    DisableIntrospection,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    ValidationCache,
+)
+
+from kpi_api.config import Settings
 from kpi_api.graphql import types as t
+from kpi_api.graphql.auth import ReadAccess
+from kpi_api.graphql.errors import ErrorCodes, log
+from kpi_api.graphql.mutations import Mutation
 
 if TYPE_CHECKING:
     from kpi_api.graphql.series_types import StatusTable
@@ -16,11 +29,11 @@ if TYPE_CHECKING:
 
 @strawberry.type
 class Query:
-    @strawberry.field(description="Every strategy in the catalogue.")
+    @strawberry.field(description="Every strategy in the catalogue.", permission_classes=[ReadAccess])
     def strategies(self, info: Info) -> list[t.Strategy]:
         return [t.Strategy(domain=s) for s in info.context["catalogue"].strategies]
 
-    @strawberry.field
+    @strawberry.field(permission_classes=[ReadAccess])
     def strategy(self, info: Info, id: strawberry.ID) -> t.Strategy | None:
         found = info.context["catalogue"].strategy(id)
         return t.Strategy(domain=found) if found else None
@@ -28,6 +41,7 @@ class Query:
     @strawberry.field(
         name="revisionDiff",
         description="What changed from one revision of a strategy to another (either order).",
+        permission_classes=[ReadAccess],
     )
     def revision_diff(
         self,
@@ -50,6 +64,7 @@ class Query:
         description="For integrators: the latest value and status of every indicator of a revision for every "
         "area of a kind (default: all 98 municipalities), in one compact table. Without `version`, the revision "
         "in force on `asOf` (or today).",
+        permission_classes=[ReadAccess],
     )
     async def status_table(
         self,
@@ -73,9 +88,42 @@ class Query:
             )
         return await resolve_status_table(info, strategy, revision, kind, as_of)
 
-    @strawberry.field(description='Areas: municipalities, regions and the country ("DK"), optionally of one kind.')
+    @strawberry.field(
+        description='Areas: municipalities, regions and the country ("DK"), optionally of one kind.',
+        permission_classes=[ReadAccess],
+    )
     def areas(self, info: Info, kind: t.AreaKind | None = None) -> list[t.Area]:
         return [t.Area(domain=a) for a in info.context["catalogue"].areas.of_kind(kind)]
 
 
-schema = strawberry.Schema(query=Query)
+def build_schema(settings: Settings | None = None) -> strawberry.Schema:
+    """The schema with the service's limits (the SDL does not depend on them)."""
+    settings = settings or Settings()
+    # Factories: a fresh extension per request, except the two caches, which must be
+    # shared across requests to be caches at all (both are bounded).
+    parser_cache, validation_cache = ParserCache(maxsize=512), ValidationCache(maxsize=512)
+    extensions = [
+        lambda: parser_cache,
+        lambda: validation_cache,
+        lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
+        lambda: QueryDepthLimiter(max_depth=settings.max_depth),
+        lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
+    ]
+    if not settings.introspection:
+        extensions.append(DisableIntrospection)
+    extensions.append(ErrorCodes)  # last: sees every error the others produce
+    return QuietSchema(query=Query, mutation=Mutation, extensions=extensions)
+
+
+class QuietSchema(strawberry.Schema):
+    """Logs only unexpected errors (with their traceback). Client errors — a hostile or
+    broken query — are answered, not logged in full, so they cannot flood the log."""
+
+    def process_errors(self, errors, execution_context=None) -> None:
+        for error in errors:
+            original = error.original_error
+            if original is not None and not isinstance(original, GraphQLError):
+                log.error("unexpected error at %s: %s", error.path, original, exc_info=original)
+
+
+schema = build_schema()

@@ -1,0 +1,43 @@
+"""Who is calling: the API token a request presented, checked once per request."""
+
+import attrs
+from graphql import GraphQLError
+from strawberry.permission import BasePermission
+
+from kpi_api.tokens import Scope, TokenRecord
+
+
+@attrs.frozen
+class Caller:
+    presented: bool = False  # an Authorization header was sent
+    token: TokenRecord | None = None  # the valid token, if any
+
+
+def require(info, scope: Scope) -> TokenRecord:
+    caller: Caller = info.context.get("caller") or Caller()
+    how = f"send `Authorization: Bearer kpi_…` with a token made by `kpi token create --scope {scope.value}`"
+    if not caller.presented:
+        raise GraphQLError(f"This needs an API token with scope '{scope.value}': {how}.", extensions={"code": "UNAUTHENTICATED"})
+    if caller.token is None:
+        raise GraphQLError("The API token is not valid or has been revoked.", extensions={"code": "UNAUTHENTICATED"})
+    if not caller.token.allows(scope):
+        raise GraphQLError(
+            f"Token {caller.token.id} has scope '{caller.token.scope.value}'; this needs '{scope.value}'.",
+            extensions={"code": "FORBIDDEN"},
+        )
+    return caller.token
+
+
+class ReadAccess(BasePermission):
+    """Reads are public unless the service is configured to require a token."""
+
+    message = "Reading needs an API token here: send `Authorization: Bearer kpi_…` (any valid token)."
+    error_extensions = {"code": "UNAUTHENTICATED"}
+
+    def has_permission(self, source, info, **kwargs) -> bool:
+        settings = info.context.get("settings")
+        caller: Caller = info.context.get("caller") or Caller()
+        if caller.presented and caller.token is None:
+            self.message = "The API token is not valid or has been revoked."
+            return False
+        return settings is None or not settings.require_read_token or caller.token is not None

@@ -1,0 +1,102 @@
+"""Writes: import observations, publish a revision. Each needs a token of its scope."""
+
+import asyncio
+import enum
+
+import strawberry
+from strawberry.types import Info
+
+from kpi_api import catalogue_store
+from kpi_api.graphql.auth import require
+from kpi_api.importing.service import import_bytes
+from kpi_api.tokens import Scope
+from kpi_core import CatalogueError, parse_revision
+
+
+@strawberry.enum(description="The format of imported data.")
+class ImportFormat(enum.Enum):
+    CSV = "csv"
+    JSONSTAT = "jsonstat"
+    JOBINDSATS = "jobindsats"
+
+
+@strawberry.type(description="One thing wrong in imported data: where, which column, what.")
+class ImportProblem:
+    location: str
+    column: str | None
+    message: str
+
+
+@strawberry.type(description="The same report as `kpi import`: nothing is written when `rejected`.")
+class ImportResult:
+    format: str
+    rows: int
+    added: int
+    unchanged: int
+    rejected: bool
+    dry_run: bool
+    batch: str | None
+    message: str | None
+    problems: list[ImportProblem]
+
+
+@strawberry.type
+class PublishResult:
+    strategy_id: strawberry.ID | None
+    version: str | None
+    published: bool
+    dry_run: bool
+    problems: list[str]
+
+
+@strawberry.type
+class Mutation:
+    @strawberry.mutation(
+        name="importObservations",
+        description="Import observations (canonical CSV, JSON-stat or Jobindsats JSON as text): every row is "
+        "checked, then all are stored or none. Needs a token with scope 'import'.",
+    )
+    async def import_observations(
+        self, info: Info, csv: str, format: ImportFormat = ImportFormat.CSV, dry_run: bool = False
+    ) -> ImportResult:
+        token = require(info, Scope.IMPORT)
+        catalogue = info.context["catalogue"]
+        name = f"graphql-import.{'csv' if format is ImportFormat.CSV else 'json'}"
+        report = await asyncio.to_thread(
+            import_bytes, csv.encode(), name, info.context["observations"], catalogue.strategies, catalogue.areas,
+            fmt=format.value, dry_run=dry_run, imported_by=f"token {token.id} ({token.name}) via GraphQL",
+        )  # fmt: skip
+        return ImportResult(
+            format=report.format, rows=report.rows, added=report.added, unchanged=report.unchanged,
+            rejected=report.rejected, dry_run=report.dry_run, batch=report.batch, message=report.message or None,
+            problems=[ImportProblem(location=p.location, column=p.column, message=p.message) for p in report.problems],
+        )  # fmt: skip
+
+    @strawberry.mutation(
+        name="publishRevision",
+        description="Publish a new revision of a strategy from a catalogue file (TOML text), validated exactly like "
+        "the shipped files and together with the revisions already published. Published revisions are immutable. "
+        "Needs a token with scope 'publish'.",
+    )
+    async def publish_revision(self, info: Info, catalogue: str, dry_run: bool = False) -> PublishResult:
+        token = require(info, Scope.PUBLISH)
+        engine = info.context["engine"]
+        try:
+            parsed = parse_revision(catalogue, "publishRevision")
+        except CatalogueError as exc:
+            return PublishResult(strategy_id=None, version=None, published=False, dry_run=dry_run, problems=exc.problems)
+        ids = (strawberry.ID(parsed.strategy.id), parsed.revision.version)
+        stored = info.context["catalogue"].strategy(parsed.strategy.id)
+        if stored is not None and stored.revision(parsed.revision.version) is not None:
+            return PublishResult(
+                strategy_id=ids[0], version=ids[1], published=False, dry_run=dry_run,
+                problems=[f"revision {ids[1]} of {ids[0]} is already published; published revisions are immutable "
+                          "(publish a new version instead)"],
+            )  # fmt: skip
+        try:
+            await asyncio.to_thread(
+                catalogue_store.publish, engine, [parsed], f"token {token.id} ({token.name}) via GraphQL", dry_run
+            )
+        except CatalogueError as exc:
+            return PublishResult(strategy_id=ids[0], version=ids[1], published=False, dry_run=dry_run, problems=exc.problems)
+        return PublishResult(strategy_id=ids[0], version=ids[1], published=not dry_run, dry_run=dry_run, problems=[])

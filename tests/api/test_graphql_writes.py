@@ -1,0 +1,164 @@
+"""Authenticated writes and the service's hard limits, over HTTP (real server, real SQLite)."""
+
+import asyncio
+
+import httpx
+import pytest
+import sqlalchemy as sa
+
+from kpi_api import tokens
+from kpi_api.app import create_app
+from kpi_api.config import Settings
+from kpi_api.graphql.context import Catalogue, graphql_context
+from kpi_api.graphql.schema import build_schema
+from kpi_api.services import open_services
+from kpi_core.shipped import _DATA
+
+STRATEGY = "ballerup-beskaeftigelsesstrategi"
+IMPORT = """mutation($csv: String!, $dry: Boolean) { importObservations(csv: $csv, dryRun: $dry) {
+  format rows added unchanged rejected dryRun batch problems { location column message } } }"""
+PUBLISH = """mutation($text: String!) { publishRevision(catalogue: $text) { strategyId version published problems } }"""
+CSV = "indicator,area,period,value,published,source\n4.2,151,2022,7.5,2023-01-10,SYNTETISK\n4.2,DK,2022,7.0,2023-01-10,SYNTETISK\n"
+
+
+@pytest.fixture(scope="module")
+def made(server, database_url):
+    engine = open_services(database_url).engine
+    made = {scope: tokens.create(engine, scope, f"test {scope.value}")[0] for scope in tokens.Scope}
+    revoked, record = tokens.create(engine, tokens.Scope.IMPORT, "revoked")
+    tokens.revoke(engine, record.id)
+    made["revoked"] = revoked
+    return made
+
+
+def post(server, query, token=None, **variables):
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    response = httpx.post(f"{server}/graphql", json={"query": query, "variables": variables}, headers=headers, timeout=30)
+    return response
+
+
+def error_code(response) -> str:
+    return response.json()["errors"][0]["extensions"]["code"]
+
+
+@pytest.mark.parametrize(
+    ("who", "code"),
+    [(None, "UNAUTHENTICATED"), ("revoked", "UNAUTHENTICATED"), ("bogus", "UNAUTHENTICATED"), (tokens.Scope.READ, "FORBIDDEN"), (tokens.Scope.PUBLISH, "FORBIDDEN")],
+)
+def test_import_needs_an_import_token(server, made, who, code):
+    token = {"bogus": "kpi_aaaaaaaaaa_" + "x" * 43, None: None}.get(who, made.get(who))
+    response = post(server, IMPORT, token, csv=CSV)
+    assert response.status_code == 200 and error_code(response) == code
+    assert "Traceback" not in response.text
+
+
+def test_import_with_a_token_reports_like_the_cli(server, made):
+    dry = post(server, IMPORT, made[tokens.Scope.IMPORT], csv=CSV, dry=True).json()["data"]["importObservations"]
+    assert (dry["rows"], dry["added"], dry["dryRun"], dry["batch"]) == (2, 2, True, None)
+    real = post(server, IMPORT, made[tokens.Scope.IMPORT], csv=CSV).json()["data"]["importObservations"]
+    assert (real["rows"], real["added"], real["rejected"]) == (2, 2, False) and real["batch"]
+    bad = post(server, IMPORT, made[tokens.Scope.IMPORT], csv=CSV.replace("2022,7.5", "2022-13,7.5")).json()["data"]["importObservations"]
+    assert bad["rejected"] and bad["problems"] == [{"location": "row 2", "column": "period", "message": "'2022-13' is not a month (expected YYYY-MM with MM 01–12)"}]
+    status = post(server, '{ strategy(id: "%s") { revision(version: "2022") { indicator(id: "4.2") { status(area: "151") { status value } } } } }' % STRATEGY)
+    assert status.json()["data"]["strategy"]["revision"]["indicator"]["status"] == {"status": "OFF_TRACK", "value": "7.5"}
+
+
+def test_publish_needs_a_publish_token_and_is_immutable(server, made):
+    text = (_DATA / "catalogue" / "ballerup-beskaeftigelsesstrategi-2022.toml").read_text(encoding="utf-8")
+    new = text.replace('version = "2022"', 'version = "2026-test"').replace("in_force_from = 2022-11-09", "in_force_from = 2026-01-01")
+    new = new[: new.index("# ── What changed since the 2020 revision")]  # no changes against 2022
+    assert error_code(post(server, PUBLISH, None, text=new)) == "UNAUTHENTICATED"
+    assert error_code(post(server, PUBLISH, made[tokens.Scope.IMPORT], text=new)) == "FORBIDDEN"
+    broken = post(server, PUBLISH, made[tokens.Scope.PUBLISH], text=new.replace('bound = "min"', 'bound = "least"', 1)).json()["data"]["publishRevision"]
+    assert broken["published"] is False and "'least' is not a valid Bound" in broken["problems"][0]
+    done = post(server, PUBLISH, made[tokens.Scope.PUBLISH], text=new).json()["data"]["publishRevision"]
+    assert done == {"strategyId": STRATEGY, "version": "2026-test", "published": True, "problems": []}
+    versions = post(server, '{ strategy(id: "%s") { revisions { version } } }' % STRATEGY).json()["data"]["strategy"]["revisions"]
+    assert [v["version"] for v in versions] == ["2020", "2022", "2026-test"]
+    again = post(server, PUBLISH, made[tokens.Scope.PUBLISH], text=new.replace("Fleksjobledigheden", "Fleksjob")).json()["data"]["publishRevision"]
+    assert again["published"] is False and "published revisions are immutable" in again["problems"][0]
+
+
+def test_a_database_dump_holds_no_usable_token(made, database_url):
+    engine = sa.create_engine(database_url)
+    with engine.connect() as c:
+        dump = repr(c.execute(sa.text("SELECT * FROM api_tokens")).all())
+    for token in made.values():
+        assert token.split("_", 2)[2] not in dump  # the secret part never appears
+    engine.dispose()
+
+
+HOSTILE = [
+    ("depth 50", "{ areas { " + "region { " * 50 + "code" + " }" * 50 + " } }", "DEPTH_LIMIT_EXCEEDED"),
+    ("aliases", "{ " + " ".join(f"a{i}: areas(kind: REGION) {{ code }}" for i in range(40)) + " }", "ALIAS_LIMIT_EXCEEDED"),
+    ("tokens", "{ " + " ".join(f"a{i}: __typename" for i in range(2000)) + " }", "TOKEN_LIMIT_EXCEEDED"),
+    ("syntax", "{ strategies { id ", "GRAPHQL_PARSE_FAILED"),
+    ("unknown field", "{ strategies { colour } }", "GRAPHQL_VALIDATION_FAILED"),
+    ("fragment cycle", "{ strategies { ...A } } fragment A on Strategy { ...B } fragment B on Strategy { ...A }", "GRAPHQL_VALIDATION_FAILED"),
+]
+
+
+@pytest.mark.parametrize(("name", "query", "code"), HOSTILE, ids=[h[0] for h in HOSTILE])
+def test_hostile_queries_are_refused_with_a_code(server, name, query, code):
+    response = post(server, query)
+    assert response.status_code in (200, 400)
+    assert error_code(response) == code, response.text[:300]
+    assert "Traceback" not in response.text and "/work/" not in response.text
+
+
+def test_a_body_over_the_cap_is_refused_before_it_is_read(server):
+    response = httpx.post(f"{server}/graphql", content=b'{"query": "' + b" " * (1024 * 1024) + b'{ areas { code } }"}',
+                          headers={"content-type": "application/json"})  # fmt: skip
+    assert response.status_code == 413 and error_code(response) == "REQUEST_TOO_LARGE"
+
+
+def test_an_import_token_may_send_a_larger_body(server, made):
+    padding = "\n" * (100 * 1024)  # blank lines are skipped by the reader
+    response = post(server, IMPORT, made[tokens.Scope.IMPORT], csv=CSV + padding, dry=True)
+    assert response.status_code == 200 and response.json()["data"]["importObservations"]["rows"] == 2
+
+
+def test_batches_of_operations_are_refused(server):
+    response = httpx.post(f"{server}/graphql", json=[{"query": "{ areas { code } }"}] * 100)
+    assert response.status_code == 400 and "Traceback" not in response.text
+
+
+def test_introspection_and_read_tokens_are_configurable(database_url):
+    services = open_services(database_url)
+    catalogue = Catalogue(strategies=services.strategies, areas=services.areas)
+    closed = build_schema(Settings(introspection=False))
+    result = asyncio.run(closed.execute("{ __schema { types { name } } }", context_value=graphql_context(catalogue, services.observations)))
+    assert result.errors and result.errors[0].extensions["code"] == "INTROSPECTION_DISABLED"
+    private = Settings(require_read_token=True)
+    result = asyncio.run(build_schema(private).execute("{ areas { code } }", context_value=graphql_context(catalogue, services.observations, settings=private)))
+    assert result.errors[0].extensions == {"code": "UNAUTHENTICATED"}
+
+
+def test_a_request_over_the_time_limit_gets_a_timeout_error(tmp_path):
+    app = create_app(Settings(database_url=f"sqlite:///{tmp_path / 'kpi.sqlite3'}", request_timeout=0))
+
+    async def ask():
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as client:
+            return await client.post("/graphql", json={"query": "{ areas { code } }"})
+
+    response = asyncio.run(ask())
+    assert response.status_code == 503 and error_code(response) == "TIMEOUT"
+
+
+class BrokenStore:
+    """A store whose database has gone away (a fake: it raises with internals in the message)."""
+
+    def find(self, query):
+        raise RuntimeError("connection to /var/lib/secret.sqlite3 failed: SELECT * FROM observations")
+
+    latest_periods = find
+
+
+def test_an_unexpected_failure_is_masked(database_url):
+    services = open_services(database_url)
+    catalogue = Catalogue(strategies=services.strategies, areas=services.areas)
+    query = '{ strategy(id: "%s") { revision(version: "2022") { focusAreas { goal { status(area: "151") { status } } } } } }' % STRATEGY
+    result = asyncio.run(build_schema().execute(query, context_value=graphql_context(catalogue, BrokenStore())))
+    assert {e.message for e in result.errors} == {"Unexpected error."}
+    assert {e.extensions["code"] for e in result.errors} == {"INTERNAL_SERVER_ERROR"}
+    assert "secret" not in repr([e.formatted for e in result.errors])
