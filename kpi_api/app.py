@@ -50,6 +50,11 @@ class _GraphQL(GraphQL):
     def encode_json(self, data: object) -> bytes:
         return orjson.dumps(data)
 
+    def decode_json(self, data: str | bytes) -> object:
+        # orjson's error is a json.JSONDecodeError for invalid UTF-8 too, which the
+        # framework answers with a 400; the standard decoder raised UnicodeDecodeError (500).
+        return orjson.loads(data)
+
     async def process_result(self, request, result):
         # Every error that leaves over HTTP has a stable code, parse errors included
         # (they never reach the schema extensions).

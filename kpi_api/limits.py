@@ -55,10 +55,24 @@ class GraphQLGuard:
             return message
 
         started = False
+        plain_error = None
 
         async def tracking_send(message) -> None:
-            nonlocal started
-            started = started or message["type"] == "http.response.start"
+            # The framework answers a malformed request (bad JSON, a batch) in plain
+            # text; clients get the same JSON error shape as everywhere else instead.
+            nonlocal started, plain_error
+            if message["type"] == "http.response.start":
+                started = True
+                content_type = dict(message.get("headers") or []).get(b"content-type", b"")
+                if message["status"] >= 400 and content_type.startswith(b"text/plain"):
+                    plain_error = message
+                    return
+            elif plain_error is not None and message["type"] == "http.response.body":
+                text = message.get("body", b"").decode("utf-8", "replace").strip()
+                code = "BATCHING_NOT_SUPPORTED" if "Batching" in text else "BAD_REQUEST"
+                await graphql_error_response(plain_error["status"], text, code)(send)
+                plain_error = None
+                return
             await send(message)
 
         try:

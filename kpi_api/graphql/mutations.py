@@ -57,9 +57,10 @@ class Mutation:
         "checked, then all are stored or none. Needs a token with scope 'import'.",
     )
     async def import_observations(
-        self, info: Info, csv: str, format: ImportFormat = ImportFormat.CSV, dry_run: bool = False
+        self, info: Info, csv: str, format: ImportFormat | None = ImportFormat.CSV, dry_run: bool | None = False
     ) -> ImportResult:
         token = require(info, Scope.IMPORT)
+        format, dry_run = format or ImportFormat.CSV, bool(dry_run)  # null means the default
         catalogue = info.context["catalogue"]
         name = f"graphql-import.{'csv' if format is ImportFormat.CSV else 'json'}"
         report = await asyncio.to_thread(
@@ -78,8 +79,9 @@ class Mutation:
         "the shipped files and together with the revisions already published. Published revisions are immutable. "
         "Needs a token with scope 'publish'.",
     )
-    async def publish_revision(self, info: Info, catalogue: str, dry_run: bool = False) -> PublishResult:
+    async def publish_revision(self, info: Info, catalogue: str, dry_run: bool | None = False) -> PublishResult:
         token = require(info, Scope.PUBLISH)
+        dry_run = bool(dry_run)
         engine = info.context["engine"]
         try:
             parsed = parse_revision(catalogue, "publishRevision")

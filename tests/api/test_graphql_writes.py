@@ -120,7 +120,13 @@ def test_an_import_token_may_send_a_larger_body(server, made):
 
 def test_batches_of_operations_are_refused(server):
     response = httpx.post(f"{server}/graphql", json=[{"query": "{ areas { code } }"}] * 100)
-    assert response.status_code == 400 and "Traceback" not in response.text
+    assert response.status_code == 400 and error_code(response) == "BATCHING_NOT_SUPPORTED"
+
+
+def test_a_body_that_is_not_json_gets_a_json_error(server):
+    response = httpx.post(f"{server}/graphql", content=b"\xff\xfe{not json", headers={"content-type": "application/json"})
+    assert response.status_code == 400 and error_code(response) == "BAD_REQUEST"
+    assert response.json()["errors"][0]["message"] == "Unable to parse request body as JSON"
 
 
 def test_introspection_and_read_tokens_are_configurable(database_url):
