@@ -2,7 +2,6 @@
 All figures here are SYNTHETIC test values."""
 
 import asyncio
-import datetime
 from decimal import Decimal
 
 import pytest
