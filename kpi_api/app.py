@@ -8,7 +8,8 @@ import orjson
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse
-from starlette.routing import Route
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
 from strawberry.asgi import GraphQL
 
 from kpi_api import catalogue_store
@@ -17,6 +18,7 @@ from kpi_api.graphql.context import Catalogue, graphql_context
 from kpi_api.graphql.errors import with_code
 from kpi_api.graphql.schema import build_schema
 from kpi_api.limits import GraphQLGuard
+from kpi_api.web.routes import Web
 from kpi_api.services import open_services
 
 class CatalogueHolder:
@@ -79,18 +81,21 @@ def create_app(settings: Settings | None = None) -> Starlette:
         return JSONResponse({"status": "ok", "strategies": len(catalogue.strategies)})
 
     async def root(request: Request) -> RedirectResponse:
-        return RedirectResponse("/graphql")
+        return RedirectResponse("/status/151")
 
     @contextlib.asynccontextmanager
     async def lifespan(app):
         yield
         engine.dispose()
 
+    web = Web(holder, services, settings)
     return Starlette(
         routes=[
             Route("/", root),
             Route("/healthz", health),
             Route("/graphql", graphql, methods=["GET", "POST"]),
+            *web.routes(),
+            Mount("/static", StaticFiles(packages=[("kpi_api", "web/static")]), name="static"),
         ],
         lifespan=lifespan,
     )

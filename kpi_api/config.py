@@ -36,6 +36,7 @@ class Settings:
     max_depth: int = 12
     max_aliases: int = 30
     max_tokens: int = 3000
+    frame_ancestors: str = "'self'"  # who may show figures and pages in an iframe (CSP frame-ancestors)
 
     @classmethod
     def from_env(cls, database_url: str | None = None) -> "Settings":
@@ -50,4 +51,5 @@ class Settings:
             max_depth=_int("KPI_MAX_DEPTH", 12),
             max_aliases=_int("KPI_MAX_ALIASES", 30),
             max_tokens=_int("KPI_MAX_TOKENS", 3000),
+            frame_ancestors=os.environ.get("KPI_FRAME_ANCESTORS", "'self'"),
         )

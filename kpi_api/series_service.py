@@ -48,6 +48,9 @@ class SeriesData:
     cell: Cell
     points: Points
     references: tuple[ReferenceSeries, ...]
+    compared: tuple[ReferenceSeries, ...] = ()  # areas a reader asked to see beside it
+    sources: tuple[str, ...] = ()  # of every figure shown
+    vintage: datetime.date | None = None  # the newest published date among them
 
 
 def series(
@@ -59,6 +62,7 @@ def series(
     last: str | None = None,
     as_of: datetime.date | None = None,
     cell: Cell = (),
+    compare: tuple[str, ...] = (),
 ) -> SeriesData:
     """The area's series (for parity: the focus group's) and the series it is judged
     against: the reference group for parity, else the country and the area's region (and
@@ -76,28 +80,39 @@ def series(
             known = areas.get(code) if code else None
             if known is not None and code != area:
                 references.append((Text(known.name, known.name_en or known.name), code, cell))
-    wanted_areas = sorted({area, *(code for _, code, _ in references)})
+    compared = [(Text(areas.get(c).name, areas.get(c).name_en or areas.get(c).name), c, own_cell) for c in compare if areas.get(c)]
+    wanted_areas = sorted({area, *(code for _, code, _ in references), *(c for _, c, _ in compared)})
     rows = repository.find(ObservationQuery(indicators=(indicator.id,), areas=wanted_areas, as_of=as_of))
     low = parse_period(first) if first else None
     high = parse_period(last) if last else None
 
+    shown = []
+
     def points(code: str, wanted_cell: Cell) -> Points:
         chosen = sorted(
-            (parse_period(o.period), o)
-            for o in rows
-            if o.area == code and o.breakdown == wanted_cell and _within(parse_period(o.period), low, high)
-        )
+            ((parse_period(o.period), o)
+             for o in rows
+             if o.area == code and o.breakdown == wanted_cell and _within(parse_period(o.period), low, high)),
+            key=lambda t: t[0],
+        )  # fmt: skip
+        shown.extend(o for _, o in chosen)
         return Points(
             tuple(str(p) for p, _ in chosen), tuple(o.value for _, o in chosen), tuple(o.provisional for _, o in chosen)
         )
 
+    own_points = points(area, own_cell)
+    reference_lines = tuple(ReferenceSeries(label, code, c, points(code, c)) for label, code, c in references)
+    compared_lines = tuple(ReferenceSeries(label, code, c, points(code, c)) for label, code, c in compared)
     return SeriesData(
         indicator=indicator.id,
         area=area,
         unit=indicator.unit.value,
         cell=own_cell,
-        points=points(area, own_cell),
-        references=tuple(ReferenceSeries(label, code, c, points(code, c)) for label, code, c in references),
+        points=own_points,
+        references=reference_lines,
+        compared=compared_lines,
+        sources=tuple(sorted({o.source for o in shown if o.source})),
+        vintage=max((o.published for o in shown if o.published), default=None),
     )
 
 

@@ -65,16 +65,16 @@ def test_import_with_a_token_reports_like_the_cli(server, made):
 
 def test_publish_needs_a_publish_token_and_is_immutable(server, made):
     text = (_DATA / "catalogue" / "ballerup-beskaeftigelsesstrategi-2022.toml").read_text(encoding="utf-8")
-    new = text.replace('version = "2022"', 'version = "2026-test"').replace("in_force_from = 2022-11-09", "in_force_from = 2026-01-01")
+    new = text.replace('version = "2022"', 'version = "2099-test"').replace("in_force_from = 2022-11-09", "in_force_from = 2099-01-01")
     new = new[: new.index("# ── What changed since the 2020 revision")]  # no changes against 2022
     assert error_code(post(server, PUBLISH, None, text=new)) == "UNAUTHENTICATED"
     assert error_code(post(server, PUBLISH, made[tokens.Scope.IMPORT], text=new)) == "FORBIDDEN"
     broken = post(server, PUBLISH, made[tokens.Scope.PUBLISH], text=new.replace('bound = "min"', 'bound = "least"', 1)).json()["data"]["publishRevision"]
     assert broken["published"] is False and "'least' is not a valid Bound" in broken["problems"][0]
     done = post(server, PUBLISH, made[tokens.Scope.PUBLISH], text=new).json()["data"]["publishRevision"]
-    assert done == {"strategyId": STRATEGY, "version": "2026-test", "published": True, "problems": []}
+    assert done == {"strategyId": STRATEGY, "version": "2099-test", "published": True, "problems": []}
     versions = post(server, '{ strategy(id: "%s") { revisions { version } } }' % STRATEGY).json()["data"]["strategy"]["revisions"]
-    assert [v["version"] for v in versions] == ["2020", "2022", "2026-test"]
+    assert [v["version"] for v in versions] == ["2020", "2022", "2099-test"]
     again = post(server, PUBLISH, made[tokens.Scope.PUBLISH], text=new.replace("Fleksjobledigheden", "Fleksjob")).json()["data"]["publishRevision"]
     assert again["published"] is False and "published revisions are immutable" in again["problems"][0]
 

@@ -1,0 +1,97 @@
+"""A figure's data as CSV and JSON, for readers who want the numbers, not the picture.
+
+CSV (`figure_csv`): UTF-8, RFC 4180 (CRLF line ends), header
+`series,role,area,period,value,unit`, one row per point of every line in the figure's
+order; `value` with a decimal point and exactly as stored (empty when suppressed or
+missing, never 0); `unit` is the indicator's unit id (`percent`, `months`, …).
+
+JSON (`figure_json`), texts in the figure's language, decimals as strings (exact, so
+no float rounding on the way), absent values as null::
+
+    {
+      "indicator": {"id": "2.2", "name": str, "unit": "percent",
+                    "direction": "better_up" | "better_down", "target": str},
+      "area": {"code": "151", "name": "Ballerup"},
+      "strategy": "ballerup-beskaeftigelsesstrategi",
+      "revision": "2022",
+      "status": {"status": "achieved" | "on_track" | "off_track" | "monitoring" | "no_data",
+                 "period": "2022-09" | null, "value": "30.5" | null,
+                 "reference": "28.1" | null, "referenceLabel": str | null,
+                 "gap": "2.4" | null, "rank": int | null, "rankOf": int | null,
+                 "trend": "improving" | "worsening" | "stable" | "unknown",
+                 "explanation": str},
+      "series": [{"key": "own", "role": "own" | "reference" | "compare" | "target",
+                  "label": str, "area": "151" | null,
+                  "periods": ["2022-08", "2022-09"], "values": ["31.0", null]}],
+      "sources": [str],
+      "vintage": "YYYY-MM-DD" | null,
+      "synthetic": bool
+    }
+"""
+
+import csv
+import io
+from decimal import Decimal
+
+from kpi_api.web.svg import area_name
+from kpi_api.web.view_models import FigureData
+
+CSV_HEADER = ("series", "role", "area", "period", "value", "unit")
+
+
+def _decimal(value: Decimal | None) -> str | None:
+    # format "f" never gives exponent notation ("1E+2"), which spreadsheets misread.
+    return None if value is None else format(value, "f")
+
+
+def figure_csv(figure: FigureData) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_HEADER)
+    unit = figure.indicator.unit.value
+    for line in figure.lines:
+        for period, value in zip(line.periods, line.values):
+            writer.writerow((line.key, line.role, line.area or "", period, _decimal(value) or "", unit))
+    return out.getvalue()
+
+
+def figure_json(figure: FigureData) -> dict:
+    lang, e = figure.lang, figure.evaluation
+    return {
+        "indicator": {
+            "id": figure.indicator.id,
+            "name": figure.indicator.name(lang),
+            "unit": figure.indicator.unit.value,
+            "direction": figure.indicator.direction.value,
+            "target": figure.target(lang),
+        },
+        "area": {"code": figure.area.code, "name": area_name(figure.area, lang)},
+        "strategy": figure.strategy_id,
+        "revision": figure.revision,
+        "status": {
+            "status": e.status.value,
+            "period": e.period or None,
+            "value": _decimal(e.value),
+            "reference": _decimal(e.reference),
+            "referenceLabel": e.reference_label(lang) if e.reference_label else None,
+            "gap": _decimal(e.gap),
+            "rank": e.rank,
+            "rankOf": e.rank_of,
+            "trend": e.trend.value,
+            "explanation": e.explanation(lang),
+        },
+        "series": [
+            {
+                "key": line.key,
+                "role": line.role,
+                "label": line.label(lang),
+                "area": line.area,
+                "periods": list(line.periods),
+                "values": [_decimal(v) for v in line.values],
+            }
+            for line in figure.lines
+        ],
+        "sources": list(figure.sources),
+        "vintage": figure.vintage.isoformat() if figure.vintage else None,
+        "synthetic": figure.synthetic,
+    }

@@ -1,0 +1,211 @@
+"""HTTP routes for figures, the status page and REST. Each parses its input with clear
+400s, asks the assembly for a view model, renders it, and sets caching, framing and CORS
+headers. Public GET formats allow any origin; nothing uses cookies."""
+
+import asyncio
+import datetime
+import json
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from kpi_api.web import assemble
+from kpi_api.web.caching import data_version, etag_for, not_modified
+from kpi_core import Lang, parse_period
+
+FORMATS = {
+    "svg": "image/svg+xml; charset=utf-8",
+    "html": "text/html; charset=utf-8",
+    "csv": "text/csv; charset=utf-8",
+    "json": "application/json",
+}
+
+
+class BadRequest(ValueError):
+    pass
+
+
+def _lang(request: Request) -> Lang:
+    value = request.query_params.get("lang", "da")
+    if value not in ("da", "en"):
+        raise BadRequest(f"lang must be da or en, not {value!r}")
+    return Lang(value)
+
+
+def _date(request: Request, name: str = "asOf") -> datetime.date | None:
+    value = request.query_params.get(name)
+    if value is None:
+        return None
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise BadRequest(f"{name} must be a date YYYY-MM-DD, not {value!r}") from None
+
+
+def _period(request: Request, name: str) -> str | None:
+    value = request.query_params.get(name)
+    if value is None:
+        return None
+    try:
+        return str(parse_period(value))
+    except ValueError as exc:
+        raise BadRequest(f"{name}: {exc}") from None
+
+
+class Web:
+    """The routes, bound to the running service's catalogue, store and settings."""
+
+    def __init__(self, holder, services, settings) -> None:
+        self.holder, self.services, self.settings = holder, services, settings
+
+    def routes(self) -> list[Route]:
+        return [
+            Route("/figures/{indicator}/{file}", self.figure),
+            Route("/status/{area}", self.status),
+            Route("/api/strategies", self.api_strategies),
+            Route("/api/strategies/{strategy}", self.api_strategy),
+            Route("/api/strategies/{strategy}/revisions/{version}", self.api_revision),
+            Route("/api/status/{area}", self.api_status),
+            Route("/openapi.json", self.openapi),
+        ]
+
+    async def _respond(self, request: Request, render, content_type: str, frame: bool = False, cors: bool = True) -> Response:
+        """Shared by every GET: ETag/304, then render off the event loop, then headers."""
+        try:
+            version = await asyncio.to_thread(data_version, self.services.engine)
+            etag = etag_for(version, request)
+            if (cached := not_modified(request, etag)) is not None:
+                return cached
+            body = await asyncio.to_thread(render)
+        except BadRequest as exc:
+            return _problem(400, str(exc))
+        except assemble.NotFound as exc:
+            return _problem(404, str(exc))
+        headers = {"ETag": etag, "Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff"}
+        if cors:
+            headers["Access-Control-Allow-Origin"] = "*"
+        if frame:
+            headers["Content-Security-Policy"] = (
+                "default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+                f"frame-ancestors {self.settings.frame_ancestors}; base-uri 'none'; form-action 'none'"
+            )
+        else:
+            headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'"
+        return Response(body, media_type=content_type, headers=headers)
+
+    async def figure(self, request: Request) -> Response:
+        indicator = request.path_params["indicator"]
+        stem, _, fmt = request.path_params["file"].rpartition(".")
+        if fmt not in FORMATS:
+            return _problem(404, f"Figures come as .svg, .html, .csv or .json, e.g. /figures/{indicator}/151.svg")
+        query = request.query_params
+
+        def render():
+            theme = query.get("theme", "auto")
+            if theme not in ("light", "dark", "auto"):
+                raise BadRequest(f"theme must be light, dark or auto, not {theme!r}")
+            compare = tuple(c for c in query.get("compare", "").split(",") if c)
+            if len(compare) > assemble.MAX_COMPARE:
+                raise BadRequest(f"compare at most {assemble.MAX_COMPARE} areas")
+            figure = assemble.figure_data(
+                self.holder.get(), self.services.observations, indicator, stem,
+                strategy_id=query.get("strategy"), version=query.get("revision"), first=_period(request, "from"),
+                last=_period(request, "to"), compare=compare, as_of=_date(request), lang=_lang(request),
+            )  # fmt: skip
+            return self._render_figure(request, figure, fmt, theme)
+
+        return await self._respond(request, render, FORMATS[fmt], frame=fmt in ("html", "svg"))
+
+    def _render_figure(self, request: Request, figure, fmt: str, theme: str) -> str:
+        from kpi_api.web import figure_formats, figure_page, svg
+
+        if fmt == "csv":
+            return figure_formats.figure_csv(figure)
+        if fmt == "json":
+            return json.dumps(figure_formats.figure_json(figure), ensure_ascii=False, indent=1)
+        drawing = svg.render_svg(figure, theme)
+        if fmt == "svg":
+            return drawing
+        base = str(request.url.replace(query="")).rsplit(".", 1)[0]
+        query = str(request.url.query)
+        links = {f: f"{base}.{f}" + (f"?{query}" if query else "") for f in ("svg", "csv", "json")}
+        page = f"{base}.html" + (f"?{query}" if query else "")
+        title = figure.indicator.name(figure.lang)
+        iframe = f'<iframe src="{page}" title="{title}" width="100%" height="560" style="border:0"></iframe>'
+        img = f'<img src="{links["svg"]}" alt="{title}, {figure.area.name}" width="720">'
+        return figure_page.render_figure_html(figure, drawing, links, iframe, img)
+
+    async def status(self, request: Request) -> Response:
+        from kpi_api.web.status_page import render_status_page
+
+        area = request.path_params["area"]
+
+        def render():
+            lang = _lang(request)
+            page = assemble.status_page(
+                self.holder.get(), self.services.observations, area, strategy_id=request.query_params.get("strategy"),
+                version=request.query_params.get("revision"), as_of=_date(request), lang=lang,
+            )  # fmt: skip
+
+            def url(revision: str | None = None, lang: str | None = None) -> str:
+                params = dict(request.query_params)
+                params["revision"] = revision or page.revision
+                params["lang"] = lang or page.lang.value
+                return f"/status/{area}?" + "&".join(f"{k}={v}" for k, v in sorted(params.items()))
+
+            return render_status_page(page, url)
+
+        return await self._respond(request, render, FORMATS["html"], frame=True, cors=False)
+
+    # ── REST ────────────────────────────────────────────────────────────────────────────
+    async def api_strategies(self, request: Request) -> Response:
+        from kpi_api.web import rest
+
+        return await self._respond(request, lambda: rest.dumps(rest.strategies(self.holder.get())), FORMATS["json"])
+
+    async def api_strategy(self, request: Request) -> Response:
+        from kpi_api.web import rest
+
+        strategy_id = request.path_params["strategy"]
+        return await self._respond(request, lambda: rest.dumps(rest.strategy(self.holder.get(), strategy_id)), FORMATS["json"])
+
+    async def api_revision(self, request: Request) -> Response:
+        from kpi_api.web import rest
+
+        params = request.path_params
+        return await self._respond(
+            request, lambda: rest.dumps(rest.revision(self.holder.get(), params["strategy"], params["version"])), FORMATS["json"]
+        )
+
+    async def api_status(self, request: Request) -> Response:
+        from kpi_api.web import rest
+
+        area = request.path_params["area"]
+
+        def render():
+            page = assemble.status_page(
+                self.holder.get(), self.services.observations, area, strategy_id=request.query_params.get("strategy"),
+                version=request.query_params.get("revision"), as_of=_date(request), lang=_lang(request),
+            )  # fmt: skip
+            return rest.dumps(rest.status(page))
+
+        return await self._respond(request, render, FORMATS["json"])
+
+    async def openapi(self, request: Request) -> Response:
+        from kpi_api.web.openapi import document
+
+        return JSONResponse(document(), headers={"Access-Control-Allow-Origin": "*"})
+
+
+_TITLES = {400: "Bad request", 404: "Not found"}
+
+
+def _problem(status: int, message: str) -> Response:
+    """An RFC 9457 problem document: the same shape for every error of every route."""
+    return JSONResponse(
+        {"type": "about:blank", "title": _TITLES.get(status, "Error"), "status": status, "detail": message},
+        status_code=status,
+        media_type="application/problem+json",
+        headers={"Access-Control-Allow-Origin": "*"},
+    )

@@ -1,0 +1,514 @@
+"""A figure as a self-contained SVG line chart: no script, no external resources.
+
+`render_svg(figure, theme)` draws every `Line` of a `FigureData` over its periods, with
+axes, a legend and a text alternative (`<title>` and `<desc>`), so the same file works
+inline in a page, as an `<img>` and as a download. Series differ by dash pattern as well
+as colour, so the chart reads in greyscale and for colour-blind readers.
+
+The wording helpers (`with_unit`, `status_words`, `summary`) are shared with the HTML
+page, so the chart's text alternative and the page say the same thing.
+"""
+
+import itertools
+import re
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_EVEN, Decimal
+from xml.sax.saxutils import escape
+
+import attrs
+
+from kpi_api.web.view_models import FigureData, Line
+from kpi_core import Area, Evaluation, Lang, Period, PeriodKind, Status, Trend, Unit, parse_period
+from kpi_core.wording import format_number
+
+WIDTH, HEIGHT = 720, 400
+_LEFT, _RIGHT = 64, 28  # room for y labels such as "100 %", and for half the last x label
+
+# Colours per theme. Line colours have contrast >= 3:1 and text colours ("text", "muted")
+# >= 4.5:1 against "background" (WCAG 2.1 AA); tests/web recomputes every ratio.
+PALETTES = {
+    "light": {
+        "background": "#ffffff",
+        "text": "#1a1a1a",
+        "muted": "#4d4d4d",
+        "axis": "#6b6b6b",
+        "grid": "#8c8c8c",
+        "own": "#0b57a4",
+        "reference": "#b04500",
+        "compare1": "#6a3d9a",
+        "compare2": "#17723a",
+        "compare3": "#8a5a00",
+        "compare4": "#b0186d",
+        "target": "#c0152f",
+        "threshold": "#333333",
+    },
+    "dark": {
+        "background": "#121212",
+        "text": "#ececec",
+        "muted": "#b8b8b8",
+        "axis": "#9a9a9a",
+        "grid": "#646464",
+        "own": "#6fb6ff",
+        "reference": "#ff9f43",
+        "compare1": "#c9a7ff",
+        "compare2": "#6fd28a",
+        "compare3": "#e3c070",
+        "compare4": "#ff8ccf",
+        "target": "#ff7a85",
+        "threshold": "#d6d6d6",
+    },
+}
+TEXT_COLOURS = frozenset({"text", "muted"})
+
+# Dash patterns (SVG stroke-dasharray; None = solid). "target" is a target per period
+# (a Line), "threshold" the fixed `target_value`. Compared areas cycle through four
+# patterns and four colours, so a fifth compared area repeats the first one's look.
+DASHES = {
+    "own": None,
+    "reference": "8 4",
+    "target": "16 4",
+    "threshold": "22 4 3 4",
+    "compare": ("2 3", "10 3 2 3", "10 3 2 3 2 3", "3 3 3 8"),
+}
+_WIDTHS = {"own": 3, "reference": 2, "target": 2, "threshold": 2, "compare": 2}
+
+_SUFFIX = {  # appended to a number: "3,1 %", "4 måneder"
+    Unit.PERCENT: (" %", " %"),
+    Unit.PERCENT_CHANGE: (" %", " %"),
+    Unit.COUNT: ("", ""),
+    Unit.NUMBER: ("", ""),
+    Unit.MONTHS: (" måneder", " months"),
+    Unit.WEEKS: (" uger", " weeks"),
+}
+_AXIS_TITLE = {  # above the y axis, so that tick labels can stay short
+    Unit.PERCENT: ("Procent", "Per cent"),
+    Unit.PERCENT_CHANGE: ("Ændring i procent", "Change in per cent"),
+    Unit.COUNT: ("Antal", "Count"),
+    Unit.NUMBER: ("Værdi", "Value"),
+    Unit.MONTHS: ("Måneder", "Months"),
+    Unit.WEEKS: ("Uger", "Weeks"),
+}
+_STATUS = {
+    Status.ACHIEVED: ("nået", "achieved"),
+    Status.ON_TRACK: ("ikke nået, på rette vej", "not achieved, on track"),
+    Status.OFF_TRACK: ("ikke nået, ikke på rette vej", "not achieved, off track"),
+    Status.MONITORING: ("følges", "monitored"),
+    Status.NO_DATA: ("ingen data", "no data"),
+}
+_TREND = {
+    Trend.IMPROVING: ("bedre", "better"),
+    Trend.WORSENING: ("dårligere", "worse"),
+    Trend.STABLE: ("uændret", "unchanged"),
+    Trend.UNKNOWN: ("ukendt", "unknown"),
+}
+_CHAR = 7.0  # generous width of one character at 11–12 px, to keep labels apart
+_LEGEND_ROW = 18
+
+
+def _pick(pair: tuple[str, str], lang: Lang) -> str:
+    return pair[1] if lang is Lang.EN else pair[0]
+
+
+def display_number(value: Decimal, lang: Lang = Lang.DA) -> str:
+    """A value for reading: exact up to two decimals, else rounded to two (the stored
+    figures stay exact; only the display rounds)."""
+    if value.as_tuple().exponent < -2:
+        value = value.quantize(Decimal("0.01"), rounding=ROUND_HALF_EVEN)
+    return format_number(value, lang.value)
+
+
+def with_unit(value: Decimal | None, unit: Unit, lang: Lang = Lang.DA) -> str:
+    """`3,1 %`, `4 måneder`; "ingen værdi" for a missing value, never zero."""
+    if value is None:
+        return _pick(("ingen værdi", "no value"), lang)
+    return display_number(value, lang) + _pick(_SUFFIX[unit], lang)
+
+
+def status_words(status: Status, lang: Lang = Lang.DA) -> str:
+    return _pick(_STATUS[status], lang)
+
+
+def trend_words(trend: Trend, lang: Lang = Lang.DA) -> str:
+    return _pick(_TREND[trend], lang)
+
+
+def area_name(area: Area, lang: Lang = Lang.DA) -> str:
+    return area.name_en or area.name if lang is Lang.EN else area.name
+
+
+def title_text(figure: FigureData) -> str:
+    return f"{figure.indicator.name(figure.lang)} – {area_name(figure.area, figure.lang)}"
+
+
+def summary(figure: FigureData) -> str:
+    """The chart in words: latest value, what it is compared with, and the status."""
+    e: Evaluation = figure.evaluation
+    lang, unit = figure.lang, figure.indicator.unit
+    period = f" ({e.period})" if e.period else ""
+    parts = [f"{_pick(('Seneste værdi', 'Latest value'), lang)}: {with_unit(e.value, unit, lang)}{period}."]
+    if e.reference_label is not None:
+        compared = _pick(("Sammenlignet med", "Compared with"), lang)
+        parts.append(f"{compared} {e.reference_label(lang)}: {with_unit(e.reference, unit, lang)}.")
+    if e.rank is not None:
+        parts.append(_pick((f"Placering: {e.rank} af {e.rank_of}.", f"Rank: {e.rank} of {e.rank_of}."), lang))
+    parts.append(f"Status: {status_words(e.status, lang)}.")
+    if figure.synthetic:
+        parts.append(_pick(("Syntetiske data.", "Synthetic data."), lang))
+    return " ".join(parts)
+
+
+# --- geometry -------------------------------------------------------------------------
+
+
+def _month(period: Period) -> int:
+    """A period's place on a month scale, so years, quarters and months share an x axis
+    and a missing period leaves a visible gap in time."""
+    step = {PeriodKind.YEAR: 0, PeriodKind.QUARTER: 3, PeriodKind.MONTH: 1}[period.kind]
+    return period.year * 12 + max(period.index - 1, 0) * step
+
+
+def _length(period: Period) -> int:
+    return {PeriodKind.YEAR: 12, PeriodKind.QUARTER: 3, PeriodKind.MONTH: 1}[period.kind]
+
+
+def _nice_step(span: Decimal, ticks: int = 5) -> Decimal:
+    raw = span / ticks
+    base = Decimal(1).scaleb(raw.adjusted())
+    for m in (1, 2, Decimal("2.5"), 5, 10):
+        if base * m >= raw:
+            return base * m
+    return base * 10
+
+
+def _y_domain(values: list[Decimal], unit: Unit) -> tuple[Decimal, Decimal, Decimal]:
+    """(low, high, step): the data with a little padding, snapped to whole ticks. Shares,
+    counts and durations never go below zero; the axis only starts at zero if the data
+    come close, so a change from 30 to 31 % stays visible."""
+    if not values:
+        return Decimal(0), Decimal(1), Decimal("0.2")
+    lo, hi = min(values), max(values)
+    pad = (hi - lo) * Decimal("0.08") if hi > lo else max(abs(lo) * Decimal("0.1"), Decimal(1))
+    lo, hi = lo - pad, hi + pad
+    if unit not in (Unit.PERCENT_CHANGE, Unit.NUMBER) and lo < 0 <= min(values):
+        lo = Decimal(0)
+    step = _nice_step(hi - lo)
+    return (
+        (lo / step).to_integral(rounding=ROUND_FLOOR) * step,
+        (hi / step).to_integral(rounding=ROUND_CEILING) * step,
+        step,
+    )
+
+
+def _x_ticks(periods: list[Period], x_of) -> list[tuple[float, str]]:
+    """Labels on the x axis, thinned to a regular step (every month, quarter, half year,
+    year, 2, 5, 10 years …) so that none overlap; a year step labels January or Q1 with
+    the year alone."""
+    if not periods:
+        return []
+    min_step = min(_length(p) for p in periods)
+    for step in (1, 2, 3, 6, 12, 24, 60, 120, 240, 600):
+        if step < min_step or step % min_step:
+            continue
+        if step >= 12:
+            chosen = [(p, str(p.year)) for p in periods if _month(p) % 12 == 0 and p.year % (step // 12) == 0]
+        else:
+            chosen = [(p, str(p)) for p in periods if _month(p) % step == 0]
+        chosen = chosen or [(periods[0], str(periods[0]))]
+        labels = [(x_of(p), text) for p, text in chosen]
+        if _apart(labels):
+            return labels
+    return _greedy(labels)
+
+
+def _apart(labels: list[tuple[float, str]]) -> bool:
+    return all(b[0] - a[0] >= (len(a[1]) + len(b[1])) / 2 * _CHAR + 8 for a, b in itertools.pairwise(labels))
+
+
+def _greedy(labels: list[tuple[float, str]]) -> list[tuple[float, str]]:
+    kept = labels[:1]
+    for label in labels[1:]:
+        if _apart([kept[-1], label]):
+            kept.append(label)
+    return kept
+
+
+def _segments(line: Line) -> list[list[tuple[Period, Decimal]]]:
+    """Runs of consecutive known values: a None or a skipped period breaks the line, so a
+    missing figure is a gap, never a drop to zero or a bridge across unknown periods."""
+    runs: list[list[tuple[Period, Decimal]]] = []
+    previous = None
+    for text, value in sorted(zip(line.periods, line.values), key=lambda pv: parse_period(pv[0])):
+        period = parse_period(text)
+        if value is None:
+            previous = None
+            continue
+        if previous is None or _month(period) - _month(previous) > _length(previous):
+            runs.append([])
+        runs[-1].append((period, value))
+        previous = period
+    return runs
+
+
+# --- drawing --------------------------------------------------------------------------
+
+
+def _x(text: str) -> str:
+    return escape(text, {'"': "&quot;"})
+
+
+def _n(v: float) -> str:
+    return f"{v:.1f}"
+
+
+def _wrap(text: str, width: int, lines: int) -> list[str]:
+    out, current = [], ""
+    for word in text.split():
+        if current and len(current) + 1 + len(word) > width:
+            out.append(current)
+            current = word
+        else:
+            current = f"{current} {word}".strip()
+    out.append(current)
+    if len(out) > lines:
+        out = out[:lines]
+        out[-1] = out[-1][: width - 1].rstrip() + "…"
+    return out
+
+
+def _shorten(text: str, chars: int) -> str:
+    return text if len(text) <= chars else text[: chars - 1].rstrip() + "…"
+
+
+def _styles(figure: FigureData) -> dict[str, tuple[str, str | None, int]]:
+    """Per line key: (palette colour name, dash pattern, stroke width)."""
+    styles, compared = {}, 0
+    for line in figure.lines:
+        if line.role == "compare":
+            n = compared % len(DASHES["compare"])
+            styles[line.key] = (f"compare{n + 1}", DASHES["compare"][n], _WIDTHS["compare"])
+            compared += 1
+        else:
+            role = line.role if line.role in ("own", "reference", "target") else "reference"
+            styles[line.key] = (role, DASHES[role], _WIDTHS[role])
+    return styles
+
+
+def _css(root: str, theme: str) -> str:
+    """Colours by class, scoped to this chart's id: inline in a page, the rules must not
+    reach the page or another chart."""
+
+    def rules(palette: dict[str, str]) -> str:
+        lines = [
+            f"#{root} .bg{{fill:{palette['background']}}}",
+            f"#{root} .halo{{stroke:{palette['background']}}}",
+        ]
+        for name, colour in palette.items():
+            if name in TEXT_COLOURS:
+                lines.append(f"#{root} .t-{name}{{fill:{colour}}}")
+            elif name in ("axis", "grid"):
+                lines.append(f"#{root} .s-{name}{{stroke:{colour}}}")
+            elif name != "background":  # a series: its line, and the dot for a lone value
+                lines.append(f"#{root} .s-{name}{{stroke:{colour}}} #{root} .f-{name}{{fill:{colour}}}")
+        return "\n".join(lines)
+
+    base = (
+        f"#{root} text{{font-family:system-ui,-apple-system,'Segoe UI',Roboto,Arial,sans-serif}}\n"
+        f"#{root} .series{{fill:none;stroke-linejoin:round;stroke-linecap:butt}}"
+    )
+    if theme in ("light", "dark"):
+        return f"{base}\n{rules(PALETTES[theme])}"
+    dark = rules(PALETTES["dark"])
+    return f"{base}\n{rules(PALETTES['light'])}\n@media (prefers-color-scheme: dark){{\n{dark}\n}}"
+
+
+@attrs.frozen
+class _Frame:
+    """The plot area and its scales: x by month (periods' place in time), y by value."""
+
+    left: float
+    right: float
+    top: float
+    bottom: float
+    first: int
+    last: int
+    lo: Decimal
+    hi: Decimal
+
+    def x(self, period: Period) -> float:
+        if self.last == self.first:
+            return (self.left + self.right) / 2
+        return self.left + (_month(period) - self.first) / (self.last - self.first) * (self.right - self.left)
+
+    def y(self, value: Decimal) -> float:
+        return self.bottom - float((value - self.lo) / (self.hi - self.lo)) * (self.bottom - self.top)
+
+
+def _title_lines(figure: FigureData) -> list[str]:
+    """The title in at most two lines (~8.5 px a character at 14 px bold); a long name is
+    shortened, never the area."""
+    lines = _wrap(title_text(figure), 76, 2)
+    if lines[-1].endswith("…"):  # shortened: make room for the area again
+        suffix = f" – {area_name(figure.area, figure.lang)}"
+        lines[-1] = lines[-1][: 75 - len(suffix)].rstrip() + "…" + suffix
+    return lines
+
+
+def _y_axis(frame: _Frame, step: Decimal, unit: Unit, lang: Lang) -> list[str]:
+    out = ['<g class="y-axis" font-size="11">']
+    percent = unit in (Unit.PERCENT, Unit.PERCENT_CHANGE)
+    tick = frame.lo
+    while tick <= frame.hi:
+        y, label = _n(frame.y(tick)), display_number(tick, lang) + (" %" if percent else "")
+        out.append(
+            f'<line class="s-grid" x1="{frame.left}" x2="{frame.right}" y1="{y}" y2="{y}" stroke-width="1"/>'
+        )
+        out.append(
+            f'<text class="t-muted" x="{frame.left - 8}" y="{y}" dy="0.35em" text-anchor="end">{_x(label)}</text>'
+        )
+        tick += step
+    return [*out, "</g>"]
+
+
+def _x_axis(frame: _Frame, periods: list[Period]) -> list[str]:
+    base = _n(frame.bottom)
+    out = [
+        '<g class="x-axis" font-size="11">',
+        f'<line class="s-axis" x1="{frame.left}" x2="{frame.right}" y1="{base}" y2="{base}" stroke-width="1"/>',
+    ]
+    for x, text in _x_ticks(periods, frame.x):
+        out.append(
+            f'<line class="s-axis" x1="{_n(x)}" x2="{_n(x)}" y1="{base}" y2="{_n(frame.bottom + 5)}" stroke-width="1"/>'
+        )
+        out.append(
+            f'<text class="t-muted" x="{_n(x)}" y="{_n(frame.bottom + 18)}" text-anchor="middle">{_x(text)}</text>'
+        )
+    return [*out, "</g>"]
+
+
+def _threshold(figure: FigureData, frame: _Frame) -> list[str]:
+    """The fixed target value as a line across the plot, named on the line itself."""
+    y = frame.y(figure.target_value)
+    label = f"{_pick(('Mål', 'Target'), figure.lang)}: {figure.target(figure.lang)}"
+    return [
+        '<g class="target-value" data-role="threshold">',
+        (
+            f'<line class="series s-threshold" x1="{frame.left}" x2="{frame.right}" y1="{_n(y)}" y2="{_n(y)}" '
+            f'stroke-width="{_WIDTHS["threshold"]}" stroke-dasharray="{DASHES["threshold"]}"/>'
+        ),
+        # A halo in the background colour keeps the label readable where it crosses a line.
+        (
+            f'<text class="t-text halo" x="{frame.left + 6}" y="{_n(y - 6)}" font-size="11" stroke-width="4" '
+            f'paint-order="stroke">{_x(_shorten(label, 90))}</text>'
+        ),
+        "</g>",
+    ]
+
+
+def _series(line: Line, style: tuple[str, str | None, int], frame: _Frame) -> list[str]:
+    colour, dash, width = style
+    dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+    out = [f'<g class="line" data-key="{_x(line.key)}" data-role="{_x(line.role)}">']
+    for run in _segments(line):
+        points = [(frame.x(p), frame.y(v)) for p, v in run]
+        if line.role == "target":  # a target holds for its whole period: draw steps
+            steps = [pt for (x0, y0), (x1, _) in itertools.pairwise(points) for pt in ((x0, y0), (x1, y0))]
+            points = steps + points[-1:]
+        if len(points) == 1:  # a lone value has no line to show it: mark it
+            x, y = points[0]
+            out.append(f'<circle class="f-{colour}" cx="{_n(x)}" cy="{_n(y)}" r="{width + 1}"/>')
+        else:
+            pts = " ".join(f"{_n(x)},{_n(y)}" for x, y in points)
+            out.append(
+                f'<polyline class="series s-{colour}" points="{pts}" stroke-width="{width}"{dash_attr}/>'
+            )
+    return [*out, "</g>"]
+
+
+def _legend(entries: list, columns: int, frame: _Frame) -> list[str]:
+    """A sample of each line's stroke and its name in words, in one or two columns."""
+    out = ['<g class="legend" font-size="12">']
+    column_width = (WIDTH - 32) / columns
+    for i, ((colour, dash, width), label) in enumerate(entries):
+        x = 16 + (i % columns) * column_width
+        y = frame.bottom + 40 + (i // columns) * _LEGEND_ROW
+        dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+        out.append(
+            f'<line class="series s-{colour}" x1="{_n(x)}" x2="{_n(x + 34)}" y1="{_n(y - 4)}" y2="{_n(y - 4)}" '
+            f'stroke-width="{width}"{dash_attr}/>'
+        )
+        text = _shorten(label, 44 if columns == 2 else 92)
+        out.append(f'<text class="t-text" x="{_n(x + 42)}" y="{_n(y)}">{_x(text)}</text>')
+    return [*out, "</g>"]
+
+
+def render_svg(figure: FigureData, theme: str = "auto") -> str:
+    """The figure as an SVG document (a string), theme "light", "dark" or "auto" (light,
+    switching to dark with the reader's `prefers-color-scheme`)."""
+    if theme not in ("light", "dark", "auto"):
+        raise ValueError(f"theme must be light, dark or auto, not {theme!r}")
+    lang, unit = figure.lang, figure.indicator.unit
+    # Ids from the indicator and area, so the same figure always gives the same file.
+    root = "kpi-" + re.sub(r"[^A-Za-z0-9]+", "-", f"{figure.indicator.id}-{figure.area.code}").strip("-")
+    styles = _styles(figure)
+
+    # Legend entries first: their number decides how tall the plot can be.
+    entries = [(styles[line.key], line.label(lang)) for line in figure.lines]
+    if figure.target_value is not None:
+        threshold = ("threshold", DASHES["threshold"], _WIDTHS["threshold"])
+        entries.append((threshold, f"{_pick(('Mål', 'Target'), lang)}: {figure.target(lang)}"))
+    columns = 2 if all(len(label) <= 44 for _, label in entries) else 1
+    rows = -(-len(entries) // columns)
+
+    title_lines = _title_lines(figure)
+    caption_y = 22 + 18 * (len(title_lines) - 1) + 24
+    periods = sorted({parse_period(p) for line in figure.lines for p in line.periods})
+    values = [v for line in figure.lines for v in line.values if v is not None]
+    if figure.target_value is not None:
+        values.append(figure.target_value)
+    lo, hi, step = _y_domain(values, unit)
+    frame = _Frame(
+        left=_LEFT,
+        right=WIDTH - _RIGHT,
+        top=caption_y + 10,
+        bottom=HEIGHT - 12 - rows * _LEGEND_ROW - 30,
+        first=_month(periods[0]) if periods else 0,
+        last=_month(periods[-1]) if periods else 0,
+        lo=lo,
+        hi=hi,
+    )
+
+    out = [
+        (
+            f'<svg xmlns="http://www.w3.org/2000/svg" id="{root}" viewBox="0 0 {WIDTH} {HEIGHT}" '
+            f'width="{WIDTH}" height="{HEIGHT}" role="img" aria-labelledby="{root}-title {root}-desc" lang="{lang.value}">'
+        ),
+        f'<title id="{root}-title">{_x(title_text(figure))}</title>',
+        f'<desc id="{root}-desc">{_x(summary(figure))}</desc>',
+        f"<style>\n{_css(root, theme)}\n</style>",
+        f'<rect class="bg" x="0" y="0" width="{WIDTH}" height="{HEIGHT}"/>',
+    ]
+    for i, text in enumerate(title_lines):
+        out.append(
+            f'<text class="t-text" x="16" y="{22 + 18 * i}" font-size="14" font-weight="600">{_x(text)}</text>'
+        )
+    axis_title = _x(_pick(_AXIS_TITLE[unit], lang))
+    out.append(f'<text class="t-muted" x="{frame.left}" y="{caption_y}" font-size="12">{axis_title}</text>')
+    if figure.synthetic:  # also on the picture, which travels without the page around it
+        notice = _x(_pick(("SYNTETISKE DATA", "SYNTHETIC DATA"), lang))
+        out.append(
+            f'<text class="t-text" x="{frame.right}" y="{caption_y}" font-size="12" font-weight="700" '
+            f'text-anchor="end">{notice}</text>'
+        )
+    out += _y_axis(frame, step, unit, lang)
+    out += _x_axis(frame, periods)
+    if not values:
+        out.append(
+            f'<text class="t-muted" x="{_n((frame.left + frame.right) / 2)}" y="{_n((frame.top + frame.bottom) / 2)}" '
+            f'font-size="14" text-anchor="middle">{_x(_pick(("Ingen data", "No data"), lang))}</text>'
+        )
+    if figure.target_value is not None:
+        out += _threshold(figure, frame)
+    for line in sorted(figure.lines, key=lambda ln: ln.role == "own"):  # own last: on top
+        out += _series(line, styles[line.key], frame)
+    out += _legend(entries, columns, frame)
+    out.append("</svg>")
+    return "\n".join(out) + "\n"
