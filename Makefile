@@ -21,6 +21,7 @@ run: $(STAMP)
 
 test: $(STAMP)
 	scripts/ensure-postgres.sh
+	scripts/ensure-chromium.sh
 	$(BIN)/lint-imports
 	$(BIN)/kpi export-schema --check
 	$(BIN)/python -m pytest

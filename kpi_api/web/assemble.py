@@ -63,7 +63,12 @@ def figure_data(catalogue: Catalogue, repository, indicator_id: str, area_code: 
     data = series(indicator, area_code, repository, catalogue.areas, first, last, as_of, compare=tuple(compare[:MAX_COMPARE]))
     lines = [Line("own", "own", Text(area.name, area.name_en or area.name), area_code, data.points.periods, data.points.values)]
     lines += [Line(r.area if r.area != area_code else "group", "reference", r.label, r.area, r.points.periods, r.points.values) for r in data.references]
-    lines += [Line(f"compare:{r.area}", "compare", r.label, r.area, r.points.periods, r.points.values) for r in data.compared]
+    drawn = {area_code, *(r.area for r in data.references)}
+    lines += [
+        Line(f"compare:{r.area}", "compare", r.label, r.area, r.points.periods, r.points.values)
+        for r in data.compared
+        if r.area not in drawn  # already on the figure as a benchmark
+    ]
     rule = indicator.target
     if isinstance(rule, ExternalTarget) and rule.values:
         shown = sorted(rule.values, key=lambda v: parse_period(v.period))

@@ -34,6 +34,7 @@ PALETTES = {
         "grid": "#8c8c8c",
         "own": "#0b57a4",
         "reference": "#b04500",
+        "reference2": "#00696b",
         "compare1": "#6a3d9a",
         "compare2": "#17723a",
         "compare3": "#8a5a00",
@@ -49,6 +50,7 @@ PALETTES = {
         "grid": "#646464",
         "own": "#6fb6ff",
         "reference": "#ff9f43",
+        "reference2": "#4dd0c8",
         "compare1": "#c9a7ff",
         "compare2": "#6fd28a",
         "compare3": "#e3c070",
@@ -65,11 +67,12 @@ TEXT_COLOURS = frozenset({"text", "muted"})
 DASHES = {
     "own": None,
     "reference": "8 4",
+    "reference2": "6 3 1 3",  # a second benchmark (the region beside the country)
     "target": "16 4",
     "threshold": "22 4 3 4",
     "compare": ("2 3", "10 3 2 3", "10 3 2 3 2 3", "3 3 3 8"),
 }
-_WIDTHS = {"own": 3, "reference": 2, "target": 2, "threshold": 2, "compare": 2}
+_WIDTHS = {"own": 3, "reference": 2, "reference2": 2, "target": 2, "threshold": 2, "compare": 2}
 
 _SUFFIX = {  # appended to a number: "3,1 %", "4 måneder"
     Unit.PERCENT: (" %", " %"),
@@ -280,7 +283,7 @@ def _shorten(text: str, chars: int) -> str:
 
 def _styles(figure: FigureData) -> dict[str, tuple[str, str | None, int]]:
     """Per line key: (palette colour name, dash pattern, stroke width)."""
-    styles, compared = {}, 0
+    styles, compared, references = {}, 0, 0
     for line in figure.lines:
         if line.role == "compare":
             n = compared % len(DASHES["compare"])
@@ -288,6 +291,9 @@ def _styles(figure: FigureData) -> dict[str, tuple[str, str | None, int]]:
             compared += 1
         else:
             role = line.role if line.role in ("own", "reference", "target") else "reference"
+            if role == "reference":
+                role = "reference" if references == 0 else "reference2"
+                references += 1
             styles[line.key] = (role, DASHES[role], _WIDTHS[role])
     return styles
 

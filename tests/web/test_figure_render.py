@@ -472,13 +472,13 @@ def test_json_shape_and_decimal_strings():
         "explanation",
     }
     assert (status["status"], status["period"], status["value"], status["reference"], status["gap"]) == (
-        "on_track",
+        "ON_TRACK",
         "2022-09",
         "30.5",
         "28.1",
         "2.4",
     )
-    assert status["referenceLabel"] == "Hele landet" and status["trend"] == "improving"
+    assert status["referenceLabel"] == "Hele landet" and status["trend"] == "IMPROVING"
     own = data["series"][0]
     assert set(own) == {"key", "role", "label", "area", "periods", "values"}
     assert own["periods"][14] == "2022-03" and own["values"][14] is None and own["values"][-1] == "30.5"
