@@ -17,7 +17,10 @@ from kpi_api.config import Settings
 from kpi_api.graphql.context import Catalogue, graphql_context
 from kpi_api.graphql.errors import with_code
 from kpi_api.graphql.schema import build_schema
+from kpi_api.data_version import DataVersion
+from kpi_api.graphql_cache import GraphQLResponseCache
 from kpi_api.limits import GraphQLGuard
+from kpi_api.response_cache import ResponseCache
 from kpi_api.web.routes import Web
 from kpi_api.services import open_services
 
@@ -70,11 +73,12 @@ def create_app(settings: Settings | None = None) -> Starlette:
     services = open_services(settings=settings)
     engine = services.engine
     holder = CatalogueHolder(engine, services.areas)
-    graphql = GraphQLGuard(
-        _GraphQL(build_schema(settings), holder, services, settings, graphql_ide="graphiql" if settings.graphiql else None),
-        engine,
-        settings,
-    )
+    versions = DataVersion(engine)
+    cache = ResponseCache(settings.response_cache_entries, settings.response_cache_bytes) if settings.response_cache else None
+    graphql_app = _GraphQL(build_schema(settings), holder, services, settings, graphql_ide="graphiql" if settings.graphiql else None)
+    if cache is not None:
+        graphql_app = GraphQLResponseCache(graphql_app, cache, versions)
+    graphql = GraphQLGuard(graphql_app, engine, settings)
 
     async def health(request: Request) -> JSONResponse:
         catalogue = await asyncio.to_thread(holder.get)
@@ -86,9 +90,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
     @contextlib.asynccontextmanager
     async def lifespan(app):
         yield
+        versions.close()
         engine.dispose()
 
-    web = Web(holder, services, settings)
+    web = Web(holder, services, settings, versions, cache)
     return Starlette(
         routes=[
             Route("/", root),

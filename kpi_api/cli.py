@@ -31,8 +31,11 @@ def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
     database: DatabaseOption = None,
+    workers: Annotated[int, typer.Option(help="Worker processes (use PostgreSQL for more than one).")] = 1,
 ) -> None:
-    """Serve the GraphQL API (creating and migrating the database on first start)."""
+    """Serve the GraphQL API, figures and pages (creating and migrating the database on first start)."""
+    import os
+
     import uvicorn
 
     from kpi_api.app import create_app
@@ -40,9 +43,14 @@ def serve(
 
     logging.basicConfig(level=logging.INFO, format="%(levelname)s:     %(message)s")
     settings = Settings.from_env(database)
-    application = create_app(settings)
-    console.print(f"GraphQL at [bold]http://{host}:{port}/graphql[/bold] · database {settings.database_url}")
-    uvicorn.run(application, host=host, port=port, log_level="info")
+    console.print(f"GraphQL at [bold]http://{host}:{port}/graphql[/bold] · status page http://{host}:{port}/status/151 · database {settings.database_url}")
+    if workers > 1:
+        # Each worker builds its own app from the environment; they agree through the database.
+        create_app(settings)  # migrate once, before the workers start
+        os.environ["KPI_DATABASE_URL"] = settings.database_url
+        uvicorn.run("kpi_api.app:create_app", factory=True, host=host, port=port, workers=workers, log_level="info")
+    else:
+        uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
 
 
 @app.command("import")

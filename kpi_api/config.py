@@ -37,6 +37,9 @@ class Settings:
     max_aliases: int = 30
     max_tokens: int = 3000
     frame_ancestors: str = "'self'"  # who may show figures and pages in an iframe (CSP frame-ancestors)
+    response_cache: bool = True
+    response_cache_entries: int = 1024
+    response_cache_bytes: int = 64 * 1024 * 1024
 
     @classmethod
     def from_env(cls, database_url: str | None = None) -> "Settings":
@@ -52,4 +55,7 @@ class Settings:
             max_aliases=_int("KPI_MAX_ALIASES", 30),
             max_tokens=_int("KPI_MAX_TOKENS", 3000),
             frame_ancestors=os.environ.get("KPI_FRAME_ANCESTORS", "'self'"),
+            response_cache=_flag("KPI_RESPONSE_CACHE", True),
+            response_cache_entries=_int("KPI_RESPONSE_CACHE_ENTRIES", 1024),
+            response_cache_bytes=_int("KPI_RESPONSE_CACHE_BYTES", 64 * 1024 * 1024),
         )

@@ -1,19 +1,14 @@
 """Conditional GETs: an ETag from the data version and the request, 304 on revalidation.
 
-Every import or publish bumps the data version in the database, so every worker derives
-the same ETag for the same data and request, and none serves a stale one after a write.
+Every import or publish bumps the data version in the database (see kpi_api.data_version),
+so every worker derives the same ETag for the same data and request, and none serves a
+stale one after a write.
 """
 
 import hashlib
 
-import sqlalchemy as sa
 from starlette.requests import Request
 from starlette.responses import Response
-
-
-def data_version(engine: sa.Engine) -> int:
-    with engine.connect() as connection:
-        return connection.execute(sa.text("SELECT version FROM data_version")).scalar_one()
 
 
 def etag_for(version: int, request: Request) -> str:

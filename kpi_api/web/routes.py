@@ -11,7 +11,8 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from kpi_api.web import assemble
-from kpi_api.web.caching import data_version, etag_for, not_modified
+from kpi_api.response_cache import Cached
+from kpi_api.web.caching import etag_for, not_modified
 from kpi_core import Lang, parse_period
 
 FORMATS = {
@@ -56,8 +57,9 @@ def _period(request: Request, name: str) -> str | None:
 class Web:
     """The routes, bound to the running service's catalogue, store and settings."""
 
-    def __init__(self, holder, services, settings) -> None:
+    def __init__(self, holder, services, settings, versions, cache=None) -> None:
         self.holder, self.services, self.settings = holder, services, settings
+        self.versions, self.cache = versions, cache
 
     def routes(self) -> list[Route]:
         return [
@@ -73,11 +75,17 @@ class Web:
     async def _respond(self, request: Request, render, content_type: str, frame: bool = False, cors: bool = True) -> Response:
         """Shared by every GET: ETag/304, then render off the event loop, then headers."""
         try:
-            version = await asyncio.to_thread(data_version, self.services.engine)
+            version = self.versions.current() if self.versions.cheap else await asyncio.to_thread(self.versions.current)
             etag = etag_for(version, request)
             if (cached := not_modified(request, etag)) is not None:
                 return cached
-            body = await asyncio.to_thread(render)
+            hit = self.cache.get(("web", etag)) if self.cache is not None else None
+            if hit is not None:
+                body = hit.body
+            else:
+                body = await asyncio.to_thread(render)
+                if self.cache is not None:
+                    self.cache.put(("web", etag), Cached(body.encode() if isinstance(body, str) else body, content_type, etag))
         except BadRequest as exc:
             return _problem(400, str(exc))
         except assemble.NotFound as exc:
