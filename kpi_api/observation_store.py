@@ -108,10 +108,14 @@ class SqlObservationRepository:
         return sorted(found, key=lambda o: (o.indicator, o.area, o.period, o.breakdown))
 
     def latest_periods(self, query: ObservationQuery) -> dict[tuple[str, str], str]:
+        # Within one kind of period (year, quarter, month: told apart by their length)
+        # the canonical strings sort chronologically, so the database takes the maximum
+        # per kind and only those few candidates are compared as periods here.
+        latest = sa.func.max(observations.c.period).label("period")
         statement = (
-            sa.select(observations.c.indicator, observations.c.area, observations.c.period)
+            sa.select(observations.c.indicator, observations.c.area, latest)
             .where(*_conditions(query), observations.c.breakdown == "", observations.c.value.is_not(None))
-            .distinct()
+            .group_by(observations.c.indicator, observations.c.area, sa.func.length(observations.c.period))
         )
         with self.engine.connect() as connection:
             rows = connection.execute(statement).all()

@@ -55,19 +55,20 @@ def evaluate_many(
             n: r.period or latest.get((r.indicator.id, r.area)) for n, r in group
         }
         wanted = [(n, r, chosen[n]) for n, r in group if chosen[n] is not None]
-        rows = []
-        if wanted:
-            rows = repository.find(
-                ObservationQuery(
-                    indicators=sorted({r.indicator.id for _, r, _ in wanted}),
-                    areas=sorted({a for _, r, _ in wanted for a in needed_areas(r.indicator, r.area, areas)}),
-                    periods=sorted({p for _, _, period in wanted for p in needed_periods(period)}),
-                    as_of=as_of,
-                )
-            )
+        # Two queries at most, however many indicators: rank targets need their whole
+        # comparison set, every other rule only the area and its benchmarks, so the
+        # region's municipalities are fetched for the rank targets alone.
+        classes: dict[bool, tuple[set, set, set]] = {}
+        for _, r, period in wanted:
+            ids, areas_needed, periods_needed = classes.setdefault(isinstance(r.indicator.target, RankWithin), (set(), set(), set()))
+            ids.add(r.indicator.id)
+            areas_needed |= needed_areas(r.indicator, r.area, areas)
+            periods_needed |= needed_periods(period)
         by_indicator = defaultdict(list)
-        for o in rows:
-            by_indicator[o.indicator].append(o)
+        for ids, areas_needed, periods_needed in classes.values():
+            query = ObservationQuery(indicators=sorted(ids), areas=sorted(areas_needed), periods=sorted(periods_needed), as_of=as_of)
+            for o in repository.find(query):
+                by_indicator[o.indicator].append(o)
         # One index per indicator, shared by every area judged against it.
         indexes = {i: ObservationIndex(i, found) for i, found in by_indicator.items()}
         for n, r in group:

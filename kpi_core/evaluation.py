@@ -18,6 +18,7 @@ All arithmetic is exact (Decimal); rounding happens only for display.
 """
 
 import enum
+import functools
 from collections.abc import Iterable
 from decimal import Decimal
 
@@ -109,9 +110,15 @@ class ObservationIndex:
 
     def __init__(self, indicator: str, observations: Iterable[Observation]) -> None:
         self.values: dict[tuple[str, str, Cell], Decimal | None] = {}
+        # The breakdown cells present per (area, period), so finding an area's cells
+        # does not scan every area's figures.
+        self.cells: dict[tuple[str, str], set[Cell]] = {}
         for o in observations:
             if o.indicator == indicator:
-                self.values[(o.area, str(parse_period(o.period)), o.breakdown)] = o.value
+                period = _canonical(o.period)
+                self.values[(o.area, period, o.breakdown)] = o.value
+                if o.breakdown:
+                    self.cells.setdefault((o.area, period), set()).add(o.breakdown)
 
     def get(self, area: str, period: str, cell: Cell = ()) -> Decimal | None:
         return self.values.get((area, period, cell))
@@ -185,9 +192,9 @@ def _cells(indicator: Indicator, area: str, period: str, index: ObservationIndex
     compared = _compared(indicator)
     declared = {d.value for d in indicator.breakdowns} - compared
     cells = set()
-    for a, p, cell in index.values:
+    for cell in index.cells.get((area, period), ()):
         reduced = tuple((d, v) for d, v in cell if d in declared)
-        if a == area and p == period and reduced and {d for d, _ in cell} - declared <= compared:
+        if reduced and {d for d, _ in cell} - declared <= compared:
             cells.add(reduced)
     return sorted(cells)
 
@@ -286,6 +293,12 @@ def _rank(rule: RankWithin, up: bool, area, period, cell, value, index, areas) -
     label = Text(f"{set_name}, plads {rule.best}", f"{set_name}, rank {rule.best}")
     # The rank decides; the gap to the N-th value is reported, and is ≤ 0 exactly when met.
     return _Judgement(value=value, reference=nth, label=label, gap=gap, rank=rank, rank_of=len(known))
+
+
+@functools.lru_cache(maxsize=4096)
+def _canonical(period: str) -> str:
+    # Stores hold canonical periods already; parse once per distinct string anyway.
+    return str(parse_period(period))
 
 
 def ranks(values: dict[str, Decimal], direction: Direction) -> dict[str, int]:

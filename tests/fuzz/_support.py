@@ -291,9 +291,11 @@ class Tally:
             d.describe() for d in bucket.defects.values()
         )
 
-    def summary(self) -> list[str]:
+    def summary(self, only: str | None = None) -> list[str]:
         lines = []
         for name, b in self.buckets.items():
+            if only is not None and name != only:
+                continue
             rate = b.examples / b.seconds if b.seconds else 0.0
             lines.append(
                 f"{name}: {b.examples} examples in {b.seconds:.1f} s ({rate:.0f}/s, slowest answer {b.slowest * 1000:.0f} ms), "

@@ -18,9 +18,9 @@ from tests.synthetic import seed
 def fuzz_service(tmp_path_factory):
     """(app, services) over a new database: migrated, catalogue published, figures seeded."""
     url = f"sqlite:///{tmp_path_factory.mktemp('fuzz') / 'kpi.sqlite3'}"
-    app = create_app(Settings(database_url=url))
     services = open_services(url)
     seed(services)
+    app = create_app(Settings(database_url=url))
     yield app, services
     services.engine.dispose()
 
