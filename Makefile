@@ -28,7 +28,9 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	scripts/ensure-postgres.sh
+	scripts/ensure-wrk.sh
 	$(BIN)/python -m bench.import_bench
+	$(BIN)/python -m bench.api_bench
 
 schema: $(STAMP)
 	$(BIN)/kpi export-schema

@@ -37,7 +37,9 @@ def synthetic_csv(rows: int) -> bytes:
         for month in range(1, 13):
             for n, area in enumerate(areas):
                 for i, age in enumerate(AGES):
-                    lines.append(f"O1,{area},{year}-{month:02d},{(n * 7 % 50) / 10 + i:.1f},{age},SYNTETISK benchmark")
+                    lines.append(
+                        f"O1,{area},{year}-{month:02d},{(n * 7 % 50) / 10 + i:.1f},{age},SYNTETISK benchmark"
+                    )
         year -= 1
     return ("\n".join(lines[: rows + 1]) + "\n").encode()
 
@@ -59,7 +61,9 @@ def reference(engine: sa.Engine, data: bytes) -> float:
     sqlite = engine.dialect.name == "sqlite"
     rows = [_values(o, "ref", sqlite) for o in checked.observations]
     marker = "?" if engine.dialect.paramstyle == "qmark" else "%s"
-    insert = f"INSERT INTO observations ({', '.join(_COLUMNS)}) VALUES ({', '.join([marker] * len(_COLUMNS))})"
+    insert = (
+        f"INSERT INTO observations ({', '.join(_COLUMNS)}) VALUES ({', '.join([marker] * len(_COLUMNS))})"
+    )
     start = time.perf_counter()
     with write_transaction(engine) as c:
         for i in range(0, len(rows), 5000):
@@ -70,7 +74,9 @@ def reference(engine: sa.Engine, data: bytes) -> float:
 def pipeline(engine: sa.Engine, data: bytes) -> float:
     repository = SqlObservationRepository(engine)
     start = time.perf_counter()
-    report = import_bytes(data, "bench.csv", repository, shipped_strategies(), shipped_areas(), imported_by="bench")
+    report = import_bytes(
+        data, "bench.csv", repository, shipped_strategies(), shipped_areas(), imported_by="bench"
+    )
     elapsed = time.perf_counter() - start
     assert not report.rejected and report.added == report.rows, report.problems[:3]
     return elapsed
@@ -102,14 +108,20 @@ def main() -> None:
         admin.dispose()
         return pg_url.rsplit("/", 1)[0] + f"/{name}"
 
-    results: dict[str, dict[str, list[float]]] = {"sqlite": {"ref": [], "kpi": []}, "postgresql": {"ref": [], "kpi": []}}
+    results: dict[str, dict[str, list[float]]] = {
+        "sqlite": {"ref": [], "kpi": []},
+        "postgresql": {"ref": [], "kpi": []},
+    }
     try:
         for round_ in range(args.rounds):
             for kind, factory in (("sqlite", sqlite_url), ("postgresql", postgres_url)):
                 # Interleaved: reference and pipeline alternate, each on a fresh database.
                 results[kind]["ref"].append(reference(fresh(factory), data))
                 results[kind]["kpi"].append(pipeline(fresh(factory), data))
-                print(f"round {round_ + 1} {kind}: ref {results[kind]['ref'][-1]:.2f}s, kpi import {results[kind]['kpi'][-1]:.2f}s", flush=True)
+                print(
+                    f"round {round_ + 1} {kind}: ref {results[kind]['ref'][-1]:.2f}s, kpi import {results[kind]['kpi'][-1]:.2f}s",
+                    flush=True,
+                )
     finally:
         server.stop()
     lines = [
