@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench install schema lint clean
+.PHONY: run test bench fuzz install schema lint clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,13 @@ bench: $(STAMP)
 	scripts/ensure-wrk.sh
 	$(BIN)/python -m bench.import_bench
 	$(BIN)/python -m bench.api_bench
+
+# The long robustness runs (see SECURITY.md): generated queries and requests, kill -9
+# imports, concurrent writers, distinct queries against memory growth. Prints the counts.
+fuzz: $(STAMP)
+	scripts/ensure-postgres.sh
+	FUZZ_EXAMPLES=10000 KPI_FUZZ_KILLS=100 KPI_FUZZ_TRANSACTIONS=500 KPI_FUZZ_DISTINCT=10000 \
+	  $(BIN)/python -m pytest -s tests/fuzz tests/security tests/api/test_import_crash.py
 
 schema: $(STAMP)
 	$(BIN)/kpi export-schema

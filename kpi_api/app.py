@@ -98,7 +98,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         routes=[
             Route("/", root),
             Route("/healthz", health),
-            Route("/graphql", graphql, methods=["GET", "POST"]),
+            Route("/graphql", graphql, methods=["GET", "POST", "OPTIONS"]),
             *web.routes(),
             Mount("/static", StaticFiles(packages=[("kpi_api", "web/static")]), name="static"),
         ],

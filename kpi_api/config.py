@@ -37,6 +37,9 @@ class Settings:
     max_aliases: int = 30
     max_tokens: int = 3000
     frame_ancestors: str = "'self'"  # who may show figures and pages in an iframe (CSP frame-ancestors)
+    cors_origins: tuple[str, ...] = ()  # origins allowed to call /graphql from a browser (no cookies)
+    token_rate: float = 20.0  # requests per second per token (a bucket of `token_burst`)
+    token_burst: int = 40
     response_cache: bool = True
     response_cache_entries: int = 1024
     response_cache_bytes: int = 64 * 1024 * 1024
@@ -55,6 +58,9 @@ class Settings:
             max_aliases=_int("KPI_MAX_ALIASES", 30),
             max_tokens=_int("KPI_MAX_TOKENS", 3000),
             frame_ancestors=os.environ.get("KPI_FRAME_ANCESTORS", "'self'"),
+            cors_origins=tuple(o.strip() for o in os.environ.get("KPI_CORS_ORIGINS", "").split(",") if o.strip()),
+            token_rate=float(os.environ.get("KPI_TOKEN_RATE", "20")),
+            token_burst=_int("KPI_TOKEN_BURST", 40),
             response_cache=_flag("KPI_RESPONSE_CACHE", True),
             response_cache_entries=_int("KPI_RESPONSE_CACHE_ENTRIES", 1024),
             response_cache_bytes=_int("KPI_RESPONSE_CACHE_BYTES", 64 * 1024 * 1024),

@@ -47,7 +47,11 @@ def request_key(method: str, query_string: bytes, body: bytes) -> tuple | None:
     normalised = _normalised_query(payload["query"], operation)
     if normalised is None:
         return None
-    return (normalised, orjson.dumps(variables or {}, option=orjson.OPT_SORT_KEYS), operation)
+    try:
+        variables_key = orjson.dumps(variables or {}, option=orjson.OPT_SORT_KEYS)
+    except orjson.JSONEncodeError:  # e.g. nested deeper than orjson's limit: not worth caching
+        return None
+    return (normalised, variables_key, operation)
 
 
 class GraphQLResponseCache:

@@ -3,6 +3,7 @@ may take. Refusals are JSON GraphQL errors with a stable `extensions.code`."""
 
 import asyncio
 import json
+import math
 
 import attrs
 
@@ -21,22 +22,59 @@ def graphql_error_response(status: int, message: str, code: str, headers: list |
     return send_to
 
 
+class RateLimiter:
+    """A token bucket per API token (per worker process): `rate` requests a second on
+    average, bursts up to `burst`."""
+
+    def __init__(self, rate: float, burst: int) -> None:
+        self.rate, self.burst = rate, burst
+        self._buckets: dict[str, tuple[float, float]] = {}
+
+    def wait_needed(self, key: str, now: float) -> float:
+        """0 when the request may go ahead (and is counted), else seconds to wait."""
+        tokens, last = self._buckets.get(key, (float(self.burst), now))
+        tokens = min(float(self.burst), tokens + (now - last) * self.rate)
+        if tokens < 1:
+            self._buckets[key] = (tokens, now)
+            return (1 - tokens) / self.rate
+        self._buckets[key] = (tokens - 1, now)
+        return 0.0
+
+
 @attrs.define
 class GraphQLGuard:
     app: object
     engine: object
     settings: object
+    limiter: RateLimiter | None = None
+
+    def __attrs_post_init__(self) -> None:
+        self.limiter = RateLimiter(self.settings.token_rate, self.settings.token_burst)
 
     async def __call__(self, scope, receive, send) -> None:
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
         headers = dict(scope.get("headers") or [])
+        origin = headers.get(b"origin", b"").decode("latin-1")
+        allowed = origin in self.settings.cors_origins
+        if scope["method"] == "OPTIONS":
+            return await _preflight(send, origin if allowed else None)
+        if allowed:
+            send = _with_cors(send, origin)
         authorization = headers.get(b"authorization", b"").decode("latin-1").strip()
         caller = Caller()
         if authorization:
             token = authorization[7:].strip() if authorization.lower().startswith("bearer ") else authorization
             record = await asyncio.to_thread(tokens.verify, self.engine, token)
             caller = Caller(presented=True, token=record)
+            if record is not None:
+                wait = self.limiter.wait_needed(record.id, asyncio.get_running_loop().time())
+                if wait > 0:
+                    retry = str(max(1, math.ceil(wait)))
+                    return await graphql_error_response(
+                        429, f"Too many requests for token {record.id}; try again in {retry} s.", "RATE_LIMITED",
+                        headers=[(b"retry-after", retry.encode())],
+                    )(send)
         scope.setdefault("state", {})["caller"] = caller
         writes = caller.token is not None and caller.token.scope in (tokens.Scope.IMPORT, tokens.Scope.PUBLISH)
         limit = self.settings.max_import_bytes if writes else self.settings.max_query_bytes
@@ -85,6 +123,31 @@ class GraphQLGuard:
                 await graphql_error_response(
                     503, f"The request took longer than {self.settings.request_timeout} s and was stopped.", "TIMEOUT"
                 )(send)
+
+
+def _with_cors(send, origin: str):
+    async def sending(message) -> None:
+        if message["type"] == "http.response.start":
+            message = {**message, "headers": [*(message.get("headers") or []),
+                       (b"access-control-allow-origin", origin.encode()), (b"vary", b"Origin")]}  # fmt: skip
+        await send(message)
+
+    return sending
+
+
+async def _preflight(send, origin: str | None) -> None:
+    """Browsers ask before a cross-origin POST; only configured origins get a yes (and
+    never with credentials: the API uses tokens, not cookies)."""
+    headers = [(b"content-length", b"0"), (b"vary", b"Origin")]
+    if origin is not None:
+        headers += [
+            (b"access-control-allow-origin", origin.encode()),
+            (b"access-control-allow-methods", b"GET, POST"),
+            (b"access-control-allow-headers", b"content-type, authorization"),
+            (b"access-control-max-age", b"600"),
+        ]
+    await send({"type": "http.response.start", "status": 204 if origin else 403, "headers": headers})
+    await send({"type": "http.response.body", "body": b""})
 
 
 class _TooLarge(Exception):

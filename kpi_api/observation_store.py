@@ -64,6 +64,19 @@ class SqlObservationRepository:
     ) -> ImportBatch:
         if any(o.published is None for o in rows):
             raise StoreError("every stored observation needs a published date (its vintage)")
+        try:
+            return self._add(batch, rows, dry_run, progress)
+        except sa.exc.OperationalError as exc:
+            # SQLite "database or disk is full", PostgreSQL disk_full (53100): the
+            # transaction rolled back, so nothing was written.
+            if "full" in str(exc.orig).lower() or getattr(exc.orig, "sqlstate", None) == "53100":
+                raise StoreError(
+                    "The database is full (no space left for this import); nothing was written. "
+                    "Free disk space (or raise the database's size limit) and import the file again."
+                ) from None
+            raise
+
+    def _add(self, batch, rows, dry_run, progress) -> ImportBatch:
         with write_transaction(self.engine) as connection:
             existing = connection.execute(sa.select(batches).where(batches.c.sha256 == batch.sha256)).first()
             if existing is not None:

@@ -57,7 +57,7 @@ def test_kill_9_during_an_import_leaves_no_partial_batch(tmp_path):
     settled = wal.stat().st_size if wal.exists() else 0  # migrations and catalogue, before any import
     base_batches, base_rows = consistent(url)  # the document figures every new database has
     killed_while_writing = 0
-    for _ in range(3):
+    for _ in range(int(os.environ.get("KPI_FUZZ_KILLS", "3"))):  # `make fuzz`: 100
         process = subprocess.Popen([KPI, "import", str(tmp_path / "o1.csv"), "--database", url],
                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
         deadline = time.monotonic() + 120
