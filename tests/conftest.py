@@ -95,3 +95,13 @@ def gql(server):
 
     yield run
     client.close()
+
+
+def run_async(coroutine):
+    """Run a coroutine to completion on its own thread: the browser tests' Playwright
+    keeps an event loop running on the main thread, where asyncio.run would refuse."""
+    import asyncio
+    import concurrent.futures
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()

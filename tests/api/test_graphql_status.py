@@ -1,7 +1,6 @@
 """Goal and indicator status over HTTP, from figures imported into the server's SQLite.
 All figures here are SYNTHETIC test values."""
 
-import asyncio
 from decimal import Decimal
 
 import pytest
@@ -15,6 +14,7 @@ from kpi_core.repository import ObservationQuery
 
 STRATEGY = "ballerup-beskaeftigelsesstrategi"
 from tests.synthetic import seed
+from tests.conftest import run_async
 
 
 @pytest.fixture(scope="module")
@@ -113,7 +113,7 @@ def test_store_calls_do_not_grow_with_the_number_of_indicators(seeded):
     calls = {}
     for version in ("2020", "2022"):  # 21 and 26 indicators
         counting = CountingRepository(SqlObservationRepository(seeded.engine))
-        result = asyncio.run(schema.execute(query, variable_values={"v": version}, context_value=graphql_context(catalogue, counting)))
+        result = run_async(schema.execute(query, variable_values={"v": version}, context_value=graphql_context(catalogue, counting)))
         assert result.errors is None, result.errors
         calls[version] = counting.calls
     assert calls == {"2020": 6, "2022": 6}  # per asOf: latest periods, then one find for rank targets and one for the rest

@@ -1,6 +1,5 @@
 """Authenticated writes and the service's hard limits, over HTTP (real server, real SQLite)."""
 
-import asyncio
 
 import httpx
 import pytest
@@ -13,6 +12,7 @@ from kpi_api.graphql.context import Catalogue, graphql_context
 from kpi_api.graphql.schema import build_schema
 from kpi_api.services import open_services
 from kpi_core.shipped import _DATA
+from tests.conftest import run_async
 
 STRATEGY = "ballerup-beskaeftigelsesstrategi"
 IMPORT = """mutation($csv: String!, $dry: Boolean) { importObservations(csv: $csv, dryRun: $dry) {
@@ -133,10 +133,10 @@ def test_introspection_and_read_tokens_are_configurable(database_url):
     services = open_services(database_url)
     catalogue = Catalogue(strategies=services.strategies, areas=services.areas)
     closed = build_schema(Settings(introspection=False))
-    result = asyncio.run(closed.execute("{ __schema { types { name } } }", context_value=graphql_context(catalogue, services.observations)))
+    result = run_async(closed.execute("{ __schema { types { name } } }", context_value=graphql_context(catalogue, services.observations)))
     assert result.errors and result.errors[0].extensions["code"] == "INTROSPECTION_DISABLED"
     private = Settings(require_read_token=True)
-    result = asyncio.run(build_schema(private).execute("{ areas { code } }", context_value=graphql_context(catalogue, services.observations, settings=private)))
+    result = run_async(build_schema(private).execute("{ areas { code } }", context_value=graphql_context(catalogue, services.observations, settings=private)))
     assert result.errors[0].extensions == {"code": "UNAUTHENTICATED"}
 
 
@@ -147,7 +147,7 @@ def test_a_request_over_the_time_limit_gets_a_timeout_error(tmp_path):
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as client:
             return await client.post("/graphql", json={"query": "{ areas { code } }"})
 
-    response = asyncio.run(ask())
+    response = run_async(ask())
     assert response.status_code == 503 and error_code(response) == "TIMEOUT"
 
 
@@ -164,7 +164,7 @@ def test_an_unexpected_failure_is_masked(database_url):
     services = open_services(database_url)
     catalogue = Catalogue(strategies=services.strategies, areas=services.areas)
     query = '{ strategy(id: "%s") { revision(version: "2022") { focusAreas { goal { status(area: "151") { status } } } } } }' % STRATEGY
-    result = asyncio.run(build_schema().execute(query, context_value=graphql_context(catalogue, BrokenStore())))
+    result = run_async(build_schema().execute(query, context_value=graphql_context(catalogue, BrokenStore())))
     assert {e.message for e in result.errors} == {"Unexpected error."}
     assert {e.extensions["code"] for e in result.errors} == {"INTERNAL_SERVER_ERROR"}
     assert "secret" not in repr([e.formatted for e in result.errors])

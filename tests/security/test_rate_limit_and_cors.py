@@ -1,7 +1,6 @@
 """Per-token rate limits and CORS as documented (public GETs any origin; /graphql only
 the configured origins; never credentials)."""
 
-import asyncio
 
 import httpx
 import pytest
@@ -10,6 +9,7 @@ from kpi_api import tokens
 from kpi_api.app import create_app
 from kpi_api.config import Settings
 from kpi_api.services import open_services
+from tests.conftest import run_async
 
 
 @pytest.fixture(scope="module")
@@ -26,7 +26,7 @@ def call(app, method: str, path: str, **kwargs):
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as client:
             return await client.request(method, path, **kwargs)
 
-    return asyncio.run(go())
+    return run_async(go())
 
 
 def test_a_token_over_its_rate_gets_429_with_retry_after(app_and_token):
