@@ -58,7 +58,11 @@ class _GraphQL(GraphQL):
     def decode_json(self, data: str | bytes) -> object:
         # orjson's error is a json.JSONDecodeError for invalid UTF-8 too, which the
         # framework answers with a 400; the standard decoder raised UnicodeDecodeError (500).
-        return orjson.loads(data)
+        decoded = orjson.loads(data)
+        if not isinstance(decoded, dict | list):
+            # A bare 0, "x" or null crashed the framework (AttributeError, a 500).
+            raise orjson.JSONDecodeError("the body must be a JSON object with a `query`", str(data)[:20], 0)
+        return decoded
 
     async def process_result(self, request, result):
         # Every error that leaves over HTTP has a stable code, parse errors included
@@ -98,7 +102,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         routes=[
             Route("/", root),
             Route("/healthz", health),
-            Route("/graphql", graphql, methods=["GET", "POST", "OPTIONS"]),
+            Route("/graphql", graphql),  # every method reaches the guard, which answers in JSON
             *web.routes(),
             Mount("/static", StaticFiles(packages=[("kpi_api", "web/static")]), name="static"),
         ],

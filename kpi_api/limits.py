@@ -58,7 +58,12 @@ class GraphQLGuard:
         origin = headers.get(b"origin", b"").decode("latin-1")
         allowed = origin in self.settings.cors_origins
         if scope["method"] == "OPTIONS":
-            return await _preflight(send, origin if allowed else None)
+            return await _preflight(send, origin, allowed)
+        if scope["method"] not in ("GET", "POST"):
+            return await graphql_error_response(
+                405, f"{scope['method']} is not supported here; send a query with POST (or GET).", "METHOD_NOT_ALLOWED",
+                headers=[(b"allow", b"GET, POST, OPTIONS")],
+            )(send)
         if allowed:
             send = _with_cors(send, origin)
         authorization = headers.get(b"authorization", b"").decode("latin-1").strip()
@@ -135,18 +140,23 @@ def _with_cors(send, origin: str):
     return sending
 
 
-async def _preflight(send, origin: str | None) -> None:
+async def _preflight(send, origin: str, allowed: bool) -> None:
     """Browsers ask before a cross-origin POST; only configured origins get a yes (and
     never with credentials: the API uses tokens, not cookies)."""
-    headers = [(b"content-length", b"0"), (b"vary", b"Origin")]
-    if origin is not None:
+    if origin and not allowed:
+        return await graphql_error_response(
+            403, f"Cross-origin calls from {origin} are not allowed (see KPI_CORS_ORIGINS).", "CORS_ORIGIN_NOT_ALLOWED",
+            headers=[(b"vary", b"Origin")],
+        )(send)
+    headers = [(b"content-length", b"0"), (b"vary", b"Origin"), (b"allow", b"GET, POST, OPTIONS")]
+    if origin:
         headers += [
             (b"access-control-allow-origin", origin.encode()),
             (b"access-control-allow-methods", b"GET, POST"),
             (b"access-control-allow-headers", b"content-type, authorization"),
             (b"access-control-max-age", b"600"),
         ]
-    await send({"type": "http.response.start", "status": 204 if origin else 403, "headers": headers})
+    await send({"type": "http.response.start", "status": 204, "headers": headers})
     await send({"type": "http.response.body", "body": b""})
 
 

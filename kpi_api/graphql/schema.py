@@ -4,7 +4,7 @@ import datetime
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
-from graphql import GraphQLError
+from graphql import FragmentDefinitionNode, GraphQLError, ValidationContext, ValidationRule, Visitor, visit
 from strawberry.types import Info
 
 import kpi_core as core
@@ -106,13 +106,39 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
         lambda: parser_cache,
         lambda: validation_cache,
         lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
-        lambda: QueryDepthLimiter(max_depth=settings.max_depth),
+        lambda: _safe_depth_limiter(settings.max_depth),
         lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
     ]
     if not settings.introspection:
         extensions.append(DisableIntrospection)
     extensions.append(ErrorCodes)  # last: sees every error the others produce
     return QuietSchema(query=Query, mutation=Mutation, extensions=extensions)
+
+
+def _safe_depth_limiter(max_depth: int) -> QueryDepthLimiter:
+    """strawberry's depth limiter, but only on documents whose fragment spreads are all
+    defined: on `{ ...Missing }` it raised KeyError (an internal error) where graphql-core's
+    own KnownFragmentNames rule gives the client a proper validation error."""
+    limiter = QueryDepthLimiter(max_depth=max_depth)
+    (depth_rule,) = limiter.validation_rules
+
+    class DepthWhenFragmentsKnown(ValidationRule):
+        def __init__(self, context: ValidationContext) -> None:
+            super().__init__(context)
+            document = context.document
+            defined = {d.name.value for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
+            spreads: set[str] = set()
+
+            class Spreads(Visitor):
+                def enter_fragment_spread(self, node, *_):
+                    spreads.add(node.name.value)
+
+            visit(document, Spreads())
+            if spreads <= defined:
+                depth_rule(context)
+
+    limiter.validation_rules = [DepthWhenFragmentsKnown]
+    return limiter
 
 
 class QuietSchema(strawberry.Schema):

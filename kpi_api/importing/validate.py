@@ -167,4 +167,9 @@ def _number(row: SourceRow, column: str, fail, allow_empty: bool = False) -> Dec
     if not number.is_finite():
         fail(column, f"`{text}` is not a finite number")
         return None
+    # No figure has more than 15 digits before the point or 12 after it; numbers such as
+    # 1E+999999 parse, but would expand to a megabyte in every answer that shows them.
+    if number.adjusted() > 14 or number.as_tuple().exponent < -12:
+        fail(column, f"`{text}` is out of range (at most 15 digits before the decimal point and 12 after it)")
+        return None
     return number

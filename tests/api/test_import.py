@@ -41,6 +41,8 @@ def engine(store_engine):
         ("2.2,151,2022,abc,,,,,,", "value", "`abc` is not a number"),
         ("2.2,151,2022,101,,,,,,", "value", "101 is outside 0–100, but 2.2 is a share in per cent"),
         ("2.2,151,2022,-1,,,,,,", "value", "-1 is outside 0–100"),
+        ("O2,151,2022,1E+999999,,,,,,", "value", "`1E+999999` is out of range"),
+        ("O2,151,2022,0E-1000000,,,,,,", "value", "`0E-1000000` is out of range"),
         ("2.2,151,2022,1,count,,,,,", "unit", "`count` does not match indicator 2.2, which is measured in percent"),
         ("2.2,151,2022,1,furlongs,,,,,", "unit", "`furlongs` is not a unit"),
         ("2.2,151,2022,1,,,,16-24,,", "age", "indicator 2.2 is not broken down by age (it declares: none)"),
