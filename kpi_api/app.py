@@ -6,6 +6,7 @@ import contextlib
 import orjson
 
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse
 from starlette.routing import Mount, Route
@@ -98,7 +99,16 @@ def create_app(settings: Settings | None = None) -> Starlette:
         engine.dispose()
 
     web = Web(holder, services, settings, versions, cache)
+    async def routing_problem(request: Request, exc: HTTPException) -> JSONResponse:
+        # The router's own 404/405 answer as problem documents, like every other error.
+        return JSONResponse(
+            {"type": "about:blank", "title": exc.detail, "status": exc.status_code,
+             "detail": f"{request.method} {request.url.path}: {exc.detail}"},
+            status_code=exc.status_code, media_type="application/problem+json", headers=exc.headers,
+        )  # fmt: skip
+
     return Starlette(
+        exception_handlers={404: routing_problem, 405: routing_problem},
         routes=[
             Route("/", root),
             Route("/healthz", health),

@@ -27,7 +27,7 @@ import attrs
 from kpi_core.areas import COUNTRY_CODE, AreaDirectory
 from kpi_core.indicators import Direction, Indicator
 from kpi_core.observations import Observation, group_key
-from kpi_core.periods import parse_period
+from kpi_core.periods import PeriodError, parse_period
 from kpi_core.references import Cluster, Country, OwnRegion, PopulationGroup
 from kpi_core.targets import (
     AtOrAbove,
@@ -318,9 +318,12 @@ def ranks(values: dict[str, Decimal], direction: Direction) -> dict[str, int]:
 
 def _follow(rule: FollowCluster, up: bool, area, period, cell, value, index, areas) -> _Judgement:
     cluster = rule.cluster.code
-    earlier = str(parse_period(period).year_earlier())
+    try:
+        earlier = str(parse_period(period).year_earlier())
+    except PeriodError:  # judging the year before year 1000: there is no earlier period
+        earlier = None
     label = Text(f"klynge {cluster}", f"cluster {cluster}") if cluster else Text("kommunens klynge (ikke angivet)", "the municipality's cluster (not named)")
-    before = index.get(area, earlier, cell)
+    before = index.get(area, earlier, cell) if earlier else None
     if before is None:
         return _Judgement(value=value, label=label, missing=Text(f"der er ingen værdi for {area} i {earlier} at beregne udviklingen fra", f"there is no value for {area} in {earlier} to compute the development from"))
     c_now = index.get(cluster, period, cell) if cluster else None

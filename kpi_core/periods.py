@@ -54,6 +54,8 @@ def parse_period(text: str) -> Period:
         match = pattern.fullmatch(text)
         if match:
             year = int(match.group(1))
+            if year < 1000:  # "0999" would print back as "999", which is no period
+                raise PeriodError(f"{text!r} is not a period (years from 1000 on)")
             index = int(match.group(2)) if kind is not PeriodKind.YEAR else 0
             if kind is PeriodKind.QUARTER and not 1 <= index <= 4:
                 raise PeriodError(f"{text!r} is not a quarter (expected YYYYQ1 … YYYYQ4)")

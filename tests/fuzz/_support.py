@@ -7,10 +7,10 @@ the test fails at the end listing them all. So one run yields complete counts fo
 report and every defect it met, not only the first."""
 
 import asyncio
-import threading
 import json
 import logging
 import os
+import threading
 import time
 import traceback
 from collections import Counter

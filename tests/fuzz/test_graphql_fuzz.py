@@ -13,6 +13,7 @@ of that. The counts are in the terminal summary ("fuzz outcomes").
 
 import datetime
 import json
+import math
 import re
 import time
 from importlib import resources
@@ -418,7 +419,7 @@ def _literal(value) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float):
-        return repr(value) if value == value and abs(value) != float("inf") else "1e999"
+        return repr(value) if math.isfinite(value) else "1e999"
     if isinstance(value, list):
         return "[" + ", ".join(_literal(v) for v in value) + "]"
     return str(value)
@@ -674,6 +675,25 @@ def test_write_edge_cases_are_answered(fuzz_client, write_tokens, fuzz_service, 
     result = (body.get("data") or {}).get("importObservations") if isinstance(body, dict) else None
     undo_import(fuzz_service[1].engine, (result or {}).get("batch"))
     assert not problems, f"{problems}\nrequest:\n{request.describe()}\nresponse: HTTP {answer.status}: {answer.text[:500]}\nlogged: {answer.logged}"
+
+
+_STATUS = '{ strategy(id: "ballerup-beskaeftigelsesstrategi") { revision { indicator(id: "%s") { status(area: "151", period: "%s") { status } } } } }'
+_SERIES = '{ strategy(id: "ballerup-beskaeftigelsesstrategi") { revision { indicator(id: "%s") { series(area: "151", from: "%s", to: "%s") { cell } } } } }'
+VALID_EDGE_CASES = [  # valid queries; each is answered with data or a BAD_USER_INPUT, never an unexpected error
+    _STATUS % ("2.2", "0001"), _STATUS % ("2.2", "0999"), _STATUS % ("2.1", "0100-01"), _STATUS % ("2.2", "0000"),
+    _STATUS % ("2.2", "9999"), _STATUS % ("2.1", "9999-12"), _SERIES % ("2.2", "0001", "0999"), _SERIES % ("2.1", "0100-01", "9999-12"),
+    '{ strategies { revision(asOf: "9999-12-31") { version } } }', '{ strategies { revision(asOf: "0001-01-01") { version } } }',
+    '{ statusTable(strategyId: "ballerup-beskaeftigelsesstrategi", asOf: "9999-12-31") { version } }',
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("query", VALID_EDGE_CASES)
+def test_valid_edge_cases_are_answered(fuzz_client, query):
+    request = _post("valid edge case", query)
+    answer = fuzz_client.send(request)
+    body, problems = check_common(request, answer)
+    _check_valid(request, answer, body, problems)
+    assert not problems, f"{problems}\nquery: {query}\nresponse: HTTP {answer.status}: {answer.text[:500]}\nlogged: {answer.logged}"
 
 
 @pytest.mark.parametrize("query", ["{ strategies { id } }", '{ strategy(id: "ballerup-beskaeftigelsesstrategi") { revision { version } } }'])

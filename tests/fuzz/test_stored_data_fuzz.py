@@ -27,12 +27,17 @@ EXTREME = [
     "1E+999999", "-1E+999999", "1E+1000000", "9.99E+1000001", "1E-999999", "1E-1000001", "0E-1000000", "0E+1000000", "-0", "0", "100",
     "99.99999999999999999999999999999", "1" + "0" * 39, "0." + "0" * 37 + "1", "12345678901234567890.123456789012345678",
     "-0.000000000000000000000000000000000001", "1e38", "-5", "5E+5", "33.333333333333333333333333333333333333",
+    # at and just past the bounds an importer may set (e.g. 15 digits before the point, 12 after)
+    "999999999999999.999999999999", "-999999999999999.999999999999", "0.000000000001", "99.999999999999", "1E+14", "1E-12",
+    "9999999999999999", "0.0000000000001", "1E+15", "1E-13",
 ]  # fmt: skip
 SHARES = [v for v in EXTREME if 0 <= Decimal(v) <= 100]  # a share in per cent must be within 0–100
 _decimals = st.decimals(allow_nan=False, allow_infinity=False).map(str).filter(lambda v: len(v) <= 40)  # the column holds 40
+_ordinary = st.decimals(-(10**15) + 1, 10**15 - 1, places=12).map(str)  # many digits, yet within common bounds
 VALUES = {
-    True: st.one_of(st.sampled_from(SHARES), st.sampled_from(SHARES), st.decimals(0, 100, allow_nan=False).map(str).filter(lambda v: len(v) <= 40)),
-    False: st.one_of(st.sampled_from(EXTREME), st.sampled_from(EXTREME), _decimals),
+    True: st.one_of(st.sampled_from(SHARES), st.sampled_from(SHARES), st.decimals(0, 100, places=12).map(str),
+                    st.decimals(0, 100, allow_nan=False).map(str).filter(lambda v: len(v) <= 40)),
+    False: st.one_of(st.sampled_from(EXTREME), st.sampled_from(EXTREME), _ordinary, _decimals),
 }  # fmt: skip
 PERIODS = {"year": ("2022", "2021"), "quarter": ("2022Q3", "2021Q3"), "month": ("2022-09", "2021-09")}
 AREAS = ["151", "DK", "1084", "101", "147", "153"]
