@@ -53,6 +53,8 @@ def _structure_str(value: object, _: type) -> str:
     # cattrs would otherwise call str() on anything, turning 151 into "151" silently.
     if not isinstance(value, str):
         raise ValueError(f"expected text, got {value!r}")
+    if "\x00" in value:  # no database stores it as text, and no document contains one
+        raise ValueError("text must not contain a NUL character (\\x00)")
     return value
 
 

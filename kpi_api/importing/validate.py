@@ -18,6 +18,7 @@ from kpi_api.importing.rows import DIMENSIONS, Problem, SourceRow
 from kpi_core import AreaDirectory, Observation, PeriodError, Strategy, Unit, parse_period
 
 SUPPRESSED = {"", "..", "-", ":"}
+MAX_SOURCE = 500  # the length of the `source` column
 FLAGS = {"provisional": "provisional", "foreløbig": "provisional", "suppressed": "suppressed", "diskretioneret": "suppressed"}
 UNIT_ALIASES = {
     "%": Unit.PERCENT,
@@ -75,6 +76,13 @@ def validate(
         def fail(column: str | None, message: str, row: SourceRow = row) -> None:
             problems.append(Problem(row.location, row.column_name(column) if column else None, message))
 
+        # PostgreSQL refuses NUL in text, and the columns have lengths: say so here, per
+        # cell, instead of failing at the write.
+        for column, cell in row.fields.items():
+            if "\x00" in cell:
+                fail(column, "contains a NUL character (\\x00); remove it")
+        if len(row.get("source")) > MAX_SOURCE:
+            fail("source", f"is {len(row.get('source'))} characters long; at most {MAX_SOURCE}")
         indicator = row.get("indicator")
         fact = facts.get(indicator)
         if fact is None:

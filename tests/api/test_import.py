@@ -141,3 +141,12 @@ def test_the_cli_imports_and_summarises(tmp_path):
     assert dry.exit_code == 0 and "that would be stored" in dry.output and "nothing written" in dry.output
     real = CliRunner().invoke(app, ["import", str(good), "--database", url])
     assert real.exit_code == 0 and "stored" in real.output
+
+
+def test_text_the_database_cannot_hold_is_refused_by_row_and_column(engine):
+    # PostgreSQL refuses NUL in text and the column holds 500 characters: say so per cell.
+    header = "indicator,area,period,value,source\n"
+    nul = run(engine, header + "2.2,151,2022,1,a\x00b\n")
+    assert [(p.location, p.column, p.message) for p in nul.problems] == [("row 2", "source", "contains a NUL character (\\x00); remove it")]
+    long = run(engine, header + "2.2,151,2022,1," + "x" * 501 + "\n")
+    assert [(p.location, p.column) for p in long.problems] == [("row 2", "source")] and "at most 500" in long.problems[0].message

@@ -53,6 +53,7 @@ def test_the_unbroken_file_parses():
         ('version = "2022"\n', "", "required field missing @ $.version"),
         ('doc = "bilag2-2022", at = "Side 3, Oversigt, Overordnet" }', 'doc = "bilag9", at = "x" }', "cites document 'bilag9'"),
         ("format = 1", "format = 2", "expected `format = 1`"),
+        ('case_number = "15.00.00-P22-1-20"', 'case_number = "15\\u0000"', "must not contain a NUL character"),
         ('id = "1.2"', 'id = "1.1"', "indicator id '1.1' is used twice"),
         ('name = { da = "Andelen af langtidsledige borgere", en', 'name = { da = " ", en', "da must not be blank"),
     ],
