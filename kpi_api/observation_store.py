@@ -146,11 +146,19 @@ class SqlObservationRepository:
         """Stored vintages that rows of this batch could collide with, by natural key."""
         if not rows:
             return {}
-        indicators = sorted({o.indicator for o in rows})
-        published = sorted({o.published for o in rows})
-        statement = sa.select(observations).where(
-            observations.c.indicator.in_(indicators), observations.c.published.in_(published)
-        )
+        # Narrow by every key column the batch spans few values of: a small write then
+        # reads a handful of rows, not every vintage of its indicator (which made many
+        # small writes quadratic). A column with very many values is left to the others.
+        conditions = []
+        for column, values in (
+            (observations.c.indicator, {o.indicator for o in rows}),
+            (observations.c.area, {o.area for o in rows}),
+            (observations.c.period, {o.period for o in rows}),
+            (observations.c.published, {o.published for o in rows}),
+        ):
+            if len(values) <= _NARROWING_LIMIT or column is observations.c.indicator:
+                conditions.append(column.in_(sorted(values)))
+        statement = sa.select(observations).where(*conditions)
         return {o.natural_key(): o for o in map(_observation, connection.execute(statement))}
 
 
@@ -176,6 +184,8 @@ def _encode_breakdown(breakdown: tuple[tuple[str, str], ...]) -> str:
 def _decimal(text: str | None) -> Decimal | None:
     return None if text is None else Decimal(text)
 
+
+_NARROWING_LIMIT = 500  # distinct values of one key column worth naming in the lookup
 
 _COLUMNS = (
     "indicator", "area", "period", "breakdown", "published", "value", "numerator",

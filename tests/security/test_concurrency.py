@@ -4,6 +4,7 @@
 import datetime
 import os
 import threading
+import time
 from decimal import Decimal
 
 from kpi_api.observation_store import SqlObservationRepository
@@ -12,13 +13,14 @@ from kpi_core.repository import ImportBatch, ObservationQuery
 from tests.conftest import reset_observations
 
 WRITERS = 8
-TRANSACTIONS = int(os.environ.get("KPI_FUZZ_TRANSACTIONS", "15"))
+TRANSACTIONS = int(os.environ.get("KPI_FUZZ_TRANSACTIONS", "50"))
 
 
 def test_concurrent_writers_and_readers_lose_nothing(store_engine):
     reset_observations(store_engine)
     store = SqlObservationRepository(store_engine)
     errors: list[BaseException] = []
+    seen: list[list[int]] = [[], []]  # rows each reader saw, read after read
     stop = threading.Event()
     day = datetime.date(2024, 1, 1)
 
@@ -31,15 +33,16 @@ def test_concurrent_writers_and_readers_lose_nothing(store_engine):
         except BaseException as exc:  # noqa: BLE001 - collected, re-raised by the assertion below
             errors.append(exc)
 
-    def reader() -> None:
+    def reader(r: int) -> None:
         try:
             while not stop.is_set():
-                store.find(ObservationQuery(indicators=("2.2",), areas=("151",)))
+                seen[r].append(len(store.find(ObservationQuery(indicators=("2.2",), areas=("151",)))))
         except BaseException as exc:  # noqa: BLE001
             errors.append(exc)
 
     threads = [threading.Thread(target=writer, args=(w,)) for w in range(WRITERS)]
-    readers = [threading.Thread(target=reader) for _ in range(2)]
+    readers = [threading.Thread(target=reader, args=(r,)) for r in range(2)]
+    started = time.perf_counter()
     for t in threads + readers:
         t.start()
     for t in threads:
@@ -47,6 +50,13 @@ def test_concurrent_writers_and_readers_lose_nothing(store_engine):
     stop.set()
     for t in readers:
         t.join()
+    elapsed = time.perf_counter() - started
+    print(
+        f"\n{store_engine.dialect.name}: {WRITERS} writers × {TRANSACTIONS} transactions, "
+        f"{sum(map(len, seen))} reads alongside, {len(errors)} errors, {elapsed:.1f} s"
+    )
     assert [repr(e) for e in errors] == []  # no "database is locked", nothing else
     assert len(store.find(ObservationQuery(indicators=("2.2",)))) == WRITERS * TRANSACTIONS  # no lost write
+    # A committed write never disappears from a later read.
+    assert all(a <= b for reads in seen for a, b in zip(reads, reads[1:]))
     assert len(store.batches()) == WRITERS * TRANSACTIONS and store.data_version() == WRITERS * TRANSACTIONS
