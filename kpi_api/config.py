@@ -36,6 +36,7 @@ class Settings:
     max_depth: int = 12
     max_aliases: int = 30
     max_tokens: int = 3000
+    max_list_entries: int = 100  # entries of any one list, in the query or its variables
     frame_ancestors: str = "'self'"  # who may show figures and pages in an iframe (CSP frame-ancestors)
     cors_origins: tuple[str, ...] = ()  # origins allowed to call /graphql from a browser (no cookies)
     token_rate: float = 20.0  # requests per second per token (a bucket of `token_burst`)
@@ -57,6 +58,7 @@ class Settings:
             max_depth=_int("KPI_MAX_DEPTH", 12),
             max_aliases=_int("KPI_MAX_ALIASES", 30),
             max_tokens=_int("KPI_MAX_TOKENS", 3000),
+            max_list_entries=_int("KPI_MAX_LIST_ENTRIES", 100),
             frame_ancestors=os.environ.get("KPI_FRAME_ANCESTORS", "'self'"),
             cors_origins=tuple(o.strip() for o in os.environ.get("KPI_CORS_ORIGINS", "").split(",") if o.strip()),
             token_rate=float(os.environ.get("KPI_TOKEN_RATE", "20")),

@@ -8,11 +8,14 @@ settings.register_profile("dev", max_examples=100, deadline=None, suppress_healt
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 
-import pytest
-import sqlalchemy as sa
+import contextlib
 import socket
 import threading
 import time
+from collections.abc import Iterator
+
+import pytest
+import sqlalchemy as sa
 
 import httpx
 import uvicorn
@@ -65,8 +68,9 @@ def database_url(tmp_path_factory) -> str:
     return f"sqlite:///{tmp_path_factory.mktemp('db') / 'kpi.sqlite3'}"
 
 
-@pytest.fixture(scope="session")
-def server(database_url):
+@contextlib.contextmanager
+def serving(database_url: str) -> Iterator[str]:
+    """uvicorn on a free loopback port (a thread of this process), over `database_url`."""
     port = _free_port()
     config = uvicorn.Config(create_app(Settings(database_url=database_url)), host="127.0.0.1", port=port, log_level="warning")
     instance = uvicorn.Server(config)
@@ -80,6 +84,12 @@ def server(database_url):
     yield f"http://127.0.0.1:{port}"
     instance.should_exit = True
     thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def server(database_url):
+    with serving(database_url) as base:
+        yield base
 
 
 @pytest.fixture(scope="session")

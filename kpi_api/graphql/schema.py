@@ -21,6 +21,7 @@ from kpi_api.config import Settings
 from kpi_api.graphql import types as t
 from kpi_api.graphql.auth import ReadAccess
 from kpi_api.graphql.errors import ErrorCodes, log
+from kpi_api.graphql.list_limit import MaxListEntries
 from kpi_api.graphql.mutations import Mutation
 
 if TYPE_CHECKING:
@@ -105,6 +106,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     extensions = [
         lambda: parser_cache,
         lambda: validation_cache,
+        lambda: MaxListEntries(settings.max_list_entries),  # after the cache: adds to its errors
         lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
         lambda: _safe_depth_limiter(settings.max_depth),
         lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
