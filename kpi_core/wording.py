@@ -24,7 +24,7 @@ from kpi_core.targets import (
     TargetRule,
     Threshold,
 )
-from kpi_core.text import Text
+from kpi_core.text import Lang, Text
 
 _UNIT = {
     Unit.PERCENT: (" %", " %"),
@@ -41,6 +41,16 @@ _GROUP_VALUES = {
     "western": ("vestlig", "Western"),
     "non_western": ("ikke-vestlig", "non-Western"),
 }
+
+
+def unit_suffix(unit: Unit, lang: Lang = Lang.DA) -> str:
+    """What follows a number of this unit: " %", " måneder"/" months", or nothing.
+
+    >>> unit_suffix(Unit.MONTHS, Lang.EN)
+    ' months'
+    """
+    da, en = _UNIT[unit]
+    return en if lang is Lang.EN else da
 
 
 def format_number(value: Decimal, lang: str = "da") -> str:

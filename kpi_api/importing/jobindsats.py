@@ -26,19 +26,18 @@ therefore names every column and category explicitly, and anything it does not k
 the import with a `ReadError` naming the column and value.
 """
 
-import json
 import re
 from collections.abc import Iterator
 from decimal import Decimal
 
 from kpi_api.importing.mappings import find_key, map_area, map_category, map_period
-from kpi_api.importing.rows import DIMENSIONS, Problem, ReadError, SourceRow
+from kpi_api.importing.rows import DIMENSIONS, Problem, ReadError, SourceRow, load_json
 
 MEASURES = ("measure", "ignore")  # column roles that hold figures, not categories
 
 
 def read_jobindsats(data: bytes, name: str, mapping: dict) -> Iterator[SourceRow]:
-    document = _load_json(data, name)
+    document = load_json(data, name)
     tables = document if isinstance(document, list) else [document]
     rows: list[SourceRow] = []
     problems: dict[str, Problem] = {}  # one per place in the file, not one per cell
@@ -53,17 +52,6 @@ def read_jobindsats(data: bytes, name: str, mapping: dict) -> Iterator[SourceRow
     if problems:
         raise ReadError(list(problems.values()))
     yield from rows
-
-
-def _load_json(data: bytes, name: str):
-    try:
-        return json.loads(data.decode("utf-8-sig"), parse_float=Decimal)
-    except UnicodeDecodeError as exc:
-        raise ReadError([Problem(name, None, f"is not UTF-8 (byte {exc.start})")]) from None
-    except json.JSONDecodeError as exc:
-        raise ReadError(
-            [Problem(name, None, f"is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})")]
-        ) from None
 
 
 class _Table:

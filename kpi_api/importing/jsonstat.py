@@ -23,37 +23,25 @@ dimension and category, since a guessed figure is worse than none.
 
 import datetime
 import itertools
-import json
 import math
 import re
 from collections.abc import Iterator
 from decimal import Decimal
 
 from kpi_api.importing.mappings import find_key, map_area, map_category, map_period
-from kpi_api.importing.rows import DIMENSIONS, Problem, ReadError, SourceRow
+from kpi_api.importing.rows import DIMENSIONS, Problem, ReadError, SourceRow, load_json
 
 _TABLE_PREFIX = re.compile(r"\s*([A-Za-z0-9ÆØÅæøå]+)\s*:")
 
 
 def read_jsonstat(data: bytes, name: str, mapping: dict) -> Iterator[SourceRow]:
-    dataset = _dataset(_load_json(data, name), name)
+    dataset = _dataset(load_json(data, name), name)
     ids, categories = _dimensions(dataset, name)
     cells = _cells(dataset, [len(categories[d]) for d in ids], name)
     rows, problems = _Mapper(dataset, ids, categories, name, mapping).rows(cells)
     if problems:
         raise ReadError(problems)
     yield from rows
-
-
-def _load_json(data: bytes, name: str):
-    try:
-        return json.loads(data.decode("utf-8-sig"), parse_float=Decimal)
-    except UnicodeDecodeError as exc:
-        raise ReadError([Problem(name, None, f"is not UTF-8 (byte {exc.start})")]) from None
-    except json.JSONDecodeError as exc:
-        raise ReadError(
-            [Problem(name, None, f"is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})")]
-        ) from None
 
 
 def _error(location: str, message: str) -> ReadError:

@@ -1,6 +1,8 @@
 """The common shape every reader produces, and the problems validation reports."""
 
+import json
 from collections.abc import Mapping
+from decimal import Decimal
 
 import attrs
 
@@ -50,3 +52,15 @@ class ReadError(ValueError):
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
         super().__init__("\n".join(str(p) for p in problems))
+
+
+def load_json(data: bytes, name: str):
+    """A JSON source file, numbers with a fraction as exact Decimals (a BOM is allowed)."""
+    try:
+        return json.loads(data.decode("utf-8-sig"), parse_float=Decimal)
+    except UnicodeDecodeError as exc:
+        raise ReadError([Problem(name, None, f"is not UTF-8 (byte {exc.start})")]) from None
+    except json.JSONDecodeError as exc:
+        raise ReadError(
+            [Problem(name, None, f"is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})")]
+        ) from None

@@ -18,7 +18,7 @@ import attrs
 
 from kpi_api.web.view_models import FigureData, Line
 from kpi_core import Area, Evaluation, Lang, Period, PeriodKind, Status, Trend, Unit, parse_period
-from kpi_core.wording import format_number
+from kpi_core.wording import format_number, unit_suffix
 
 WIDTH, HEIGHT = 720, 400
 _LEFT, _RIGHT = 64, 28  # room for y labels such as "100 %", and for half the last x label
@@ -74,14 +74,6 @@ DASHES = {
 }
 _WIDTHS = {"own": 3, "reference": 2, "reference2": 2, "target": 2, "threshold": 2, "compare": 2}
 
-_SUFFIX = {  # appended to a number: "3,1 %", "4 måneder"
-    Unit.PERCENT: (" %", " %"),
-    Unit.PERCENT_CHANGE: (" %", " %"),
-    Unit.COUNT: ("", ""),
-    Unit.NUMBER: ("", ""),
-    Unit.MONTHS: (" måneder", " months"),
-    Unit.WEEKS: (" uger", " weeks"),
-}
 _AXIS_TITLE = {  # above the y axis, so that tick labels can stay short
     Unit.PERCENT: ("Procent", "Per cent"),
     Unit.PERCENT_CHANGE: ("Ændring i procent", "Change in per cent"),
@@ -123,7 +115,7 @@ def with_unit(value: Decimal | None, unit: Unit, lang: Lang = Lang.DA) -> str:
     """`3,1 %`, `4 måneder`; "ingen værdi" for a missing value, never zero."""
     if value is None:
         return _pick(("ingen værdi", "no value"), lang)
-    return display_number(value, lang) + _pick(_SUFFIX[unit], lang)
+    return display_number(value, lang) + unit_suffix(unit, lang)
 
 
 def status_words(status: Status, lang: Lang = Lang.DA) -> str:
