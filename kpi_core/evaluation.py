@@ -283,14 +283,15 @@ def _rank(rule: RankWithin, up: bool, area, period, cell, value, index, areas) -
     members = [m.code for m in areas.municipalities_in(set_code)]
     values = {m: index.get(m, period, cell) for m in members}
     known = {m: v for m, v in values.items() if v is not None}
+    comparison_set = areas.get(set_code)
+    name = Text(comparison_set.name, comparison_set.name_en or comparison_set.name)
     if area not in known or len(known) < 2:
-        return _missing_reference(value, Text(f"de øvrige kommuner i {areas.get(set_code).name}", f"the other municipalities in {areas.get(set_code).name}"), period)
+        return _missing_reference(value, Text(f"de øvrige kommuner i {name.da}", f"the other municipalities in {name.en}"), period)
     rank = ranks(known, Direction.BETTER_UP if up else Direction.BETTER_DOWN)[area]
     ordered = sorted(known.values(), reverse=up)
     nth = ordered[min(rule.best, len(ordered)) - 1]
     gap = (nth - value) if up else (value - nth)
-    set_name = areas.get(set_code).name
-    label = Text(f"{set_name}, plads {rule.best}", f"{set_name}, rank {rule.best}")
+    label = Text(f"{name.da}, plads {rule.best}", f"{name.en}, rank {rule.best}")
     # The rank decides; the gap to the N-th value is reported, and is ≤ 0 exactly when met.
     return _Judgement(value=value, reference=nth, label=label, gap=gap, rank=rank, rank_of=len(known))
 

@@ -296,7 +296,7 @@ def test_svg_in_english():
     root = ET.fromstring(render_svg(figure_21_en()))
     desc = root.find("svg:desc", NS).text
     assert desc == (
-        "Latest value: 3.18 % (2022Q3). Compared with Region Hovedstaden, rank 10: 3.1 %. "
+        "Latest value: 3.18 % (2022Q3). Compared with Capital Region of Denmark, rank 10: 3.1 %. "
         "Rank: 11 of 29. Status: not achieved, on track."
     )
     assert "Full-time unemployed" in root.find("svg:title", NS).text
