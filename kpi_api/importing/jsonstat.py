@@ -132,6 +132,14 @@ def _cells(dataset: dict, sizes: list[int], name: str) -> dict[int, tuple[object
     return {i: (v, str(statuses.get(i) or "")) for i, v in values.items()}
 
 
+def _roles(dataset: dict, name: str) -> dict[str, list]:
+    """The dataset's `role` (2.0: top level; 1.x: inside `dimension`), checked for shape."""
+    role = dataset.get("role") or dataset["dimension"].get("role") or {}
+    if not isinstance(role, dict) or not all(isinstance(dims, list) for dims in role.values()):
+        raise _error(name, 'has a `role` that is not an object of dimension lists (e.g. {"geo": ["OMRÅDE"], "time": ["Tid"]})')
+    return role
+
+
 def _position(key: str, total: int, what: str) -> int:
     if not key.isdigit() or int(key) >= total:
         raise _error(f"{what}[{key}]", f"is not a cell position (0–{total - 1})")
@@ -150,7 +158,7 @@ class _Mapper:
         self.tables = mapping.get("tables", {})
         self.suppressed = set(mapping.get("suppressed_status", [".."]))
         self.published = _published(dataset.get("updated"))
-        role = dataset.get("role") or dataset["dimension"].get("role") or {}
+        role = _roles(dataset, name)
         self.area_dim = self._dimension(mapping["area"]["dimension"], role.get("geo"))
         self.time_dim = self._dimension(mapping["time"]["dimension"], role.get("time"))
         self.metric_dim = next((d for d in role.get("metric", []) if d in ids), None)

@@ -1,6 +1,8 @@
 """Imports survive being killed, and run beside readers and other imports."""
 
+import collections
 import os
+import random
 import signal
 import subprocess
 import sys
@@ -48,31 +50,55 @@ def consistent(url: str) -> tuple[int, int]:
     return len(batches), total
 
 
-def test_kill_9_during_an_import_leaves_no_partial_batch(tmp_path):
+def _undo(url: str, batches_before: int) -> None:
+    """Remove an import that finished before its kill, so the next round imports again."""
+    engine = sa.create_engine(url)
+    with engine.begin() as c:
+        newest = c.execute(sa.text("SELECT id FROM import_batches ORDER BY imported_at DESC LIMIT 1")).scalar()
+        assert c.execute(sa.text("SELECT count(*) FROM import_batches")).scalar() == batches_before + 1
+        c.execute(sa.text("DELETE FROM observations WHERE batch_id = :b"), {"b": newest})
+        c.execute(sa.text("DELETE FROM import_batches WHERE id = :b"), {"b": newest})
+    engine.dispose()
+
+
+def test_kill_9_at_random_points_leaves_no_partial_batch(tmp_path):
+    """`kill -9` at a random moment (a random time after start, or a random amount written to
+    the WAL): never a partial batch, integrity holds, and the same file then imports."""
     database = tmp_path / "kpi.sqlite3"
     url = f"sqlite:///{database}"
     rows = big_csv(tmp_path / "o1.csv", range(2015, 2025))
     wal = Path(f"{database}-wal")
     subprocess.run([KPI, "import", str(tmp_path / "o1.csv"), "--dry-run", "--database", url], check=True, capture_output=True)
-    settled = wal.stat().st_size if wal.exists() else 0  # migrations and catalogue, before any import
     base_batches, base_rows = consistent(url)  # the document figures every new database has
-    killed_while_writing = 0
+    seed = int(os.environ.get("KPI_FUZZ_SEED") or random.randrange(2**32))
+    rng = random.Random(seed)
+    outcomes = collections.Counter()
     for _ in range(int(os.environ.get("KPI_FUZZ_KILLS", "3"))):  # `make fuzz`: 100
+        settled = wal.stat().st_size if wal.exists() else 0
+        # The first kill lands a few MB into the write, so even CI's few rounds test one;
+        # the rest at random: a random time after start, or a random amount written.
+        by_time = bool(outcomes) and rng.random() < 0.3
+        at = rng.uniform(0.0, 3.0) if by_time else settled + (rng.uniform(0.2e6, 12e6) if outcomes else 4e6)
+        started = time.monotonic()
         process = subprocess.Popen([KPI, "import", str(tmp_path / "o1.csv"), "--database", url],
                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
-        deadline = time.monotonic() + 120
-        # Kill when the WAL has grown by a few MB: the import's transaction is writing.
-        while process.poll() is None and time.monotonic() < deadline:
-            if wal.exists() and wal.stat().st_size > settled + 4_000_000:
+        while process.poll() is None and time.monotonic() < started + 120:
+            size = wal.stat().st_size if wal.exists() else 0
+            if (time.monotonic() - started >= at) if by_time else (size >= at):
                 os.kill(process.pid, signal.SIGKILL)
-                killed_while_writing += 1
+                outcomes["killed while writing" if size > settled else "killed before writing"] += 1
                 break
-            time.sleep(0.005)
-        process.wait()
+            time.sleep(0.002)
+        returncode = process.wait()
+        assert returncode in (0, -signal.SIGKILL), f"the import failed by itself (exit {returncode})"
+        if returncode == 0:
+            outcomes["finished before its kill"] += 1
         batches, stored = consistent(url)
         assert (batches, stored) in {(base_batches, base_rows), (base_batches + 1, base_rows + rows)}
-        settled = wal.stat().st_size if wal.exists() else 0
-    assert killed_while_writing >= 1, "no kill landed inside the write; make the file bigger"
+        if batches > base_batches:
+            _undo(url, base_batches)
+    print(f"\nkill -9 (seed {seed}): {dict(outcomes)}; 0 partial batches, integrity_check ok after each")
+    assert outcomes["killed while writing"] >= 1, "no kill landed inside the write; make the file bigger"
     finished = subprocess.run([KPI, "import", str(tmp_path / "o1.csv"), "--database", url], capture_output=True, text=True)
     assert finished.returncode == 0, finished.stderr
     assert consistent(url) == (base_batches + 1, base_rows + rows)

@@ -269,6 +269,18 @@ def test_unreadable_statbank_files(data, expected):
     assert problem.startswith(f"upload.json: {expected}")
 
 
+@pytest.mark.parametrize("role", [["geo"], {"geo": "OMRÅDE"}, "geo", 7])
+def test_a_role_of_the_wrong_shape_is_a_read_error(role):
+    # Found by fuzzing: a list as `role` was an AttributeError (an internal error).
+    document = statbank_document()
+    document["dataset"]["dimension"]["role"] = role
+    with pytest.raises(ReadError) as excinfo:
+        statbank_rows(document, name="upload.json")
+    assert _problems(excinfo) == [
+        'upload.json: has a `role` that is not an object of dimension lists (e.g. {"geo": ["OMRÅDE"], "time": ["Tid"]})'
+    ]
+
+
 def test_size_not_matching_the_categories():
     document = statbank_document()
     document["dataset"]["dimension"]["size"][0] = 4
