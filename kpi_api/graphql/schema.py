@@ -106,7 +106,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     extensions = [
         lambda: parser_cache,
         lambda: validation_cache,
-        lambda: MaxListEntries(settings.max_list_entries),  # after the cache: adds to its errors
+        lambda: MaxListEntries(settings.max_list_entries),  # after the cache: checks documents that validated
         lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
         lambda: _safe_depth_limiter(settings.max_depth),
         lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
