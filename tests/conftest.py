@@ -24,6 +24,7 @@ from kpi_api.app import create_app
 from kpi_api.config import Settings
 
 from kpi_api.database import create_engine, migrate
+from kpi_api.services import open_services
 
 
 @pytest.fixture(scope="session")
@@ -90,6 +91,17 @@ def serving(database_url: str) -> Iterator[str]:
 def server(database_url):
     with serving(database_url) as base:
         yield base
+
+
+@pytest.fixture(scope="module")
+def seeded(server, database_url):
+    """The served database with the synthetic figures of tests/synthetic.py (imported once)."""
+    from tests.synthetic import seed
+
+    services = open_services(database_url)
+    if not any(b.file_name == "status-test.csv" for b in services.observations.batches()):
+        seed(services)
+    return services
 
 
 @pytest.fixture(scope="session")

@@ -8,20 +8,13 @@ import pytest
 from kpi_api.graphql import schema
 from kpi_api.graphql.context import Catalogue, graphql_context
 from kpi_api.observation_store import SqlObservationRepository
-from kpi_api.services import open_services
 from kpi_core import evaluate, shipped_areas, shipped_strategies
 from kpi_core.repository import ObservationQuery
 
 STRATEGY = "ballerup-beskaeftigelsesstrategi"
-from tests.synthetic import seed
 from tests.conftest import run_async
 
 
-@pytest.fixture(scope="module")
-def seeded(server, database_url):
-    services = open_services(database_url)
-    seed(services)
-    return services
 
 
 GOALS = """query($id: ID!, $v: String!, $area: String!) { strategy(id: $id) { revision(version: $v) {

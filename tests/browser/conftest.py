@@ -5,8 +5,6 @@ import shutil
 import pytest
 from playwright.sync_api import sync_playwright
 
-from kpi_api.services import open_services
-from tests.synthetic import seed
 
 CHROMIUM_FLAGS = [
     "--no-sandbox",  # the tests may run as root
@@ -37,11 +35,3 @@ def page(browser):
     page = context.new_page()
     yield page
     context.close()
-
-
-@pytest.fixture(scope="module")
-def seeded(server, database_url):
-    services = open_services(database_url)
-    if not any(b.file_name == "status-test.csv" for b in services.observations.batches()):
-        seed(services)
-    return services

@@ -5,20 +5,9 @@ import io
 import xml.etree.ElementTree as ET
 
 import httpx
-import pytest
 
-from kpi_api.services import open_services
-from tests.synthetic import seed
 
 SVG = "{http://www.w3.org/2000/svg}"
-
-
-@pytest.fixture(scope="module")
-def seeded(server, database_url):
-    services = open_services(database_url)
-    if not any(b.file_name == "status-test.csv" for b in services.observations.batches()):
-        seed(services)
-    return services
 
 
 def test_four_formats_carry_the_same_numbers(server, seeded):

@@ -1,22 +1,12 @@
 """REST, the OpenAPI document, caching headers and problems, over HTTP (real server)."""
 
 import httpx
-import pytest
 from openapi_spec_validator import validate
 
 from kpi_api.importing.service import import_bytes
 from kpi_api.services import open_services
-from tests.synthetic import seed
 
 STRATEGY = "ballerup-beskaeftigelsesstrategi"
-
-
-@pytest.fixture(scope="module")
-def seeded(server, database_url):
-    services = open_services(database_url)
-    if not any(b.file_name == "status-test.csv" for b in services.observations.batches()):
-        seed(services)
-    return services
 
 
 def test_openapi_document_is_valid_and_every_path_answers(server, seeded):
