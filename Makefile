@@ -4,6 +4,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# The core alone (`kommune-kpi[testing]` and pytest): its tests run there too, which
+# proves at run time that it needs nothing of the service.
+CORE_VENV := .venv-core
+CORE_STAMP := $(CORE_VENV)/.installed
 
 .PHONY: run test bench fuzz install schema lint clean
 
@@ -13,17 +17,24 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+$(CORE_STAMP): pyproject.toml
+	$(PYTHON) -m venv $(CORE_VENV)
+	$(CORE_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(CORE_VENV)/bin/python -m pip install --quiet -e '.[testing]' pytest
+	touch $(CORE_STAMP)
+
 install: $(STAMP)
 
 run: $(STAMP)
 	$(BIN)/kpi demo    # SYNTHETIC data for a new database; a no-op once loaded
 	$(BIN)/kpi serve
 
-test: $(STAMP)
+test: $(STAMP) $(CORE_STAMP)
 	scripts/ensure-postgres.sh
 	scripts/ensure-chromium.sh
 	$(BIN)/lint-imports
 	$(BIN)/kpi export-schema --check
+	$(CORE_VENV)/bin/python -m pytest -q -p no:cacheprovider tests/core kpi_core
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)
@@ -37,10 +48,11 @@ bench: $(STAMP)
 fuzz: $(STAMP)
 	scripts/ensure-postgres.sh
 	FUZZ_EXAMPLES=10000 KPI_FUZZ_KILLS=100 KPI_FUZZ_TRANSACTIONS=500 KPI_FUZZ_DISTINCT=10000 \
+	  KPI_FUZZ_LOAD_FROM_YEAR=2010 KPI_FUZZ_LOAD_SECONDS=60 \
 	  $(BIN)/python -m pytest -s tests/fuzz tests/security tests/api/test_import_crash.py
 
 schema: $(STAMP)
 	$(BIN)/kpi export-schema
 
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis build *.egg-info
+	rm -rf $(VENV) $(CORE_VENV) .pytest_cache .hypothesis build *.egg-info

@@ -2,128 +2,18 @@ import os
 
 from hypothesis import HealthCheck, settings
 
-# `ci` keeps CI time bounded; `dev` (default) explores a little more.
+# `ci` keeps CI time bounded (selected when CI is set, as CI does); `dev` (default)
+# explores a little more. HYPOTHESIS_PROFILE chooses either explicitly.
 settings.register_profile("ci", max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("dev", max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev"))
 
-
-import contextlib
-import socket
-import threading
-import time
-from collections.abc import Iterator
-
-import pytest
-import sqlalchemy as sa
-
-import httpx
-import uvicorn
-
-from kpi_api.app import create_app
-from kpi_api.config import Settings
-
-from kpi_api.database import create_engine, migrate
-from kpi_api.services import open_services
-
-
-@pytest.fixture(scope="session")
-def postgres_url():
-    from tests.postgres import PostgresServer
-
-    server = PostgresServer()
-    url = server.start()
-    yield url
-    server.stop()
-
-
-@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
-def store_engine(request, tmp_path_factory):
-    """A migrated database of each kind, shared by a session; tests reset what they use."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path_factory.mktemp('store') / 'kpi.sqlite3'}"
-    else:
-        url = request.getfixturevalue("postgres_url")
-    engine = create_engine(url)
-    migrate(engine)
-    yield engine
-    engine.dispose()
-
-
-def reset_observations(engine: sa.Engine) -> None:
-    with engine.begin() as c:
-        c.execute(sa.text("DELETE FROM observations"))
-        c.execute(sa.text("DELETE FROM import_batches"))
-        c.execute(sa.text("UPDATE data_version SET version = 0"))
-
-
-# ── a real server: uvicorn on a free loopback port, over a real SQLite file ──────────────
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture(scope="session")
-def database_url(tmp_path_factory) -> str:
-    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'kpi.sqlite3'}"
-
-
-@contextlib.contextmanager
-def serving(database_url: str) -> Iterator[str]:
-    """uvicorn on a free loopback port (a thread of this process), over `database_url`."""
-    port = _free_port()
-    config = uvicorn.Config(create_app(Settings(database_url=database_url)), host="127.0.0.1", port=port, log_level="warning")
-    instance = uvicorn.Server(config)
-    thread = threading.Thread(target=instance.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not instance.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("the test server did not start")
-        time.sleep(0.02)
-    yield f"http://127.0.0.1:{port}"
-    instance.should_exit = True
-    thread.join(timeout=10)
-
-
-@pytest.fixture(scope="session")
-def server(database_url):
-    with serving(database_url) as base:
-        yield base
-
-
-@pytest.fixture(scope="module")
-def seeded(server, database_url):
-    """The served database with the synthetic figures of tests/synthetic.py (imported once)."""
-    from tests.synthetic import seed
-
-    services = open_services(database_url)
-    if not any(b.file_name == "status-test.csv" for b in services.observations.batches()):
-        seed(services)
-    return services
-
-
-@pytest.fixture(scope="session")
-def gql(server):
-    client = httpx.Client(base_url=server, timeout=10)
-
-    def run(query: str, **variables) -> dict:
-        response = client.post("/graphql", json={"query": query, "variables": variables})
-        assert response.status_code == 200, response.text
-        body = response.json()
-        assert "errors" not in body, body["errors"]
-        return body["data"]
-
-    yield run
-    client.close()
-
-
-def run_async(coroutine):
-    """Run a coroutine to completion on its own thread: the browser tests' Playwright
-    keeps an event loop running on the main thread, where asyncio.run would refuse."""
-    import asyncio
-    import concurrent.futures
-
-    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(asyncio.run, coroutine).result()
+try:
+    import kpi_api.app  # noqa: F401  (the service and its extras are installed)
+except ModuleNotFoundError:
+    # Only the core (`kommune-kpi[testing]` and pytest): its own tests and doctests run,
+    # which proves at run time that it needs nothing of the service.
+    collect_ignore = ["api", "browser", "fuzz", "security", "web", "service.py", "postgres.py", "synthetic.py"]
+else:
+    from tests.service import *  # noqa: F403  (fixtures: databases, a real server, …)
+    from tests.service import reset_observations, run_async, serving  # noqa: F401  (imported by tests)
