@@ -107,7 +107,7 @@ class Web:
         indicator = request.path_params["indicator"]
         stem, _, fmt = request.path_params["file"].rpartition(".")
         if fmt not in FORMATS:
-            return _problem(404, f"Figures come as .svg, .html, .csv or .json, e.g. /figures/{indicator}/151.svg")
+            return _problem(404, f"Figures come as .svg, .html, .csv or .json, not {quoted(fmt)}; e.g. /figures/2.1/151.svg")
         query = request.query_params
 
         def render():

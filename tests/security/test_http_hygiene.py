@@ -118,13 +118,14 @@ LONG = 12_000  # under the HTTP parser's 16 KiB limit for a request line
 
 @pytest.mark.parametrize(
     "path",
-    [f"/api/status/{'a' * LONG}", f"/figures/2.1/{'a' * LONG}.svg", f"/figures/{'9' * LONG}/151.svg",
+    [f"/api/status/{'a' * LONG}", f"/figures/2.1/{'a' * LONG}.svg", f"/figures/{'9' * LONG}/151.svg", f"/figures/2.1/151.{'p' * LONG}",
      f"/figures/2.1/151.svg?from={'2' * LONG}", f"/api/strategies/{'s' * LONG}", f"/status/151?revision={'r' * LONG}",
      f"/no/such/{'p' * LONG}"],  # fmt: skip
-    ids=["rest area", "figure area", "figure indicator", "figure from", "rest strategy", "status revision", "no route"],
+    ids=["rest area", "figure area", "figure indicator", "figure format", "figure from", "rest strategy", "status revision", "no route"],
 )
 def test_web_errors_quote_a_short_prefix_and_the_length(server, path):
     response = httpx.get(f"{server}{path}")
+    print(f"{len(path):,} characters of URL: {len(response.content)} bytes of answer")
     assert response.status_code in (400, 404) and response.headers["content-type"] == "application/problem+json"
     assert len(response.content) < 1000, len(response.content)
     assert f"({LONG + len('/no/such/') if path.startswith('/no/') else LONG:,} characters)" in response.json()["detail"]
@@ -139,6 +140,7 @@ def test_graphql_errors_quote_a_short_prefix_and_the_length(server, database_url
     for query in (status, diff):
         response = httpx.post(f"{server}/graphql", json={"query": query, "variables": {"a": huge}},
                               headers={"Authorization": f"Bearer {token}"}, timeout=30)  # fmt: skip
+        print(f"GraphQL, a 1 MiB argument: {len(response.content)} bytes of answer")
         assert len(response.content) < 1000, len(response.content)
         assert "'aaaa" in response.text and "(1,048,576 characters)" in response.json()["errors"][0]["message"]
     period = httpx.post(f"{server}/graphql", json={"query": """{ strategy(id: "%s") { revision(version: "2022") {
