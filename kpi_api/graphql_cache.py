@@ -95,7 +95,7 @@ class GraphQLResponseCache:
         async def capture(message) -> None:
             if message["type"] == "http.response.start":
                 captured["status"], captured["headers"] = message["status"], list(message.get("headers") or [])
-                message = {**message, "headers": [*captured["headers"], (b"etag", etag.encode())]}
+                message = {**message, "headers": [*captured["headers"], *_validators(etag)]}
             elif message["type"] == "http.response.body":
                 captured["body"] += message.get("body", b"")
             await send(message)
@@ -120,8 +120,13 @@ def _replay(body: bytes, then: dict | None = None):
 
 
 async def _send(send, status: int, body: bytes, content_type: str | None, etag: str) -> None:
-    headers = [(b"etag", etag.encode()), (b"content-length", str(len(body)).encode())]
+    headers = [*_validators(etag), (b"content-length", str(len(body)).encode())]
     if content_type:
         headers.append((b"content-type", content_type.encode()))
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})
+
+
+def _validators(etag: str) -> list[tuple[bytes, bytes]]:
+    """The ETag, and what else it depends on besides the URL and body: who is calling."""
+    return [(b"etag", etag.encode()), (b"vary", b"Authorization")]

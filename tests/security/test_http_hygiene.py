@@ -164,6 +164,8 @@ def test_each_caller_gets_its_own_permission_message(private_server):
 
 def test_a_cached_public_answer_is_not_given_to_an_invalid_token(server):
     assert "errors" not in read(server) and "errors" not in read(server)  # the second from the cache
+    cold, warm = (httpx.get(f"{server}/graphql", params={"query": "{ t: areas(kind: COUNTRY) { code } }"}) for _ in range(2))
+    assert cold.headers["vary"] == warm.headers["vary"] == "Authorization"  # the answer depends on who asks
     assert read(server, BOGUS)["errors"][0]["message"] == "The API token is not valid or has been revoked."
 
 
