@@ -149,7 +149,8 @@ class Web:
         base = links.figure_base(self.settings.public_url, figure.indicator.id, figure.area.code)
         downloads = {f: links.with_query(f"{base}.{f}", options) for f in ("svg", "csv", "json")}
         title = figure.indicator.name(figure.lang)
-        iframe, img = links.embed_snippets(links.with_query(f"{base}.html", options), downloads["svg"], title, f"{title}, {figure.area.name}")
+        page = links.with_query(f"{base}.html", options)
+        iframe, img = links.embed_snippets(page, downloads["svg"], title, f"{title}, {figure.area.name}")
         return figure_page.render_figure_html(figure, drawing, downloads, iframe, img)
 
     async def status(self, request: Request) -> Response:
