@@ -99,6 +99,25 @@ def test_revalidations_carry_them_too(server):
         assert only(again, "x-content-type-options") == "nosniff" and policy(again)["default-src"] == "'none'"
 
 
+def test_the_frameworks_own_500_carries_them_too():
+    from starlette.routing import Route
+
+    from kpi_api.app import _App
+    from tests.conftest import run_async
+
+    async def broken(request):
+        raise RuntimeError("a bug")
+
+    async def ask():
+        transport = httpx.ASGITransport(app=_App(routes=[Route("/broken", broken)]), raise_app_exceptions=False)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            return await client.get("/broken")
+
+    response = run_async(ask())
+    assert response.status_code == 500 and only(response, "x-content-type-options") == "nosniff"
+    assert only(response, "referrer-policy") == "no-referrer" and policy(response)["default-src"] == "'none'"
+
+
 def test_graphiql_gets_a_policy_for_exactly_what_it_loads(ide_server):
     response = httpx.get(f"{ide_server}/graphql", headers={"Accept": "text/html"})
     assert response.status_code == 200 and response.headers["content-type"].startswith("text/html")
