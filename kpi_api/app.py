@@ -9,7 +9,7 @@ import orjson
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import JSONResponse, RedirectResponse
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from strawberry.asgi import GraphQL
@@ -22,7 +22,9 @@ from kpi_api.graphql.schema import build_schema
 from kpi_api.data_version import DataVersion
 from kpi_api.graphql_cache import GraphQLResponseCache
 from kpi_api.limits import GraphQLGuard
+from kpi_api.quoting import quoted
 from kpi_api.response_cache import ResponseCache
+from kpi_api.security_headers import SecurityHeaders, ide_policy
 from kpi_api.web.routes import Web
 from kpi_api.services import open_services
 
@@ -66,12 +68,22 @@ class _GraphQL(GraphQL):
             raise orjson.JSONDecodeError("the body must be a JSON object with a `query`", str(data)[:20], 0)
         return decoded
 
+    async def render_graphql_ide(self, request) -> HTMLResponse:
+        html = self.graphql_ide_html
+        return HTMLResponse(html, headers={"Content-Security-Policy": ide_policy(html)})
+
     async def process_result(self, request, result):
         # Every error that leaves over HTTP has a stable code, parse errors included
         # (they never reach the schema extensions).
         if result.errors:
             result.errors = [with_code(e) for e in result.errors]
         return await super().process_result(request, result)
+
+
+class _App(Starlette):
+    def build_middleware_stack(self):
+        # Outside Starlette's own error handling, so its 500s get the headers too.
+        return SecurityHeaders(super().build_middleware_stack())
 
 
 def create_app(settings: Settings | None = None) -> Starlette:
@@ -108,11 +120,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
         # The router's own 404/405 answer as problem documents, like every other error.
         return JSONResponse(
             {"type": "about:blank", "title": exc.detail, "status": exc.status_code,
-             "detail": f"{request.method} {request.url.path}: {exc.detail}"},
+             "detail": f"{request.method} {quoted(request.url.path, 200)}: {exc.detail}"},
             status_code=exc.status_code, media_type="application/problem+json", headers=exc.headers,
         )  # fmt: skip
 
-    return Starlette(
+    return _App(
         exception_handlers={404: routing_problem, 405: routing_problem},
         routes=[
             Route("/", root),

@@ -3,6 +3,7 @@
 Every setting is an environment variable (see the README's table)."""
 
 import os
+import urllib.parse
 
 import attrs
 
@@ -44,6 +45,7 @@ class Settings:
     response_cache: bool = True
     response_cache_entries: int = 1024
     response_cache_bytes: int = 64 * 1024 * 1024
+    public_url: str = ""  # base of the links pages hand out (https://kpi.example.dk); empty: relative links
 
     @classmethod
     def from_env(cls, database_url: str | None = None) -> "Settings":
@@ -66,4 +68,14 @@ class Settings:
             response_cache=_flag("KPI_RESPONSE_CACHE", True),
             response_cache_entries=_int("KPI_RESPONSE_CACHE_ENTRIES", 1024),
             response_cache_bytes=_int("KPI_RESPONSE_CACHE_BYTES", 64 * 1024 * 1024),
+            public_url=_public_url("KPI_PUBLIC_URL"),
         )
+
+
+def _public_url(name: str) -> str:
+    """An http(s) base URL without query or fragment, and without its trailing slash."""
+    value = os.environ.get(name, "").strip()
+    parts = urllib.parse.urlsplit(value)
+    if value and (parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment):
+        raise SystemExit(f"{name}={value!r} is not an http(s) URL without query, e.g. https://kpi.example.dk")
+    return value.rstrip("/")

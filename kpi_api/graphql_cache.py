@@ -1,6 +1,13 @@
-"""Cache whole GraphQL answers to queries, keyed by (data version, caller may read,
+"""Cache whole GraphQL answers to queries, keyed by (data version, who is calling,
 normalised query, variables, operation). Mutations, malformed requests and answers with
-errors are never cached. GET requests also get an ETag and a 304 on revalidation."""
+errors are never cached. GET requests also get an ETag and a 304 on revalidation.
+
+A request is answered from the cache only when the framework would run it as it stands:
+the cache reads it with strawberry's own rules (methods, content types, GET parameters,
+the IDE page, batches, streaming) before it looks, so a request gets the same answer
+whether or not it is cached. Reading it by hand, the cache once answered `text/plain`
+POSTs that strawberry refuses, and keyed on the first of two `query` parameters while
+strawberry ran the last."""
 
 import asyncio
 import functools
@@ -8,6 +15,7 @@ import hashlib
 
 import orjson
 from graphql import GraphQLError, OperationType, get_operation_ast, parse, print_ast
+from starlette.requests import Request
 
 from kpi_api.data_version import DataVersion
 from kpi_api.response_cache import Cached, ResponseCache
@@ -27,28 +35,28 @@ def _normalised_query(query: str, operation_name: str | None) -> str | None:
     return print_ast(document)
 
 
-def request_key(method: str, query_string: bytes, body: bytes) -> tuple | None:
+async def request_key(view, scope, body: bytes) -> tuple | None:
+    """(query, variables, operation) as `view` (the strawberry GraphQL app) reads the
+    request, or None when it is not one plain query the view would run as it stands."""
+    adapter = view.request_adapter_class(Request(scope, _replay(body)))
+    if not view.is_request_allowed(adapter) or view.should_render_graphql_ide(adapter):
+        return None
+    if adapter.method == "GET" and not view.allow_queries_via_get:
+        return None
     try:
-        if method == "GET":
-            from urllib.parse import parse_qs
-
-            params = {k: v[0] for k, v in parse_qs(query_string.decode()).items()}
-            payload = {"query": params.get("query"), "variables": orjson.loads(params["variables"]) if params.get("variables") else None,
-                       "operationName": params.get("operationName")}  # fmt: skip
-        else:
-            payload = orjson.loads(body)
-    except (ValueError, UnicodeDecodeError):
+        data = await view.parse_http_body(adapter)
+    except Exception:  # whatever the view refuses (content type, JSON, a batch), it answers itself
         return None
-    if not isinstance(payload, dict) or not isinstance(payload.get("query"), str):
-        return None  # batches and the like: the app answers them
-    variables, operation = payload.get("variables"), payload.get("operationName")
-    if (variables is not None and not isinstance(variables, dict)) or (operation is not None and not isinstance(operation, str)):
+    if isinstance(data, list) or data.protocol != "http" or not isinstance(data.query, str) or data.extensions:
         return None
-    normalised = _normalised_query(payload["query"], operation)
+    operation = data.operation_name
+    if operation is not None and not isinstance(operation, str):
+        return None
+    normalised = _normalised_query(data.query, operation)
     if normalised is None:
         return None
     try:
-        variables_key = orjson.dumps(variables or {}, option=orjson.OPT_SORT_KEYS)
+        variables_key = orjson.dumps(data.variables or {}, option=orjson.OPT_SORT_KEYS)
     except orjson.JSONEncodeError:  # e.g. nested deeper than orjson's limit: not worth caching
         return None
     return (normalised, variables_key, operation)
@@ -68,12 +76,14 @@ class GraphQLResponseCache:
                 return await self.app(scope, _replay(body, message), send)
             body += message.get("body", b"")
             more = message.get("more_body", False)
-        parts = request_key(scope["method"], scope.get("query_string", b""), body)
+        parts = await request_key(self.app, scope, body)
         if parts is None:
             return await self.app(scope, _replay(body), send)
         caller = scope.get("state", {}).get("caller")
+        # Anonymous, a valid token and a token that is not valid get different answers.
+        who = (caller is not None and caller.presented, caller is not None and caller.token is not None)
         version = self.versions.current() if self.versions.cheap else await asyncio.to_thread(self.versions.current)
-        key = (version, caller is not None and caller.token is not None, *parts)
+        key = (version, *who, *parts)
         etag = 'W/"' + hashlib.sha256(repr(key).encode()).hexdigest()[:32] + '"'
         if scope["method"] == "GET" and etag in dict(scope.get("headers") or []).get(b"if-none-match", b"").decode():
             return await _send(send, 304, b"", None, etag)
@@ -85,7 +95,7 @@ class GraphQLResponseCache:
         async def capture(message) -> None:
             if message["type"] == "http.response.start":
                 captured["status"], captured["headers"] = message["status"], list(message.get("headers") or [])
-                message = {**message, "headers": [*captured["headers"], (b"etag", etag.encode())]}
+                message = {**message, "headers": [*captured["headers"], *_validators(etag)]}
             elif message["type"] == "http.response.body":
                 captured["body"] += message.get("body", b"")
             await send(message)
@@ -110,8 +120,13 @@ def _replay(body: bytes, then: dict | None = None):
 
 
 async def _send(send, status: int, body: bytes, content_type: str | None, etag: str) -> None:
-    headers = [(b"etag", etag.encode()), (b"content-length", str(len(body)).encode())]
+    headers = [*_validators(etag), (b"content-length", str(len(body)).encode())]
     if content_type:
         headers.append((b"content-type", content_type.encode()))
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})
+
+
+def _validators(etag: str) -> list[tuple[bytes, bytes]]:
+    """The ETag, and what else it depends on besides the URL and body: who is calling."""
+    return [(b"etag", etag.encode()), (b"vary", b"Authorization")]

@@ -64,10 +64,11 @@ def database_url(tmp_path_factory) -> str:
 
 
 @contextlib.contextmanager
-def serving(database_url: str) -> Iterator[str]:
-    """uvicorn on a free loopback port (a thread of this process), over `database_url`."""
+def serving(database_url: str, **settings) -> Iterator[str]:
+    """uvicorn on a free loopback port (a thread of this process), over `database_url`,
+    with `settings` overriding the defaults."""
     port = _free_port()
-    config = uvicorn.Config(create_app(Settings(database_url=database_url)), host="127.0.0.1", port=port, log_level="warning")
+    config = uvicorn.Config(create_app(Settings(database_url=database_url, **settings)), host="127.0.0.1", port=port, log_level="warning")
     instance = uvicorn.Server(config)
     thread = threading.Thread(target=instance.run, daemon=True)
     thread.start()

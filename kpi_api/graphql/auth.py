@@ -19,7 +19,7 @@ def require(info, scope: Scope) -> TokenRecord:
     if not caller.presented:
         raise GraphQLError(f"This needs an API token with scope '{scope.value}': {how}.", extensions={"code": "UNAUTHENTICATED"})
     if caller.token is None:
-        raise GraphQLError("The API token is not valid or has been revoked.", extensions={"code": "UNAUTHENTICATED"})
+        raise _not_valid()
     if not caller.token.allows(scope):
         raise GraphQLError(
             f"Token {caller.token.id} has scope '{caller.token.scope.value}'; this needs '{scope.value}'.",
@@ -29,7 +29,11 @@ def require(info, scope: Scope) -> TokenRecord:
 
 
 class ReadAccess(BasePermission):
-    """Reads are public unless the service is configured to require a token."""
+    """Reads are public unless the service is configured to require a token.
+
+    Strawberry keeps one instance per field for every request, so the message is never
+    changed on it (one caller's "not valid" once carried over to the next caller): the
+    case with its own message raises its own error."""
 
     message = "Reading needs an API token here: send `Authorization: Bearer kpi_…` (any valid token)."
     error_extensions = {"code": "UNAUTHENTICATED"}
@@ -38,6 +42,9 @@ class ReadAccess(BasePermission):
         settings = info.context.get("settings")
         caller: Caller = info.context.get("caller") or Caller()
         if caller.presented and caller.token is None:
-            self.message = "The API token is not valid or has been revoked."
-            return False
+            raise _not_valid()
         return settings is None or not settings.require_read_token or caller.token is not None
+
+
+def _not_valid() -> GraphQLError:
+    return GraphQLError("The API token is not valid or has been revoked.", extensions={"code": "UNAUTHENTICATED"})

@@ -8,6 +8,7 @@ from graphql import GraphQLError
 from strawberry.dataloader import DataLoader
 
 import kpi_core as core
+from kpi_api.quoting import quoted, shortened
 from kpi_api.status_service import StatusRequest, evaluate_many
 
 StatusKey = tuple  # (strategy id, version, indicator id, area, period, as_of)
@@ -31,13 +32,13 @@ async def load_status(info, strategy, revision, indicator_id: str, area: str, pe
     catalogue = info.context["catalogue"]
     if catalogue.areas.get(area) is None:
         raise GraphQLError(
-            f"There is no area {area!r}; use a municipality code such as 151, a region 1081–1085 or DK.",
+            f"There is no area {quoted(area)}; use a municipality code such as 151, a region 1081–1085 or DK.",
             extensions={"code": "BAD_USER_INPUT", "argument": "area"},
         )
     if period is not None:
         try:
             period = str(core.parse_period(period))
         except core.PeriodError as exc:
-            raise GraphQLError(str(exc), extensions={"code": "BAD_USER_INPUT", "argument": "period"}) from None
+            raise GraphQLError(shortened(str(exc), period), extensions={"code": "BAD_USER_INPUT", "argument": "period"}) from None
     key = (strategy.id, revision.version, indicator_id, area, period, as_of)
     return Evaluation(domain=await info.context["status_loader"].load(key))

@@ -7,6 +7,7 @@ import datetime
 from graphql import GraphQLError
 
 import kpi_core as core
+from kpi_api.quoting import quoted, shortened
 from kpi_api.series_service import default_comparison_set, ranking, series
 from kpi_api.status_service import StatusRequest, evaluate_many
 
@@ -19,7 +20,7 @@ def bad_input(message: str, argument: str) -> GraphQLError:
 
 def checked_area(info, area: str, argument: str = "area") -> str:
     if info.context["catalogue"].areas.get(area) is None:
-        raise bad_input(f"There is no area {area!r}; use a municipality code such as 151, a region 1081–1085 or DK.", argument)
+        raise bad_input(f"There is no area {quoted(area)}; use a municipality code such as 151, a region 1081–1085 or DK.", argument)
     return area
 
 
@@ -29,7 +30,7 @@ def checked_period(period: str | None, argument: str) -> str | None:
     try:
         return str(core.parse_period(period))
     except core.PeriodError as exc:
-        raise bad_input(str(exc), argument) from None
+        raise bad_input(shortened(str(exc), period), argument) from None
 
 
 async def resolve_series(info, indicator: core.Indicator, area, first, last, as_of, breakdown):
@@ -44,7 +45,7 @@ async def resolve_series(info, indicator: core.Indicator, area, first, last, as_
     for f in filters:
         if f.dimension not in declared:
             raise bad_input(
-                f"indicator {indicator.id} is not broken down by {f.dimension!r} (it declares: {', '.join(sorted(declared)) or 'none'})",
+                f"indicator {indicator.id} is not broken down by {quoted(f.dimension)} (it declares: {', '.join(sorted(declared)) or 'none'})",
                 "breakdown",
             )
     cell = tuple(sorted((f.dimension, f.value) for f in filters))
@@ -65,7 +66,7 @@ async def resolve_ranking(info, strategy: core.Strategy, indicator: core.Indicat
     else:
         known = areas.get(among)
         if known is None or known.kind is core.AreaKind.MUNICIPALITY:
-            raise bad_input(f"`among` must be a region (1081–1085), a cluster or DK, not {among!r}", "among")
+            raise bad_input(f"`among` must be a region (1081–1085), a cluster or DK, not {quoted(among)}", "among")
     data = await asyncio.to_thread(ranking, indicator, among, info.context["observations"], areas, period, as_of)
     return Ranking(domain=data)
 

@@ -23,6 +23,7 @@ from kpi_api.graphql.auth import ReadAccess
 from kpi_api.graphql.errors import ErrorCodes, log
 from kpi_api.graphql.list_limit import MaxListEntries
 from kpi_api.graphql.mutations import Mutation
+from kpi_api.quoting import quoted, shortened
 
 if TYPE_CHECKING:
     from kpi_api.graphql.series_types import StatusTable
@@ -53,11 +54,11 @@ class Query:
     ) -> t.RevisionDiff:
         strategy = info.context["catalogue"].strategy(strategy_id)
         if strategy is None:
-            raise GraphQLError(f"There is no strategy {strategy_id!r}.", extensions={"code": "NOT_FOUND"})
+            raise GraphQLError(f"There is no strategy {quoted(strategy_id)}.", extensions={"code": "NOT_FOUND"})
         try:
             diff = core.diff(strategy, from_, to)
         except KeyError as exc:
-            raise GraphQLError(exc.args[0], extensions={"code": "NOT_FOUND"}) from None
+            raise GraphQLError(shortened(shortened(exc.args[0], from_), to), extensions={"code": "NOT_FOUND"}) from None
         return t.RevisionDiff(domain=diff, strategy=strategy)
 
     @strawberry.field(
@@ -80,11 +81,11 @@ class Query:
         catalogue = info.context["catalogue"]
         strategy = catalogue.strategy(strategy_id)
         if strategy is None:
-            raise GraphQLError(f"There is no strategy {strategy_id!r}.", extensions={"code": "NOT_FOUND"})
+            raise GraphQLError(f"There is no strategy {quoted(strategy_id)}.", extensions={"code": "NOT_FOUND"})
         revision = strategy.revision(version) if version else strategy.in_force(as_of or catalogue.today())
         if revision is None:
             raise GraphQLError(
-                f"strategy {strategy_id} has no revision {version!r}" if version else f"no revision of {strategy_id} is in force then",
+                f"strategy {strategy_id} has no revision {quoted(version)}" if version else f"no revision of {strategy_id} is in force then",
                 extensions={"code": "NOT_FOUND"},
             )
         return await resolve_status_table(info, strategy, revision, kind, as_of)

@@ -3,6 +3,7 @@
 import datetime
 
 from kpi_api.graphql.context import Catalogue
+from kpi_api.quoting import quoted
 from kpi_api.series_service import series
 from kpi_api.status_service import StatusRequest, evaluate_many
 from kpi_api.web.view_models import FigureData, GoalCard, IndicatorRow, Line, StatusPage
@@ -31,16 +32,16 @@ def pick_revision(catalogue: Catalogue, indicator_id: str | None, strategy_id: s
     in force (on `as_of`, else today), else the newest one that has the indicator."""
     strategies = [catalogue.strategy(strategy_id)] if strategy_id else list(catalogue.strategies)
     if strategy_id and strategies[0] is None:
-        raise NotFound(f"There is no strategy {strategy_id!r}; there are: {', '.join(s.id for s in catalogue.strategies)}.")
+        raise NotFound(f"There is no strategy {quoted(strategy_id)}; there are: {', '.join(s.id for s in catalogue.strategies)}.")
     if indicator_id:
         strategies = [s for s in strategies if any(r.indicator(indicator_id) for r in s.revisions)]
         if not strategies:
-            raise NotFound(f"There is no indicator {indicator_id!r} (ids look like 2.1, 1.5b, O1).")
+            raise NotFound(f"There is no indicator {quoted(indicator_id)} (ids look like 2.1, 1.5b, O1).")
     strategy = strategies[0]
     if version:
         revision = strategy.revision(version)
         if revision is None:
-            raise NotFound(f"{strategy.id} has no revision {version!r}; it has {', '.join(r.version for r in strategy.revisions)}.")
+            raise NotFound(f"{strategy.id} has no revision {quoted(version)}; it has {', '.join(r.version for r in strategy.revisions)}.")
     else:
         revision = strategy.in_force(as_of or catalogue.today())
         if revision is None or (indicator_id and revision.indicator(indicator_id) is None):
@@ -54,10 +55,10 @@ def figure_data(catalogue: Catalogue, repository, indicator_id: str, area_code: 
                 first=None, last=None, compare=(), as_of: datetime.date | None = None, lang: Lang = Lang.DA) -> FigureData:  # fmt: skip
     area = catalogue.areas.get(area_code)
     if area is None:
-        raise NotFound(f"There is no area {area_code!r}; use a municipality code such as 151, a region 1081–1085 or DK.")
+        raise NotFound(f"There is no area {quoted(area_code)}; use a municipality code such as 151, a region 1081–1085 or DK.")
     for code in compare:
         if catalogue.areas.get(code) is None:
-            raise NotFound(f"compare: there is no area {code!r}.")
+            raise NotFound(f"compare: there is no area {quoted(code)}.")
     strategy, revision = pick_revision(catalogue, indicator_id, strategy_id, version, as_of)
     indicator = revision.indicator(indicator_id)
     data = series(indicator, area_code, repository, catalogue.areas, first, last, as_of, compare=tuple(compare[:MAX_COMPARE]))
@@ -86,7 +87,7 @@ def status_page(catalogue: Catalogue, repository, area_code: str, *, strategy_id
                 as_of: datetime.date | None = None, lang: Lang = Lang.DA) -> StatusPage:  # fmt: skip
     area = catalogue.areas.get(area_code)
     if area is None:
-        raise NotFound(f"There is no area {area_code!r}; use a municipality code such as 151, a region 1081–1085 or DK.")
+        raise NotFound(f"There is no area {quoted(area_code)}; use a municipality code such as 151, a region 1081–1085 or DK.")
     if strategy_id is None and catalogue.strategy("ballerup-beskaeftigelsesstrategi"):
         strategy_id = "ballerup-beskaeftigelsesstrategi"  # the strategy the page is made for
     strategy, revision = pick_revision(catalogue, None, strategy_id, version, as_of)

@@ -7,13 +7,18 @@ stale one after a write.
 
 import hashlib
 
+import orjson
+
 from starlette.requests import Request
 from starlette.responses import Response
 
 
 def etag_for(version: int, request: Request) -> str:
-    query = "&".join(sorted(f"{k}={v}" for k, v in request.query_params.multi_items()))
-    digest = hashlib.sha256(f"{version}|{request.url.path}|{query}".encode()).hexdigest()[:32]
+    """Also the response cache's key: it covers everything an answer depends on (the data,
+    the path, the query), encoded so that no two requests share it (joined as `k=v&…`,
+    `?a=1%26b%3D2` and `?a=1&b=2` did)."""
+    request_key = [version, request.url.path, sorted(request.query_params.multi_items())]
+    digest = hashlib.sha256(orjson.dumps(request_key)).hexdigest()[:32]
     return f'W/"{digest}"'
 
 

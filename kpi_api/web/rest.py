@@ -3,6 +3,7 @@ strings, dates as ISO strings, texts in both languages."""
 
 import json
 
+from kpi_api.quoting import quoted
 from kpi_api.web.assemble import NotFound
 from kpi_api.web.view_models import IndicatorRow, StatusPage
 from kpi_core import Evaluation, Text, make_converter
@@ -46,7 +47,7 @@ def strategies(catalogue) -> list[dict]:
 def strategy(catalogue, strategy_id: str) -> dict:
     found = catalogue.strategy(strategy_id)
     if found is None:
-        raise NotFound(f"There is no strategy {strategy_id!r}.")
+        raise NotFound(f"There is no strategy {quoted(strategy_id)}.")
     return _strategy(catalogue, found)
 
 
@@ -54,7 +55,7 @@ def revision(catalogue, strategy_id: str, version: str) -> dict:
     """The whole revision in the catalogue file format (see schema/catalogue.schema.json)."""
     found = catalogue.strategy(strategy_id)
     if found is None or found.revision(version) is None:
-        raise NotFound(f"There is no revision {version!r} of {strategy_id!r}.")
+        raise NotFound(f"There is no revision {quoted(version)} of {quoted(strategy_id)}.")
     return _converter.unstructure(found.revision(version))
 
 

@@ -1,6 +1,8 @@
 """HTTP routes for figures, the status page and REST. Each parses its input with clear
 400s, asks the assembly for a view model, renders it, and sets caching, framing and CORS
-headers. Public GET formats allow any origin; nothing uses cookies."""
+headers (kpi_api.security_headers adds the rest). Public GET formats allow any origin;
+nothing uses cookies. An answer depends only on the path, the query and the data, never
+on a request header: the response cache serves it to everyone who asks the same."""
 
 import asyncio
 import datetime
@@ -10,7 +12,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from kpi_api.web import assemble
+from kpi_api.quoting import quoted, shortened
+from kpi_api.web import assemble, links
 from kpi_api.response_cache import Cached
 from kpi_api.web.caching import etag_for, not_modified
 from kpi_core import Lang, parse_period
@@ -30,7 +33,7 @@ class BadRequest(ValueError):
 def _lang(request: Request) -> Lang:
     value = request.query_params.get("lang", "da")
     if value not in ("da", "en"):
-        raise BadRequest(f"lang must be da or en, not {value!r}")
+        raise BadRequest(f"lang must be da or en, not {quoted(value)}")
     return Lang(value)
 
 
@@ -41,7 +44,7 @@ def _date(request: Request, name: str = "asOf") -> datetime.date | None:
     try:
         return datetime.date.fromisoformat(value)
     except ValueError:
-        raise BadRequest(f"{name} must be a date YYYY-MM-DD, not {value!r}") from None
+        raise BadRequest(f"{name} must be a date YYYY-MM-DD, not {quoted(value)}") from None
 
 
 def _period(request: Request, name: str) -> str | None:
@@ -51,7 +54,7 @@ def _period(request: Request, name: str) -> str | None:
     try:
         return str(parse_period(value))
     except ValueError as exc:
-        raise BadRequest(f"{name}: {exc}") from None
+        raise BadRequest(f"{name}: {shortened(str(exc), value)}") from None
 
 
 class Web:
@@ -90,42 +93,50 @@ class Web:
             return _problem(400, str(exc))
         except assemble.NotFound as exc:
             return _problem(404, str(exc))
-        headers = {"ETag": etag, "Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff"}
+        headers = {"ETag": etag, "Cache-Control": "no-cache"}
         if cors:
             headers["Access-Control-Allow-Origin"] = "*"
-        if frame:
+        if frame:  # no script-src: pages and SVGs run no script, framed or opened
             headers["Content-Security-Policy"] = (
                 "default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
                 f"frame-ancestors {self.settings.frame_ancestors}; base-uri 'none'; form-action 'none'"
             )
-        else:
-            headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'"
         return Response(body, media_type=content_type, headers=headers)
 
     async def figure(self, request: Request) -> Response:
         indicator = request.path_params["indicator"]
         stem, _, fmt = request.path_params["file"].rpartition(".")
         if fmt not in FORMATS:
-            return _problem(404, f"Figures come as .svg, .html, .csv or .json, e.g. /figures/{indicator}/151.svg")
+            return _problem(404, f"Figures come as .svg, .html, .csv or .json, not {quoted(fmt)}; e.g. /figures/2.1/151.svg")
         query = request.query_params
 
         def render():
             theme = query.get("theme", "auto")
             if theme not in ("light", "dark", "auto"):
-                raise BadRequest(f"theme must be light, dark or auto, not {theme!r}")
+                raise BadRequest(f"theme must be light, dark or auto, not {quoted(theme)}")
             compare = tuple(c for c in query.get("compare", "").split(",") if c)
             if len(compare) > assemble.MAX_COMPARE:
                 raise BadRequest(f"compare at most {assemble.MAX_COMPARE} areas")
+            first, last, as_of = _period(request, "from"), _period(request, "to"), _date(request)
             figure = assemble.figure_data(
                 self.holder.get(), self.services.observations, indicator, stem,
-                strategy_id=query.get("strategy"), version=query.get("revision"), first=_period(request, "from"),
-                last=_period(request, "to"), compare=compare, as_of=_date(request), lang=_lang(request),
+                strategy_id=query.get("strategy"), version=query.get("revision"), first=first,
+                last=last, compare=compare, as_of=as_of, lang=_lang(request),
             )  # fmt: skip
-            return self._render_figure(request, figure, fmt, theme)
+            # The links keep the options asked for, as parsed and checked above.
+            options = {
+                "strategy": figure.strategy_id if query.get("strategy") else None,
+                "revision": figure.revision if query.get("revision") else None,
+                "from": first, "to": last, "compare": ",".join(compare) or None,
+                "asOf": as_of.isoformat() if as_of else None,
+                "lang": figure.lang.value if "lang" in query else None,
+                "theme": theme if "theme" in query else None,
+            }  # fmt: skip
+            return self._render_figure(figure, fmt, theme, options)
 
         return await self._respond(request, render, FORMATS[fmt], frame=fmt in ("html", "svg"))
 
-    def _render_figure(self, request: Request, figure, fmt: str, theme: str) -> str:
+    def _render_figure(self, figure, fmt: str, theme: str, options: dict[str, str | None]) -> str:
         from kpi_api.web import figure_formats, figure_page, svg
 
         if fmt == "csv":
@@ -135,14 +146,12 @@ class Web:
         drawing = svg.render_svg(figure, theme)
         if fmt == "svg":
             return drawing
-        base = str(request.url.replace(query="")).rsplit(".", 1)[0]
-        query = str(request.url.query)
-        links = {f: f"{base}.{f}" + (f"?{query}" if query else "") for f in ("svg", "csv", "json")}
-        page = f"{base}.html" + (f"?{query}" if query else "")
+        base = links.figure_base(self.settings.public_url, figure.indicator.id, figure.area.code)
+        downloads = {f: links.with_query(f"{base}.{f}", options) for f in ("svg", "csv", "json")}
         title = figure.indicator.name(figure.lang)
-        iframe = f'<iframe src="{page}" title="{title}" width="100%" height="560" style="border:0"></iframe>'
-        img = f'<img src="{links["svg"]}" alt="{title}, {figure.area.name}" width="720">'
-        return figure_page.render_figure_html(figure, drawing, links, iframe, img)
+        page = links.with_query(f"{base}.html", options)
+        iframe, img = links.embed_snippets(page, downloads["svg"], title, f"{title}, {figure.area.name}")
+        return figure_page.render_figure_html(figure, drawing, downloads, iframe, img)
 
     async def status(self, request: Request) -> Response:
         from kpi_api.web.status_page import render_status_page
@@ -151,16 +160,20 @@ class Web:
 
         def render():
             lang = _lang(request)
+            strategy_id = request.query_params.get("strategy")
             page = assemble.status_page(
-                self.holder.get(), self.services.observations, area, strategy_id=request.query_params.get("strategy"),
+                self.holder.get(), self.services.observations, area, strategy_id=strategy_id,
                 version=request.query_params.get("revision"), as_of=_date(request), lang=lang,
             )  # fmt: skip
 
             def url(revision: str | None = None, lang: str | None = None) -> str:
-                params = dict(request.query_params)
-                params["revision"] = revision or page.revision
-                params["lang"] = lang or page.lang.value
-                return f"/status/{area}?" + "&".join(f"{k}={v}" for k, v in sorted(params.items()))
+                """A switch link: the page's parsed parameters, one of them changed."""
+                return links.with_query(links.status_path(page.area.code), {
+                    "strategy": page.strategy_id if strategy_id else None,
+                    "asOf": page.as_of.isoformat() if page.as_of else None,
+                    "revision": revision or page.revision,
+                    "lang": lang or page.lang.value,
+                })  # fmt: skip
 
             return render_status_page(page, url)
 
