@@ -44,6 +44,8 @@ class Settings:
     response_cache: bool = True
     response_cache_entries: int = 1024
     response_cache_bytes: int = 64 * 1024 * 1024
+    max_cost_anonymous: int = 2000  # static query cost (see kpi_api/graphql/cost.py) without an API token
+    max_cost: int = 10000  # ... with one
 
     @classmethod
     def from_env(cls, database_url: str | None = None) -> "Settings":
@@ -66,4 +68,6 @@ class Settings:
             response_cache=_flag("KPI_RESPONSE_CACHE", True),
             response_cache_entries=_int("KPI_RESPONSE_CACHE_ENTRIES", 1024),
             response_cache_bytes=_int("KPI_RESPONSE_CACHE_BYTES", 64 * 1024 * 1024),
+            max_cost_anonymous=_int("KPI_MAX_COST_ANONYMOUS", 2000),
+            max_cost=_int("KPI_MAX_COST", 10000),
         )
