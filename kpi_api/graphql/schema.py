@@ -16,6 +16,7 @@ from kpi_api.graphql import types as t
 from kpi_api.graphql.auth import ReadAccess
 from kpi_api.graphql.cost import describe_costs
 from kpi_api.graphql.errors import ErrorCodes, log
+from kpi_api.graphql.large_documents import CachedParsingAndValidation
 from kpi_api.graphql.list_limit import MaxListEntries
 from kpi_api.graphql.mutations import Mutation
 from kpi_api.graphql.query_limits import Limits, QueryLimitsExtension, limits_rule
@@ -96,12 +97,11 @@ class Query:
 def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     """The schema with the service's limits (the SDL does not depend on them)."""
     settings = settings or Settings()
-    # Factories: a fresh extension per request, except the two caches, which must be
-    # shared across requests to be caches at all (both are bounded).
+    # Factories: a fresh extension per request. The parser and validation caches are
+    # shared across requests (strawberry keeps them at module level; both are bounded).
     parser_cache, validation_cache = ParserCache(maxsize=512), ValidationCache(maxsize=512)
     extensions = [
-        lambda: parser_cache,
-        lambda: validation_cache,
+        lambda: CachedParsingAndValidation(parser_cache, validation_cache),  # large documents off the event loop
         lambda: MaxListEntries(settings.max_list_entries),  # after the cache: checks documents that validated
         lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
         lambda: QueryLimitsExtension(anonymous_limits, token_limits),
