@@ -99,7 +99,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     settings = settings or Settings()
     # Factories: a fresh extension per request. The parser and validation caches are
     # shared across requests (strawberry keeps them at module level; both are bounded).
-    parser_cache, validation_cache = ParserCache(maxsize=512), ValidationCache(maxsize=512)
+    parser_cache, validation_cache = ParserCache(maxsize=512), ValidationCache(maxsize=512)  # small documents only
     extensions = [
         lambda: CachedParsingAndValidation(parser_cache, validation_cache),  # large documents off the event loop
         lambda: MaxListEntries(settings.max_list_entries),  # after the cache: checks documents that validated
