@@ -1,4 +1,4 @@
-"""Depth, alias and cost limits, checked in time linear in the document.
+"""Depth, alias, cost and selection limits, checked in time linear in the document.
 
 strawberry's QueryDepthLimiter and MaxAliasesLimiter walk a fragment again at every
 spread of it, so `fragment F1 { ...F0 ...F0 } … fragment F39 { ...F38 ...F38 }` takes
@@ -15,7 +15,8 @@ Cycles are left to graphql-core's NoFragmentCycles rule and unknown fragments to
 KnownFragmentNames (a spread of either counts as nothing here).
 """
 
-from collections.abc import Iterator
+import asyncio
+from collections.abc import AsyncIterator, Iterator
 from typing import NamedTuple
 
 import attrs
@@ -24,15 +25,14 @@ from graphql import (
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
-    GraphQLError,
     GraphQLNamedType,
     GraphQLSchema,
     InlineFragmentNode,
     OperationDefinitionNode,
     SelectionSetNode,
-    ValidationContext,
     ValidationRule,
     get_named_type,
+    get_operation_ast,
     get_nullable_type,
     is_list_type,
     is_object_type,
@@ -42,6 +42,7 @@ from graphql.validation.validate import ValidationAbortedError
 from strawberry.extensions import SchemaExtension
 
 from kpi_api.graphql.cost import COSTS, FieldCost
+from kpi_api.graphql.large_documents import LARGE
 
 # Beyond this the numbers only say "far too much": saturating keeps them small (2^60
 # spreads are a few lines of GraphQL) and the message readable.
@@ -255,6 +256,7 @@ def limits_rule(schema: GraphQLSchema, limits: Limits, anonymous: bool) -> type[
                                        extensions={"code": "COST_LIMIT_EXCEEDED", "cost": measure.cost, "maximumCost": limits.max_cost})  # fmt: skip
 
     QueryLimits.__qualname__ = QueryLimits.__name__ = "QueryLimits" + ("Anonymous" if anonymous else "WithToken")
+    QueryLimits.limits = limits
     return QueryLimits
 
 
@@ -274,14 +276,36 @@ def _cost_message(cost: int, limits: Limits, anonymous: bool) -> str:
 
 
 class QueryLimitsExtension(SchemaExtension):
-    """Puts the limits rule for this request's caller first among the validation rules."""
+    """Puts the limits rule for this request's caller first among the validation rules,
+    and tells the caller what the operation cost (like Shopify's `extensions.cost`):
+    `{"cost": {"requestedQueryCost": 152, "maximumQueryCost": 2000}}`."""
 
     def __init__(self, anonymous: type[ValidationRule], with_token: type[ValidationRule]) -> None:
         self.anonymous, self.with_token = anonymous, with_token
+        self.cost: int | None = None
 
     def on_operation(self) -> Iterator[None]:
         context = self.execution_context.context
         caller = context.get("caller") if isinstance(context, dict) else None
-        rule = self.with_token if caller is not None and caller.token is not None else self.anonymous
-        self.execution_context.validation_rules = (rule, *self.execution_context.validation_rules)
+        self.rule = self.with_token if caller is not None and caller.token is not None else self.anonymous
+        self.execution_context.validation_rules = (self.rule, *self.execution_context.validation_rules)
         yield
+
+    async def on_validate(self) -> AsyncIterator[None]:
+        # After validation (this extension comes after the one that validates): the
+        # document is within the limits, so measuring it is cheap; large ones on a thread.
+        context = self.execution_context
+        if not context.pre_execution_errors and context.graphql_document is not None:
+            operation = get_operation_ast(context.graphql_document, context.operation_name)
+            if operation is not None:
+
+                def measure() -> Measure:
+                    return DocumentMeasure(context.schema._schema, context.graphql_document).operation(operation)
+
+                self.cost = (await asyncio.to_thread(measure) if len(context.query or "") > LARGE else measure()).cost
+        yield
+
+    def get_results(self) -> dict:
+        if self.cost is None:
+            return {}
+        return {"cost": {"requestedQueryCost": self.cost, "maximumQueryCost": self.rule.limits.max_cost}}

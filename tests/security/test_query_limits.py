@@ -65,6 +65,13 @@ def test_one_status_table_is_allowed_without_a_token(server):
     assert "errors" not in answer and answer["data"]["statusTable"]["version"] == "2022"
 
 
+def test_an_answer_says_what_it_cost_and_what_is_allowed(server, database_url):
+    query = "{ areas { code region { name } } }"  # 110 areas × (1 + a region 1)
+    assert post(server, query)["extensions"] == {"cost": {"requestedQueryCost": 220, "maximumQueryCost": 2_000}}
+    token, _ = tokens.create(open_services(database_url).engine, tokens.Scope.READ, "cost in the answer")
+    assert post(server, query, token)["extensions"]["cost"]["maximumQueryCost"] == 10_000
+
+
 def test_the_full_introspection_query_is_allowed_once(server):
     answer = post(server, get_introspection_query(descriptions=True))
     assert "errors" not in answer and answer["data"]["__schema"]["queryType"]["name"] == "Query"
