@@ -9,10 +9,12 @@ import time
 
 import httpx
 import pytest
-from graphql import get_introspection_query, parse, specified_rules
+from graphql import get_introspection_query, parse, specified_rules, validate
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from strawberry.extensions import ValidationCache
+from strawberry.extensions.max_aliases import count_fields_with_alias
+from strawberry.extensions.query_depth_limiter import create_validator
 from strawberry.schema.schema import validate_document
 
 from kpi_api import tokens
@@ -163,6 +165,19 @@ def test_fragments_count_as_if_written_out(pair):
     with_fragments, inlined = pair
     a, b = _measured(with_fragments), _measured(inlined)
     assert (a.depth, a.aliases, a.cost) == (b.depth, b.aliases, b.cost), pair
+
+
+@given(documents())
+@settings(max_examples=200, deadline=None)
+def test_depth_and_aliases_are_counted_as_strawberry_counted_them(pair):
+    # strawberry's own limiters, which walk every spread again (fine for small documents):
+    # the limits keep their meaning, only the time to check them changed.
+    with_fragments, _ = pair
+    document, depths = parse(with_fragments), {}
+    validate(schema._schema, document, [create_validator(10**6, None, depths.update)])
+    fragments = {d.name.value: d for d in document.definitions if d.kind == "fragment_definition"}
+    measured = _measured(with_fragments)
+    assert (measured.depth, measured.aliases) == (depths["anonymous"], count_fields_with_alias(document.definitions[0], fragments))
 
 
 def test_a_chain_of_fragments_costs_what_it_would_written_out():
