@@ -212,6 +212,7 @@ class LimitRefused(ValidationAbortedError):
 def limits_rule(schema: GraphQLSchema, limits: Limits, anonymous: bool) -> type[ValidationRule]:
     """A validation rule enforcing `limits`: made once per schema and kind of caller, so
     strawberry's ValidationCache (keyed by the rules) finds it again on every request."""
+
     class QueryLimits(ValidationRule):
         def enter_document(self, node: DocumentNode, *_) -> None:
             measured = DocumentMeasure(schema, node)
