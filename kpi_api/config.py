@@ -46,6 +46,8 @@ class Settings:
     response_cache_entries: int = 1024
     response_cache_bytes: int = 64 * 1024 * 1024
     public_url: str = ""  # base of the links pages hand out (https://kpi.example.dk); empty: relative links
+    max_cost_anonymous: int = 2000  # static query cost (see kpi_api/graphql/cost.py) without an API token
+    max_cost: int = 10000  # ... with one
 
     @classmethod
     def from_env(cls, database_url: str | None = None) -> "Settings":
@@ -69,6 +71,8 @@ class Settings:
             response_cache_entries=_int("KPI_RESPONSE_CACHE_ENTRIES", 1024),
             response_cache_bytes=_int("KPI_RESPONSE_CACHE_BYTES", 64 * 1024 * 1024),
             public_url=_public_url("KPI_PUBLIC_URL"),
+            max_cost_anonymous=_int("KPI_MAX_COST_ANONYMOUS", 2000),
+            max_cost=_int("KPI_MAX_COST", 10000),
         )
 
 

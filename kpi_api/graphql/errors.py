@@ -14,8 +14,6 @@ from strawberry.extensions import SchemaExtension
 log = logging.getLogger("kpi_api.graphql")
 
 _BY_MESSAGE = (
-    ("exceeds maximum operation depth", "DEPTH_LIMIT_EXCEEDED"),
-    ("aliases found. Allowed", "ALIAS_LIMIT_EXCEEDED"),
     ("Document contains more than", "TOKEN_LIMIT_EXCEEDED"),
     ("Syntax Error", "GRAPHQL_PARSE_FAILED"),
     ("introspection is disabled", "INTROSPECTION_DISABLED"),

@@ -3,26 +3,23 @@
 import datetime
 from typing import TYPE_CHECKING, Annotated
 
+import attrs
 import strawberry
-from graphql import FragmentDefinitionNode, GraphQLError, ValidationContext, ValidationRule, Visitor, visit
+from graphql import GraphQLError
 from strawberry.types import Info
 
 import kpi_core as core
-from strawberry.extensions import (
-    DisableIntrospection,
-    MaxAliasesLimiter,
-    MaxTokensLimiter,
-    ParserCache,
-    QueryDepthLimiter,
-    ValidationCache,
-)
+from strawberry.extensions import DisableIntrospection, MaxTokensLimiter, ParserCache, ValidationCache
 
 from kpi_api.config import Settings
 from kpi_api.graphql import types as t
 from kpi_api.graphql.auth import ReadAccess
+from kpi_api.graphql.cost import describe_costs
 from kpi_api.graphql.errors import ErrorCodes, log
+from kpi_api.graphql.large_documents import CachedParsingAndValidation
 from kpi_api.graphql.list_limit import MaxListEntries
 from kpi_api.graphql.mutations import Mutation
+from kpi_api.graphql.query_limits import Limits, QueryLimitsExtension, limits_rule
 from kpi_api.quoting import quoted, shortened
 
 if TYPE_CHECKING:
@@ -101,47 +98,26 @@ class Query:
 def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     """The schema with the service's limits (the SDL does not depend on them)."""
     settings = settings or Settings()
-    # Factories: a fresh extension per request, except the two caches, which must be
-    # shared across requests to be caches at all (both are bounded).
-    parser_cache, validation_cache = ParserCache(maxsize=512), ValidationCache(maxsize=512)
+    # Factories: a fresh extension per request. The parser and validation caches are
+    # shared across requests (strawberry keeps them at module level; both are bounded).
+    parser_cache, validation_cache = ParserCache(maxsize=512), ValidationCache(maxsize=512)  # small documents only
     extensions = [
-        lambda: parser_cache,
-        lambda: validation_cache,
+        lambda: CachedParsingAndValidation(parser_cache, validation_cache),  # large documents off the event loop
         lambda: MaxListEntries(settings.max_list_entries),  # after the cache: checks documents that validated
         lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
-        lambda: _safe_depth_limiter(settings.max_depth),
-        lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
+        lambda: QueryLimitsExtension(anonymous_limits, token_limits),
     ]
     if not settings.introspection:
         extensions.append(DisableIntrospection)
     extensions.append(ErrorCodes)  # last: sees every error the others produce
-    return QuietSchema(query=Query, mutation=Mutation, extensions=extensions)
-
-
-def _safe_depth_limiter(max_depth: int) -> QueryDepthLimiter:
-    """strawberry's depth limiter, but only on documents whose fragment spreads are all
-    defined: on `{ ...Missing }` it raised KeyError (an internal error) where graphql-core's
-    own KnownFragmentNames rule gives the client a proper validation error."""
-    limiter = QueryDepthLimiter(max_depth=max_depth)
-    (depth_rule,) = limiter.validation_rules
-
-    class DepthWhenFragmentsKnown(ValidationRule):
-        def __init__(self, context: ValidationContext) -> None:
-            super().__init__(context)
-            document = context.document
-            defined = {d.name.value for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
-            spreads: set[str] = set()
-
-            class Spreads(Visitor):
-                def enter_fragment_spread(self, node, *_):
-                    spreads.add(node.name.value)
-
-            visit(document, Spreads())
-            if spreads <= defined:
-                depth_rule(context)
-
-    limiter.validation_rules = [DepthWhenFragmentsKnown]
-    return limiter
+    built = QuietSchema(query=Query, mutation=Mutation, extensions=extensions)
+    describe_costs(built._schema)
+    # One rule class per kind of caller, made once: the validation cache is keyed by the
+    # rules, so a class made per request would never be found again.
+    limits = Limits(settings.max_depth, settings.max_aliases, settings.max_cost_anonymous, settings.max_cost)
+    anonymous_limits = limits_rule(built._schema, limits, anonymous=True)
+    token_limits = limits_rule(built._schema, attrs.evolve(limits, max_cost=settings.max_cost), anonymous=False)
+    return built
 
 
 class QuietSchema(strawberry.Schema):

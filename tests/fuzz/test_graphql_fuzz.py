@@ -78,7 +78,10 @@ SCALARS = {
 }
 
 # Codes a valid operation may still meet (a value the service does not know, a limit).
-VALID_CODES = {"NOT_FOUND", "BAD_USER_INPUT", "DEPTH_LIMIT_EXCEEDED", "ALIAS_LIMIT_EXCEEDED", "TOKEN_LIMIT_EXCEEDED"}
+VALID_CODES = {
+    "NOT_FOUND", "BAD_USER_INPUT", "DEPTH_LIMIT_EXCEEDED", "ALIAS_LIMIT_EXCEEDED", "TOKEN_LIMIT_EXCEEDED",
+    "COST_LIMIT_EXCEEDED", "SELECTION_LIMIT_EXCEEDED",
+}  # fmt: skip
 
 
 def _post(kind: str, query: str, variables: dict | None = None, headers: dict | None = None) -> Request:

@@ -44,6 +44,22 @@ def _nested(depth: int) -> dict:
 # Refused before strawberry converts any entry: that alone took ~80 ms.
 LONG_LIST = [{"dimension": "age", "value": "x"}] * 1_600
 
+
+def fragment_chain(n: int, body: str = "id name", inline: bool = False) -> str:
+    """`fragment F1 { ...F0 ...F0 } … F{n-1}`: 2^(n-1) copies of `body` if inlined (the
+    probe's F39 froze the server: strawberry's limiters walked every copy)."""
+    twice = "... on Strategy { ...F%d } ...F%d" if inline else "...F%d ...F%d"
+    return " ".join(
+        ["{ strategies { ...F%d } }" % (n - 1), f"fragment F0 on Strategy {{ {body} }}"]
+        + [f"fragment F{i} on Strategy {{ {twice % (i - 1, i - 1)} }}" for i in range(1, n)]
+    )
+
+
+STATUS_TABLES = "{ " + " ".join(
+    f't{i}: statusTable(strategyId: "ballerup-beskaeftigelsesstrategi", asOf: "2024-01-{i + 1:02}") {{ version }}'
+    for i in range(30)
+) + " }"
+
 HOSTILE = {
     "depth 50": query(
         "{ areas { " + "region { " * 50 + "code" + " }" * 50 + " } }", code="DEPTH_LIMIT_EXCEEDED"
@@ -101,6 +117,35 @@ HOSTILE = {
     "unknown field": query("{ strategies { colour } }", code="GRAPHQL_VALIDATION_FAILED"),
     "bad enum": query("{ areas(kind: PLANET) { code } }", code="GRAPHQL_VALIDATION_FAILED"),
     "null byte": query('{ strategy(id: "x\\u0000y") { id } }'),
+    # Fragments spread twice at every level: each measured once, so answered (execution
+    # also collects a fragment once per selection set) or refused by what it would cost.
+    "F20 fragment chain": query(fragment_chain(20)),
+    "F39 fragment chain": query(fragment_chain(39)),
+    "F60 fragment chain": query(fragment_chain(60)),
+    "F60 through inline fragments": query(fragment_chain(60, inline=True)),
+    "F39 with aliases": query(fragment_chain(39, "a: id b: name"), code="ALIAS_LIMIT_EXCEEDED"),
+    "F60 with a list": query(fragment_chain(60, "revisions { version }"), code="COST_LIMIT_EXCEEDED"),
+    "F60 deep": query(fragment_chain(60, "owner { " * 12 + "code" + " }" * 12), code="DEPTH_LIMIT_EXCEEDED"),
+    "fragment chain 350 long": query(
+        "{ strategies { ...F349 } } fragment F0 on Strategy { id } "
+        + " ".join(f"fragment F{i} on Strategy {{ ...F{i - 1} }}" for i in range(1, 350)),
+        code="GRAPHQL_VALIDATION_FAILED",  # graphql-core refuses fragments nested over 200 deep
+    ),
+    "30 aliased statusTable": query(STATUS_TABLES, code="COST_LIMIT_EXCEEDED"),
+    "two introspections": query("{ a: __schema { types { name } } b: __schema { types { name } } }", code="COST_LIMIT_EXCEEDED"),
+    "introspection nested 20 deep": query(
+        "{ __type(name: \"Query\") { " + "fields { type { " * 10 + "name" + " } }" * 10 + " } }", code="DEPTH_LIMIT_EXCEEDED"
+    ),
+    # OverlappingFieldsCanBeMerged compares every pair of same-named fields: this took 2.4 s.
+    "330 repeats of one field": query(
+        "{ " + " ".join(['strategy(id: "a") { id }'] * 330) + " }", code="SELECTION_LIMIT_EXCEEDED"
+    ),
+    "2,990 __typename": query("{ " + " ".join(["__typename"] * 2990) + " }", code="SELECTION_LIMIT_EXCEEDED"),
+    "100 fragments spread in one place": query(
+        "{ strategies { " + " ".join(f"...A{i}" for i in range(100)) + " } } "
+        + " ".join(f"fragment A{i} on Strategy {{ id }}" for i in range(100)),
+        code="SELECTION_LIMIT_EXCEEDED",
+    ),
 }
 
 
