@@ -18,11 +18,11 @@ from graphql import GraphQLError, OperationType, get_operation_ast, parse, print
 from starlette.requests import Request
 
 from kpi_api.data_version import DataVersion
+from kpi_api.graphql.large_documents import LARGE
 from kpi_api.response_cache import Cached, ResponseCache
 
 
-@functools.lru_cache(maxsize=512)
-def _normalised_query(query: str, operation_name: str | None) -> str | None:
+def _normalise(query: str, operation_name: str | None) -> str | None:
     """The query printed from its syntax tree (so spacing and comments do not matter),
     or None when it is not one cacheable query operation."""
     try:
@@ -33,6 +33,12 @@ def _normalised_query(query: str, operation_name: str | None) -> str | None:
     if operation is None or operation.operation is not OperationType.QUERY:
         return None
     return print_ast(document)
+
+
+# Small documents are normalised on the event loop and remembered; large ones (up to
+# 3,000 tokens: ~100 ms to parse and print) on a worker thread and not remembered, as
+# the schema's own parsing does (kpi_api.graphql.large_documents).
+_normalised_small = functools.lru_cache(maxsize=512)(_normalise)
 
 
 async def request_key(view, scope, body: bytes) -> tuple | None:
@@ -52,7 +58,10 @@ async def request_key(view, scope, body: bytes) -> tuple | None:
     operation = data.operation_name
     if operation is not None and not isinstance(operation, str):
         return None
-    normalised = _normalised_query(data.query, operation)
+    if len(data.query) > LARGE:
+        normalised = await asyncio.to_thread(_normalise, data.query, operation)
+    else:
+        normalised = _normalised_small(data.query, operation)
     if normalised is None:
         return None
     try:
