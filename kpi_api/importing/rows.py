@@ -13,6 +13,12 @@ OPTIONAL = ("unit", "numerator", "denominator", "published", "source", "flag")
 DIMENSIONS = tuple(d.value for d in Dimension)
 COLUMNS = REQUIRED + OPTIONAL + DIMENSIONS
 
+# Every source is bounded before it is read whole (see SECURITY.md's limits table). The
+# rows limit is a setting (KPI_MAX_IMPORT_ROWS); the others are properties of the formats.
+MAX_ROWS = 5_000_000  # rows (CSV records, JSON-stat cells, Jobindsats figures) per import
+MAX_JSON_BYTES = 16 * 1024 * 1024  # JSON is parsed whole; 16 MiB parse into at most ~0.5 GB
+MAX_JSON_CELLS = 2_000_000  # cells of one JSON-stat dataset or figures of one Jobindsats file
+
 
 @attrs.frozen
 class SourceRow:
@@ -56,8 +62,16 @@ class ReadError(ValueError):
 
 def load_json(data: bytes, name: str):
     """A JSON source file, numbers with a fraction as exact Decimals (a BOM is allowed)."""
+    if len(data) > MAX_JSON_BYTES:
+        message = (
+            f"is {len(data):,} bytes; a JSON source is read whole, so at most {MAX_JSON_BYTES:,} bytes "
+            "(download it in parts, e.g. by period)"
+        )
+        raise ReadError([Problem(name, None, message)])
     try:
         return json.loads(data.decode("utf-8-sig"), parse_float=Decimal)
+    except RecursionError:  # the C parser recurses once per nested array or object
+        raise ReadError([Problem(name, None, "is nested too deeply to be a JSON-stat or Jobindsats file")]) from None
     except UnicodeDecodeError as exc:
         raise ReadError([Problem(name, None, f"is not UTF-8 (byte {exc.start})")]) from None
     except json.JSONDecodeError as exc:
