@@ -66,6 +66,7 @@ def import_(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
     from rich.table import Table
 
+    from kpi_api.config import Settings
     from kpi_api.importing.service import import_bytes
 
     try:
@@ -81,7 +82,7 @@ def import_(
         task = bar.add_task(f"importing {file.name}", total=None)
         report = import_bytes(
             data, str(file), services.observations, services.strategies, services.areas, fmt=format, dry_run=dry_run,
-            progress=lambda n: bar.update(task, advance=n),
+            progress=lambda n: bar.update(task, advance=n), max_rows=Settings.from_env(database).max_import_rows,
         )  # fmt: skip
     if report.rejected:
         err.print(f"[red bold]Rejected {file.name}: {len(report.problems)} problem(s); nothing was written.[/red bold]")

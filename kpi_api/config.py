@@ -44,6 +44,7 @@ class Settings:
     response_cache: bool = True
     response_cache_entries: int = 1024
     response_cache_bytes: int = 64 * 1024 * 1024
+    max_import_rows: int = 5_000_000  # rows per import (CSV records, JSON-stat cells, Jobindsats figures)
 
     @classmethod
     def from_env(cls, database_url: str | None = None) -> "Settings":
@@ -66,4 +67,5 @@ class Settings:
             response_cache=_flag("KPI_RESPONSE_CACHE", True),
             response_cache_entries=_int("KPI_RESPONSE_CACHE_ENTRIES", 1024),
             response_cache_bytes=_int("KPI_RESPONSE_CACHE_BYTES", 64 * 1024 * 1024),
+            max_import_rows=_int("KPI_MAX_IMPORT_ROWS", 5_000_000),
         )

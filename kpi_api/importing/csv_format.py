@@ -17,10 +17,9 @@ import csv
 import io
 from collections.abc import Iterator
 
-from kpi_api.importing.rows import COLUMNS, MAX_ROWS, REQUIRED, Problem, ReadError, SourceRow
+from kpi_api.importing.rows import COLUMNS, MAX_FIELD, MAX_ROWS, REQUIRED, Problem, ReadError, SourceRow
 
 MAX_COLUMNS = 64  # the canonical format has 15 columns
-MAX_FIELD = 4_096  # characters; the longest canonical value (`source`) may have 500
 MAX_LINE = MAX_COLUMNS * (MAX_FIELD + 3)  # every field quoted, with its delimiter
 
 

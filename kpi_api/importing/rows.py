@@ -17,6 +17,7 @@ COLUMNS = REQUIRED + OPTIONAL + DIMENSIONS
 # rows limit is a setting (KPI_MAX_IMPORT_ROWS); the others are properties of the formats.
 MAX_ROWS = 5_000_000  # rows (CSV records, JSON-stat cells, Jobindsats figures) per import
 MAX_JSON_BYTES = 16 * 1024 * 1024  # JSON is parsed whole; 16 MiB parse into at most ~0.5 GB
+MAX_FIELD = 4_096  # characters of one cell; the longest canonical value (`source`) may have 500
 MAX_JSON_CELLS = 2_000_000  # cells of one JSON-stat dataset or figures of one Jobindsats file
 
 

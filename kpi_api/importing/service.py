@@ -12,7 +12,7 @@ from pathlib import Path
 import attrs
 
 from kpi_api.importing.csv_format import read_csv
-from kpi_api.importing.rows import Problem, ReadError
+from kpi_api.importing.rows import MAX_JSON_BYTES, MAX_ROWS, Problem, ReadError
 from kpi_api.importing.validate import indicator_facts, validate
 from kpi_core import AreaDirectory, Strategy
 from kpi_core.repository import DuplicateBatchError, ImportBatch, ObservationRepository, StoreError
@@ -40,18 +40,23 @@ class ImportReport:
 def detect_format(name: str, data: bytes) -> str:
     if name.lower().endswith((".csv", ".txt")):
         return "csv"
+    start = data[:64].lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
+    if start not in (b"{", b"["):
+        return "csv"
+    if len(data) > MAX_JSON_BYTES:  # not parsed twice: its reader refuses it by its size
+        return "jsonstat" if start == b"{" else "jobindsats"
     try:
         parsed = json.loads(data)
-    except ValueError:
+    except (ValueError, RecursionError):
         return "csv"
     if isinstance(parsed, dict) and (parsed.get("class") == "dataset" or parsed.get("version") == "2.0"):
         return "jsonstat"
     return "jobindsats"
 
 
-def read_rows(data: bytes, name: str, fmt: str):
+def read_rows(data: bytes, name: str, fmt: str, max_rows: int = MAX_ROWS):
     if fmt == "csv":
-        return read_csv(data, name)
+        return read_csv(data, name, max_rows)
     from kpi_api.importing.mappings import load_mapping
 
     if fmt == "jsonstat":
@@ -74,12 +79,15 @@ def import_bytes(
     imported_by: str | None = None,
     today: Callable[[], datetime.date] = datetime.date.today,
     progress: Callable[[int], None] | None = None,
+    max_rows: int = MAX_ROWS,
 ) -> ImportReport:
     fmt = fmt or detect_format(name, data)
     if fmt not in FORMATS:
         return ImportReport(name, fmt, problems=(Problem(name, None, f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}"),))
     try:
-        rows = list(read_rows(data, name, fmt))
+        rows = list(read_rows(data, name, fmt, max_rows))
+        if len(rows) > max_rows:  # the JSON readers hold a whole file, bounded by its size
+            raise ReadError([Problem(name, None, f"has {len(rows):,} rows; at most {max_rows:,} per import (split the file)")])
     except ReadError as exc:
         return ImportReport(name, fmt, problems=tuple(exc.problems))
     checked = validate(rows, indicator_facts(strategies), areas, published=today(), source=Path(name).name)
