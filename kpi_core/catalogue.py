@@ -19,7 +19,7 @@ import cattrs
 
 from kpi_core import toml_limits
 from kpi_core.areas import Area, AreaDirectory, AreaKind
-from kpi_core.catalogue_text import forbidden_characters
+from kpi_core.catalogue_text import check_version, forbidden_characters
 from kpi_core.convert import describe_error, make_converter
 from kpi_core.lineage import check_notes_agree
 from kpi_core.strategy import Revision, Strategy
@@ -63,6 +63,11 @@ def parse_revision(text: str, name: str) -> RevisionFile:
     """Parse one catalogue file's text; `name` is used in error messages."""
     data = _load_toml(text, name, parse_float=Decimal)
     problems = list(forbidden_characters(data))
+    if isinstance(data.get("version"), str):
+        try:
+            check_version(data["version"])
+        except ValueError as exc:
+            problems.append(f"{exc} @ $.version")
     version = data.pop("format", None)
     if version != FORMAT_VERSION:
         problems.append(f"expected `format = {FORMAT_VERSION}` at the top of the file, found {version!r} @ $.format")

@@ -26,7 +26,8 @@ _TEXT_ALLOWED = frozenset("\n\t\u00ad")
 
 def describe(char: str) -> str:
     """U+200B ZERO WIDTH SPACE: a character as a person can look it up."""
-    return f"U+{ord(char):04X} {unicodedata.name(char, 'unnamed character')}"
+    name = unicodedata.name(char, "")  # control characters have no name in the database
+    return f"U+{ord(char):04X} {name}" if name else f"U+{ord(char):04X}"
 
 
 def forbidden_characters(data: object, path: str = "$") -> Iterator[str]:

@@ -12,7 +12,6 @@ from collections.abc import Iterator
 
 import attrs
 
-from kpi_core.catalogue_text import check_version
 from kpi_core.indicators import Indicator
 from kpi_core.sources import Remark, SourceDocument, SourceRef
 from kpi_core.text import Text
@@ -110,7 +109,7 @@ class LineageNote:
 class Revision:
     """One version of a strategy, as adopted (or drafted) on one occasion."""
 
-    version: str = attrs.field(validator=[attrs.validators.instance_of(str), lambda _, __, v: check_version(v)])
+    version: str = attrs.field(validator=attrs.validators.instance_of(str))
     status: RevisionStatus = attrs.field(validator=attrs.validators.in_(RevisionStatus))
     title: Text = attrs.field(validator=_text)
     sources: tuple[SourceDocument, ...] = attrs.field(converter=tuple)
