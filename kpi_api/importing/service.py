@@ -43,11 +43,14 @@ def detect_format(name: str, data: bytes) -> str:
     start = data[:64].lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
     if start not in (b"{", b"["):
         return "csv"
+    json_format = "jsonstat" if start == b"{" else "jobindsats"
     if len(data) > MAX_JSON_BYTES:  # not parsed twice: its reader refuses it by its size
-        return "jsonstat" if start == b"{" else "jobindsats"
+        return json_format
     try:
         parsed = json.loads(data)
-    except (ValueError, RecursionError):
+    except RecursionError:  # its reader says so
+        return json_format
+    except ValueError:
         return "csv"
     if isinstance(parsed, dict) and (parsed.get("class") == "dataset" or parsed.get("version") == "2.0"):
         return "jsonstat"
