@@ -30,6 +30,7 @@ _revisions = sa.table(
     sa.column("published_at", sa.DateTime(timezone=True)),
     sa.column("published_by"),
 )
+_data_version = sa.table("data_version", sa.column("version"))
 _converter = make_converter()
 
 
@@ -63,8 +64,8 @@ def publish(engine: sa.Engine, files: list[RevisionFile], by: str, dry_run: bool
     The union of stored and new revisions is validated as whole strategies first, so a
     file that would break a strategy's lineage is rejected before anything is written.
     A version that differs from a stored one only by case or Unicode look-alikes is
-    refused. Two publishers racing for the same version: the database's unique keys make
-    the second one's insert fail, which is a PublishConflict.
+    refused. Publishers take turns; should a write get past that (another program writing
+    the table), the database's unique keys make its insert fail: a PublishConflict.
     """
     try:
         return _publish(engine, files, by, dry_run)
@@ -75,6 +76,9 @@ def publish(engine: sa.Engine, files: list[RevisionFile], by: str, dry_run: bool
 def _publish(engine: sa.Engine, files: list[RevisionFile], by: str, dry_run: bool) -> PublishReport:
     added, unchanged, conflicting = [], [], []
     with write_transaction(engine) as connection:
+        # Publishers take turns (SQLite: BEGIN IMMEDIATE already; PostgreSQL: this row lock),
+        # so each sees what the one before it stored, also when it validates the lineage.
+        connection.execute(sa.select(_data_version.c.version).with_for_update())
         stored = {(r.strategy_id, r.version): r.sha256 for r in connection.execute(sa.select(_revisions))}
         keys = {(strategy, version_key(version)): version for strategy, version in stored}
         new = []
