@@ -94,10 +94,10 @@ def _header(header: list[str]) -> list[str]:
 
 def _lines(stream: io.TextIOBase) -> Iterator[str]:
     """The file's lines, none read longer than MAX_LINE characters."""
-    number = 0
-    while line := stream.readline(MAX_LINE):
+    readline, number = stream.readline, 0
+    while line := readline(MAX_LINE):
         number += 1
-        if len(line) == MAX_LINE and not line.endswith(("\n", "\r")):
+        if len(line) == MAX_LINE and line[-1] not in "\r\n":
             raise _LineTooLong(number)
         yield line
 
