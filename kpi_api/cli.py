@@ -88,11 +88,11 @@ def import_(
             progress=lambda n: bar.update(task, advance=n), max_rows=Settings.from_env(database).max_import_rows,
         )  # fmt: skip
     if report.rejected:
-        err.print(f"Rejected {file.name}: {len(report.problems)} problem(s); nothing was written.", style="red bold")
+        err.print(f"Rejected {file.name}: {report.problem_count:,} problem(s); nothing was written.", style="red bold")
         for problem in report.problems[:200]:
             err.print(f"  {problem}")
-        if len(report.problems) > 200:
-            err.print(f"  … and {len(report.problems) - 200} more")
+        if report.problem_count > 200:
+            err.print(f"  … and {report.problem_count - 200:,} more")
         raise typer.Exit(1)
     summary = Table(title=f"{'Dry run: ' if dry_run else ''}{file.name} ({report.format})", show_header=False)
     summary.add_row("rows in file", f"{report.rows:,}")

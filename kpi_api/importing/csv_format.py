@@ -6,8 +6,7 @@ canonical column names in any order: required `indicator,area,period,value`; opt
 dimension (`age`, `gender`, `origin`, `target_group`, `company_location`).
 
 The file is decoded and split as it is read, one bounded line at a time: at most
-MAX_COLUMNS columns, MAX_FIELD characters per field, MAX_LINE characters per line and
-`max_rows` rows, so a hostile file (a million-column header, a 200 MB line) is refused
+MAX_COLUMNS columns, MAX_FIELD characters per field and MAX_LINE characters per line, so a hostile file (a million-column header, a 200 MB line) is refused
 after reading at most one line's worth of it, never held whole as text.
 """
 
@@ -17,7 +16,7 @@ import csv
 import io
 from collections.abc import Iterator
 
-from kpi_api.importing.rows import COLUMNS, MAX_FIELD, MAX_ROWS, REQUIRED, Problem, ReadError, SourceRow
+from kpi_api.importing.rows import COLUMNS, MAX_FIELD, REQUIRED, Problem, ReadError, SourceRow
 
 MAX_COLUMNS = 64  # the canonical format has 15 columns
 MAX_LINE = MAX_COLUMNS * (MAX_FIELD + 3)  # every field quoted, with its delimiter
@@ -28,11 +27,11 @@ class _LineTooLong(Exception):
         self.number = number
 
 
-def read_csv(data: bytes, name: str, max_rows: int = MAX_ROWS) -> Iterator[SourceRow]:
+def read_csv(data: bytes, name: str) -> Iterator[SourceRow]:
     stream = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", newline="")
     lines = _lines(stream)
     try:
-        yield from _records(lines, name, max_rows)
+        yield from _records(lines, name)
     except UnicodeDecodeError:
         byte = _first_bad_byte(data)
         raise ReadError([Problem(name, None, f"is not UTF-8 (byte {byte}); save it as UTF-8 and try again")]) from None
@@ -45,7 +44,7 @@ def read_csv(data: bytes, name: str, max_rows: int = MAX_ROWS) -> Iterator[Sourc
         raise ReadError([Problem(where, None, message)]) from None
 
 
-def _records(lines: Iterator[str], name: str, max_rows: int) -> Iterator[SourceRow]:
+def _records(lines: Iterator[str], name: str) -> Iterator[SourceRow]:
     first = next(lines, None)
     if first is None:
         raise ReadError([Problem(name, None, "is empty; expected a header row such as indicator,area,period,value")])
@@ -55,9 +54,6 @@ def _records(lines: Iterator[str], name: str, max_rows: int) -> Iterator[SourceR
     number = 1
     try:
         for number, record in enumerate(reader, start=2):
-            if number - 1 > max_rows:
-                message = f"has more than {max_rows:,} rows; at most {max_rows:,} per import (split the file)"
-                raise ReadError([Problem(name, None, message)])
             if not any(cell.strip() for cell in record):
                 continue
             if len(record) != len(header):

@@ -56,6 +56,7 @@ class Validated:
     observations: list[Observation]
     problems: list[Problem]
     rows: int
+    found: int = 0  # problems found, listed or not
 
 
 def validate(
@@ -157,7 +158,7 @@ def validate(
             continue
         seen[key] = row.location
         observations.append(observation)
-    return Validated(observations, problems.listed(), count)
+    return Validated(observations, problems.listed(), count, problems.found)
 
 
 class _Problems(list):

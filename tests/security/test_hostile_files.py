@@ -74,6 +74,11 @@ CASES = {
         lambda p: write_csv_line(p, "indicator,area,period,value", 200 << 20),
         ["line 2: is longer than 262,336 characters"],
     ),
+    "csv-bad-row-flood": (  # every row a problem: only the first 1,000 are kept, the others counted
+        "flood.csv",
+        lambda p: p.write_bytes(b"indicator,area,period,value\n" + b"x\n" * 400_000),
+        ["Rejected flood.csv: 400,000 problem(s)", "  row 2: has 1 fields, the header has 4\n", "  … and 399,800 more\n"],
+    ),
     "csv-long-field": (
         "field.csv",
         lambda p: p.write_text("indicator,area,period,value\n4.2,151,2022," + "9" * 5000 + "\n"),
