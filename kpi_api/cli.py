@@ -70,9 +70,14 @@ def import_(
     from rich.table import Table
 
     from kpi_api.config import Settings
+    from kpi_api.importing.rows import MAX_FILE_BYTES
     from kpi_api.importing.service import import_bytes
 
     try:
+        if (size := file.stat().st_size) > MAX_FILE_BYTES:  # held whole while it is read
+            limit = f"`kpi import` reads at most {MAX_FILE_BYTES:,} (split the file, e.g. by year)"
+            err.print(f"{file}: is {size:,} bytes; {limit}", style="red")
+            raise typer.Exit(2)
         data = file.read_bytes()
     except OSError as exc:
         err.print(f"{file}: cannot read: {exc.strerror}", style="red")
@@ -196,9 +201,15 @@ def validate(files: Annotated[list[Path], typer.Argument(help="Catalogue files (
     """Check catalogue files: each alone, then together with the shipped catalogue."""
     from kpi_core import CatalogueError, build_strategies, parse_revision, shipped_revision_files
 
+    from kpi_core.toml_limits import MAX_BYTES
+
     parsed, failed = [], False
     for path in files:
         try:
+            if (size := path.stat().st_size) > MAX_BYTES:  # before reading it whole
+                err.print(f"{path}: is {size:,} bytes; a catalogue file has at most {MAX_BYTES:,}", style="red")
+                failed = True
+                continue
             parsed.append(parse_revision(path.read_text(encoding="utf-8"), str(path)))
         except (OSError, UnicodeDecodeError) as exc:
             err.print(f"{path}: cannot read: {exc}", style="red")

@@ -6,8 +6,9 @@ canonical column names in any order: required `indicator,area,period,value`; opt
 dimension (`age`, `gender`, `origin`, `target_group`, `company_location`).
 
 The file is decoded and split as it is read, one bounded line at a time: at most
-MAX_COLUMNS columns, MAX_FIELD characters per field and MAX_LINE characters per line, so a hostile file (a million-column header, a 200 MB line) is refused
-after reading at most one line's worth of it, never held whole as text.
+MAX_COLUMNS columns, MAX_FIELD characters per field and MAX_LINE characters per line,
+so a hostile file (a million-column header, a 200 MB line) is refused after reading at
+most one line's worth of it, never held whole as text.
 """
 
 import codecs

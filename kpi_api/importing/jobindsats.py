@@ -92,7 +92,8 @@ class _Table:
                     self._problem(f"{location}, column '{label}'", f"`{cells[label]}` is not a number")
                     continue
                 if len(rows) >= MAX_JSON_CELLS:  # each row of Data holds one figure per measure column
-                    message = f"has more than {MAX_JSON_CELLS:,} figures; a Jobindsats file may have at most {MAX_JSON_CELLS:,} (split it)"
+                    limit = f"a Jobindsats file may have at most {MAX_JSON_CELLS:,} (split it)"
+                    message = f"has more than {MAX_JSON_CELLS:,} figures; {limit}"
                     raise ReadError([Problem(location, None, message)])
                 unit = measure.get("unit", "")
                 row_fields = {

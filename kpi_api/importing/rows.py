@@ -15,6 +15,7 @@ COLUMNS = REQUIRED + OPTIONAL + DIMENSIONS
 
 # Every source is bounded before it is read whole (see SECURITY.md's limits table). The
 # rows limit is a setting (KPI_MAX_IMPORT_ROWS); the others are properties of the formats.
+MAX_FILE_BYTES = 512 * 1024 * 1024  # a file `kpi import` reads (over HTTP: the body limit, 16 MiB)
 MAX_ROWS = 5_000_000  # rows (CSV records, JSON-stat cells, Jobindsats figures) per import
 MAX_JSON_BYTES = 16 * 1024 * 1024  # JSON is parsed whole; 16 MiB parse into at most ~0.5 GB
 MAX_FIELD = 4_096  # characters of one cell; the longest canonical value (`source`) may have 500

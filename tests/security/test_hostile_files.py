@@ -87,6 +87,11 @@ CASES = {
 }
 
 
+def sparse(path: Path, size: int) -> None:
+    with path.open("wb") as out:
+        out.truncate(size)  # no disk used
+
+
 @pytest.mark.parametrize("case", CASES)
 def test_kpi_import_refuses_a_hostile_file_within_1_gib(tmp_path, case):
     name, write, expected = CASES[case]
@@ -97,6 +102,15 @@ def test_kpi_import_refuses_a_hostile_file_within_1_gib(tmp_path, case):
     assert "Traceback" not in stderr and "MemoryError" not in stderr
     for text in expected:
         assert text in stderr
+
+
+def test_kpi_import_and_validate_refuse_a_huge_file_before_reading_it(tmp_path):
+    sparse(tmp_path / "huge.csv", 600 << 20)
+    code, stderr = run_limited("import", str(tmp_path / "huge.csv"), cwd=tmp_path)
+    assert (code, stderr) == (2, f"{tmp_path / 'huge.csv'}: is 629,145,600 bytes; `kpi import` reads at most 536,870,912 (split the file, e.g. by year)\n")
+    sparse(tmp_path / "huge.toml", 600 << 20)
+    code, stderr = run_limited("validate", str(tmp_path / "huge.toml"), cwd=tmp_path)
+    assert (code, stderr) == (1, f"{tmp_path / 'huge.toml'}: is 629,145,600 bytes; a catalogue file has at most 262,144\n")
 
 
 @pytest.mark.parametrize(
