@@ -8,9 +8,10 @@ and how deep arrays and inline tables nest — and refuses it, naming the line, 
 and the limit, before anything is parsed.
 
 The scan knows TOML's strings and comments (a `[` or `.` inside them is text), but not the
-rest of the grammar: it may over-count on text that is not valid TOML (`tomllib` would
-refuse that anyway), never under-count on text that is. Every step consumes input, so it
-is linear in the size of the text, which it checks first.
+rest of the grammar. On valid TOML it counts exactly; past the first place where the text
+is not valid TOML it may count wrongly either way, which is harmless: `tomllib` parses in
+order and stops with an error at that place, never reaching what follows. Every step
+consumes input, so the scan is linear in the size of the text, which it checks first.
 
 Hand-written: no TOML parser on PyPI offers such limits (tomllib, tomli and tomlkit have
 none), and the scan is a few dozen lines.
