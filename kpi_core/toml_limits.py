@@ -140,11 +140,14 @@ class _Scan:
                 self._fail(f"a dotted key or table header has more than {MAX_KEY_PARTS} parts", at)
         elif char == "[" and not self.containers and not self.in_header:
             self.in_header = True  # `[` or `[[` opening a table header (the second `[` lands here too)
-        elif char in "=]":  # the end of a key, or of a header
+        elif char == "=":
             self._end_key(at)
-            if char == "]":
-                self.in_header = False
-                self.in_key = self.text.startswith("]", at + 1)  # `]]`: its second bracket
+        elif char == "]" and self.in_header:  # the end of a header's key
+            self._end_key(at)
+            self.in_header = False
+            self.in_key = self.text.startswith("]", at + 1)  # `]]`: its second bracket comes here next
+        elif char == "]":  # that second bracket
+            self.in_key = False
         elif char == "}":  # an empty inline table
             self._close(at)
 

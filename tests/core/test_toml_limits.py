@@ -81,3 +81,13 @@ def test_dense_punctuation_within_the_limits_passes_and_is_measured():
     started = time.perf_counter()
     toml_limits.check(text)
     print(f"\nscan of {len(text):,} bytes of brackets: {time.perf_counter() - started:.3f} s")
+
+
+def test_keys_are_counted_exactly_headers_included(monkeypatch):
+    text = "[[a.b]]\nx = 1\n[[a.b]]\ny = {p = 1, q.r = 2}\n[c]\n"  # 7 keys: 3 headers, 4 keys
+    monkeypatch.setattr(toml_limits, "MAX_KEYS", 7)
+    toml_limits.check(text)
+    monkeypatch.setattr(toml_limits, "MAX_KEYS", 6)
+    with pytest.raises(TomlLimitError, match="more than 6 keys") as refused:
+        toml_limits.check(text)
+    assert (refused.value.line, refused.value.column) == (5, 3)
