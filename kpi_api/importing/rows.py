@@ -43,11 +43,23 @@ class SourceRow:
         return self.columns.get(column, column)
 
 
+def _bounded(limit: int):
+    """A converter cutting text to `limit` characters: a problem quotes the file (a code, a
+    label, a cell), and a hostile file's texts are long; 1,000 problems stay small."""
+
+    def cut(text: str | None) -> str | None:
+        if text is None or len(text) <= limit:
+            return text
+        return f"{text[:limit]}… ({len(text):,} characters)"
+
+    return cut
+
+
 @attrs.frozen
 class Problem:
-    location: str
-    column: str | None
-    message: str
+    location: str = attrs.field(converter=_bounded(300))
+    column: str | None = attrs.field(converter=_bounded(100))
+    message: str = attrs.field(converter=_bounded(1_000))
 
     def __str__(self) -> str:
         where = f"{self.location}, column `{self.column}`" if self.column else self.location

@@ -74,3 +74,10 @@ def test_deep_or_oversized_json_is_refused_by_name_not_by_a_crash():
     assert detect_format("deep.json", b"[" * 200_000) == "jobindsats"  # detected, then refused by its reader
     with pytest.raises(ReadError, match="at most 16,777,216 bytes"):
         load_json(b" " * (16 * 1024 * 1024 + 1), "big.json")
+
+
+def test_a_problem_quotes_at_most_a_little_of_a_long_code():
+    document = (FIXTURES / "jobindsats_y01a02.json").read_text(encoding="utf-8").replace('"Ballerup"', '"' + "B" * 100_000 + '"', 1)
+    problems = refused(read_jobindsats, document.encode(), "y01a02.json", load_mapping("jobindsats"))
+    assert problems and all(len(p) < 1_500 for p in problems)
+    assert "… (" in problems[0] and " characters)" in problems[0]
