@@ -16,6 +16,7 @@ import attrs
 
 from kpi_core import references, targets
 from kpi_core.catalogue import FORMAT_VERSION, StrategyHeader
+from kpi_core.catalogue_text import VERSION
 from kpi_core.strategy import Revision
 
 _TAGGED = {
@@ -35,6 +36,8 @@ def catalogue_json_schema() -> dict:
         **root["properties"],
     }
     root["required"] = ["format", "strategy", *root["required"]]
+    # Checked by parse_revision, not by the attrs class: say so here too, for editors.
+    root["properties"]["version"] = {**root["properties"]["version"], "pattern": f"^{VERSION.pattern}$"}
     assert revision == {"$ref": "#/$defs/Revision"}
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",

@@ -13,8 +13,9 @@ import attrs
 import sqlalchemy as sa
 
 from kpi_api.database import write_transaction
-from kpi_core import RevisionFile, Strategy, StrategyHeader, build_strategies, make_converter
+from kpi_core import CatalogueError, RevisionFile, Strategy, StrategyHeader, build_strategies, make_converter
 from kpi_core.catalogue import structure_revision, unstructure_revision
+from kpi_core.catalogue_text import version_key
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +30,7 @@ _revisions = sa.table(
     sa.column("published_at", sa.DateTime(timezone=True)),
     sa.column("published_by"),
 )
+_data_version = sa.table("data_version", sa.column("version"))
 _converter = make_converter()
 
 
@@ -44,20 +46,53 @@ def fingerprint(f: RevisionFile) -> str:
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
+class PublishConflict(Exception):
+    """Another transaction stored the same revision (or a look-alike version) between this
+    one's check and its write; nothing was written."""
+
+    def __init__(self, files: list[RevisionFile]) -> None:
+        names = ", ".join(f"revision {f.revision.version} of {f.strategy.id}" for f in files)
+        super().__init__(
+            f"{names} was published by another request just now; published revisions are immutable "
+            "(read it back, or publish a new version)"
+        )
+
+
 def publish(engine: sa.Engine, files: list[RevisionFile], by: str, dry_run: bool = False) -> PublishReport:
     """Store revisions not yet stored, in one transaction; never overwrite a stored one.
 
     The union of stored and new revisions is validated as whole strategies first, so a
     file that would break a strategy's lineage is rejected before anything is written.
+    A version that differs from a stored one only by case or Unicode look-alikes is
+    refused. Publishers take turns; should a write get past that (another program writing
+    the table), the database's unique keys make its insert fail: a PublishConflict.
     """
+    try:
+        return _publish(engine, files, by, dry_run)
+    except sa.exc.IntegrityError:
+        raise PublishConflict(files) from None
+
+
+def _publish(engine: sa.Engine, files: list[RevisionFile], by: str, dry_run: bool) -> PublishReport:
     added, unchanged, conflicting = [], [], []
     with write_transaction(engine) as connection:
+        # Publishers take turns (SQLite: BEGIN IMMEDIATE already; PostgreSQL: this row lock),
+        # so each sees what the one before it stored, also when it validates the lineage.
+        connection.execute(sa.select(_data_version.c.version).with_for_update())
         stored = {(r.strategy_id, r.version): r.sha256 for r in connection.execute(sa.select(_revisions))}
+        keys = {(strategy, version_key(version)): version for strategy, version in stored}
         new = []
         for f in files:
             key = (f.strategy.id, f.revision.version)
             name = f"{key[0]} {key[1]} ({f.name})"
+            similar = keys.get((key[0], version_key(key[1])))
+            if key not in stored and similar is not None:
+                raise CatalogueError(f.name, [
+                    f"version {key[1]!r} is the published version {similar!r} of {key[0]} but for case or "
+                    "look-alike characters (versions are compared that way); choose another version @ $.version"
+                ])  # fmt: skip
             if key not in stored:
+                keys[(key[0], version_key(key[1]))] = key[1]
                 new.append(f)
                 added.append(name)
             elif stored[key] == fingerprint(f):

@@ -12,8 +12,11 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
-console = Console()
-err = Console(stderr=True)
+# Text from files, tokens' names and error messages is printed as text: no Rich markup
+# (`[strategy]` would vanish, `[/x]` would raise MarkupError) and no emoji codes. Styles
+# are given as `style=`, never written into a string.
+console = Console(markup=False, emoji=False)
+err = Console(stderr=True, markup=False, emoji=False)
 
 DatabaseOption = Annotated[
     str | None,
@@ -43,7 +46,7 @@ def serve(
 
     logging.basicConfig(level=logging.INFO, format="%(levelname)s:     %(message)s")
     settings = Settings.from_env(database)
-    console.print(f"GraphQL at [bold]http://{host}:{port}/graphql[/bold] · status page http://{host}:{port}/status/151 · database {settings.database_url}")
+    console.print(f"GraphQL at http://{host}:{port}/graphql · status page http://{host}:{port}/status/151 · database {settings.database_url}")
     if workers > 1:
         # Each worker builds its own app from the environment; they agree through the database.
         create_app(settings)  # migrate once, before the workers start
@@ -66,29 +69,35 @@ def import_(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
     from rich.table import Table
 
+    from kpi_api.config import Settings
+    from kpi_api.importing.rows import MAX_FILE_BYTES
     from kpi_api.importing.service import import_bytes
 
     try:
+        if (size := file.stat().st_size) > MAX_FILE_BYTES:  # held whole while it is read
+            limit = f"`kpi import` reads at most {MAX_FILE_BYTES:,} (split the file, e.g. by year)"
+            err.print(f"{file}: is {size:,} bytes; {limit}", style="red")
+            raise typer.Exit(2)
         data = file.read_bytes()
     except OSError as exc:
-        err.print(f"[red]{file}: cannot read: {exc.strerror}[/red]")
+        err.print(f"{file}: cannot read: {exc.strerror}", style="red")
         raise typer.Exit(2) from None
     services = _services(database)
     with Progress(
-        TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+        TextColumn("{task.description}", markup=False), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
         console=err, transient=True, disable=not err.is_terminal,
     ) as bar:  # fmt: skip
         task = bar.add_task(f"importing {file.name}", total=None)
         report = import_bytes(
             data, str(file), services.observations, services.strategies, services.areas, fmt=format, dry_run=dry_run,
-            progress=lambda n: bar.update(task, advance=n),
+            progress=lambda n: bar.update(task, advance=n), max_rows=Settings.from_env(database).max_import_rows,
         )  # fmt: skip
     if report.rejected:
-        err.print(f"[red bold]Rejected {file.name}: {len(report.problems)} problem(s); nothing was written.[/red bold]")
+        err.print(f"Rejected {file.name}: {report.problem_count:,} problem(s); nothing was written.", style="red bold")
         for problem in report.problems[:200]:
             err.print(f"  {problem}")
-        if len(report.problems) > 200:
-            err.print(f"  … and {len(report.problems) - 200} more")
+        if report.problem_count > 200:
+            err.print(f"  … and {report.problem_count - 200:,} more")
         raise typer.Exit(1)
     summary = Table(title=f"{'Dry run: ' if dry_run else ''}{file.name} ({report.format})", show_header=False)
     summary.add_row("rows in file", f"{report.rows:,}")
@@ -134,7 +143,7 @@ def token_create(
     try:
         chosen = tokens.Scope(scope)
     except ValueError:
-        err.print(f"[red]--scope must be one of: {', '.join(s.value for s in tokens.Scope)}[/red]")
+        err.print(f"--scope must be one of: {', '.join(s.value for s in tokens.Scope)}", style="red")
         raise typer.Exit(2) from None
     token, record = tokens.create(_services(database).engine, chosen, name or f"{chosen.value} token")
     err.print(f"Token {record.id} ({record.scope.value}, {record.name!r}). Store it now; it is not shown again:")
@@ -147,7 +156,7 @@ def token_revoke(token_id: Annotated[str, typer.Argument(help="The token's id (s
     from kpi_api import tokens
 
     if not tokens.revoke(_services(database).engine, token_id):
-        err.print(f"[red]No active token with id {token_id!r} (see `kpi token list`).[/red]")
+        err.print(f"No active token with id {token_id!r} (see `kpi token list`).", style="red")
         raise typer.Exit(1)
     console.print(f"revoked {token_id}")
 
@@ -176,8 +185,9 @@ def export_schema(
     result = export(output, check)
     if check and result.stale:
         err.print(
-            f"[red]Out of date in {output}/: {', '.join(result.stale)}.[/red] "
-            "Run `kpi export-schema` (or `make schema`) and commit the result."
+            f"Out of date in {output}/: {', '.join(result.stale)}. "
+            "Run `kpi export-schema` (or `make schema`) and commit the result.",
+            style="red",
         )
         raise typer.Exit(1)
     for name in result.written:
@@ -191,15 +201,21 @@ def validate(files: Annotated[list[Path], typer.Argument(help="Catalogue files (
     """Check catalogue files: each alone, then together with the shipped catalogue."""
     from kpi_core import CatalogueError, build_strategies, parse_revision, shipped_revision_files
 
+    from kpi_core.toml_limits import MAX_BYTES
+
     parsed, failed = [], False
     for path in files:
         try:
+            if (size := path.stat().st_size) > MAX_BYTES:  # before reading it whole
+                err.print(f"{path}: is {size:,} bytes; a catalogue file has at most {MAX_BYTES:,}", style="red")
+                failed = True
+                continue
             parsed.append(parse_revision(path.read_text(encoding="utf-8"), str(path)))
         except (OSError, UnicodeDecodeError) as exc:
-            err.print(f"[red]{path}: cannot read: {exc}[/red]")
+            err.print(f"{path}: cannot read: {exc}", style="red")
             failed = True
         except CatalogueError as exc:
-            err.print(f"[red]{exc}[/red]")
+            err.print(str(exc), style="red")
             failed = True
     if failed:
         raise typer.Exit(1)
@@ -208,7 +224,7 @@ def validate(files: Annotated[list[Path], typer.Argument(help="Catalogue files (
     try:
         strategies = build_strategies([*shipped, *parsed])
     except CatalogueError as exc:
-        err.print(f"[red]{exc}[/red]")
+        err.print(str(exc), style="red")
         raise typer.Exit(1) from None
     for s in strategies:
         console.print(f"ok  {s.id}: revisions {', '.join(r.version for r in s.revisions)}")

@@ -48,6 +48,7 @@ class Settings:
     public_url: str = ""  # base of the links pages hand out (https://kpi.example.dk); empty: relative links
     max_cost_anonymous: int = 2000  # static query cost (see kpi_api/graphql/cost.py) without an API token
     max_cost: int = 10000  # ... with one
+    max_import_rows: int = 5_000_000  # rows per import (CSV records, JSON-stat cells, Jobindsats figures)
 
     @classmethod
     def from_env(cls, database_url: str | None = None) -> "Settings":
@@ -73,6 +74,7 @@ class Settings:
             public_url=_public_url("KPI_PUBLIC_URL"),
             max_cost_anonymous=_int("KPI_MAX_COST_ANONYMOUS", 2000),
             max_cost=_int("KPI_MAX_COST", 10000),
+            max_import_rows=_int("KPI_MAX_IMPORT_ROWS", 5_000_000),
         )
 
 

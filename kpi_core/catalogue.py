@@ -17,7 +17,9 @@ from decimal import Decimal
 import attrs
 import cattrs
 
+from kpi_core import toml_limits
 from kpi_core.areas import Area, AreaDirectory, AreaKind
+from kpi_core.catalogue_text import check_version, forbidden_characters
 from kpi_core.convert import describe_error, make_converter
 from kpi_core.lineage import check_notes_agree
 from kpi_core.strategy import Revision, Strategy
@@ -59,11 +61,13 @@ _converter = make_converter()
 
 def parse_revision(text: str, name: str) -> RevisionFile:
     """Parse one catalogue file's text; `name` is used in error messages."""
-    try:
-        data = tomllib.loads(text, parse_float=Decimal)
-    except tomllib.TOMLDecodeError as exc:
-        raise CatalogueError(name, [f"not valid TOML: {exc}"]) from None
-    problems = []
+    data = _load_toml(text, name, parse_float=Decimal)
+    problems = list(forbidden_characters(data))
+    if isinstance(data.get("version"), str):
+        try:
+            check_version(data["version"])
+        except ValueError as exc:
+            problems.append(f"{exc} @ $.version")
     version = data.pop("format", None)
     if version != FORMAT_VERSION:
         problems.append(f"expected `format = {FORMAT_VERSION}` at the top of the file, found {version!r} @ $.format")
@@ -104,11 +108,8 @@ def build_strategies(files: Iterable[RevisionFile]) -> list[Strategy]:
 def parse_areas(text: str, name: str) -> AreaDirectory:
     """Parse the areas reference file: `[country]`, `[[regions]]`, `[[municipalities]]`,
     and optionally `[[clusters]]` with `members`."""
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise CatalogueError(name, [f"not valid TOML: {exc}"]) from None
-    problems: list[str] = []
+    data = _load_toml(text, name)
+    problems: list[str] = list(forbidden_characters(data))
     sections = {
         "country": AreaKind.COUNTRY,
         "regions": AreaKind.REGION,
@@ -141,6 +142,16 @@ def unstructure_revision(revision: Revision) -> dict:
 
 def structure_revision(data: dict) -> Revision:
     return _converter.structure(data, Revision)
+
+
+def _load_toml(text: str, name: str, parse_float=float) -> dict:
+    """The file's TOML, read within the limits of `toml_limits` (measured before parsing)."""
+    try:
+        return toml_limits.loads(text, parse_float=parse_float)
+    except toml_limits.TomlLimitError as exc:
+        raise CatalogueError(name, [f"not read: {exc}"]) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise CatalogueError(name, [f"not valid TOML: {exc}"]) from None
 
 
 def _structure(data: object, cls: type, path: str, problems: list[str]):

@@ -4,6 +4,7 @@ import asyncio
 import enum
 
 import strawberry
+from graphql import GraphQLError
 from strawberry.types import Info
 
 from kpi_api import catalogue_store
@@ -66,6 +67,7 @@ class Mutation:
         report = await asyncio.to_thread(
             import_bytes, csv.encode(), name, info.context["observations"], catalogue.strategies, catalogue.areas,
             fmt=format.value, dry_run=dry_run, imported_by=f"token {token.id} ({token.name}) via GraphQL",
+            max_rows=info.context["settings"].max_import_rows,
         )  # fmt: skip
         return ImportResult(
             format=report.format, rows=report.rows, added=report.added, unchanged=report.unchanged,
@@ -83,8 +85,8 @@ class Mutation:
         token = require(info, Scope.PUBLISH)
         dry_run = bool(dry_run)
         engine = info.context["engine"]
-        try:
-            parsed = parse_revision(catalogue, "publishRevision")
+        try:  # off the event loop: a large file takes a while to parse, and /healthz must answer
+            parsed = await asyncio.to_thread(parse_revision, catalogue, "publishRevision")
         except CatalogueError as exc:
             return PublishResult(strategy_id=None, version=None, published=False, dry_run=dry_run, problems=exc.problems)
         ids = (strawberry.ID(parsed.strategy.id), parsed.revision.version)
@@ -96,9 +98,13 @@ class Mutation:
                           "(publish a new version instead)"],
             )  # fmt: skip
         try:
-            await asyncio.to_thread(
+            report = await asyncio.to_thread(
                 catalogue_store.publish, engine, [parsed], f"token {token.id} ({token.name}) via GraphQL", dry_run
             )
         except CatalogueError as exc:
             return PublishResult(strategy_id=ids[0], version=ids[1], published=False, dry_run=dry_run, problems=exc.problems)
+        except catalogue_store.PublishConflict as exc:
+            raise GraphQLError(str(exc), extensions={"code": "CONFLICT"}) from None
+        if not report.added:  # stored by another request (or worker) since this one's catalogue was read
+            raise GraphQLError(str(catalogue_store.PublishConflict([parsed])), extensions={"code": "CONFLICT"})
         return PublishResult(strategy_id=ids[0], version=ids[1], published=not dry_run, dry_run=dry_run, problems=[])

@@ -31,7 +31,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from kpi_api.importing.mappings import find_key, map_area, map_category, map_period
-from kpi_api.importing.rows import DIMENSIONS, Problem, ReadError, SourceRow, load_json
+from kpi_api.importing.rows import DIMENSIONS, MAX_JSON_CELLS, Problem, ReadError, SourceRow, load_json
 
 MEASURES = ("measure", "ignore")  # column roles that hold figures, not categories
 
@@ -91,6 +91,10 @@ class _Table:
                 if value is None:
                     self._problem(f"{location}, column '{label}'", f"`{cells[label]}` is not a number")
                     continue
+                if len(rows) >= MAX_JSON_CELLS:  # each row of Data holds one figure per measure column
+                    limit = f"a Jobindsats file may have at most {MAX_JSON_CELLS:,} (split it)"
+                    message = f"has more than {MAX_JSON_CELLS:,} figures; {limit}"
+                    raise ReadError([Problem(location, None, message)])
                 unit = measure.get("unit", "")
                 row_fields = {
                     "indicator": measure["indicator"],

@@ -22,15 +22,15 @@ dimension and category, since a guessed figure is worse than none.
 """
 
 import datetime
-import itertools
 import math
 import re
 from collections.abc import Iterator
 from decimal import Decimal
 
 from kpi_api.importing.mappings import find_key, map_area, map_category, map_period
-from kpi_api.importing.rows import DIMENSIONS, Problem, ReadError, SourceRow, load_json
+from kpi_api.importing.rows import DIMENSIONS, MAX_JSON_CELLS, Problem, ReadError, SourceRow, load_json
 
+MAX_DIMENSIONS = 32
 _TABLE_PREFIX = re.compile(r"\s*([A-Za-z0-9ÆØÅæøå]+)\s*:")
 
 
@@ -72,6 +72,8 @@ def _dimensions(dataset: dict, name: str) -> tuple[list[str], dict[str, list[str
     counts = isinstance(sizes, list) and all(isinstance(s, int) and s >= 0 for s in sizes)
     if not counts or len(sizes) != len(ids):
         raise _error(name, f"`size` must list one count per dimension in `id` ({len(ids)})")
+    if len(ids) > MAX_DIMENSIONS:  # Statbank tables have up to about ten
+        raise _error(name, f"has {len(ids)} dimensions; at most {MAX_DIMENSIONS}")
     categories = {}
     for dim, size in zip(ids, sizes, strict=True):
         spec = dims.get(dim)
@@ -103,33 +105,37 @@ def _codes(category, dim: str) -> list[str]:
 
 
 def _cells(dataset: dict, sizes: list[int], name: str) -> dict[int, tuple[object, str]]:
-    """Position → (raw value, status) for every cell the file gives."""
+    """Position → (raw value, status) for every cell the file gives.
+
+    Only the cells given are held: the dimension sizes may multiply to far more positions
+    than the file has values (a sparse `value` object, or a hostile `size`), so nothing is
+    ever allocated per position, only per value given.
+    """
     total = math.prod(sizes)
+    shape = " × ".join(str(s) for s in sizes)
     raw = dataset.get("value")
+    if not isinstance(raw, list | dict):
+        raise _error(name, "has no `value` array or object")
+    if len(raw) > MAX_JSON_CELLS:
+        raise _error(name, f"has {len(raw):,} values; a JSON-stat file may have at most {MAX_JSON_CELLS:,} (split it)")
     if isinstance(raw, list):
         if len(raw) != total:
-            shape = " × ".join(str(s) for s in sizes)
             raise _error(name, f"has {len(raw)} values, but the dimension sizes {shape} make {total}")
         values = dict(enumerate(raw))
-    elif isinstance(raw, dict):
-        values = {_position(key, total, "value"): v for key, v in raw.items()}
     else:
-        raise _error(name, "has no `value` array or object")
-    status = dataset.get("status")
+        values = {_position(key, total, "value"): v for key, v in raw.items()}
+    status, statuses, default = dataset.get("status"), {}, None  # default: the status of every cell
     if isinstance(status, str):
-        statuses = dict.fromkeys(range(total), status)
+        default = status
+    elif isinstance(status, list) and len(status) == 1:
+        default = status[0]
     elif isinstance(status, list):
-        if len(status) == 1:  # one status for every cell
-            statuses = dict.fromkeys(range(total), status[0])
-        elif len(status) == total:
-            statuses = dict(enumerate(status))
-        else:
+        if len(status) != total:
             raise _error(name, f"has {len(status)} statuses for {total} cells")
+        statuses = dict(enumerate(status))
     elif isinstance(status, dict):
         statuses = {_position(key, total, "status"): s for key, s in status.items()}
-    else:
-        statuses = {}
-    return {i: (v, str(statuses.get(i) or "")) for i, v in values.items()}
+    return {i: (v, str(statuses.get(i, default) or "")) for i, v in values.items()}
 
 
 def _roles(dataset: dict, name: str) -> dict[str, list]:
@@ -141,7 +147,9 @@ def _roles(dataset: dict, name: str) -> dict[str, list]:
 
 
 def _position(key: str, total: int, what: str) -> int:
-    if not key.isdigit() or int(key) >= total:
+    # The length first: int() of a key with thousands of digits is slow, and refused past 4,300.
+    if not (key.isascii() and key.isdigit()) or len(key) > len(str(total)) or int(key) >= total:
+        key = key if len(key) <= 20 else f"{key[:20]}…"
         raise _error(f"{what}[{key}]", f"is not a cell position (0–{total - 1})")
     return int(key)
 
@@ -168,12 +176,19 @@ class _Mapper:
     def rows(self, cells: dict[int, tuple[object, str]]) -> tuple[list[SourceRow], list[Problem]]:
         rows = []
         if not self.problems:  # without an area, a time or a table no cell can be read
-            for position, codes in enumerate(itertools.product(*(self.categories[d] for d in self.ids))):
-                if position in cells:
-                    row = self._row(position, dict(zip(self.ids, codes, strict=True)), *cells[position])
-                    if row is not None:
-                        rows.append(row)
+            for position in sorted(cells):  # the cells given, never every position of the cube
+                row = self._row(position, self._codes_at(position), *cells[position])
+                if row is not None:
+                    rows.append(row)
         return rows, list(self.problems.values())
+
+    def _codes_at(self, position: int) -> dict[str, str]:
+        """The category of each dimension at a row-major position (the last dimension varies fastest)."""
+        codes = {}
+        for dim in reversed(self.ids):
+            position, index = divmod(position, len(self.categories[dim]))
+            codes[dim] = self.categories[dim][index]
+        return {dim: codes[dim] for dim in self.ids}
 
     def _row(self, position: int, codes: dict[str, str], raw, status: str) -> SourceRow | None:
         """One cell as a row; None when the mapping skips it or cannot read it (then a problem is noted)."""

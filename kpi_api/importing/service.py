@@ -6,13 +6,13 @@ import hashlib
 import json
 import socket
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import attrs
 
 from kpi_api.importing.csv_format import read_csv
-from kpi_api.importing.rows import Problem, ReadError
+from kpi_api.importing.rows import MAX_JSON_BYTES, MAX_ROWS, Problem, ReadError, SourceRow
 from kpi_api.importing.validate import indicator_facts, validate
 from kpi_core import AreaDirectory, Strategy
 from kpi_core.repository import DuplicateBatchError, ImportBatch, ObservationRepository, StoreError
@@ -27,7 +27,8 @@ class ImportReport:
     rows: int = 0
     added: int = 0  # new vintages stored (or that would be, in a dry run)
     unchanged: int = 0  # rows already stored with the same value
-    problems: tuple[Problem, ...] = ()
+    problems: tuple[Problem, ...] = ()  # the first of them (see validate.MAX_PROBLEMS)
+    problems_found: int = 0  # all of them, when more were found than listed
     batch: str | None = None
     dry_run: bool = False
     message: str = ""
@@ -36,12 +37,24 @@ class ImportReport:
     def rejected(self) -> bool:
         return bool(self.problems)
 
+    @property
+    def problem_count(self) -> int:
+        return max(self.problems_found, len(self.problems))
+
 
 def detect_format(name: str, data: bytes) -> str:
     if name.lower().endswith((".csv", ".txt")):
         return "csv"
+    start = data[:64].lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
+    if start not in (b"{", b"["):
+        return "csv"
+    json_format = "jsonstat" if start == b"{" else "jobindsats"
+    if len(data) > MAX_JSON_BYTES:  # not parsed twice: its reader refuses it by its size
+        return json_format
     try:
         parsed = json.loads(data)
+    except RecursionError:  # its reader says so
+        return json_format
     except ValueError:
         return "csv"
     if isinstance(parsed, dict) and (parsed.get("class") == "dataset" or parsed.get("version") == "2.0"):
@@ -49,7 +62,7 @@ def detect_format(name: str, data: bytes) -> str:
     return "jobindsats"
 
 
-def read_rows(data: bytes, name: str, fmt: str):
+def read_rows(data: bytes, name: str, fmt: str) -> Iterator[SourceRow]:
     if fmt == "csv":
         return read_csv(data, name)
     from kpi_api.importing.mappings import load_mapping
@@ -63,6 +76,13 @@ def read_rows(data: bytes, name: str, fmt: str):
     return read_jobindsats(data, name, load_mapping("jobindsats"))
 
 
+def _at_most(rows: Iterator[SourceRow], limit: int, name: str) -> Iterator[SourceRow]:
+    for count, row in enumerate(rows, start=1):
+        if count > limit:
+            raise ReadError([Problem(name, None, f"has more than {limit:,} rows; at most {limit:,} per import (split the file)")])
+        yield row
+
+
 def import_bytes(
     data: bytes,
     name: str,
@@ -74,17 +94,19 @@ def import_bytes(
     imported_by: str | None = None,
     today: Callable[[], datetime.date] = datetime.date.today,
     progress: Callable[[int], None] | None = None,
+    max_rows: int = MAX_ROWS,
 ) -> ImportReport:
     fmt = fmt or detect_format(name, data)
     if fmt not in FORMATS:
         return ImportReport(name, fmt, problems=(Problem(name, None, f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}"),))
-    try:
-        rows = list(read_rows(data, name, fmt))
+    rows = _at_most(read_rows(data, name, fmt), max_rows, name)
+    try:  # rows are validated as they are read: only the valid ones and the first problems are kept
+        checked = validate(rows, indicator_facts(strategies), areas, published=today(), source=Path(name).name)
     except ReadError as exc:
         return ImportReport(name, fmt, problems=tuple(exc.problems))
-    checked = validate(rows, indicator_facts(strategies), areas, published=today(), source=Path(name).name)
     if checked.problems:
-        return ImportReport(name, fmt, rows=checked.rows, problems=tuple(checked.problems), dry_run=dry_run)
+        return ImportReport(name, fmt, rows=checked.rows, problems=tuple(checked.problems), problems_found=checked.found,
+                            dry_run=dry_run)  # fmt: skip
     digest = hashlib.sha256(data).hexdigest()
     batch = ImportBatch(
         id=f"{datetime.datetime.now(datetime.UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}",

@@ -14,11 +14,12 @@ from decimal import Decimal, InvalidOperation
 
 import attrs
 
-from kpi_api.importing.rows import DIMENSIONS, Problem, SourceRow
+from kpi_api.importing.rows import DIMENSIONS, MAX_FIELD, Problem, SourceRow
 from kpi_core import AreaDirectory, Observation, PeriodError, Strategy, Unit, parse_period
 
 SUPPRESSED = {"", "..", "-", ":"}
 MAX_SOURCE = 500  # the length of the `source` column
+MAX_PROBLEMS = 1_000  # problems listed per import; the rest are counted
 FLAGS = {"provisional": "provisional", "foreløbig": "provisional", "suppressed": "suppressed", "diskretioneret": "suppressed"}
 UNIT_ALIASES = {
     "%": Unit.PERCENT,
@@ -55,6 +56,7 @@ class Validated:
     observations: list[Observation]
     problems: list[Problem]
     rows: int
+    found: int = 0  # problems found, listed or not
 
 
 def validate(
@@ -64,17 +66,24 @@ def validate(
     published: datetime.date,
     source: str,
 ) -> Validated:
-    observations, problems, seen, count = [], [], {}, 0
+    observations, problems, seen, count = [], _Problems(), {}, 0
     names = {a.name.lower(): a.code for a in areas}
     for row in rows:
         count += 1
-        before = len(problems)
+        before = problems.found
         if "__shape__" in row.fields:
-            problems.append(Problem(row.location, None, row.fields["__shape__"]))
+            problems.add(Problem(row.location, None, row.fields["__shape__"]))
             continue
 
         def fail(column: str | None, message: str, row: SourceRow = row) -> None:
-            problems.append(Problem(row.location, row.column_name(column) if column else None, message))
+            problems.add(Problem(row.location, row.column_name(column) if column else None, message))
+
+        # Every cell is bounded before it is parsed (JSON sources are not split into
+        # fields by the CSV reader, which bounds them too).
+        if too_long := [c for c, cell in row.fields.items() if len(cell) > MAX_FIELD]:
+            for column in too_long:
+                fail(column, f"is {len(row.fields[column]):,} characters long; a field has at most {MAX_FIELD:,}")
+            continue
 
         # PostgreSQL refuses NUL in text, and the columns have lengths: say so here, per
         # cell, instead of failing at the write.
@@ -86,11 +95,11 @@ def validate(
         indicator = row.get("indicator")
         fact = facts.get(indicator)
         if fact is None:
-            fail("indicator", f"`{indicator}` is not an indicator of the catalogue (ids look like 2.1, 1.5b, O1)")
+            fail("indicator", f"`{_shown(indicator)}` is not an indicator of the catalogue (ids look like 2.1, 1.5b, O1)")
         area = row.get("area")
         if areas.get(area) is None:
             hint = f"; use the code {names[area.lower()]}" if area.lower() in names else " (use a municipality code such as 151, a region 1081–1085 or DK)"
-            fail("area", f"`{area}` is not a known area code{hint}")
+            fail("area", f"`{_shown(area)}` is not a known area code{hint}")
         try:
             period = _canonical_period(row.get("period"))
         except PeriodError as exc:
@@ -98,7 +107,7 @@ def validate(
             period = None
         flags = {FLAGS.get(f.strip().lower(), f"?{f.strip()}") for f in row.get("flag").split("|") if f.strip()}
         for unknown in sorted(f for f in flags if f.startswith("?")):
-            fail("flag", f"`{unknown[1:]}` is not a flag; expected provisional or suppressed (or foreløbig, diskretioneret)")
+            fail("flag", f"`{_shown(unknown[1:])}` is not a flag; expected provisional or suppressed (or foreløbig, diskretioneret)")
         value = _number(row, "value", fail, allow_empty=True)
         if value is not None and "suppressed" in flags:
             fail("value", "a suppressed cell must have no value; leave it empty")
@@ -109,7 +118,7 @@ def validate(
             if unit_text:
                 unit = UNIT_ALIASES.get(unit_text.lower())
                 if unit is None:
-                    fail("unit", f"`{unit_text}` is not a unit; expected one of: {', '.join(u.value for u in Unit)}")
+                    fail("unit", f"`{_shown(unit_text)}` is not a unit; expected one of: {', '.join(u.value for u in Unit)}")
                 elif unit is not fact.unit:
                     fail("unit", f"`{unit_text}` does not match indicator {indicator}, which is measured in {fact.unit.value}")
             if value is not None and fact.unit is Unit.PERCENT and not Decimal(0) <= value <= Decimal(100):
@@ -127,8 +136,8 @@ def validate(
             try:
                 vintage = datetime.date.fromisoformat(row.get("published"))
             except ValueError:
-                fail("published", f"`{row.get('published')}` is not a date (expected YYYY-MM-DD)")
-        if len(problems) > before:
+                fail("published", f"`{_shown(row.get('published'))}` is not a date (expected YYYY-MM-DD)")
+        if problems.found > before:
             continue
         observation = Observation(
             indicator=indicator,
@@ -149,7 +158,31 @@ def validate(
             continue
         seen[key] = row.location
         observations.append(observation)
-    return Validated(observations, problems, count)
+    return Validated(observations, problems.listed(), count, problems.found)
+
+
+class _Problems(list):
+    """The first MAX_PROBLEMS problems, and how many were found: a file of a million bad
+    rows is answered with a page of them, not a million."""
+
+    found = 0
+
+    def add(self, problem: Problem) -> None:
+        self.found += 1
+        if len(self) < MAX_PROBLEMS:
+            self.append(problem)
+
+    def listed(self) -> list[Problem]:
+        if self.found <= len(self):
+            return list(self)
+        more = Problem("file", None, f"… and {self.found - len(self):,} more problems (the first {MAX_PROBLEMS:,} are listed)")
+        return [*self, more]
+
+
+def _shown(text: str, limit: int = 60) -> str:
+    """A cell as quoted in a message: whole if short, else its start (a message never
+    echoes a whole hostile field)."""
+    return text if len(text) <= limit else f"{text[:limit]}… ({len(text):,} characters)"
 
 
 @functools.lru_cache(maxsize=4096)
@@ -162,22 +195,22 @@ def _number(row: SourceRow, column: str, fail, allow_empty: bool = False) -> Dec
     text = row.get(column)
     if text in SUPPRESSED:
         if text and not allow_empty:
-            fail(column, f"`{text}` is not a number")
+            fail(column, f"`{_shown(text)}` is not a number")
         return None
     if "," in text and "." in text:
-        fail(column, f"`{text}` mixes `,` and `.`; write the number without thousands separators, e.g. 1003.5 or 1003,5")
+        fail(column, f"`{_shown(text)}` mixes `,` and `.`; write the number without thousands separators, e.g. 1003.5 or 1003,5")
         return None
     try:
         number = Decimal(text.replace(",", "."))
     except InvalidOperation:
-        fail(column, f"`{text}` is not a number (use a decimal point or a Danish decimal comma: 3.1 or 3,1)")
+        fail(column, f"`{_shown(text)}` is not a number (use a decimal point or a Danish decimal comma: 3.1 or 3,1)")
         return None
     if not number.is_finite():
-        fail(column, f"`{text}` is not a finite number")
+        fail(column, f"`{_shown(text)}` is not a finite number")
         return None
     # No figure has more than 15 digits before the point or 12 after it; numbers such as
     # 1E+999999 parse, but would expand to a megabyte in every answer that shows them.
     if number.adjusted() > 14 or number.as_tuple().exponent < -12:
-        fail(column, f"`{text}` is out of range (at most 15 digits before the decimal point and 12 after it)")
+        fail(column, f"`{_shown(text)}` is out of range (at most 15 digits before the decimal point and 12 after it)")
         return None
     return number

@@ -9,10 +9,9 @@ the file instead of guessing.
 """
 
 import re
-import tomllib
 from importlib import resources
 
-from kpi_core import shipped_areas
+from kpi_core import shipped_areas, toml_limits
 
 _NAME = re.compile(r"[a-z0-9_]+")
 
@@ -23,7 +22,7 @@ def load_mapping(name: str) -> dict:
     available = sorted(f.name.removesuffix(".toml") for f in folder.iterdir() if f.name.endswith(".toml"))
     if not _NAME.fullmatch(name) or name not in available:
         raise ValueError(f"no mapping named {name!r}; available: {', '.join(available)}")
-    return tomllib.loads((folder / f"{name}.toml").read_text(encoding="utf-8"))
+    return toml_limits.loads((folder / f"{name}.toml").read_text(encoding="utf-8"))
 
 
 def map_period(text: str, rules: list[dict]) -> str:
