@@ -44,6 +44,15 @@ class Settings:
     response_cache: bool = True
     response_cache_entries: int = 1024
     response_cache_bytes: int = 64 * 1024 * 1024
+    # Under load (see work_pool.py, request_limits.py, header_timeout.py):
+    worker_threads: int = 4  # threads for store work and evaluations, shared by all requests
+    max_concurrent_work: int = 4  # requests doing store work at once
+    max_queued_work: int = 16  # more that wait for their turn (within their time limit); beyond: 503 SERVER_BUSY
+    anonymous_rate: float = 10.0  # requests per second per client address without a valid token
+    anonymous_burst: int = 60
+    rate_limit_addresses: int = 50_000  # client addresses (and tokens) tracked at most; the least recent are forgotten
+    trusted_proxies: int = 0  # reverse proxies in front whose X-Forwarded-For entries are believed
+    header_timeout: float = 10.0  # seconds to send a request's line and headers
 
     @classmethod
     def from_env(cls, database_url: str | None = None) -> "Settings":
@@ -66,4 +75,12 @@ class Settings:
             response_cache=_flag("KPI_RESPONSE_CACHE", True),
             response_cache_entries=_int("KPI_RESPONSE_CACHE_ENTRIES", 1024),
             response_cache_bytes=_int("KPI_RESPONSE_CACHE_BYTES", 64 * 1024 * 1024),
+            worker_threads=_int("KPI_WORKER_THREADS", 4),
+            max_concurrent_work=_int("KPI_MAX_CONCURRENT_WORK", 4),
+            max_queued_work=_int("KPI_MAX_QUEUED_WORK", 16),
+            anonymous_rate=float(os.environ.get("KPI_ANONYMOUS_RATE", "10")),
+            anonymous_burst=_int("KPI_ANONYMOUS_BURST", 60),
+            rate_limit_addresses=_int("KPI_RATE_LIMIT_ADDRESSES", 50_000),
+            trusted_proxies=_int("KPI_TRUSTED_PROXIES", 0),
+            header_timeout=float(os.environ.get("KPI_HEADER_TIMEOUT", "10")),
         )

@@ -1,6 +1,5 @@
 """Writes: import observations, publish a revision. Each needs a token of its scope."""
 
-import asyncio
 import enum
 
 import strawberry
@@ -8,6 +7,7 @@ from strawberry.types import Info
 
 from kpi_api import catalogue_store
 from kpi_api.graphql.auth import require
+from kpi_api.graphql.work import in_pool
 from kpi_api.importing.service import import_bytes
 from kpi_api.tokens import Scope
 from kpi_core import CatalogueError, parse_revision
@@ -63,7 +63,7 @@ class Mutation:
         format, dry_run = format or ImportFormat.CSV, bool(dry_run)  # null means the default
         catalogue = info.context["catalogue"]
         name = f"graphql-import.{'csv' if format is ImportFormat.CSV else 'json'}"
-        report = await asyncio.to_thread(
+        report = await in_pool(
             import_bytes, csv.encode(), name, info.context["observations"], catalogue.strategies, catalogue.areas,
             fmt=format.value, dry_run=dry_run, imported_by=f"token {token.id} ({token.name}) via GraphQL",
         )  # fmt: skip
@@ -96,7 +96,7 @@ class Mutation:
                           "(publish a new version instead)"],
             )  # fmt: skip
         try:
-            await asyncio.to_thread(
+            await in_pool(
                 catalogue_store.publish, engine, [parsed], f"token {token.id} ({token.name}) via GraphQL", dry_run
             )
         except CatalogueError as exc:

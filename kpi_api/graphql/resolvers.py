@@ -1,12 +1,12 @@
 """Resolvers that read figures: argument checks with clear errors, then the services
-(run in a thread, since the store is synchronous)."""
+(in the work pool, since the store is synchronous)."""
 
-import asyncio
 import datetime
 
 from graphql import GraphQLError
 
 import kpi_core as core
+from kpi_api.graphql.work import in_pool
 from kpi_api.series_service import default_comparison_set, ranking, series
 from kpi_api.status_service import StatusRequest, evaluate_many
 
@@ -49,7 +49,7 @@ async def resolve_series(info, indicator: core.Indicator, area, first, last, as_
             )
     cell = tuple(sorted((f.dimension, f.value) for f in filters))
     context = info.context
-    data = await asyncio.to_thread(
+    data = await in_pool(
         series, indicator, area, context["observations"], context["catalogue"].areas, first, last, as_of, cell
     )
     return Series(domain=data)
@@ -66,7 +66,7 @@ async def resolve_ranking(info, strategy: core.Strategy, indicator: core.Indicat
         known = areas.get(among)
         if known is None or known.kind is core.AreaKind.MUNICIPALITY:
             raise bad_input(f"`among` must be a region (1081–1085), a cluster or DK, not {among!r}", "among")
-    data = await asyncio.to_thread(ranking, indicator, among, info.context["observations"], areas, period, as_of)
+    data = await in_pool(ranking, indicator, among, info.context["observations"], areas, period, as_of)
     return Ranking(domain=data)
 
 
@@ -77,7 +77,7 @@ async def resolve_status_table(info, strategy: core.Strategy, revision: core.Rev
     areas = [a.code for a in catalogue.areas.of_kind(kind)]
     indicators = list(revision.indicators)
     requests = [StatusRequest(i, a, None, as_of) for a in areas for i in indicators]
-    evaluations = await asyncio.to_thread(evaluate_many, requests, info.context["observations"], catalogue.areas)
+    evaluations = await in_pool(evaluate_many, requests, info.context["observations"], catalogue.areas)
     width = len(indicators)
     cells = [
         [

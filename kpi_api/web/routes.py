@@ -2,7 +2,6 @@
 400s, asks the assembly for a view model, renders it, and sets caching, framing and CORS
 headers. Public GET formats allow any origin; nothing uses cookies."""
 
-import asyncio
 import datetime
 import json
 
@@ -10,6 +9,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from kpi_api import work_pool
+from kpi_api.deadline import DeadlineExceeded
 from kpi_api.web import assemble
 from kpi_api.response_cache import Cached
 from kpi_api.web.caching import etag_for, not_modified
@@ -57,9 +58,9 @@ def _period(request: Request, name: str) -> str | None:
 class Web:
     """The routes, bound to the running service's catalogue, store and settings."""
 
-    def __init__(self, holder, services, settings, versions, cache=None) -> None:
+    def __init__(self, holder, services, settings, versions, cache, pool) -> None:
         self.holder, self.services, self.settings = holder, services, settings
-        self.versions, self.cache = versions, cache
+        self.versions, self.cache, self.pool = versions, cache, pool
 
     def routes(self) -> list[Route]:
         return [
@@ -75,7 +76,7 @@ class Web:
     async def _respond(self, request: Request, render, content_type: str, frame: bool = False, cors: bool = True) -> Response:
         """Shared by every GET: ETag/304, then render off the event loop, then headers."""
         try:
-            version = self.versions.current() if self.versions.cheap else await asyncio.to_thread(self.versions.current)
+            version = self.versions.current() if self.versions.cheap else await self.pool.quick(self.versions.current)
             etag = etag_for(version, request)
             if (cached := not_modified(request, etag)) is not None:
                 return cached
@@ -83,13 +84,17 @@ class Web:
             if hit is not None:
                 body = hit.body
             else:
-                body = await asyncio.to_thread(render)
+                body = await work_pool.run(render)
                 if self.cache is not None:
                     self.cache.put(("web", etag), Cached(body.encode() if isinstance(body, str) else body, content_type, etag))
         except BadRequest as exc:
             return _problem(400, str(exc))
         except assemble.NotFound as exc:
             return _problem(404, str(exc))
+        except work_pool.ServerBusy as exc:
+            return _problem(503, str(exc), "SERVER_BUSY", exc.retry_after)
+        except DeadlineExceeded as exc:
+            return _problem(503, f"The work was stopped: {exc}.", "TIMEOUT", work_pool.RETRY_AFTER_BUSY)
         headers = {"ETag": etag, "Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff"}
         if cors:
             headers["Access-Control-Allow-Origin"] = "*"
@@ -206,14 +211,16 @@ class Web:
         return JSONResponse(document(), headers={"Access-Control-Allow-Origin": "*"})
 
 
-_TITLES = {400: "Bad request", 404: "Not found"}
+_TITLES = {400: "Bad request", 404: "Not found", 503: "Service unavailable"}
 
 
-def _problem(status: int, message: str) -> Response:
-    """An RFC 9457 problem document: the same shape for every error of every route."""
-    return JSONResponse(
-        {"type": "about:blank", "title": _TITLES.get(status, "Error"), "status": status, "detail": message},
-        status_code=status,
-        media_type="application/problem+json",
-        headers={"Access-Control-Allow-Origin": "*"},
-    )
+def _problem(status: int, message: str, code: str | None = None, retry_after: int | None = None) -> Response:
+    """An RFC 9457 problem document: the same shape for every error of every route (a
+    refusal under load adds its stable code and when to try again)."""
+    document = {"type": "about:blank", "title": _TITLES.get(status, "Error"), "status": status, "detail": message}
+    headers = {"Access-Control-Allow-Origin": "*"}
+    if code is not None:
+        document["code"] = code
+    if retry_after is not None:
+        headers["Retry-After"] = str(retry_after)
+    return JSONResponse(document, status_code=status, media_type="application/problem+json", headers=headers)
