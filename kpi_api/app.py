@@ -2,6 +2,7 @@
 
 import contextlib
 import gc
+import sys
 
 import orjson
 
@@ -27,7 +28,7 @@ from kpi_api.request_limits import RequestLimits
 from kpi_api.response_cache import ResponseCache
 from kpi_api.web.routes import Web
 from kpi_api.services import open_services
-from kpi_api.work_pool import RETRY_AFTER_BUSY, WorkPool
+from kpi_api.work_pool import RETRY_AFTER_BUSY, SWITCH_INTERVAL, WorkPool
 
 class CatalogueHolder:
     """The catalogue, reloaded when another request or worker has published a revision
@@ -116,6 +117,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         # frozen, the collector's full passes skip it, which shortens the pauses that
         # large requests' garbage (graphql-core's linked token lists) sets off.
         gc.freeze()
+        sys.setswitchinterval(SWITCH_INTERVAL)  # see work_pool.py
         yield
         pool.close()
         versions.close()

@@ -45,9 +45,11 @@ class Settings:
     response_cache_entries: int = 1024
     response_cache_bytes: int = 64 * 1024 * 1024
     # Under load (see work_pool.py, request_limits.py, header_timeout.py):
-    worker_threads: int = 4  # threads for store work and evaluations, shared by all requests
-    max_concurrent_work: int = 4  # requests doing store work at once
-    max_queued_work: int = 16  # more that wait for their turn (within their time limit); beyond: 503 SERVER_BUSY
+    # Evaluation is Python (one core at a time, the GIL); two threads overlap it with the
+    # database, more only make the event loop wait longer for the GIL.
+    worker_threads: int = 2  # threads for store work and evaluations, shared by all requests
+    max_concurrent_work: int = 2  # requests doing store work at once
+    max_queued_work: int = 8  # more that wait for their turn (within their time limit); beyond: 503 SERVER_BUSY
     anonymous_rate: float = 10.0  # requests per second per client address without a valid token
     anonymous_burst: int = 60
     rate_limit_addresses: int = 50_000  # client addresses (and tokens) tracked at most; the least recent are forgotten
@@ -75,9 +77,9 @@ class Settings:
             response_cache=_flag("KPI_RESPONSE_CACHE", True),
             response_cache_entries=_int("KPI_RESPONSE_CACHE_ENTRIES", 1024),
             response_cache_bytes=_int("KPI_RESPONSE_CACHE_BYTES", 64 * 1024 * 1024),
-            worker_threads=_int("KPI_WORKER_THREADS", 4),
-            max_concurrent_work=_int("KPI_MAX_CONCURRENT_WORK", 4),
-            max_queued_work=_int("KPI_MAX_QUEUED_WORK", 16),
+            worker_threads=_int("KPI_WORKER_THREADS", 2),
+            max_concurrent_work=_int("KPI_MAX_CONCURRENT_WORK", 2),
+            max_queued_work=_int("KPI_MAX_QUEUED_WORK", 8),
             anonymous_rate=float(os.environ.get("KPI_ANONYMOUS_RATE", "10")),
             anonymous_burst=_int("KPI_ANONYMOUS_BURST", 60),
             rate_limit_addresses=_int("KPI_RATE_LIMIT_ADDRESSES", 50_000),

@@ -76,16 +76,22 @@ async def resolve_status_table(info, strategy: core.Strategy, revision: core.Rev
     catalogue = info.context["catalogue"]
     areas = [a.code for a in catalogue.areas.of_kind(kind)]
     indicators = list(revision.indicators)
+    # All of it in the pool: building thousands of requests and cells on the event loop
+    # held up every other request (and happened before the pool could refuse the work).
+    cells = await in_pool(_status_cells, areas, indicators, as_of, info.context["observations"], catalogue.areas)
+    return StatusTable(
+        strategy_id=strategy.id, version=revision.version, indicators=[i.id for i in indicators], areas=areas, cells=cells
+    )
+
+
+def _status_cells(areas: list[str], indicators: list, as_of, observations, directory) -> list:
     requests = [StatusRequest(i, a, None, as_of) for a in areas for i in indicators]
-    evaluations = await in_pool(evaluate_many, requests, info.context["observations"], catalogue.areas)
+    evaluations = evaluate_many(requests, observations, directory)
     width = len(indicators)
-    cells = [
+    return [
         [
             [e.period or None, None if e.value is None else str(e.value), e.status.name]
             for e in evaluations[row * width : (row + 1) * width]
         ]
         for row in range(len(areas))
     ]
-    return StatusTable(
-        strategy_id=strategy.id, version=revision.version, indicators=[i.id for i in indicators], areas=areas, cells=cells
-    )
