@@ -68,4 +68,11 @@ def check() -> None:
 
 
 def exceeded(budget: Budget) -> DeadlineExceeded:
-    return DeadlineExceeded("the client has gone" if budget.cancelled else f"the request took longer than {budget.seconds:g} s")
+    if budget.cancelled and time.monotonic() < budget.deadline:
+        return DeadlineExceeded("The client has gone; its work was stopped.")
+    return DeadlineExceeded(too_long(budget.seconds))
+
+
+def too_long(seconds: float) -> str:
+    """The message of a request stopped at its time limit (503 TIMEOUT), wherever it stopped."""
+    return f"The request took longer than {seconds:g} s and was stopped (KPI_REQUEST_TIMEOUT)."

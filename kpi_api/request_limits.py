@@ -129,8 +129,7 @@ class RequestLimits:
         except TimeoutError:
             budget.cancel()
             if not started:
-                message = f"The request took longer than {self.settings.request_timeout} s and was stopped."
-                await refusal(scope["path"], 503, message, "TIMEOUT", RETRY_AFTER_BUSY)(send)
+                await refusal(scope["path"], 503, deadline.too_long(budget.seconds), "TIMEOUT", RETRY_AFTER_BUSY)(send)
         except asyncio.CancelledError:
             if not budget.cancelled:
                 raise  # the server itself is stopping

@@ -18,4 +18,4 @@ async def in_pool(fn, *args, **kwargs):
     except work_pool.ServerBusy as exc:
         raise GraphQLError(str(exc), extensions={"code": "SERVER_BUSY"}) from None
     except DeadlineExceeded as exc:
-        raise GraphQLError(f"The work was stopped: {exc}.", extensions={"code": "TIMEOUT"}) from None
+        raise GraphQLError(str(exc), extensions={"code": "TIMEOUT"}) from None

@@ -94,7 +94,7 @@ class Web:
         except work_pool.ServerBusy as exc:
             return _problem(503, str(exc), "SERVER_BUSY", exc.retry_after)
         except DeadlineExceeded as exc:
-            return _problem(503, f"The work was stopped: {exc}.", "TIMEOUT", work_pool.RETRY_AFTER_BUSY)
+            return _problem(503, str(exc), "TIMEOUT", work_pool.RETRY_AFTER_BUSY)
         headers = {"ETag": etag, "Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff"}
         if cors:
             headers["Access-Control-Allow-Origin"] = "*"
