@@ -17,7 +17,8 @@ from kpi_api import deadline
 from kpi_api.limits import RateLimiter, graphql_error_response
 from kpi_api.work_pool import RETRY_AFTER_BUSY, WorkPool
 
-EXEMPT = ("/healthz", "/static/")  # answered from memory: load balancers always get an answer
+# Answered from memory, never limited: load balancers always get an answer.
+HEALTH, STATIC = "/healthz", "/static/"
 
 
 def client_address(scope, trusted_proxies: int) -> str:
@@ -76,7 +77,7 @@ class RequestLimits:
 
     async def __call__(self, scope, receive, send) -> None:
         path = scope.get("path", "")
-        if scope["type"] != "http" or path == EXEMPT[0] or path.startswith(EXEMPT[1]):
+        if scope["type"] != "http" or path == HEALTH or path.startswith(STATIC):
             return await self.app(scope, receive, send)
         address = client_address(scope, self.settings.trusted_proxies)
         scope.setdefault("state", {})["client_address"] = address
