@@ -37,6 +37,11 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
 
 
+def rss_mb(pid: int) -> float:
+    status = open(f"/proc/{pid}/status").read()
+    return int(status.split("VmRSS:")[1].split()[0]) / 1024
+
+
 def cpu_growth(pid: int, after: float = 1.0, over: float = 2.0) -> float:
     """CPU seconds the server spends in `over` seconds, starting `after` seconds from now:
     an idle server spends about none; work left running would spend about `over`."""
@@ -129,10 +134,20 @@ def test_100_concurrent_heavy_requests_are_answered_or_refused_and_health_always
     env = {"KPI_RESPONSE_CACHE": "0", "KPI_REQUEST_TIMEOUT": "5", "KPI_TRUSTED_PROXIES": "1",
            "KPI_ANONYMOUS_RATE": "10", "KPI_ANONYMOUS_BURST": "60"}  # fmt: skip
     process, base = _serve(demo_url, env)
+    peak, sampling = [rss_mb(process.pid)], threading.Event()
+
+    def sample_rss() -> None:
+        while not sampling.wait(0.05):
+            peak.append(rss_mb(process.pid))
+
+    sampler = threading.Thread(target=sample_rss)
+    sampler.start()
     try:
         outcomes, health, cheap = run_async(_load(base))
         grown = cpu_growth(process.pid)
     finally:
+        sampling.set()
+        sampler.join()
         process.kill()
         process.wait()
     counts: dict = {}
@@ -142,6 +157,7 @@ def test_100_concurrent_heavy_requests_are_answered_or_refused_and_health_always
     print(f"/healthz during the load: {percentiles([t for _, t in health])}")
     print(f"cheap query during the load: {percentiles([t for _, t in cheap])}")
     print(f"server CPU in the 2 s after a 1 s pause: {grown:.2f} s")
+    print(f"server RSS: {peak[0]:.0f} MB before, at most {max(peak):.0f} MB during the load")
     for status, error_code, retry_after in outcomes:
         assert (status, error_code) in {(200, None), (503, "SERVER_BUSY"), (503, "TIMEOUT"), (429, "RATE_LIMITED")}
         if status != 200:
@@ -151,6 +167,7 @@ def test_100_concurrent_heavy_requests_are_answered_or_refused_and_health_always
     assert health and all(status == 200 for status, _ in health)
     assert cheap and all(status == 200 for status, _ in cheap)
     assert grown < 0.5
+    assert max(peak) < 600  # the issue's bound for the national dataset; this one is far smaller
 
 
 async def _load(base: str):
