@@ -23,7 +23,7 @@ from kpi_api.graphql.schema import build_schema
 from kpi_api.data_version import DataVersion
 from kpi_api.graphql_cache import GraphQLResponseCache
 from kpi_api.graphql.work import REFUSALS
-from kpi_api.limits import GraphQLGuard, RateLimiter
+from kpi_api.limits import GraphQLGuard
 from kpi_api.request_limits import RequestLimits
 from kpi_api.response_cache import ResponseCache
 from kpi_api.web.routes import Web
@@ -95,13 +95,12 @@ def create_app(settings: Settings | None = None) -> Starlette:
     holder = CatalogueHolder(engine, services.areas)
     holder.get()  # loaded now: the health check answers from memory
     pool = WorkPool(settings.worker_threads, settings.max_concurrent_work, settings.max_queued_work)
-    addresses = RateLimiter(settings.anonymous_rate, settings.anonymous_burst, settings.rate_limit_addresses)
     versions = DataVersion(engine)
     cache = ResponseCache(settings.response_cache_entries, settings.response_cache_bytes) if settings.response_cache else None
     graphql_app = _GraphQL(build_schema(settings), holder, services, settings, pool, graphql_ide="graphiql" if settings.graphiql else None)
     if cache is not None:
         graphql_app = GraphQLResponseCache(graphql_app, cache, versions)
-    graphql = GraphQLGuard(graphql_app, engine, settings, pool, addresses)
+    graphql = GraphQLGuard(graphql_app, engine, settings, pool)
 
     async def health(request: Request) -> JSONResponse:
         # From memory, never the database or the pool: it answers however busy they are
@@ -142,5 +141,5 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Mount("/static", StaticFiles(packages=[("kpi_api", "web/static")]), name="static"),
         ],
         lifespan=lifespan,
-        middleware=[Middleware(RequestLimits, settings=settings, pool=pool, addresses=addresses)],
+        middleware=[Middleware(RequestLimits, settings=settings, pool=pool)],
     )

@@ -65,11 +65,13 @@ class GraphQLGuard:
     engine: object
     settings: object
     pool: object  # work_pool.WorkPool: the token lookup runs on its reserved threads
-    addresses: RateLimiter  # shared with request_limits.RequestLimits: invalid tokens count per address
-    limiter: RateLimiter | None = None
+    limiter: RateLimiter | None = None  # per valid token
+    guesses: RateLimiter | None = None  # invalid or revoked tokens, per client address
 
     def __attrs_post_init__(self) -> None:
-        self.limiter = RateLimiter(self.settings.token_rate, self.settings.token_burst, self.settings.rate_limit_addresses)
+        settings = self.settings
+        self.limiter = RateLimiter(settings.token_rate, settings.token_burst, settings.rate_limit_addresses)
+        self.guesses = RateLimiter(settings.anonymous_rate, settings.anonymous_burst, settings.rate_limit_addresses)
 
     async def __call__(self, scope, receive, send) -> None:
         if scope["type"] != "http":
@@ -90,16 +92,17 @@ class GraphQLGuard:
         caller = Caller()
         if authorization:
             # Guessing tokens costs the guesser: an address whose invalid tokens have used
-            # up its bucket is refused before its next token is even looked up.
+            # up its bucket (the anonymous rate) is refused before its next token is even
+            # looked up.
             address = scope.get("state", {}).get("client_address") or (scope.get("client") or ("unknown",))[0]
             now = asyncio.get_running_loop().time()
-            if (wait := self.addresses.would_wait(address, now)) > 0:
-                return await _rate_limited(wait, f"address {address} without a valid token")(send)
+            if (wait := self.guesses.would_wait(address, now)) > 0:
+                return await _rate_limited(wait, f"address {address} with invalid tokens")(send)
             token = authorization[7:].strip() if authorization.lower().startswith("bearer ") else authorization
             record = await self.pool.quick(tokens.verify, self.engine, token)
             caller = Caller(presented=True, token=record)
-            key, who = (record.id, f"token {record.id}") if record else (address, f"address {address} without a valid token")
-            if (wait := (self.limiter if record else self.addresses).wait_needed(key, now)) > 0:
+            key, who = (record.id, f"token {record.id}") if record else (address, f"address {address} with invalid tokens")
+            if (wait := (self.limiter if record else self.guesses).wait_needed(key, now)) > 0:
                 return await _rate_limited(wait, who)(send)
         scope.setdefault("state", {})["caller"] = caller
         writes = caller.token is not None and caller.token.scope in (tokens.Scope.IMPORT, tokens.Scope.PUBLISH)

@@ -72,8 +72,9 @@ def rate_limited(path: str, wait: float, who: str):
 
 
 class RequestLimits:
-    def __init__(self, app, settings, pool: WorkPool, addresses: RateLimiter) -> None:
-        self.app, self.settings, self.pool, self.addresses = app, settings, pool, addresses
+    def __init__(self, app, settings, pool: WorkPool) -> None:
+        self.app, self.settings, self.pool = app, settings, pool
+        self.addresses = RateLimiter(settings.anonymous_rate, settings.anonymous_burst, settings.rate_limit_addresses)
 
     async def __call__(self, scope, receive, send) -> None:
         path = scope.get("path", "")
@@ -82,8 +83,8 @@ class RequestLimits:
         address = client_address(scope, self.settings.trusted_proxies)
         scope.setdefault("state", {})["client_address"] = address
         if not (path == "/graphql" and any(name == b"authorization" for name, _ in scope.get("headers") or [])):
-            # A token is counted per token by the GraphQL guard (an invalid one per address);
-            # everything else, web routes included, per address.
+            # A token is counted per token by the GraphQL guard (invalid ones per address,
+            # in a bucket of their own); everything else, web routes included, per address.
             wait = self.addresses.wait_needed(address, asyncio.get_running_loop().time())
             if wait > 0:
                 return await rate_limited(path, wait, f"address {address} without a valid token")(send)

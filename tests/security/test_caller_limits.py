@@ -60,6 +60,9 @@ def test_invalid_tokens_are_limited_per_address_and_valid_ones_per_token(url):
         assert [g.status_code for g in guesses[3:]] == [429, 429]
         assert int(guesses[3].headers["retry-after"]) >= 1
         assert guesses[3].json()["errors"][0]["extensions"]["code"] == "RATE_LIMITED"
+        assert "invalid tokens" in guesses[3].json()["errors"][0]["message"]
+        # Guesses have a bucket of their own: the address's anonymous reads still go ahead.
+        assert client.post("/graphql", json=QUERY).status_code == 200
 
 
 def test_the_buckets_memory_is_bounded():
