@@ -7,12 +7,11 @@ file descriptors. The option was planned and never built (uvicorn issue #157,
 "--timeout-request-start"). The ASGI app cannot help: it is called only once the headers
 are complete. This protocol closes a connection whose request line and headers are not
 complete `timeout` seconds after it opened, or after the previous response on it ended.
-The body is read inside the app, under the request's own time limit.
+A body the app reads counts against the request's own time limit.
 """
 
 import functools
 
-import h11
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
 
@@ -24,6 +23,7 @@ def protocol_with_header_timeout(timeout: float) -> type[H11Protocol]:
 class _HeaderTimeoutH11Protocol(H11Protocol):
     header_timeout: float = 10.0
     _header_timer = None
+    _waiting_after = None  # the request cycle current when the timer was armed
 
     def connection_made(self, transport) -> None:
         super().connection_made(transport)
@@ -31,13 +31,16 @@ class _HeaderTimeoutH11Protocol(H11Protocol):
 
     def data_received(self, data: bytes) -> None:
         super().data_received(data)
-        if self.conn.their_state is not h11.IDLE:  # a request's headers are complete
+        if self.cycle is not self._waiting_after:  # a new request's headers are complete
             self._disarm()
 
     def on_response_complete(self) -> None:
+        waiting_after = self.cycle
         super().on_response_complete()
-        # Waiting for the next request on this connection (unless it was pipelined).
-        if not self.transport.is_closing() and self.conn.their_state is h11.IDLE:
+        # Waiting for the next request (unless a pipelined one has just started), and for
+        # whatever is left of this one's body: a body sent on slowly after the answer
+        # held the connection too, since every byte cancels uvicorn's keep-alive timer.
+        if not self.transport.is_closing() and self.cycle is waiting_after:
             self._arm()
 
     def connection_lost(self, exc) -> None:
@@ -46,6 +49,7 @@ class _HeaderTimeoutH11Protocol(H11Protocol):
 
     def _arm(self) -> None:
         self._disarm()
+        self._waiting_after = self.cycle
         self._header_timer = self.loop.call_later(self.header_timeout, self._headers_too_slow)
 
     def _disarm(self) -> None:

@@ -86,31 +86,42 @@ def test_client_addresses():
     assert client_address(scope("::ffff:192.0.2.7"), 0) == "192.0.2.7"
 
 
+def seconds_until_closed(port: int, data: bytes, at_once: bytes = b"") -> float | None:
+    """Send `at_once`, then `data` a byte every 0.2 s; when the server closes the
+    connection, how long it took (None: it never did)."""
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as connection:
+        started = time.monotonic()
+        connection.sendall(at_once)
+        for byte in data:
+            try:
+                connection.sendall(bytes([byte]))
+                time.sleep(0.2)
+                connection.setblocking(False)
+                try:
+                    while chunk := connection.recv(65536):  # an answer may come first
+                        del chunk
+                    return time.monotonic() - started
+                except BlockingIOError:
+                    pass
+                finally:
+                    connection.setblocking(True)
+            except (BrokenPipeError, ConnectionResetError):
+                return time.monotonic() - started
+    return None
+
+
 def test_a_connection_sending_its_headers_slowly_is_closed(url):
     with serving(url, header_timeout=1.0) as base:
         port = int(base.rsplit(":", 1)[1])
-        with socket.create_connection(("127.0.0.1", port), timeout=10) as slow:
-            started = time.monotonic()
-            closed_after = None
-            # One byte of an endless header every 0.2 s: each byte used to reset uvicorn's only timer.
-            for byte in b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: " + b"a" * 200:
-                try:
-                    slow.sendall(bytes([byte]))
-                    time.sleep(0.2)
-                    slow.setblocking(False)
-                    try:
-                        if slow.recv(1024) == b"":
-                            closed_after = time.monotonic() - started
-                            break
-                    except BlockingIOError:
-                        pass
-                    finally:
-                        slow.setblocking(True)
-                except (BrokenPipeError, ConnectionResetError):
-                    closed_after = time.monotonic() - started
-                    break
+        # One byte of an endless header every 0.2 s: each byte used to reset uvicorn's only timer.
+        closed_after = seconds_until_closed(port, b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: " + b"a" * 200)
         print(f"\nslow headers: closed after {closed_after} s (limit 1 s)")
         assert closed_after is not None, "the server kept a connection open for 40 s of headers"
+        # The same for a body sent on slowly after the answer (the route reads none).
+        head = b"GET /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n"
+        closed_after = seconds_until_closed(port, b"b" * 200, at_once=head)
+        print(f"slow body after the answer: closed after {closed_after} s")
+        assert closed_after is not None, "the server kept a connection open for 40 s of body"
         # A client sending its request at once is served as before, again on the same connection.
         with httpx.Client(base_url=base, timeout=10) as client:
             assert [client.get("/healthz").status_code for _ in range(3)] == [200, 200, 200]
