@@ -1,13 +1,14 @@
 """The ASGI application: GraphQL at /graphql over the catalogue in the database."""
 
-import asyncio
 import contextlib
 import gc
+import sys
 
 import orjson
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse
 from starlette.routing import Mount, Route
@@ -21,12 +22,15 @@ from kpi_api.graphql.errors import with_code
 from kpi_api.graphql.schema import build_schema
 from kpi_api.data_version import DataVersion
 from kpi_api.graphql_cache import GraphQLResponseCache
+from kpi_api.graphql.work import REFUSALS
 from kpi_api.limits import GraphQLGuard
 from kpi_api.quoting import quoted
+from kpi_api.request_limits import RequestLimits
 from kpi_api.response_cache import ResponseCache
 from kpi_api.security_headers import SecurityHeaders, ide_policy
 from kpi_api.web.routes import Web
 from kpi_api.services import open_services
+from kpi_api.work_pool import RETRY_AFTER_BUSY, SWITCH_INTERVAL, WorkPool
 
 class CatalogueHolder:
     """The catalogue, reloaded when another request or worker has published a revision
@@ -45,12 +49,12 @@ class CatalogueHolder:
 
 
 class _GraphQL(GraphQL):
-    def __init__(self, schema, holder: CatalogueHolder, services, settings: Settings, **kwargs) -> None:
+    def __init__(self, schema, holder: CatalogueHolder, services, settings: Settings, pool: WorkPool, **kwargs) -> None:
         super().__init__(schema, **kwargs)
-        self.holder, self.services, self.settings = holder, services, settings
+        self.holder, self.services, self.settings, self.pool = holder, services, settings, pool
 
     async def get_context(self, request, response) -> dict:
-        catalogue = await asyncio.to_thread(self.holder.get)
+        catalogue = await self.pool.quick(self.holder.get)
         return graphql_context(
             catalogue, self.services.observations, request=request, response=response,
             caller=request.scope.get("state", {}).get("caller"), settings=self.settings, engine=self.services.engine,
@@ -79,6 +83,16 @@ class _GraphQL(GraphQL):
             result.errors = [with_code(e) for e in result.errors]
         return await super().process_result(request, result)
 
+    def create_response(self, response_data, sub_response):
+        # Refused for load (busy, out of time): 503 with when to try again, and the
+        # refusal alone, like the refusals answered before the query ran (request_limits.py).
+        refusal = next((e for e in response_data.get("errors") or () if e.get("extensions", {}).get("code") in REFUSALS), None)
+        if refusal is None:
+            return super().create_response(response_data, sub_response)
+        sub_response.status_code = 503
+        sub_response.headers["retry-after"] = str(RETRY_AFTER_BUSY)
+        return super().create_response({"errors": [refusal]}, sub_response)
+
 
 class _App(Starlette):
     def build_middleware_stack(self):
@@ -91,16 +105,19 @@ def create_app(settings: Settings | None = None) -> Starlette:
     services = open_services(settings=settings)
     engine = services.engine
     holder = CatalogueHolder(engine, services.areas)
+    holder.get()  # loaded now: the health check answers from memory
+    pool = WorkPool(settings.worker_threads, settings.max_concurrent_work, settings.max_queued_work)
     versions = DataVersion(engine)
     cache = ResponseCache(settings.response_cache_entries, settings.response_cache_bytes) if settings.response_cache else None
-    graphql_app = _GraphQL(build_schema(settings), holder, services, settings, graphql_ide="graphiql" if settings.graphiql else None)
+    graphql_app = _GraphQL(build_schema(settings), holder, services, settings, pool, graphql_ide="graphiql" if settings.graphiql else None)
     if cache is not None:
         graphql_app = GraphQLResponseCache(graphql_app, cache, versions)
-    graphql = GraphQLGuard(graphql_app, engine, settings)
+    graphql = GraphQLGuard(graphql_app, engine, settings, pool)
 
     async def health(request: Request) -> JSONResponse:
-        catalogue = await asyncio.to_thread(holder.get)
-        return JSONResponse({"status": "ok", "strategies": len(catalogue.strategies)})
+        # From memory, never the database or the pool: it answers however busy they are
+        # (the catalogue as last loaded by a request).
+        return JSONResponse({"status": "ok", "strategies": len(holder.current.strategies)})
 
     async def root(request: Request) -> RedirectResponse:
         return RedirectResponse("/status/151")
@@ -111,11 +128,13 @@ def create_app(settings: Settings | None = None) -> Starlette:
         # frozen, the collector's full passes skip it, which shortens the pauses that
         # large requests' garbage (graphql-core's linked token lists) sets off.
         gc.freeze()
+        sys.setswitchinterval(SWITCH_INTERVAL)  # see work_pool.py
         yield
+        pool.close()
         versions.close()
         engine.dispose()
 
-    web = Web(holder, services, settings, versions, cache)
+    web = Web(holder, services, settings, versions, cache, pool)
     async def routing_problem(request: Request, exc: HTTPException) -> JSONResponse:
         # The router's own 404/405 answer as problem documents, like every other error.
         return JSONResponse(
@@ -134,4 +153,5 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Mount("/static", StaticFiles(packages=[("kpi_api", "web/static")]), name="static"),
         ],
         lifespan=lifespan,
+        middleware=[Middleware(RequestLimits, settings=settings, pool=pool)],
     )

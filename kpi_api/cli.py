@@ -43,17 +43,27 @@ def serve(
 
     from kpi_api.app import create_app
     from kpi_api.config import Settings
+    from kpi_api.header_timeout import protocol_with_header_timeout
 
     logging.basicConfig(level=logging.INFO, format="%(levelname)s:     %(message)s")
     settings = Settings.from_env(database)
     console.print(f"GraphQL at http://{host}:{port}/graphql · status page http://{host}:{port}/status/151 · database {settings.database_url}")
+    # uvicorn's own X-Forwarded-* handling trusts 127.0.0.1 by default; the service
+    # believes proxies only when told how many there are (KPI_TRUSTED_PROXIES).
+    proxies = {"proxy_headers": settings.trusted_proxies > 0, "forwarded_allow_ips": "*"}
     if workers > 1:
         # Each worker builds its own app from the environment; they agree through the database.
         create_app(settings)  # migrate once, before the workers start
         os.environ["KPI_DATABASE_URL"] = settings.database_url
-        uvicorn.run("kpi_api.app:create_app", factory=True, host=host, port=port, workers=workers, log_level="info")
+        uvicorn.run(
+            "kpi_api.app:create_app", factory=True, host=host, port=port, workers=workers, log_level="info",
+            http="kpi_api.header_timeout:HeaderTimeoutFromEnvironment", **proxies,
+        )  # fmt: skip
     else:
-        uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+        uvicorn.run(
+            create_app(settings), host=host, port=port, log_level="info",
+            http=protocol_with_header_timeout(settings.header_timeout), **proxies,
+        )  # fmt: skip
 
 
 @app.command("import")

@@ -49,6 +49,17 @@ class Settings:
     max_cost_anonymous: int = 2000  # static query cost (see kpi_api/graphql/cost.py) without an API token
     max_cost: int = 10000  # ... with one
     max_import_rows: int = 5_000_000  # rows per import (CSV records, JSON-stat cells, Jobindsats figures)
+    # Under load (see work_pool.py, request_limits.py, header_timeout.py):
+    # Evaluation is Python (one core at a time, the GIL); two threads overlap it with the
+    # database, more only make the event loop wait longer for the GIL.
+    worker_threads: int = 2  # threads for store work and evaluations, shared by all requests
+    max_concurrent_work: int = 2  # requests doing store work at once
+    max_queued_work: int = 8  # more that wait for their turn (within their time limit); beyond: 503 SERVER_BUSY
+    anonymous_rate: float = 10.0  # requests per second per client address without a valid token
+    anonymous_burst: int = 60
+    rate_limit_addresses: int = 50_000  # client addresses (and tokens) tracked at most; the least recent are forgotten
+    trusted_proxies: int = 0  # reverse proxies in front whose X-Forwarded-For entries are believed
+    header_timeout: float = 10.0  # seconds to send a request's line and headers
 
     @classmethod
     def from_env(cls, database_url: str | None = None) -> "Settings":
@@ -75,6 +86,14 @@ class Settings:
             max_cost_anonymous=_int("KPI_MAX_COST_ANONYMOUS", 2000),
             max_cost=_int("KPI_MAX_COST", 10000),
             max_import_rows=_int("KPI_MAX_IMPORT_ROWS", 5_000_000),
+            worker_threads=_int("KPI_WORKER_THREADS", 2),
+            max_concurrent_work=_int("KPI_MAX_CONCURRENT_WORK", 2),
+            max_queued_work=_int("KPI_MAX_QUEUED_WORK", 8),
+            anonymous_rate=float(os.environ.get("KPI_ANONYMOUS_RATE", "10")),
+            anonymous_burst=_int("KPI_ANONYMOUS_BURST", 60),
+            rate_limit_addresses=_int("KPI_RATE_LIMIT_ADDRESSES", 50_000),
+            trusted_proxies=_int("KPI_TRUSTED_PROXIES", 0),
+            header_timeout=float(os.environ.get("KPI_HEADER_TIMEOUT", "10")),
         )
 
 

@@ -1,7 +1,9 @@
-"""ASGI middleware for /graphql: who is calling, how much they may send, how long they
-may take. Refusals are JSON GraphQL errors with a stable `extensions.code`."""
+"""ASGI middleware for /graphql: who is calling, how often, and how much they may send
+(how long they may take: request_limits.py). Refusals are JSON GraphQL errors with a
+stable `extensions.code`."""
 
 import asyncio
+import collections
 import json
 import math
 
@@ -23,22 +25,38 @@ def graphql_error_response(status: int, message: str, code: str, headers: list |
 
 
 class RateLimiter:
-    """A token bucket per API token (per worker process): `rate` requests a second on
-    average, bursts up to `burst`."""
+    """A token bucket per key (an API token, a client address; per worker process):
+    `rate` requests a second on average, bursts up to `burst`. At most `max_keys` are
+    tracked: the least recently seen is forgotten first (a bucket idle for
+    `burst / rate` seconds is full again anyway), so many addresses cannot fill memory."""
 
-    def __init__(self, rate: float, burst: int) -> None:
-        self.rate, self.burst = rate, burst
-        self._buckets: dict[str, tuple[float, float]] = {}
+    def __init__(self, rate: float, burst: int, max_keys: int = 50_000) -> None:
+        self.rate, self.burst, self.max_keys = rate, burst, max_keys
+        self._buckets: collections.OrderedDict[str, tuple[float, float]] = collections.OrderedDict()
 
     def wait_needed(self, key: str, now: float) -> float:
         """0 when the request may go ahead (and is counted), else seconds to wait."""
-        tokens, last = self._buckets.get(key, (float(self.burst), now))
-        tokens = min(float(self.burst), tokens + (now - last) * self.rate)
+        tokens = self._refilled(key, now)
         if tokens < 1:
-            self._buckets[key] = (tokens, now)
+            self._store(key, tokens, now)
             return (1 - tokens) / self.rate
-        self._buckets[key] = (tokens - 1, now)
+        self._store(key, tokens - 1, now)
         return 0.0
+
+    def would_wait(self, key: str, now: float) -> float:
+        """Like wait_needed, but counts nothing."""
+        tokens = self._refilled(key, now)
+        return 0.0 if tokens >= 1 else (1 - tokens) / self.rate
+
+    def _refilled(self, key: str, now: float) -> float:
+        tokens, last = self._buckets.get(key, (float(self.burst), now))
+        return min(float(self.burst), tokens + (now - last) * self.rate)
+
+    def _store(self, key: str, tokens: float, now: float) -> None:
+        self._buckets[key] = (tokens, now)
+        self._buckets.move_to_end(key)
+        while len(self._buckets) > self.max_keys:
+            self._buckets.popitem(last=False)
 
 
 @attrs.define
@@ -46,10 +64,14 @@ class GraphQLGuard:
     app: object
     engine: object
     settings: object
-    limiter: RateLimiter | None = None
+    pool: object  # work_pool.WorkPool: the token lookup runs on its reserved threads
+    limiter: RateLimiter | None = None  # per valid token
+    guesses: RateLimiter | None = None  # invalid or revoked tokens, per client address
 
     def __attrs_post_init__(self) -> None:
-        self.limiter = RateLimiter(self.settings.token_rate, self.settings.token_burst)
+        settings = self.settings
+        self.limiter = RateLimiter(settings.token_rate, settings.token_burst, settings.rate_limit_addresses)
+        self.guesses = RateLimiter(settings.anonymous_rate, settings.anonymous_burst, settings.rate_limit_addresses)
 
     async def __call__(self, scope, receive, send) -> None:
         if scope["type"] != "http":
@@ -69,17 +91,19 @@ class GraphQLGuard:
         authorization = headers.get(b"authorization", b"").decode("latin-1").strip()
         caller = Caller()
         if authorization:
+            # Guessing tokens costs the guesser: an address whose invalid tokens have used
+            # up its bucket (the anonymous rate) is refused before its next token is even
+            # looked up.
+            address = scope.get("state", {}).get("client_address") or (scope.get("client") or ("unknown",))[0]
+            now = asyncio.get_running_loop().time()
+            if (wait := self.guesses.would_wait(address, now)) > 0:
+                return await _rate_limited(wait, f"address {address} with invalid tokens")(send)
             token = authorization[7:].strip() if authorization.lower().startswith("bearer ") else authorization
-            record = await asyncio.to_thread(tokens.verify, self.engine, token)
+            record = await self.pool.quick(tokens.verify, self.engine, token)
             caller = Caller(presented=True, token=record)
-            if record is not None:
-                wait = self.limiter.wait_needed(record.id, asyncio.get_running_loop().time())
-                if wait > 0:
-                    retry = str(max(1, math.ceil(wait)))
-                    return await graphql_error_response(
-                        429, f"Too many requests for token {record.id}; try again in {retry} s.", "RATE_LIMITED",
-                        headers=[(b"retry-after", retry.encode())],
-                    )(send)
+            key, who = (record.id, f"token {record.id}") if record else (address, f"address {address} with invalid tokens")
+            if (wait := (self.limiter if record else self.guesses).wait_needed(key, now)) > 0:
+                return await _rate_limited(wait, who)(send)
         scope.setdefault("state", {})["caller"] = caller
         writes = caller.token is not None and caller.token.scope in (tokens.Scope.IMPORT, tokens.Scope.PUBLISH)
         limit = self.settings.max_import_bytes if writes else self.settings.max_query_bytes
@@ -118,16 +142,18 @@ class GraphQLGuard:
                 return
             await send(message)
 
-        try:
-            await asyncio.wait_for(self.app(scope, capped_receive, tracking_send), timeout=self.settings.request_timeout)
+        try:  # the time limit: request_limits.RequestLimits, around this guard
+            await self.app(scope, capped_receive, tracking_send)
         except _TooLarge:
             if not started:
                 await _too_large(limit)(send)
-        except TimeoutError:
-            if not started:
-                await graphql_error_response(
-                    503, f"The request took longer than {self.settings.request_timeout} s and was stopped.", "TIMEOUT"
-                )(send)
+
+
+def _rate_limited(wait: float, who: str):
+    retry = str(max(1, math.ceil(wait)))
+    return graphql_error_response(
+        429, f"Too many requests for {who}; try again in {retry} s.", "RATE_LIMITED", headers=[(b"retry-after", retry.encode())]
+    )
 
 
 def _with_cors(send, origin: str):

@@ -4,6 +4,7 @@ import datetime
 
 import attrs
 
+from kpi_api import deadline
 from kpi_core import (
     COUNTRY_CODE,
     AreaDirectory,
@@ -89,6 +90,7 @@ def series(
     shown = []
 
     def points(code: str, wanted_cell: Cell) -> Points:
+        deadline.check()
         chosen = sorted(
             ((parse_period(o.period), o)
              for o in rows

@@ -6,7 +6,7 @@ from importlib import resources
 import attrs
 import sqlalchemy as sa
 
-from kpi_api import catalogue_store
+from kpi_api import catalogue_store, statement_deadline
 from kpi_api.config import Settings
 from kpi_api.database import create_engine, migrate
 from kpi_api.observation_store import SqlObservationRepository
@@ -30,6 +30,7 @@ def open_services(database_url: str | None = None, settings: Settings | None = N
     it (a revision already published is never overwritten)."""
     settings = settings or Settings.from_env(database_url)
     engine = create_engine(settings.database_url)
+    statement_deadline.install(engine)
     migrate(engine)
     report = catalogue_store.publish(engine, list(shipped_revision_files()), by="kpi (shipped catalogue)")
     created = not report.unchanged and not report.conflicting

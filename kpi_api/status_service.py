@@ -9,6 +9,7 @@ from collections import defaultdict
 
 import attrs
 
+from kpi_api import deadline
 from kpi_core import (
     COUNTRY_CODE,
     AreaDirectory,
@@ -60,6 +61,7 @@ def evaluate_many(
         # region's municipalities are fetched for the rank targets alone.
         classes: dict[bool, tuple[set, set, set]] = {}
         for _, r, period in wanted:
+            deadline.check()
             ids, areas_needed, periods_needed = classes.setdefault(isinstance(r.indicator.target, RankWithin), (set(), set(), set()))
             ids.add(r.indicator.id)
             areas_needed |= needed_areas(r.indicator, r.area, areas)
@@ -72,6 +74,7 @@ def evaluate_many(
         # One index per indicator, shared by every area judged against it.
         indexes = {i: ObservationIndex(i, found) for i, found in by_indicator.items()}
         for n, r in group:
+            deadline.check()  # the time of a status table goes here and in the store's rows
             period = chosen[n]
             if period is None:
                 results[n] = nothing_at_all(r.indicator, r.area)

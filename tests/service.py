@@ -66,9 +66,15 @@ def database_url(tmp_path_factory) -> str:
 @contextlib.contextmanager
 def serving(database_url: str, **settings) -> Iterator[str]:
     """uvicorn on a free loopback port (a thread of this process), over `database_url`,
-    with `settings` overriding the defaults."""
+    configured like `kpi serve` (`settings`: Settings fields to change)."""
+    from kpi_api.header_timeout import protocol_with_header_timeout
+
     port = _free_port()
-    config = uvicorn.Config(create_app(Settings(database_url=database_url, **settings)), host="127.0.0.1", port=port, log_level="warning")
+    settings = Settings(database_url=database_url, **settings)
+    config = uvicorn.Config(
+        create_app(settings), host="127.0.0.1", port=port, log_level="warning",
+        http=protocol_with_header_timeout(settings.header_timeout), proxy_headers=settings.trusted_proxies > 0, forwarded_allow_ips="*",
+    )  # fmt: skip
     instance = uvicorn.Server(config)
     thread = threading.Thread(target=instance.run, daemon=True)
     thread.start()
@@ -82,9 +88,14 @@ def serving(database_url: str, **settings) -> Iterator[str]:
     thread.join(timeout=10)
 
 
+# The suite's clients are all one address, sending far faster than any reader: the shared
+# server does not limit addresses (tests/security/test_runtime_limits.py tests the limit).
+UNLIMITED_ADDRESSES = {"anonymous_rate": 1e9, "anonymous_burst": 10**9}
+
+
 @pytest.fixture(scope="session")
 def server(database_url):
-    with serving(database_url) as base:
+    with serving(database_url, **UNLIMITED_ADDRESSES) as base:
         yield base
 
 

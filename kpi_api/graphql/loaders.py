@@ -1,7 +1,6 @@
 """Per-request DataLoaders: every status asked for in one request is answered by one
 batched call into the status service (a fixed number of store queries)."""
 
-import asyncio
 import datetime
 
 from graphql import GraphQLError
@@ -9,6 +8,7 @@ from strawberry.dataloader import DataLoader
 
 import kpi_core as core
 from kpi_api.quoting import quoted, shortened
+from kpi_api.graphql.work import in_pool
 from kpi_api.status_service import StatusRequest, evaluate_many
 
 StatusKey = tuple  # (strategy id, version, indicator id, area, period, as_of)
@@ -21,7 +21,7 @@ def status_loader(catalogue, repository) -> DataLoader:
             indicator = catalogue.strategy(strategy_id).revision(version).indicator(indicator_id)
             requests.append(StatusRequest(indicator, area, period, as_of))
         # The store is synchronous; keep the event loop free while it works.
-        return await asyncio.to_thread(evaluate_many, requests, repository, catalogue.areas)
+        return await in_pool(evaluate_many, requests, repository, catalogue.areas)
 
     return DataLoader(load_fn=load)
 

@@ -1,6 +1,5 @@
 """Writes: import observations, publish a revision. Each needs a token of its scope."""
 
-import asyncio
 import enum
 
 import strawberry
@@ -9,6 +8,7 @@ from strawberry.types import Info
 
 from kpi_api import catalogue_store
 from kpi_api.graphql.auth import require
+from kpi_api.graphql.work import in_pool
 from kpi_api.importing.service import import_bytes
 from kpi_api.tokens import Scope
 from kpi_core import CatalogueError, parse_revision
@@ -64,7 +64,7 @@ class Mutation:
         format, dry_run = format or ImportFormat.CSV, bool(dry_run)  # null means the default
         catalogue = info.context["catalogue"]
         name = f"graphql-import.{'csv' if format is ImportFormat.CSV else 'json'}"
-        report = await asyncio.to_thread(
+        report = await in_pool(
             import_bytes, csv.encode(), name, info.context["observations"], catalogue.strategies, catalogue.areas,
             fmt=format.value, dry_run=dry_run, imported_by=f"token {token.id} ({token.name}) via GraphQL",
             max_rows=info.context["settings"].max_import_rows,
@@ -86,7 +86,7 @@ class Mutation:
         dry_run = bool(dry_run)
         engine = info.context["engine"]
         try:  # off the event loop: a large file takes a while to parse, and /healthz must answer
-            parsed = await asyncio.to_thread(parse_revision, catalogue, "publishRevision")
+            parsed = await in_pool(parse_revision, catalogue, "publishRevision")
         except CatalogueError as exc:
             return PublishResult(strategy_id=None, version=None, published=False, dry_run=dry_run, problems=exc.problems)
         ids = (strawberry.ID(parsed.strategy.id), parsed.revision.version)
@@ -98,7 +98,7 @@ class Mutation:
                           "(publish a new version instead)"],
             )  # fmt: skip
         try:
-            report = await asyncio.to_thread(
+            report = await in_pool(
                 catalogue_store.publish, engine, [parsed], f"token {token.id} ({token.name}) via GraphQL", dry_run
             )
         except CatalogueError as exc:

@@ -1,13 +1,13 @@
 """Resolvers that read figures: argument checks with clear errors, then the services
-(run in a thread, since the store is synchronous)."""
+(in the work pool, since the store is synchronous)."""
 
-import asyncio
 import datetime
 
 from graphql import GraphQLError
 
 import kpi_core as core
 from kpi_api.quoting import quoted, shortened
+from kpi_api.graphql.work import in_pool
 from kpi_api.series_service import default_comparison_set, ranking, series
 from kpi_api.status_service import StatusRequest, evaluate_many
 
@@ -50,7 +50,7 @@ async def resolve_series(info, indicator: core.Indicator, area, first, last, as_
             )
     cell = tuple(sorted((f.dimension, f.value) for f in filters))
     context = info.context
-    data = await asyncio.to_thread(
+    data = await in_pool(
         series, indicator, area, context["observations"], context["catalogue"].areas, first, last, as_of, cell
     )
     return Series(domain=data)
@@ -67,7 +67,7 @@ async def resolve_ranking(info, strategy: core.Strategy, indicator: core.Indicat
         known = areas.get(among)
         if known is None or known.kind is core.AreaKind.MUNICIPALITY:
             raise bad_input(f"`among` must be a region (1081–1085), a cluster or DK, not {quoted(among)}", "among")
-    data = await asyncio.to_thread(ranking, indicator, among, info.context["observations"], areas, period, as_of)
+    data = await in_pool(ranking, indicator, among, info.context["observations"], areas, period, as_of)
     return Ranking(domain=data)
 
 
@@ -77,16 +77,22 @@ async def resolve_status_table(info, strategy: core.Strategy, revision: core.Rev
     catalogue = info.context["catalogue"]
     areas = [a.code for a in catalogue.areas.of_kind(kind)]
     indicators = list(revision.indicators)
+    # All of it in the pool: building thousands of requests and cells on the event loop
+    # held up every other request (and happened before the pool could refuse the work).
+    cells = await in_pool(_status_cells, areas, indicators, as_of, info.context["observations"], catalogue.areas)
+    return StatusTable(
+        strategy_id=strategy.id, version=revision.version, indicators=[i.id for i in indicators], areas=areas, cells=cells
+    )
+
+
+def _status_cells(areas: list[str], indicators: list, as_of, observations, directory) -> list:
     requests = [StatusRequest(i, a, None, as_of) for a in areas for i in indicators]
-    evaluations = await asyncio.to_thread(evaluate_many, requests, info.context["observations"], catalogue.areas)
+    evaluations = evaluate_many(requests, observations, directory)
     width = len(indicators)
-    cells = [
+    return [
         [
             [e.period or None, None if e.value is None else str(e.value), e.status.name]
             for e in evaluations[row * width : (row + 1) * width]
         ]
         for row in range(len(areas))
     ]
-    return StatusTable(
-        strategy_id=strategy.id, version=revision.version, indicators=[i.id for i in indicators], areas=areas, cells=cells
-    )

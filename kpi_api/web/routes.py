@@ -4,7 +4,6 @@ headers (kpi_api.security_headers adds the rest). Public GET formats allow any o
 nothing uses cookies. An answer depends only on the path, the query and the data, never
 on a request header: the response cache serves it to everyone who asks the same."""
 
-import asyncio
 import datetime
 import json
 
@@ -12,6 +11,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from kpi_api import work_pool
+from kpi_api.deadline import DeadlineExceeded
 from kpi_api.quoting import quoted, shortened
 from kpi_api.web import assemble, links
 from kpi_api.response_cache import Cached
@@ -60,9 +61,9 @@ def _period(request: Request, name: str) -> str | None:
 class Web:
     """The routes, bound to the running service's catalogue, store and settings."""
 
-    def __init__(self, holder, services, settings, versions, cache=None) -> None:
+    def __init__(self, holder, services, settings, versions, cache, pool) -> None:
         self.holder, self.services, self.settings = holder, services, settings
-        self.versions, self.cache = versions, cache
+        self.versions, self.cache, self.pool = versions, cache, pool
 
     def routes(self) -> list[Route]:
         return [
@@ -78,7 +79,7 @@ class Web:
     async def _respond(self, request: Request, render, content_type: str, frame: bool = False, cors: bool = True) -> Response:
         """Shared by every GET: ETag/304, then render off the event loop, then headers."""
         try:
-            version = self.versions.current() if self.versions.cheap else await asyncio.to_thread(self.versions.current)
+            version = self.versions.current() if self.versions.cheap else await self.pool.quick(self.versions.current)
             etag = etag_for(version, request)
             if (cached := not_modified(request, etag)) is not None:
                 return cached
@@ -86,13 +87,17 @@ class Web:
             if hit is not None:
                 body = hit.body
             else:
-                body = await asyncio.to_thread(render)
+                body = await work_pool.run(render)
                 if self.cache is not None:
                     self.cache.put(("web", etag), Cached(body.encode() if isinstance(body, str) else body, content_type, etag))
         except BadRequest as exc:
             return _problem(400, str(exc))
         except assemble.NotFound as exc:
             return _problem(404, str(exc))
+        except work_pool.ServerBusy as exc:
+            return _problem(503, str(exc), "SERVER_BUSY", exc.retry_after)
+        except DeadlineExceeded as exc:
+            return _problem(503, str(exc), "TIMEOUT", work_pool.RETRY_AFTER_BUSY)
         headers = {"ETag": etag, "Cache-Control": "no-cache"}
         if cors:
             headers["Access-Control-Allow-Origin"] = "*"
@@ -219,14 +224,16 @@ class Web:
         return JSONResponse(document(), headers={"Access-Control-Allow-Origin": "*"})
 
 
-_TITLES = {400: "Bad request", 404: "Not found"}
+_TITLES = {400: "Bad request", 404: "Not found", 503: "Service unavailable"}
 
 
-def _problem(status: int, message: str) -> Response:
-    """An RFC 9457 problem document: the same shape for every error of every route."""
-    return JSONResponse(
-        {"type": "about:blank", "title": _TITLES.get(status, "Error"), "status": status, "detail": message},
-        status_code=status,
-        media_type="application/problem+json",
-        headers={"Access-Control-Allow-Origin": "*"},
-    )
+def _problem(status: int, message: str, code: str | None = None, retry_after: int | None = None) -> Response:
+    """An RFC 9457 problem document: the same shape for every error of every route (a
+    refusal under load adds its stable code and when to try again)."""
+    document = {"type": "about:blank", "title": _TITLES.get(status, "Error"), "status": status, "detail": message}
+    headers = {"Access-Control-Allow-Origin": "*"}
+    if code is not None:
+        document["code"] = code
+    if retry_after is not None:
+        headers["Retry-After"] = str(retry_after)
+    return JSONResponse(document, status_code=status, media_type="application/problem+json", headers=headers)

@@ -25,7 +25,8 @@ def _port() -> int:
 
 def _serve(url: str, extra_env: dict | None = None) -> tuple[subprocess.Popen, str]:
     port = _port()
-    env = {**os.environ, "KPI_RESPONSE_CACHE": "1", **(extra_env or {})}
+    # One test client sends far faster than a reader: no per-address limit (unless asked).
+    env = {**os.environ, "KPI_RESPONSE_CACHE": "1", "KPI_ANONYMOUS_RATE": "1e9", "KPI_ANONYMOUS_BURST": "1000000000", **(extra_env or {})}
     process = subprocess.Popen([KPI, "serve", "--port", str(port), "--database", url], env=env,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
     base = f"http://127.0.0.1:{port}"

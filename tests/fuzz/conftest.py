@@ -38,9 +38,10 @@ def fuzz_service(request, tmp_path_factory):
 
 
 def service_settings(url: str) -> Settings:
-    """The service's defaults, except the per-token rate limit: the fuzzers send hundreds of
-    writes a second with one token, and are after what the service does with them."""
-    unlimited = {"token_rate": 1e9, "token_burst": 10**9}
+    """The service's defaults, except the rate limits: the fuzzers send hundreds of writes a
+    second with one token (and reads from one address), and are after what the service
+    does with them."""
+    unlimited = {"token_rate": 1e9, "token_burst": 10**9, "anonymous_rate": 1e9, "anonymous_burst": 10**9}
     return Settings(database_url=url, **{k: v for k, v in unlimited.items() if k in attrs.fields_dict(Settings)})
 
 
