@@ -25,7 +25,7 @@ from kpi_api.graphql_cache import GraphQLResponseCache
 from kpi_api.graphql.work import REFUSALS
 from kpi_api.limits import GraphQLGuard
 from kpi_api.quoting import quoted
-from kpi_api.request_limits import RequestLimits
+from kpi_api.request_limits import GraphQLInFlight, RequestLimits
 from kpi_api.response_cache import ResponseCache
 from kpi_api.security_headers import SecurityHeaders, ide_policy
 from kpi_api.web.routes import Web
@@ -109,9 +109,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
     pool = WorkPool(settings.worker_threads, settings.max_concurrent_work, settings.max_queued_work)
     versions = DataVersion(engine)
     cache = ResponseCache(settings.response_cache_entries, settings.response_cache_bytes) if settings.response_cache else None
-    graphql_app = _GraphQL(build_schema(settings), holder, services, settings, pool, graphql_ide="graphiql" if settings.graphiql else None)
+    view = _GraphQL(build_schema(settings), holder, services, settings, pool, graphql_ide="graphiql" if settings.graphiql else None)
+    graphql_app = GraphQLInFlight(view, settings.max_graphql_in_progress)  # inside the cache: hits are never refused
     if cache is not None:
-        graphql_app = GraphQLResponseCache(graphql_app, cache, versions)
+        graphql_app = GraphQLResponseCache(graphql_app, cache, versions, view=view)
     graphql = GraphQLGuard(graphql_app, engine, settings, pool)
 
     async def health(request: Request) -> JSONResponse:

@@ -60,6 +60,7 @@ class Settings:
     rate_limit_addresses: int = 50_000  # client addresses (and tokens) tracked at most; the least recent are forgotten
     trusted_proxies: int = 0  # reverse proxies in front whose X-Forwarded-For entries are believed
     header_timeout: float = 10.0  # seconds to send a request's line and headers
+    max_graphql_in_progress: int = 16  # uncached GraphQL requests in progress at once; beyond: 503 SERVER_BUSY
 
     @classmethod
     def from_env(cls, database_url: str | None = None) -> "Settings":
@@ -94,6 +95,7 @@ class Settings:
             rate_limit_addresses=_int("KPI_RATE_LIMIT_ADDRESSES", 50_000),
             trusted_proxies=_int("KPI_TRUSTED_PROXIES", 0),
             header_timeout=float(os.environ.get("KPI_HEADER_TIMEOUT", "10")),
+            max_graphql_in_progress=_int("KPI_MAX_GRAPHQL_IN_PROGRESS", 16),
         )
 
 

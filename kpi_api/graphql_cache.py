@@ -72,8 +72,11 @@ async def request_key(view, scope, body: bytes) -> tuple | None:
 
 
 class GraphQLResponseCache:
-    def __init__(self, app, cache: ResponseCache, versions: DataVersion) -> None:
+    def __init__(self, app, cache: ResponseCache, versions: DataVersion, view=None) -> None:
+        # `view` (the strawberry GraphQL app) reads requests; `app` answers the ones not
+        # in the cache (the view, or a guard in front of it).
         self.app, self.cache, self.versions = app, cache, versions
+        self.view = view or app
 
     async def __call__(self, scope, receive, send) -> None:
         if scope["type"] != "http" or scope["method"] not in ("GET", "POST"):
@@ -85,7 +88,7 @@ class GraphQLResponseCache:
                 return await self.app(scope, _replay(body, message), send)
             body += message.get("body", b"")
             more = message.get("more_body", False)
-        parts = await request_key(self.app, scope, body)
+        parts = await request_key(self.view, scope, body)
         if parts is None:
             return await self.app(scope, _replay(body), send)
         caller = scope.get("state", {}).get("caller")

@@ -138,3 +138,29 @@ class RequestLimits:
         finally:
             if gone is not None:
                 gone.cancel()
+
+
+class GraphQLInFlight:
+    """At most `limit` GraphQL requests that the answer cache could not answer are in
+    progress at once (parsing, validating, waiting for or doing store work); beyond that,
+    503 SERVER_BUSY at once. Each one costs the event loop a few milliseconds before the
+    work pool could refuse it, so a crowd of hundreds kept /healthz and cached answers
+    waiting for a second or more; a refusal here costs a fraction of a millisecond.
+    Sits inside the answer cache: cached answers are never refused."""
+
+    def __init__(self, app, limit: int) -> None:
+        self.app, self.limit = app, limit
+        self.in_progress = 0  # one event loop: no lock needed
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http" or scope["method"] not in ("GET", "POST"):
+            return await self.app(scope, receive, send)
+        if self.in_progress >= self.limit:
+            message = (f"The server is busy: {self.in_progress} GraphQL requests are in progress, the most it "
+                       f"takes (KPI_MAX_GRAPHQL_IN_PROGRESS); try again in {RETRY_AFTER_BUSY} s.")  # fmt: skip
+            return await refusal("/graphql", 503, message, "SERVER_BUSY", RETRY_AFTER_BUSY)(send)
+        self.in_progress += 1
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            self.in_progress -= 1

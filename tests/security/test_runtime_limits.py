@@ -134,9 +134,13 @@ def percentiles(timings: list[float]) -> str:
 def test_100_concurrent_heavy_requests_are_answered_or_refused_and_health_always_answers(demo_url):
     # Defaults but a shorter time limit (to keep the test short) and one trusted proxy, so
     # that the heavy clients are 100 addresses (X-Forwarded-For) and the probes others.
-    env = {"KPI_RESPONSE_CACHE": "0", "KPI_REQUEST_TIMEOUT": "5", "KPI_TRUSTED_PROXIES": "1",
+    # The answer cache is on, as deployed: every heavy request has its own asOf and misses
+    # it, while the cheap probe, asked once before the load, is answered from it (uncached
+    # GraphQL requests beyond KPI_MAX_GRAPHQL_IN_PROGRESS are refused as busy).
+    env = {"KPI_REQUEST_TIMEOUT": "5", "KPI_TRUSTED_PROXIES": "1",
            "KPI_ANONYMOUS_RATE": "10", "KPI_ANONYMOUS_BURST": "60"}  # fmt: skip
     process, base = _serve(demo_url, env)
+    assert httpx.post(f"{base}/graphql", json={"query": CHEAP}, headers={"X-Forwarded-For": "10.9.9.9"}).status_code == 200
     peak, sampling = [rss_mb(process.pid)], threading.Event()
 
     def sample_rss() -> None:
@@ -206,3 +210,30 @@ async def _load(base: str):
         stop.set()
         await asyncio.gather(*probes)
         return outcomes, health, cheap
+
+
+def test_uncached_graphql_beyond_the_in_progress_cap_is_refused_but_cached_answers_are_not(demo_url):
+    env = {"KPI_MAX_GRAPHQL_IN_PROGRESS": "1", "KPI_REQUEST_TIMEOUT": "4", "KPI_MAX_COST_ANONYMOUS": "100000"}
+    process, base = _serve(demo_url, env)
+    try:
+        assert httpx.post(f"{base}/graphql", json={"query": CHEAP}).status_code == 200  # now cached
+        answers = {}
+
+        def heavy() -> None:
+            answers["heavy"] = httpx.post(f"{base}/graphql", json={"query": status_tables(6, day=9)}, timeout=30)
+
+        worker = threading.Thread(target=heavy)
+        worker.start()
+        time.sleep(0.5)  # the heavy request is the one in progress
+        with httpx.Client(base_url=base, timeout=10) as client:
+            uncached = client.post("/graphql", json={"query": "{ areas(kind: MUNICIPALITY) { code } }"})
+            cached = client.post("/graphql", json={"query": CHEAP})
+            still_running = worker.is_alive()
+        worker.join()
+    finally:
+        process.kill()
+        process.wait()
+    assert still_running, "the heavy request ended before the others were sent; the checks prove nothing"
+    assert uncached.status_code == 503 and code(uncached) == "SERVER_BUSY" and int(uncached.headers["retry-after"]) >= 1
+    assert "KPI_MAX_GRAPHQL_IN_PROGRESS" in uncached.json()["errors"][0]["message"]
+    assert cached.status_code == 200 and len(cached.json()["data"]["areas"]) == 5
