@@ -49,6 +49,9 @@ class Settings:
     max_cost_anonymous: int = 2000  # static query cost (see kpi_api/graphql/cost.py) without an API token
     max_cost: int = 10000  # ... with one
     max_import_rows: int = 5_000_000  # rows per import (CSV records, JSON-stat cells, Jobindsats figures)
+    # Rows per importObservations call: an import is held whole until it commits (all or
+    # nothing), ~0.6 KB a row, so the server's memory bounds it; larger files: `kpi import`.
+    max_api_import_rows: int = 200_000
     # Under load (see work_pool.py, request_limits.py, header_timeout.py):
     # Evaluation is Python (one core at a time, the GIL); two threads overlap it with the
     # database, more only make the event loop wait longer for the GIL.
@@ -87,6 +90,7 @@ class Settings:
             max_cost_anonymous=_int("KPI_MAX_COST_ANONYMOUS", 2000),
             max_cost=_int("KPI_MAX_COST", 10000),
             max_import_rows=_int("KPI_MAX_IMPORT_ROWS", 5_000_000),
+            max_api_import_rows=_int("KPI_MAX_API_IMPORT_ROWS", 200_000),
             worker_threads=_int("KPI_WORKER_THREADS", 2),
             max_concurrent_work=_int("KPI_MAX_CONCURRENT_WORK", 2),
             max_queued_work=_int("KPI_MAX_QUEUED_WORK", 8),

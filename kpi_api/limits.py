@@ -10,6 +10,7 @@ import math
 import attrs
 
 from kpi_api import tokens
+from kpi_api.quoting import quoted
 from kpi_api.graphql.auth import Caller
 
 
@@ -171,7 +172,7 @@ async def _preflight(send, origin: str, allowed: bool) -> None:
     never with credentials: the API uses tokens, not cookies)."""
     if origin and not allowed:
         return await graphql_error_response(
-            403, f"Cross-origin calls from {origin} are not allowed (see KPI_CORS_ORIGINS).", "CORS_ORIGIN_NOT_ALLOWED",
+            403, f"Cross-origin calls from {quoted(origin)} are not allowed (see KPI_CORS_ORIGINS).", "CORS_ORIGIN_NOT_ALLOWED",
             headers=[(b"vary", b"Origin")],
         )(send)
     headers = [(b"content-length", b"0"), (b"vary", b"Origin"), (b"allow", b"GET, POST, OPTIONS")]

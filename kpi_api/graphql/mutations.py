@@ -67,7 +67,7 @@ class Mutation:
         report = await in_pool(
             import_bytes, csv.encode(), name, info.context["observations"], catalogue.strategies, catalogue.areas,
             fmt=format.value, dry_run=dry_run, imported_by=f"token {token.id} ({token.name}) via GraphQL",
-            max_rows=info.context["settings"].max_import_rows,
+            max_rows=min(info.context["settings"].max_import_rows, info.context["settings"].max_api_import_rows),
         )  # fmt: skip
         return ImportResult(
             format=report.format, rows=report.rows, added=report.added, unchanged=report.unchanged,

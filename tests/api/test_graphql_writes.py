@@ -146,3 +146,14 @@ def test_an_unexpected_failure_is_masked(database_url):
     assert {e.message for e in result.errors} == {"Unexpected error."}
     assert {e.extensions["code"] for e in result.errors} == {"INTERNAL_SERVER_ERROR"}
     assert "secret" not in repr([e.formatted for e in result.errors])
+
+
+def test_an_import_over_the_api_is_capped_in_rows_with_the_limit_in_the_answer(database_url, made):
+    # An import is held whole until it commits; over HTTP the server's memory bounds it
+    # (KPI_MAX_API_IMPORT_ROWS, 200,000 by default; here 3 to keep the test small).
+    rows = "".join(f"4.2,151,{year},7.5,2023-01-10,SYNTETISK\n" for year in range(2010, 2014))
+    with serving(database_url, max_api_import_rows=3) as base:
+        answer = post(base, IMPORT, made[tokens.Scope.IMPORT], csv=CSV.splitlines(keepends=True)[0] + rows, dry=True)
+    result = answer.json()["data"]["importObservations"]
+    assert result["added"] == 0
+    assert any("at most 3 per import" in p["message"] for p in result["problems"]), result["problems"]
