@@ -14,6 +14,7 @@ One place, so the chart, the pages and the explanations say the same thing:
 `trend_label`               a trend on its own: `Bedre end året før`
 `trend_phrase`              a trend in a sentence: `bedre`
 `month_name`, `long_date`   `december`, `1. december 2026` / `1 December 2026`
+`area_name`                 an area in the reader's language: `Capital Region of Denmark`
 `dimension_name`            a breakdown dimension: `herkomst`, `company location`
 `describe_group`            a population group: `Borgere med dansk herkomst`
 `describe_reference`        what a target compares with: `Hele landet`
@@ -27,13 +28,14 @@ decimals and rounds a longer one half up to two, as a publication prints it
 >>> from kpi_core.targets import Threshold, Bound
 >>> describe_target(Threshold(Bound.MIN, Decimal("80")), Unit.PERCENT).da
 'Mindst 80 %'
->>> format_value(Decimal("12345.678"), Unit.COUNT, Lang.DA), format_value(Decimal("2.345"), Unit.PERCENT, Lang.EN)
+>>> format_value(Decimal("12345.678"), Unit.COUNT), format_value(Decimal("2.345"), Unit.PERCENT, Lang.EN)
 ('12.345,68', '2.35 %')
 """
 
 import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
+from kpi_core.areas import Area
 from kpi_core.indicators import Unit
 from kpi_core.references import Cluster, Country, Dimension, OwnRegion, PopulationGroup, Reference
 from kpi_core.status import Status, Trend
@@ -248,6 +250,11 @@ def long_date(day: datetime.date, lang: Lang = Lang.DA) -> str:
     if lang is Lang.EN:
         return f"{day.day} {month_name(day.month, lang)} {day.year}"
     return f"{day.day}. {month_name(day.month, lang)} {day.year}"
+
+
+def area_name(area: Area, lang: Lang = Lang.DA) -> str:
+    """The area's English name where it has one, else its own (Danish) name."""
+    return area.name_en or area.name if lang is Lang.EN else area.name
 
 
 def dimension_name(dimension: Dimension, lang: Lang = Lang.DA) -> str:
