@@ -345,4 +345,3 @@ def describe_target(rule: TargetRule, unit: Unit) -> Text:
 
 def _lower(text: str) -> str:
     return text[:1].lower() + text[1:]
-

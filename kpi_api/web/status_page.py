@@ -88,4 +88,3 @@ def render_status_page(page: StatusPage, url: Callable[..., str]) -> str:
 def _keep_unit(text: str) -> str:
     """`80 %` never breaks between the number and the percent sign."""
     return text.replace(" %", f"{NBSP}%")
-
