@@ -17,7 +17,6 @@ indicator comes from decides the rule). The rules, in plain words (docs/status-r
 All arithmetic is exact (Decimal); rounding happens only for display.
 """
 
-import enum
 import functools
 from collections.abc import Iterable
 from decimal import Decimal
@@ -29,6 +28,7 @@ from kpi_core.indicators import Direction, Indicator
 from kpi_core.observations import Observation, group_key
 from kpi_core.periods import PeriodError, parse_period
 from kpi_core.references import Cluster, Country, OwnRegion, PopulationGroup
+from kpi_core.status import Status, Trend
 from kpi_core.targets import (
     AtOrAbove,
     AtOrBelow,
@@ -42,23 +42,8 @@ from kpi_core.targets import (
     StrictlyBelow,
     Threshold,
 )
-from kpi_core.text import Text
-from kpi_core.wording import describe_group, describe_target, format_number
-
-
-class Status(enum.Enum):
-    ACHIEVED = "achieved"
-    ON_TRACK = "on_track"
-    OFF_TRACK = "off_track"
-    MONITORING = "monitoring"
-    NO_DATA = "no_data"
-
-
-class Trend(enum.Enum):
-    IMPROVING = "improving"
-    WORSENING = "worsening"
-    STABLE = "stable"
-    UNKNOWN = "unknown"
+from kpi_core.text import Lang, Text
+from kpi_core.wording import describe_group, describe_target, format_number, format_value
 
 
 @attrs.frozen
@@ -348,8 +333,8 @@ def _progress(now: _Judgement, before: _Judgement, earlier: str) -> tuple[Status
         en = f"the rank has {'improved' if improved else 'not improved'} from {before.rank} in {earlier}"
     else:
         improved = now.gap < before.gap
-        da = f"afstanden til målet er {'mindsket' if improved else 'ikke mindsket'} siden {earlier} ({format_number(before.gap)})"
-        en = f"the gap to the target has {'shrunk' if improved else 'not shrunk'} since {earlier} ({format_number(before.gap, 'en')})"
+        da = f"afstanden til målet er {'mindsket' if improved else 'ikke mindsket'} siden {earlier} ({format_number(before.gap, Lang.DA)})"
+        en = f"the gap to the target has {'shrunk' if improved else 'not shrunk'} since {earlier} ({format_number(before.gap, Lang.EN)})"
     status = Status.ON_TRACK if improved else Status.OFF_TRACK
     return status, Text(f"målet er ikke nået; {da}", f"the target is not met; {en}")
 
@@ -363,13 +348,12 @@ def _trend(direction: Direction, now: Decimal | None, before: Decimal | None) ->
 
 
 def _explain(indicator: Indicator, period: str, j: _Judgement, status: Status, because: Text) -> Text:
-    unit = " %" if indicator.unit.value in ("percent", "percent_change") else ""
+    unit = indicator.unit
     reference_da = j.label.da if j.label else "intet sammenligningsgrundlag (følges)"
     reference_en = j.label.en if j.label else "no benchmark (monitored)"
-    value_da = f"{format_number(j.value)}{unit}" if j.value is not None else "ingen værdi"
-    value_en = f"{format_number(j.value, 'en')}{unit}" if j.value is not None else "no value"
-    against_da = f" mod {format_number(j.reference)}{unit}" if j.reference is not None else ""
-    against_en = f" against {format_number(j.reference, 'en')}{unit}" if j.reference is not None else ""
+    value_da, value_en = format_value(j.value, unit, Lang.DA), format_value(j.value, unit, Lang.EN)
+    against_da = f" mod {format_value(j.reference, unit, Lang.DA)}" if j.reference is not None else ""
+    against_en = f" against {format_value(j.reference, unit, Lang.EN)}" if j.reference is not None else ""
     rank_da = f"; nr. {j.rank} af {j.rank_of}" if j.rank is not None else ""
     rank_en = f"; no. {j.rank} of {j.rank_of}" if j.rank is not None else ""
     return Text(

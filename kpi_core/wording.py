@@ -1,15 +1,44 @@
-"""Targets and references described in plain words, in Danish and English.
+"""Words and numbers, in Danish and English: every text a reader sees that the code
+writes itself (the catalogue's own texts come from the catalogue).
 
->>> from decimal import Decimal
+One place, so the chart, the pages and the explanations say the same thing:
+
+==========================  =====================================================
+`format_number`             `2,35` / `2.35`: rounded as published, with separators
+`format_value`              `30,5 %`, `4 måneder`, "ingen værdi" for None
+`typeset_value`             `−2,4\u00a0%`: as a page prints it (minus, no-break space)
+`unit_suffix`               what follows a number of a `Unit`
+`status_label`              a status on its own: `På rette vej` (a badge)
+`status_phrase`             a status in a sentence: `ikke nået, på rette vej`
+`status_symbol`             `✓`, `✗` … beside the words, never instead of them
+`trend_label`               a trend on its own: `Bedre end året før`
+`trend_phrase`              a trend in a sentence: `bedre`
+`month_name`, `long_date`   `december`, `1. december 2026` / `1 December 2026`
+`area_name`                 an area in the reader's language: `Capital Region of Denmark`
+`dimension_name`            a breakdown dimension: `herkomst`, `company location`
+`describe_group`            a population group: `Borgere med dansk herkomst`
+`describe_reference`        what a target compares with: `Hele landet`
+`describe_target`           a target in one sentence: `Mindst 80 %`
+==========================  =====================================================
+
+One rounding rule: stored figures stay exact; a display shows a value exactly up to two
+decimals and rounds a longer one half up to two, as a publication prints it
+(2.345 shows as 2,35, never 2,34).
+
 >>> from kpi_core.targets import Threshold, Bound
 >>> describe_target(Threshold(Bound.MIN, Decimal("80")), Unit.PERCENT).da
 'Mindst 80 %'
+>>> format_value(Decimal("12345.678"), Unit.COUNT), format_value(Decimal("2.345"), Unit.PERCENT, Lang.EN)
+('12.345,68', '2.35 %')
 """
 
-from decimal import Decimal
+import datetime
+from decimal import ROUND_HALF_UP, Decimal
 
+from kpi_core.areas import Area
 from kpi_core.indicators import Unit
-from kpi_core.references import Cluster, Country, OwnRegion, PopulationGroup, Reference
+from kpi_core.references import Cluster, Country, Dimension, OwnRegion, PopulationGroup, Reference
+from kpi_core.status import Status, Trend
 from kpi_core.targets import (
     AtOrAbove,
     AtOrBelow,
@@ -26,40 +55,215 @@ from kpi_core.targets import (
 )
 from kpi_core.text import Lang, Text
 
+NO_VALUE = Text("ingen værdi", "no value")
+MINUS = "\u2212"  # the minus sign a page prints; data and explanations keep "-"
+NBSP = "\u00a0"  # keeps a number and its unit on one line
+
+# What follows a number, with its space. Counts and plain numbers have none.
 _UNIT = {
-    Unit.PERCENT: (" %", " %"),
-    Unit.PERCENT_CHANGE: (" %", " %"),
-    Unit.COUNT: ("", ""),
-    Unit.NUMBER: ("", ""),
-    Unit.MONTHS: (" måneder", " months"),
-    Unit.WEEKS: (" uger", " weeks"),
+    Unit.PERCENT: Text(" %", " %"),
+    Unit.PERCENT_CHANGE: Text(" %", " %"),
+    Unit.MONTHS: Text(" måneder", " months"),
+    Unit.WEEKS: Text(" uger", " weeks"),
 }
 
-# Danish names of the breakdown values used in the catalogue.
-_GROUP_VALUES = {
-    "danish": ("dansk", "Danish"),
-    "western": ("vestlig", "Western"),
-    "non_western": ("ikke-vestlig", "non-Western"),
+_STATUS_LABEL = {
+    Status.ACHIEVED: Text("Nået", "Achieved"),
+    Status.ON_TRACK: Text("På rette vej", "On track"),
+    Status.OFF_TRACK: Text("Ikke på rette vej", "Off track"),
+    Status.MONITORING: Text("Følges", "Monitoring"),
+    Status.NO_DATA: Text("Ingen data", "No data"),
 }
+_STATUS_PHRASE = {
+    Status.ACHIEVED: Text("nået", "achieved"),
+    Status.ON_TRACK: Text("ikke nået, på rette vej", "not achieved, on track"),
+    Status.OFF_TRACK: Text("ikke nået, ikke på rette vej", "not achieved, off track"),
+    Status.MONITORING: Text("følges", "monitored"),
+    Status.NO_DATA: Text("ingen data", "no data"),
+}
+# Shown next to the words, so a status never depends on colour alone. U+FE0E keeps the
+# arrow as text, not an emoji.
+_STATUS_SYMBOL = {
+    Status.ACHIEVED: "✓",
+    Status.ON_TRACK: "↗\ufe0e",
+    Status.OFF_TRACK: "✗",
+    Status.MONITORING: "●",
+    Status.NO_DATA: "–",
+}
+_TREND_LABEL = {
+    Trend.IMPROVING: Text("Bedre end året før", "Better than a year earlier"),
+    Trend.WORSENING: Text("Dårligere end året før", "Worse than a year earlier"),
+    Trend.STABLE: Text("Uændret fra året før", "Unchanged from a year earlier"),
+    Trend.UNKNOWN: Text("Ukendt", "Unknown"),
+}
+_TREND_PHRASE = {
+    Trend.IMPROVING: Text("bedre", "better"),
+    Trend.WORSENING: Text("dårligere", "worse"),
+    Trend.STABLE: Text("uændret", "unchanged"),
+    Trend.UNKNOWN: Text("ukendt", "unknown"),
+}
+
+_MONTHS = tuple(
+    Text(da, en)
+    for da, en in (
+        ("januar", "January"),
+        ("februar", "February"),
+        ("marts", "March"),
+        ("april", "April"),
+        ("maj", "May"),
+        ("juni", "June"),
+        ("juli", "July"),
+        ("august", "August"),
+        ("september", "September"),
+        ("oktober", "October"),
+        ("november", "November"),
+        ("december", "December"),
+    )
+)
+
+_DIMENSION = {
+    Dimension.AGE: Text("alder", "age"),
+    Dimension.GENDER: Text("køn", "gender"),
+    Dimension.ORIGIN: Text("herkomst", "origin"),
+    Dimension.TARGET_GROUP: Text("målgruppe", "target group"),
+    Dimension.COMPANY_LOCATION: Text("virksomhedens placering", "company location"),
+}
+
+# The breakdown values the catalogue and the importers use; others are shown as given.
+_GROUP_VALUES = {
+    "danish": Text("dansk", "Danish"),
+    "western": Text("vestlig", "Western"),
+    "non_western": Text("ikke-vestlig", "non-Western"),
+    "inside": Text("i kommunen", "inside the municipality"),
+    "outside": Text("uden for kommunen", "outside the municipality"),
+}
+
+_DISPLAY_PLACES = Decimal("0.01")
+# Decimal and thousands separators per language, swapped in from Python's "1,234.5".
+_SEPARATORS = {Lang.DA: str.maketrans(",.", ".,"), Lang.EN: str.maketrans("", "")}
+
+
+def rounded(value: Decimal) -> Decimal:
+    """The value a display shows: exact up to two decimals, else rounded half up to two.
+
+    >>> rounded(Decimal("2.345")), rounded(Decimal("2.65")), rounded(Decimal("-0.125"))
+    (Decimal('2.35'), Decimal('2.65'), Decimal('-0.13'))
+    """
+    exponent = value.as_tuple().exponent  # a str only for NaN and infinity, never rounded
+    if isinstance(exponent, int) and exponent < -2:
+        return value.quantize(_DISPLAY_PLACES, rounding=ROUND_HALF_UP)
+    return value
+
+
+def format_number(value: Decimal, lang: Lang = Lang.DA) -> str:
+    """A number for reading: `rounded`, no trailing zeros, Danish `12.345,6` or English
+    `12,345.6`; a negative value with "-".
+
+    >>> format_number(Decimal("1234.50")), format_number(Decimal("1234.50"), Lang.EN)
+    ('1.234,5', '1,234.5')
+    >>> format_number(Decimal("-0.004"))  # rounds to zero, which has no sign
+    '0'
+    """
+    shown = rounded(value)
+    text = format(shown if shown else abs(shown), ",f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text.translate(_SEPARATORS[lang])
 
 
 def unit_suffix(unit: Unit, lang: Lang = Lang.DA) -> str:
     """What follows a number of this unit: " %", " måneder"/" months", or nothing.
 
-    >>> unit_suffix(Unit.MONTHS, Lang.EN)
-    ' months'
+    >>> unit_suffix(Unit.MONTHS, Lang.EN), unit_suffix(Unit.COUNT)
+    (' months', '')
     """
-    da, en = _UNIT[unit]
-    return en if lang is Lang.EN else da
+    suffix = _UNIT.get(unit)
+    return suffix(lang) if suffix else ""
 
 
-def format_number(value: Decimal, lang: str = "da") -> str:
-    """A decimal for display: Danish decimal comma, no trailing zeros (rounding is the
-    caller's choice; this never rounds)."""
-    text = format(value.normalize(), "f") if value == value.to_integral() else format(value, "f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return text.replace(".", ",") if lang == "da" else text
+def format_value(value: Decimal | None, unit: Unit, lang: Lang = Lang.DA) -> str:
+    """`30,5 %`, `4 måneder`; "ingen værdi" for a missing value, never zero.
+
+    >>> format_value(Decimal("4"), Unit.MONTHS), format_value(None, Unit.PERCENT, Lang.EN)
+    ('4 måneder', 'no value')
+    """
+    if value is None:
+        return NO_VALUE(lang)
+    return format_number(value, lang) + unit_suffix(unit, lang)
+
+
+def typeset_value(value: Decimal | None, unit: Unit, lang: Lang = Lang.DA) -> str:
+    """`format_value` as a page prints it: a minus sign (U+2212), a plus for a change,
+    and a no-break space before the unit.
+
+    >>> typeset_value(Decimal("-2.4"), Unit.PERCENT) == "\u22122,4\u00a0%"
+    True
+    >>> typeset_value(Decimal("3.1"), Unit.PERCENT_CHANGE, Lang.EN) == "+3.1\u00a0%"
+    True
+    """
+    if value is None:
+        return NO_VALUE(lang)
+    shown = rounded(value)
+    sign = MINUS if shown < 0 else ("+" if unit is Unit.PERCENT_CHANGE and shown > 0 else "")
+    return sign + format_value(abs(shown), unit, lang).replace(" ", NBSP)
+
+
+def status_label(status: Status, lang: Lang = Lang.DA) -> str:
+    """A status on its own, as on a badge: `På rette vej`."""
+    return _STATUS_LABEL[status](lang)
+
+
+def status_phrase(status: Status, lang: Lang = Lang.DA) -> str:
+    """A status within a sentence: `Status: ikke nået, på rette vej.`"""
+    return _STATUS_PHRASE[status](lang)
+
+
+def status_symbol(status: Status) -> str:
+    return _STATUS_SYMBOL[status]
+
+
+def trend_label(trend: Trend, lang: Lang = Lang.DA) -> str:
+    """A trend on its own, as in a table column: `Bedre end året før`."""
+    return _TREND_LABEL[trend](lang)
+
+
+def trend_phrase(trend: Trend, lang: Lang = Lang.DA) -> str:
+    """A trend within a sentence: `Udvikling siden året før: bedre.`"""
+    return _TREND_PHRASE[trend](lang)
+
+
+def month_name(month: int, lang: Lang = Lang.DA) -> str:
+    """Month 1–12 by name, as a sentence writes it (Danish lower case).
+
+    >>> month_name(3), month_name(3, Lang.EN)
+    ('marts', 'March')
+    """
+    return _MONTHS[month - 1](lang)
+
+
+def long_date(day: datetime.date, lang: Lang = Lang.DA) -> str:
+    """A day as a sentence writes it.
+
+    >>> long_date(datetime.date(2026, 12, 1)), long_date(datetime.date(2026, 12, 1), Lang.EN)
+    ('1. december 2026', '1 December 2026')
+    """
+    if lang is Lang.EN:
+        return f"{day.day} {month_name(day.month, lang)} {day.year}"
+    return f"{day.day}. {month_name(day.month, lang)} {day.year}"
+
+
+def area_name(area: Area, lang: Lang = Lang.DA) -> str:
+    """The area's English name where it has one, else its own (Danish) name."""
+    return area.name_en or area.name if lang is Lang.EN else area.name
+
+
+def dimension_name(dimension: Dimension, lang: Lang = Lang.DA) -> str:
+    """What a breakdown dimension is called in a sentence.
+
+    >>> dimension_name(Dimension.COMPANY_LOCATION), dimension_name(Dimension.TARGET_GROUP, Lang.EN)
+    ('virksomhedens placering', 'target group')
+    """
+    return _DIMENSION[dimension](lang)
 
 
 def describe_reference(reference: Reference) -> Text:
@@ -75,16 +279,25 @@ def describe_reference(reference: Reference) -> Text:
 
 
 def describe_group(group: PopulationGroup) -> Text:
+    """The group's own label, else its values and dimension in words.
+
+    >>> describe_group(PopulationGroup(Dimension.ORIGIN, ("danish", "western"))).da
+    'Borgere med dansk og vestlig herkomst'
+    >>> describe_group(PopulationGroup(Dimension.COMPANY_LOCATION, ("outside",))).en
+    'Companies outside the municipality'
+    """
     if group.label:
         return group.label
-    da = " og ".join(_GROUP_VALUES.get(v, (v, v))[0] for v in group.values)
-    en = " and ".join(_GROUP_VALUES.get(v, (v, v))[1] for v in group.values)
-    return Text(f"Borgere med {da} {_dimension_da(group)}", f"Citizens of {en} {_dimension_en(group)}")
+    values = [_GROUP_VALUES.get(v, Text(v, v)) for v in group.values]
+    da, en = " og ".join(v.da for v in values), " and ".join(v.en for v in values)
+    if group.dimension is Dimension.COMPANY_LOCATION:  # companies, not citizens, are located
+        return Text(f"Virksomheder {da}", f"Companies {en}")
+    dimension = _DIMENSION[group.dimension]
+    return Text(f"Borgere med {da} {dimension.da}", f"Citizens of {en} {dimension.en}")
 
 
 def describe_target(rule: TargetRule, unit: Unit) -> Text:
     """One sentence a case worker can read: what counts as the target being met."""
-    da_unit, en_unit = _UNIT[unit]
     if isinstance(rule, AtOrAbove):
         ref = describe_reference(rule.reference)
         return Text(f"På eller over niveauet for {ref.da.lower()}", f"At or above the level of {_lower(ref.en)}")
@@ -101,15 +314,14 @@ def describe_target(rule: TargetRule, unit: Unit) -> Text:
             f"Among the best {rule.best} municipalities in {_lower(among.en)}",
         )
     if isinstance(rule, Threshold):
-        da_value = format_number(rule.value, "da") + da_unit
-        en_value = format_number(rule.value, "en") + en_unit
+        da_value, en_value = format_value(rule.value, unit, Lang.DA), format_value(rule.value, unit, Lang.EN)
         if rule.bound is Bound.MIN:
             return Text(f"Mindst {da_value}", f"At least {en_value}")
         return Text(f"Højst {da_value}", f"At most {en_value}")
     if isinstance(rule, Parity):
         focus, ref = describe_group(rule.focus), describe_group(rule.reference)
-        tolerance_da = f" (tolerance {format_number(rule.tolerance, 'da')}{da_unit})" if rule.tolerance else ""
-        tolerance_en = f" (tolerance {format_number(rule.tolerance, 'en')}{en_unit})" if rule.tolerance else ""
+        tolerance_da = f" (tolerance {format_value(rule.tolerance, unit, Lang.DA)})" if rule.tolerance else ""
+        tolerance_en = f" (tolerance {format_value(rule.tolerance, unit, Lang.EN)})" if rule.tolerance else ""
         return Text(
             f"{focus.da} på niveau med {ref.da.lower()}{tolerance_da}",
             f"{focus.en} on a level with {_lower(ref.en)}{tolerance_en}",
@@ -118,8 +330,8 @@ def describe_target(rule: TargetRule, unit: Unit) -> Text:
         return Text(f"Når målsætningen: {rule.label.da.lower()}", f"Reaches the target: {_lower(rule.label.en)}")
     if isinstance(rule, MaxDuration):
         return Text(
-            f"Højst {format_number(rule.value, 'da')}{da_unit}",
-            f"At most {format_number(rule.value, 'en')}{en_unit}",
+            f"Højst {format_value(rule.value, unit, Lang.DA)}",
+            f"At most {format_value(rule.value, unit, Lang.EN)}",
         )
     if isinstance(rule, FollowCluster):
         cluster = describe_reference(rule.cluster)
@@ -133,15 +345,3 @@ def describe_target(rule: TargetRule, unit: Unit) -> Text:
 
 def _lower(text: str) -> str:
     return text[:1].lower() + text[1:]
-
-
-def _dimension_da(group: PopulationGroup) -> str:
-    return {"origin": "herkomst", "gender": "køn", "age": "alder", "target_group": "målgruppe"}.get(
-        group.dimension.value, group.dimension.value
-    )
-
-
-def _dimension_en(group: PopulationGroup) -> str:
-    return {"origin": "origin", "gender": "gender", "age": "age", "target_group": "target group"}.get(
-        group.dimension.value, group.dimension.value
-    )

@@ -33,8 +33,8 @@ import csv
 import io
 from decimal import Decimal
 
-from kpi_api.web.svg import area_name
 from kpi_api.web.view_models import FigureData
+from kpi_core.wording import area_name
 
 CSV_HEADER = ("series", "role", "area", "period", "value", "unit")
 

@@ -1,16 +1,14 @@
 """The public status page (`/status/{area}`): a StatusPage rendered to plain HTML.
 
-No JavaScript and no external resources; the words for statuses, trends and revision
-changes live here so the template only lays them out.
+No JavaScript and no external resources. Statuses, trends, dates and numbers are put
+in words by `kpi_core.wording` (the template's filters); the words for a row's value,
+reference and revision change are assembled here, so the template only lays them out.
 """
 
-import datetime
-import functools
 from collections.abc import Callable
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
-import jinja2
-
+from kpi_api.web.templating import environment
 from kpi_api.web.view_models import IndicatorRow, StatusPage
 from kpi_core import (
     ChangeKind,
@@ -19,38 +17,10 @@ from kpi_core import (
     MonitorOnly,
     Status,
     Threshold,
-    Trend,
     Unit,
     describe_target,
 )
-from kpi_core.wording import format_number
-
-# (Danish, English, symbol). The symbol is shown next to the word, so a status never
-# depends on colour alone. U+FE0E keeps the arrow as text, not an emoji.
-STATUS = {
-    Status.ACHIEVED: ("Nået", "Achieved", "✓"),
-    Status.ON_TRACK: ("På rette vej", "On track", "↗\ufe0e"),
-    Status.OFF_TRACK: ("Ikke på rette vej", "Off track", "✗"),
-    Status.MONITORING: ("Følges", "Monitoring", "●"),
-    Status.NO_DATA: ("Ingen data", "No data", "–"),
-}
-
-TREND = {
-    Trend.IMPROVING: ("Bedre end året før", "Better than a year earlier"),
-    Trend.WORSENING: ("Dårligere end året før", "Worse than a year earlier"),
-    Trend.STABLE: ("Uændret fra året før", "Unchanged from a year earlier"),
-    Trend.UNKNOWN: ("Ukendt", "Unknown"),
-}
-
-_UNIT = {
-    Unit.PERCENT: ("%", "%"),
-    Unit.PERCENT_CHANGE: ("%", "%"),
-    Unit.MONTHS: ("måneder", "months"),
-    Unit.WEEKS: ("uger", "weeks"),
-}
-
-_MONTHS_DA = ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober", "november", "december")  # fmt: skip
-_MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December")  # fmt: skip
+from kpi_core.wording import NBSP, typeset_value
 
 
 def render_status_page(page: StatusPage, url: Callable[..., str]) -> str:
@@ -61,30 +31,7 @@ def render_status_page(page: StatusPage, url: Callable[..., str]) -> str:
         return en if lang is Lang.EN else da
 
     def fmt(value: Decimal | None, unit: Unit) -> str:
-        """`3,1 %`: as published (computed values to two decimals at most), a sign for
-        changes, a no-break space before the unit."""
-        if value is None:
-            return t("ingen værdi", "no value")
-        if value.as_tuple().exponent < -2:
-            value = value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-        text = format_number(abs(value), lang.value)
-        sign = "−" if value < 0 else ("+" if unit is Unit.PERCENT_CHANGE and value > 0 else "")
-        suffix = _UNIT.get(unit)
-        return f"{sign}{text}" + (f"\u00a0{t(*suffix)}" if suffix else "")
-
-    def fmt_date(day: datetime.date) -> str:
-        if lang is Lang.EN:
-            return f"{day.day} {_MONTHS_EN[day.month - 1]} {day.year}"
-        return f"{day.day}. {_MONTHS_DA[day.month - 1]} {day.year}"
-
-    def status_words(status: Status) -> str:
-        return t(*STATUS[status][:2])
-
-    def status_symbol(status: Status) -> str:
-        return STATUS[status][2]
-
-    def trend_words(trend: Trend) -> str:
-        return t(*TREND[trend])
+        return typeset_value(value, unit, lang)
 
     def value_words(row: IndicatorRow) -> str:
         """`41,3 % (2022)`."""
@@ -124,17 +71,11 @@ def render_status_page(page: StatusPage, url: Callable[..., str]) -> str:
         return ""
 
     rows = (*page.overall, *(r for g in page.goals for r in g.indicators))
-    template = _environment().get_template("status.html")
+    template = environment().get_template("status.html")
     return template.render(
         page=page,
         lang=lang,
         url=url,
-        t=t,
-        fmt=fmt,
-        fmt_date=fmt_date,
-        status_words=status_words,
-        status_symbol=status_symbol,
-        trend_words=trend_words,
         change_words=change_words,
         value_words=value_words,
         reference_words=reference_words,
@@ -146,16 +87,4 @@ def render_status_page(page: StatusPage, url: Callable[..., str]) -> str:
 
 def _keep_unit(text: str) -> str:
     """`80 %` never breaks between the number and the percent sign."""
-    return text.replace(" %", "\u00a0%")
-
-
-@functools.cache
-def _environment() -> jinja2.Environment:
-    return jinja2.Environment(
-        loader=jinja2.PackageLoader("kpi_api", "web/templates"),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
+    return text.replace(" %", f"{NBSP}%")

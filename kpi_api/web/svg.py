@@ -5,20 +5,20 @@ axes, a legend and a text alternative (`<title>` and `<desc>`), so the same file
 inline in a page, as an `<img>` and as a download. Series differ by dash pattern as well
 as colour, so the chart reads in greyscale and for colour-blind readers.
 
-The wording helpers (`with_unit`, `status_words`, `summary`) are shared with the HTML
-page, so the chart's text alternative and the page say the same thing.
+Numbers and words come from `kpi_core.wording`, as on the HTML pages, so the chart's
+text alternative and the page say the same thing; `summary` is the chart in words.
 """
 
 import itertools
 import re
-from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_EVEN, Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from xml.sax.saxutils import escape
 
 import attrs
 
 from kpi_api.web.view_models import FigureData, Line
-from kpi_core import Area, Evaluation, Lang, Period, PeriodKind, Status, Trend, Unit, parse_period
-from kpi_core.wording import format_number, unit_suffix
+from kpi_core import Evaluation, Lang, Period, PeriodKind, Unit, parse_period
+from kpi_core.wording import area_name, format_number, format_value, status_phrase, unit_suffix
 
 WIDTH, HEIGHT = 720, 400
 _LEFT, _RIGHT = 64, 28  # room for y labels such as "100 %", and for half the last x label
@@ -82,52 +82,12 @@ _AXIS_TITLE = {  # above the y axis, so that tick labels can stay short
     Unit.MONTHS: ("Måneder", "Months"),
     Unit.WEEKS: ("Uger", "Weeks"),
 }
-_STATUS = {
-    Status.ACHIEVED: ("nået", "achieved"),
-    Status.ON_TRACK: ("ikke nået, på rette vej", "not achieved, on track"),
-    Status.OFF_TRACK: ("ikke nået, ikke på rette vej", "not achieved, off track"),
-    Status.MONITORING: ("følges", "monitored"),
-    Status.NO_DATA: ("ingen data", "no data"),
-}
-_TREND = {
-    Trend.IMPROVING: ("bedre", "better"),
-    Trend.WORSENING: ("dårligere", "worse"),
-    Trend.STABLE: ("uændret", "unchanged"),
-    Trend.UNKNOWN: ("ukendt", "unknown"),
-}
 _CHAR = 7.0  # generous width of one character at 11–12 px, to keep labels apart
 _LEGEND_ROW = 18
 
 
 def _pick(pair: tuple[str, str], lang: Lang) -> str:
     return pair[1] if lang is Lang.EN else pair[0]
-
-
-def display_number(value: Decimal, lang: Lang = Lang.DA) -> str:
-    """A value for reading: exact up to two decimals, else rounded to two (the stored
-    figures stay exact; only the display rounds)."""
-    if value.as_tuple().exponent < -2:
-        value = value.quantize(Decimal("0.01"), rounding=ROUND_HALF_EVEN)
-    return format_number(value, lang.value)
-
-
-def with_unit(value: Decimal | None, unit: Unit, lang: Lang = Lang.DA) -> str:
-    """`3,1 %`, `4 måneder`; "ingen værdi" for a missing value, never zero."""
-    if value is None:
-        return _pick(("ingen værdi", "no value"), lang)
-    return display_number(value, lang) + unit_suffix(unit, lang)
-
-
-def status_words(status: Status, lang: Lang = Lang.DA) -> str:
-    return _pick(_STATUS[status], lang)
-
-
-def trend_words(trend: Trend, lang: Lang = Lang.DA) -> str:
-    return _pick(_TREND[trend], lang)
-
-
-def area_name(area: Area, lang: Lang = Lang.DA) -> str:
-    return area.name_en or area.name if lang is Lang.EN else area.name
 
 
 def title_text(figure: FigureData) -> str:
@@ -139,13 +99,14 @@ def summary(figure: FigureData) -> str:
     e: Evaluation = figure.evaluation
     lang, unit = figure.lang, figure.indicator.unit
     period = f" ({e.period})" if e.period else ""
-    parts = [f"{_pick(('Seneste værdi', 'Latest value'), lang)}: {with_unit(e.value, unit, lang)}{period}."]
+    latest = _pick(("Seneste værdi", "Latest value"), lang)
+    parts = [f"{latest}: {format_value(e.value, unit, lang)}{period}."]
     if e.reference_label is not None:
         compared = _pick(("Sammenlignet med", "Compared with"), lang)
-        parts.append(f"{compared} {e.reference_label(lang)}: {with_unit(e.reference, unit, lang)}.")
+        parts.append(f"{compared} {e.reference_label(lang)}: {format_value(e.reference, unit, lang)}.")
     if e.rank is not None:
         parts.append(_pick((f"Placering: {e.rank} af {e.rank_of}.", f"Rank: {e.rank} of {e.rank_of}."), lang))
-    parts.append(f"Status: {status_words(e.status, lang)}.")
+    parts.append(f"Status: {status_phrase(e.status, lang)}.")
     if figure.synthetic:
         parts.append(_pick(("Syntetiske data.", "Synthetic data."), lang))
     return " ".join(parts)
@@ -355,7 +316,8 @@ def _y_axis(frame: _Frame, step: Decimal, unit: Unit, lang: Lang) -> list[str]:
     percent = unit in (Unit.PERCENT, Unit.PERCENT_CHANGE)
     tick = frame.lo
     while tick <= frame.hi:
-        y, label = _n(frame.y(tick)), display_number(tick, lang) + (" %" if percent else "")
+        # Other units are named in the axis title; a percent sign is short enough to repeat.
+        y, label = _n(frame.y(tick)), format_number(tick, lang) + (unit_suffix(unit, lang) if percent else "")
         out.append(
             f'<line class="s-grid" x1="{frame.left}" x2="{frame.right}" y1="{y}" y2="{y}" stroke-width="1"/>'
         )

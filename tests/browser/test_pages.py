@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
+from kpi_core import Lang
 from kpi_core.wording import format_number
 
 STRATEGY = "ballerup-beskaeftigelsesstrategi"
@@ -38,7 +39,7 @@ def test_status_page_shows_what_graphql_answers(page, server, gql, seeded):
         status = indicator["status"]
         assert STATUS_DA[status["status"]] in cells[0], (indicator["id"], cells)
         if status["value"] is not None:
-            shown = format_number(Decimal(status["value"]), "da")
+            shown = format_number(Decimal(status["value"]), Lang.DA)
             assert shown in cells[1] and status["period"] in cells[1], (indicator["id"], cells)
             checked += 1
     assert checked >= 5  # the synthetic dataset gives values for at least five indicators
@@ -72,7 +73,7 @@ def test_embed_page_table_and_accessibility(page, server, gql, seeded):
     table = page.locator("table").first
     assert table.locator("caption").count() == 1 and table.locator("th[scope=col]").count() >= 2
     answer = gql('{ strategy(id: "%s") { revision(version: "2022") { indicator(id: "2.1") { status(area: "151") { value } } } } }' % STRATEGY)
-    value = format_number(Decimal(answer["strategy"]["revision"]["indicator"]["status"]["value"]), "da")
+    value = format_number(Decimal(answer["strategy"]["revision"]["indicator"]["status"]["value"]), Lang.DA)
     assert value in table.inner_text()
     assert serious_violations(page) == []
 

@@ -547,3 +547,25 @@ def test_html_table_holds_at_most_24_periods():
     tags = _tags(html_for(figure))
     rows = [a for t, a in tags if t == "th" and a.get("scope") == "row"]
     assert len(rows) == 24
+
+
+# --- one rounding rule ----------------------------------------------------------------
+
+
+def test_a_third_decimal_rounds_half_up_on_the_chart_and_the_page():
+    # Formerly half-even on the figure ("2,34 %") and half-up on the status page ("2,35 %").
+    # The same 2.345 reads 2,35 % in the explanation too (tests/core/test_wording.py).
+    observations = [
+        Observation("2.2", "151", "2022", Decimal("2.345")),
+        Observation("2.2", "DK", "2022", Decimal("2.3")),
+    ]
+    evaluation = kpi_core.evaluate(_indicator("2.2"), "151", "2022", observations, kpi_core.shipped_areas())
+    own = _line("own", "own", Text("Ballerup", "Ballerup"), "151", ["2021", "2022"], ["2.5", "2.345"])
+    figure = attrs.evolve(figure_22(), evaluation=evaluation, lines=(own,))
+    desc = ET.fromstring(render_svg(figure)).find("svg:desc", NS).text
+    assert desc.startswith("Seneste værdi: 2,35 % (2022). Sammenlignet med Hele landet: 2,3 %.")
+    page = html_for(figure)
+    assert "Seneste værdi: 2,35 %." in page and "<td>2,35 %</td>" in page and "2,34" not in page
+    assert "2022: 2,35 % mod 2,3 %" in page  # the explanation, shown on the page
+    english = attrs.evolve(figure, lang=Lang.EN)
+    assert "Latest value: 2.35 % (2022)." in ET.fromstring(render_svg(english)).find("svg:desc", NS).text

@@ -247,3 +247,14 @@ def test_english_page():
     assert "Dropped in this revision" in html
     assert "76.4\u00a0% (2022)" in _row(html, "1.5b")
     assert "On track" in html and "Off track" in html and "Monitoring" in html and "No data" in html
+
+
+def test_a_third_decimal_rounds_half_up_as_on_the_chart():
+    # 2.345 % reads 2,35 % here, on the figure and in the explanation (tests/web/test_figure_render.py).
+    indicator = REVISION.indicator("2.2")
+    observations = [_obs("2.2", "151", "2022", "2.345"), _obs("2.2", "DK", "2022", "2.3")]
+    evaluation = evaluate(indicator, "151", "2022", observations, AREAS)
+    row = IndicatorRow(indicator, False, evaluation, None, None, None)
+    page = attrs.evolve(build_page(), overall=(row,), goals=())  # 2.2 in one place only
+    html = render_status_page(page, url)
+    assert "2,35\u00a0% (2022)" in _row(html, "2.2") and "2,34" not in _row(html, "2.2")
