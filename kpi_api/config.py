@@ -49,7 +49,7 @@ class Settings:
     max_cost_anonymous: int = 2000  # static query cost (see kpi_api/graphql/cost.py) without an API token
     max_cost: int = 10000  # ... with one
     max_import_rows: int = 5_000_000  # rows per import (CSV records, JSON-stat cells, Jobindsats figures)
-    # Under load (see work_pool.py, request_limits.py, header_timeout.py):
+    # Under load (see http/work_pool.py, http/request_limits.py, http/header_timeout.py):
     # Evaluation is Python (one core at a time, the GIL); two threads overlap it with the
     # database, more only make the event loop wait longer for the GIL.
     worker_threads: int = 2  # threads for store work and evaluations, shared by all requests

@@ -7,7 +7,7 @@ from graphql import GraphQLError
 from strawberry.dataloader import DataLoader
 
 import kpi_core as core
-from kpi_api.quoting import quoted, shortened
+from kpi_api.http.quoting import quoted, shortened
 from kpi_api.graphql.work import in_pool
 from kpi_api.status_service import StatusRequest, evaluate_many
 

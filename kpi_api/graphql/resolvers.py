@@ -6,7 +6,7 @@ import datetime
 from graphql import GraphQLError
 
 import kpi_core as core
-from kpi_api.quoting import quoted, shortened
+from kpi_api.http.quoting import quoted, shortened
 from kpi_api.graphql.work import in_pool
 from kpi_api.series_service import default_comparison_set, ranking, series
 from kpi_api.status_service import StatusRequest, evaluate_many

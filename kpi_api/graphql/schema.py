@@ -20,7 +20,7 @@ from kpi_api.graphql.large_documents import CachedParsingAndValidation
 from kpi_api.graphql.list_limit import MaxListEntries
 from kpi_api.graphql.mutations import Mutation
 from kpi_api.graphql.query_limits import Limits, QueryLimitsExtension, limits_rule
-from kpi_api.quoting import quoted, shortened
+from kpi_api.http.quoting import quoted, shortened
 
 if TYPE_CHECKING:
     from kpi_api.graphql.series_types import StatusTable
