@@ -1,13 +1,12 @@
 """What resolvers read: the catalogue, built once per data version, never imported by them."""
 
 from kpi_api.catalogue import Catalogue
+from kpi_api.graphql.loaders import status_loader
 
 
 def graphql_context(catalogue: Catalogue, observations, **extra) -> dict:
     """Everything a request's resolvers use; loaders are per request, so batching and
     caching never leak between requests."""
-    from kpi_api.graphql.loaders import status_loader
-
     return {
         "catalogue": catalogue,
         "observations": observations,
