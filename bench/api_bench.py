@@ -187,8 +187,8 @@ def prepare_full(path: Path) -> None:
 
 def prepare_small(path: Path) -> None:
     """~50,000 SYNTHETIC rows (see SMALL_YEARS/SMALL_MONTHS), loaded once as one batch."""
-    from kpi_api import demo
-    from kpi_api.services import open_services
+    from kpi_api.demo import synthetic as demo
+    from kpi_api.bootstrap import open_services
     from kpi_core.repository import ImportBatch
 
     first, last = SMALL_YEARS

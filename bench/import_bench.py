@@ -20,11 +20,11 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from kpi_api.database import create_engine, migrate, write_transaction
+from kpi_api.storage.engine import create_engine, migrate, write_transaction
 from kpi_api.importing.csv_format import read_csv
 from kpi_api.importing.service import import_bytes
 from kpi_api.importing.validate import indicator_facts, validate
-from kpi_api.observation_store import _COLUMNS, SqlObservationRepository, _values
+from kpi_api.storage.observation_store import _COLUMNS, SqlObservationRepository, _values
 from kpi_core import shipped_areas, shipped_strategies
 
 AGES = ["", "16-24", "25-29", "30-49", "50+"]

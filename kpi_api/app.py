@@ -15,37 +15,23 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from strawberry.asgi import GraphQL
 
-from kpi_api import catalogue_store
+from kpi_api.bootstrap import open_services
+from kpi_api.catalogue import CatalogueHolder
 from kpi_api.config import Settings
-from kpi_api.graphql.context import Catalogue, graphql_context
+from kpi_api.graphql.answer_cache import GraphQLResponseCache
+from kpi_api.graphql.context import graphql_context
 from kpi_api.graphql.errors import with_code
 from kpi_api.graphql.schema import build_schema
-from kpi_api.data_version import DataVersion
-from kpi_api.graphql_cache import GraphQLResponseCache
 from kpi_api.graphql.work import REFUSALS
-from kpi_api.limits import GraphQLGuard
-from kpi_api.quoting import quoted
-from kpi_api.request_limits import GraphQLInFlight, RequestLimits
-from kpi_api.response_cache import ResponseCache
-from kpi_api.security_headers import SecurityHeaders, ide_policy
+from kpi_api.http.limits import GraphQLGuard
+from kpi_api.http.problems import problem_response
+from kpi_api.http.quoting import quoted
+from kpi_api.http.request_limits import GraphQLInFlight, RequestLimits
+from kpi_api.http.response_cache import ResponseCache
+from kpi_api.http.security_headers import SecurityHeaders, ide_policy
+from kpi_api.http.work_pool import RETRY_AFTER_BUSY, SWITCH_INTERVAL, WorkPool
+from kpi_api.storage.data_version import DataVersion
 from kpi_api.web.routes import Web
-from kpi_api.services import open_services
-from kpi_api.work_pool import RETRY_AFTER_BUSY, SWITCH_INTERVAL, WorkPool
-
-class CatalogueHolder:
-    """The catalogue, reloaded when another request or worker has published a revision
-    (published revisions are immutable, so their count says whether it changed)."""
-
-    def __init__(self, engine, areas) -> None:
-        self.engine, self.areas = engine, areas
-        self.count, self.current = -1, None
-
-    def get(self) -> Catalogue:
-        count = catalogue_store.revision_count(self.engine)
-        if count != self.count:
-            self.current = Catalogue(strategies=tuple(catalogue_store.load_strategies(self.engine)), areas=self.areas)
-            self.count = count
-        return self.current
 
 
 class _GraphQL(GraphQL):
@@ -57,7 +43,7 @@ class _GraphQL(GraphQL):
         catalogue = await self.pool.quick(self.holder.get)
         return graphql_context(
             catalogue, self.services.observations, request=request, response=response,
-            caller=request.scope.get("state", {}).get("caller"), settings=self.settings, engine=self.services.engine,
+            caller=request.scope.get("state", {}).get("caller"), settings=self.settings, revisions=self.services.revisions,
         )  # fmt: skip
 
     def encode_json(self, data: object) -> bytes:
@@ -85,7 +71,7 @@ class _GraphQL(GraphQL):
 
     def create_response(self, response_data, sub_response):
         # Refused for load (busy, out of time): 503 with when to try again, and the
-        # refusal alone, like the refusals answered before the query ran (request_limits.py).
+        # refusal alone, like the refusals answered before the query ran (http/request_limits.py).
         refusal = next((e for e in response_data.get("errors") or () if e.get("extensions", {}).get("code") in REFUSALS), None)
         if refusal is None:
             return super().create_response(response_data, sub_response)
@@ -104,7 +90,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or Settings.from_env()
     services = open_services(settings=settings)
     engine = services.engine
-    holder = CatalogueHolder(engine, services.areas)
+    holder = CatalogueHolder(services.revisions, services.areas)
     holder.get()  # loaded now: the health check answers from memory
     pool = WorkPool(settings.worker_threads, settings.max_concurrent_work, settings.max_queued_work)
     versions = DataVersion(engine)
@@ -113,7 +99,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     graphql_app = GraphQLInFlight(view, settings.max_graphql_in_progress)  # inside the cache: hits are never refused
     if cache is not None:
         graphql_app = GraphQLResponseCache(graphql_app, cache, versions, view=view)
-    graphql = GraphQLGuard(graphql_app, engine, settings, pool)
+    graphql = GraphQLGuard(graphql_app, services.tokens, settings, pool)
 
     async def health(request: Request) -> JSONResponse:
         # From memory, never the database or the pool: it answers however busy they are
@@ -129,7 +115,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         # frozen, the collector's full passes skip it, which shortens the pauses that
         # large requests' garbage (graphql-core's linked token lists) sets off.
         gc.freeze()
-        sys.setswitchinterval(SWITCH_INTERVAL)  # see work_pool.py
+        sys.setswitchinterval(SWITCH_INTERVAL)  # see http/work_pool.py
         yield
         pool.close()
         versions.close()
@@ -138,11 +124,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
     web = Web(holder, services, settings, versions, cache, pool)
     async def routing_problem(request: Request, exc: HTTPException) -> JSONResponse:
         # The router's own 404/405 answer as problem documents, like every other error.
-        return JSONResponse(
-            {"type": "about:blank", "title": exc.detail, "status": exc.status_code,
-             "detail": f"{request.method} {quoted(request.url.path, 200)}: {exc.detail}"},
-            status_code=exc.status_code, media_type="application/problem+json", headers=exc.headers,
-        )  # fmt: skip
+        detail = f"{request.method} {quoted(request.url.path, 200)}: {exc.detail}"
+        return problem_response(exc.status_code, detail, title=exc.detail, headers=exc.headers, cross_origin=False)
 
     return _App(
         exception_handlers={404: routing_problem, 405: routing_problem},

@@ -43,7 +43,7 @@ def serve(
 
     from kpi_api.app import create_app
     from kpi_api.config import Settings
-    from kpi_api.header_timeout import protocol_with_header_timeout
+    from kpi_api.http.header_timeout import protocol_with_header_timeout
 
     logging.basicConfig(level=logging.INFO, format="%(levelname)s:     %(message)s")
     settings = Settings.from_env(database)
@@ -57,7 +57,7 @@ def serve(
         os.environ["KPI_DATABASE_URL"] = settings.database_url
         uvicorn.run(
             "kpi_api.app:create_app", factory=True, host=host, port=port, workers=workers, log_level="info",
-            http="kpi_api.header_timeout:HeaderTimeoutFromEnvironment", **proxies,
+            http="kpi_api.http.header_timeout:HeaderTimeoutFromEnvironment", **proxies,
         )  # fmt: skip
     else:
         uvicorn.run(
@@ -130,7 +130,7 @@ def demo(
 
     Every row says it is synthetic in its source. Loading the same dataset again is a
     no-op."""
-    from kpi_api.demo_loader import load_demo
+    from kpi_api.demo.loader import load_demo
 
     services = _services(database)
     result = load_demo(services, seed, first_year, last_year, console=err)
@@ -148,7 +148,7 @@ def token_create(
     database: DatabaseOption = None,
 ) -> None:
     """Create a token and print it once (only its hash is stored)."""
-    from kpi_api import tokens
+    from kpi_api.storage import tokens
 
     try:
         chosen = tokens.Scope(scope)
@@ -163,7 +163,7 @@ def token_create(
 @token_app.command("revoke")
 def token_revoke(token_id: Annotated[str, typer.Argument(help="The token's id (see `kpi token list`).")], database: DatabaseOption = None) -> None:
     """Revoke a token at once."""
-    from kpi_api import tokens
+    from kpi_api.storage import tokens
 
     if not tokens.revoke(_services(database).engine, token_id):
         err.print(f"No active token with id {token_id!r} (see `kpi token list`).", style="red")
@@ -176,7 +176,7 @@ def token_list(database: DatabaseOption = None) -> None:
     """List tokens (ids, scopes, names; never the tokens)."""
     from rich.table import Table
 
-    from kpi_api import tokens
+    from kpi_api.storage import tokens
 
     table = Table("id", "scope", "name", "created", "revoked")
     for r in tokens.listed(_services(database).engine):
@@ -241,6 +241,6 @@ def validate(files: Annotated[list[Path], typer.Argument(help="Catalogue files (
 
 
 def _services(database: str | None):
-    from kpi_api.services import open_services
+    from kpi_api.bootstrap import open_services
 
     return open_services(database)

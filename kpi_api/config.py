@@ -52,7 +52,7 @@ class Settings:
     # Rows per importObservations call: an import is held whole until it commits (all or
     # nothing), ~0.6 KB a row, so the server's memory bounds it; larger files: `kpi import`.
     max_api_import_rows: int = 200_000
-    # Under load (see work_pool.py, request_limits.py, header_timeout.py):
+    # Under load (see http/work_pool.py, http/request_limits.py, http/header_timeout.py):
     # Evaluation is Python (one core at a time, the GIL); two threads overlap it with the
     # database, more only make the event loop wait longer for the GIL.
     worker_threads: int = 2  # threads for store work and evaluations, shared by all requests

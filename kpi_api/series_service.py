@@ -4,7 +4,7 @@ import datetime
 
 import attrs
 
-from kpi_api import deadline
+from kpi_api.http import deadline
 from kpi_core import (
     COUNTRY_CODE,
     AreaDirectory,

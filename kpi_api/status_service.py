@@ -9,7 +9,7 @@ from collections import defaultdict
 
 import attrs
 
-from kpi_api import deadline
+from kpi_api.http import deadline
 from kpi_core import (
     COUNTRY_CODE,
     AreaDirectory,

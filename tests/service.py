@@ -17,8 +17,8 @@ import uvicorn
 from kpi_api.app import create_app
 from kpi_api.config import Settings
 
-from kpi_api.database import create_engine, migrate
-from kpi_api.services import open_services
+from kpi_api.storage.engine import create_engine, migrate
+from kpi_api.bootstrap import open_services
 
 
 @pytest.fixture(scope="session")
@@ -67,7 +67,7 @@ def database_url(tmp_path_factory) -> str:
 def serving(database_url: str, **settings) -> Iterator[str]:
     """uvicorn on a free loopback port (a thread of this process), over `database_url`,
     configured like `kpi serve` (`settings`: Settings fields to change)."""
-    from kpi_api.header_timeout import protocol_with_header_timeout
+    from kpi_api.http.header_timeout import protocol_with_header_timeout
 
     port = _free_port()
     settings = Settings(database_url=database_url, **settings)

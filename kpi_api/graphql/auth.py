@@ -1,16 +1,9 @@
 """Who is calling: the API token a request presented, checked once per request."""
 
-import attrs
 from graphql import GraphQLError
 from strawberry.permission import BasePermission
 
-from kpi_api.tokens import Scope, TokenRecord
-
-
-@attrs.frozen
-class Caller:
-    presented: bool = False  # an Authorization header was sent
-    token: TokenRecord | None = None  # the valid token, if any
+from kpi_api.access import Caller, Scope, TokenRecord
 
 
 def require(info, scope: Scope) -> TokenRecord:

@@ -5,10 +5,7 @@ from decimal import Decimal
 import strawberry
 
 import kpi_core as core
-from kpi_api.graphql.types import Lang
-
-Status = strawberry.enum(core.Status, description="Is the target met, on track, off track, monitored, or is data missing.")
-Trend = strawberry.enum(core.Trend, description="The area's own value against the same period a year earlier.")
+from kpi_api.graphql.enums import Lang, Status, Trend
 
 
 @strawberry.type(description="One breakdown dimension and value, e.g. origin = non_western.")

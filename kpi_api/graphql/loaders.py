@@ -1,5 +1,6 @@
 """Per-request DataLoaders: every status asked for in one request is answered by one
-batched call into the status service (a fixed number of store queries)."""
+batched call into the status service (a fixed number of store queries). They return core
+evaluations; the field wraps them."""
 
 import datetime
 
@@ -7,8 +8,8 @@ from graphql import GraphQLError
 from strawberry.dataloader import DataLoader
 
 import kpi_core as core
-from kpi_api.quoting import quoted, shortened
 from kpi_api.graphql.work import in_pool
+from kpi_api.http.quoting import quoted, shortened
 from kpi_api.status_service import StatusRequest, evaluate_many
 
 StatusKey = tuple  # (strategy id, version, indicator id, area, period, as_of)
@@ -26,9 +27,9 @@ def status_loader(catalogue, repository) -> DataLoader:
     return DataLoader(load_fn=load)
 
 
-async def load_status(info, strategy, revision, indicator_id: str, area: str, period, as_of: datetime.date | None):
-    from kpi_api.graphql.evaluation_types import Evaluation
-
+async def load_status(
+    info, strategy, revision, indicator_id: str, area: str, period, as_of: datetime.date | None
+) -> core.Evaluation:
     catalogue = info.context["catalogue"]
     if catalogue.areas.get(area) is None:
         raise GraphQLError(
@@ -41,4 +42,4 @@ async def load_status(info, strategy, revision, indicator_id: str, area: str, pe
         except core.PeriodError as exc:
             raise GraphQLError(shortened(str(exc), period), extensions={"code": "BAD_USER_INPUT", "argument": "period"}) from None
     key = (strategy.id, revision.version, indicator_id, area, period, as_of)
-    return Evaluation(domain=await info.context["status_loader"].load(key))
+    return await info.context["status_loader"].load(key)

@@ -6,11 +6,11 @@ import strawberry
 from graphql import GraphQLError
 from strawberry.types import Info
 
-from kpi_api import catalogue_store
+from kpi_api.access import Scope
+from kpi_api.catalogue import PublishConflict
 from kpi_api.graphql.auth import require
 from kpi_api.graphql.work import in_pool
 from kpi_api.importing.service import import_bytes
-from kpi_api.tokens import Scope
 from kpi_core import CatalogueError, parse_revision
 
 
@@ -84,7 +84,7 @@ class Mutation:
     async def publish_revision(self, info: Info, catalogue: str, dry_run: bool | None = False) -> PublishResult:
         token = require(info, Scope.PUBLISH)
         dry_run = bool(dry_run)
-        engine = info.context["engine"]
+        revisions = info.context["revisions"]  # storage.catalogue_store.Revisions
         try:  # off the event loop: a large file takes a while to parse, and /healthz must answer
             parsed = await in_pool(parse_revision, catalogue, "publishRevision")
         except CatalogueError as exc:
@@ -98,13 +98,11 @@ class Mutation:
                           "(publish a new version instead)"],
             )  # fmt: skip
         try:
-            report = await in_pool(
-                catalogue_store.publish, engine, [parsed], f"token {token.id} ({token.name}) via GraphQL", dry_run
-            )
+            report = await in_pool(revisions.publish, [parsed], f"token {token.id} ({token.name}) via GraphQL", dry_run)
         except CatalogueError as exc:
             return PublishResult(strategy_id=ids[0], version=ids[1], published=False, dry_run=dry_run, problems=exc.problems)
-        except catalogue_store.PublishConflict as exc:
+        except PublishConflict as exc:
             raise GraphQLError(str(exc), extensions={"code": "CONFLICT"}) from None
         if not report.added:  # stored by another request (or worker) since this one's catalogue was read
-            raise GraphQLError(str(catalogue_store.PublishConflict([parsed])), extensions={"code": "CONFLICT"})
+            raise GraphQLError(str(PublishConflict([parsed])), extensions={"code": "CONFLICT"})
         return PublishResult(strategy_id=ids[0], version=ids[1], published=not dry_run, dry_run=dry_run, problems=[])

@@ -1,14 +1,15 @@
 """Resolvers that read figures: argument checks with clear errors, then the services
-(in the work pool, since the store is synchronous)."""
+(in the work pool, since the store is synchronous). They return the services' values;
+the field wraps them in its GraphQL type, so no resolver imports a type module."""
 
 import datetime
 
 from graphql import GraphQLError
 
 import kpi_core as core
-from kpi_api.quoting import quoted, shortened
 from kpi_api.graphql.work import in_pool
-from kpi_api.series_service import default_comparison_set, ranking, series
+from kpi_api.http.quoting import quoted, shortened
+from kpi_api.series_service import RankingData, SeriesData, default_comparison_set, ranking, series
 from kpi_api.status_service import StatusRequest, evaluate_many
 
 MAX_BREAKDOWN_FILTERS = 5
@@ -33,9 +34,7 @@ def checked_period(period: str | None, argument: str) -> str | None:
         raise bad_input(shortened(str(exc), period), argument) from None
 
 
-async def resolve_series(info, indicator: core.Indicator, area, first, last, as_of, breakdown):
-    from kpi_api.graphql.series_types import Series
-
+async def resolve_series(info, indicator: core.Indicator, area, first, last, as_of, breakdown) -> SeriesData:
     checked_area(info, area)
     first, last = checked_period(first, "from"), checked_period(last, "to")
     filters = breakdown or []
@@ -50,15 +49,12 @@ async def resolve_series(info, indicator: core.Indicator, area, first, last, as_
             )
     cell = tuple(sorted((f.dimension, f.value) for f in filters))
     context = info.context
-    data = await in_pool(
+    return await in_pool(
         series, indicator, area, context["observations"], context["catalogue"].areas, first, last, as_of, cell
     )
-    return Series(domain=data)
 
 
-async def resolve_ranking(info, strategy: core.Strategy, indicator: core.Indicator, period, among, as_of):
-    from kpi_api.graphql.series_types import Ranking
-
+async def resolve_ranking(info, strategy: core.Strategy, indicator: core.Indicator, period, among, as_of) -> RankingData:
     areas = info.context["catalogue"].areas
     period = checked_period(period, "period")
     if among is None:
@@ -67,22 +63,20 @@ async def resolve_ranking(info, strategy: core.Strategy, indicator: core.Indicat
         known = areas.get(among)
         if known is None or known.kind is core.AreaKind.MUNICIPALITY:
             raise bad_input(f"`among` must be a region (1081–1085), a cluster or DK, not {quoted(among)}", "among")
-    data = await in_pool(ranking, indicator, among, info.context["observations"], areas, period, as_of)
-    return Ranking(domain=data)
+    return await in_pool(ranking, indicator, among, info.context["observations"], areas, period, as_of)
 
 
-async def resolve_status_table(info, strategy: core.Strategy, revision: core.Revision, kind: core.AreaKind, as_of: datetime.date | None):
-    from kpi_api.graphql.series_types import StatusTable
-
+async def resolve_status_table(
+    info, revision: core.Revision, kind: core.AreaKind, as_of: datetime.date | None
+) -> tuple[list[str], list]:
+    """The areas of the kind and the table's cells, a row per area."""
     catalogue = info.context["catalogue"]
     areas = [a.code for a in catalogue.areas.of_kind(kind)]
     indicators = list(revision.indicators)
     # All of it in the pool: building thousands of requests and cells on the event loop
     # held up every other request (and happened before the pool could refuse the work).
     cells = await in_pool(_status_cells, areas, indicators, as_of, info.context["observations"], catalogue.areas)
-    return StatusTable(
-        strategy_id=strategy.id, version=revision.version, indicators=[i.id for i in indicators], areas=areas, cells=cells
-    )
+    return areas, cells
 
 
 def _status_cells(areas: list[str], indicators: list, as_of, observations, directory) -> list:

@@ -1,29 +1,30 @@
 """The GraphQL schema: queries over the strategy catalogue."""
 
 import datetime
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import attrs
 import strawberry
 from graphql import GraphQLError
 from strawberry.types import Info
 
-import kpi_core as core
 from strawberry.extensions import DisableIntrospection, MaxTokensLimiter, ParserCache, ValidationCache
 
+import kpi_core as core
 from kpi_api.config import Settings
 from kpi_api.graphql import types as t
+from kpi_api.graphql.area import Area
 from kpi_api.graphql.auth import ReadAccess
 from kpi_api.graphql.cost import describe_costs
+from kpi_api.graphql.enums import AreaKind
 from kpi_api.graphql.errors import ErrorCodes, log
 from kpi_api.graphql.large_documents import CachedParsingAndValidation
 from kpi_api.graphql.list_limit import MaxListEntries
 from kpi_api.graphql.mutations import Mutation
 from kpi_api.graphql.query_limits import Limits, QueryLimitsExtension, limits_rule
-from kpi_api.quoting import quoted, shortened
-
-if TYPE_CHECKING:
-    from kpi_api.graphql.series_types import StatusTable
+from kpi_api.graphql.resolvers import resolve_status_table
+from kpi_api.graphql.series_types import StatusTable
+from kpi_api.http.quoting import quoted, shortened
 
 
 @strawberry.type
@@ -71,10 +72,8 @@ class Query:
         strategy_id: strawberry.ID,
         version: str | None = None,
         as_of: datetime.date | None = None,
-        kind: t.AreaKind = core.AreaKind.MUNICIPALITY,
-    ) -> Annotated["StatusTable", strawberry.lazy("kpi_api.graphql.series_types")]:
-        from kpi_api.graphql.resolvers import resolve_status_table
-
+        kind: AreaKind = core.AreaKind.MUNICIPALITY,
+    ) -> StatusTable:
         catalogue = info.context["catalogue"]
         strategy = catalogue.strategy(strategy_id)
         if strategy is None:
@@ -85,14 +84,16 @@ class Query:
                 f"strategy {strategy_id} has no revision {quoted(version)}" if version else f"no revision of {strategy_id} is in force then",
                 extensions={"code": "NOT_FOUND"},
             )
-        return await resolve_status_table(info, strategy, revision, kind, as_of)
+        areas, cells = await resolve_status_table(info, revision, kind, as_of)
+        indicators = [i.id for i in revision.indicators]
+        return StatusTable(strategy_id=strategy.id, version=revision.version, indicators=indicators, areas=areas, cells=cells)
 
     @strawberry.field(
         description='Areas: municipalities, regions and the country ("DK"), optionally of one kind.',
         permission_classes=[ReadAccess],
     )
-    def areas(self, info: Info, kind: t.AreaKind | None = None) -> list[t.Area]:
-        return [t.Area(domain=a) for a in info.context["catalogue"].areas.of_kind(kind)]
+    def areas(self, info: Info, kind: AreaKind | None = None) -> list[Area]:
+        return [Area(domain=a) for a in info.context["catalogue"].areas.of_kind(kind)]
 
 
 def build_schema(settings: Settings | None = None) -> strawberry.Schema:

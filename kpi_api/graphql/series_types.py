@@ -7,7 +7,8 @@ import strawberry
 from strawberry.scalars import JSON
 
 import kpi_core as core
-from kpi_api.graphql.types import Area, Lang
+from kpi_api.graphql.area import Area
+from kpi_api.graphql.enums import Lang
 from kpi_api.series_service import Points, RankingData, ReferenceSeries as ReferenceData, SeriesData
 
 

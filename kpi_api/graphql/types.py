@@ -4,61 +4,25 @@ contract: add fields freely, never rename."""
 
 import datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import strawberry
 from strawberry.types import Info
 
-from kpi_api.graphql.loaders import load_status
-
-if TYPE_CHECKING:
-    from kpi_api.graphql.evaluation_types import Evaluation
-    from kpi_api.graphql.series_types import BreakdownFilter, Ranking, Series
-
 import kpi_core as core
+from kpi_api.graphql.area import Area
+from kpi_api.graphql.enums import ChangeKind, Dimension, Direction, Lang, RemarkKind, RevisionStatus
+from kpi_api.graphql.evaluation_types import Evaluation
+from kpi_api.graphql.loaders import load_status
+from kpi_api.graphql.resolvers import resolve_ranking, resolve_series
+from kpi_api.graphql.series_types import BreakdownFilter, Ranking, Series
 from kpi_core import lineage as core_lineage
 from kpi_core import references as core_refs
 from kpi_core import targets as core_targets
 
-Lang = strawberry.enum(core.Lang, description="Language of a text: Danish (DA) or English (EN).")
-ChangeKind = strawberry.enum(core.ChangeKind, description="How an item changed between two revisions.")
-AreaKind = strawberry.enum(core.AreaKind)
-RevisionStatus = strawberry.enum(core.RevisionStatus)
-Direction = strawberry.enum(core.Direction, description="Which way is better for an indicator's value.")
-Unit = strawberry.enum(core.Unit)
-Dimension = strawberry.enum(core.Dimension, description="A dimension an indicator is broken down by.")
-RemarkKind = strawberry.enum(core.RemarkKind)
-
 
 def _catalogue(info: Info):
     return info.context["catalogue"]
-
-
-@strawberry.type
-class Area:
-    domain: strawberry.Private[core.Area]
-
-    @strawberry.field(description='Official code: "151" (municipality), "1084" (region), "DK" (country).')
-    def code(self) -> str:
-        return self.domain.code
-
-    @strawberry.field
-    def name(self) -> str:
-        return self.domain.name
-
-    @strawberry.field(name="nameEn")
-    def name_en(self) -> str | None:
-        return self.domain.name_en
-
-    @strawberry.field
-    def kind(self) -> AreaKind:
-        return self.domain.kind
-
-    @strawberry.field(description="The region a municipality belongs to.")
-    def region(self, info: Info) -> "Area | None":
-        if self.domain.region is None:
-            return None
-        return Area(domain=_catalogue(info).areas.get(self.domain.region))
 
 
 @strawberry.type
@@ -211,11 +175,9 @@ class Indicator:
         from_: Annotated[str | None, strawberry.argument(name="from")] = None,
         to: str | None = None,
         as_of: datetime.date | None = None,
-        breakdown: list[Annotated["BreakdownFilter", strawberry.lazy("kpi_api.graphql.series_types")]] | None = None,
-    ) -> Annotated["Series", strawberry.lazy("kpi_api.graphql.series_types")]:
-        from kpi_api.graphql.resolvers import resolve_series
-
-        return await resolve_series(info, self.domain, area, from_, to, as_of, breakdown)
+        breakdown: list[BreakdownFilter] | None = None,
+    ) -> Series:
+        return Series(domain=await resolve_series(info, self.domain, area, from_, to, as_of, breakdown))
 
     @strawberry.field(
         description="The municipalities ranked best first for a period (default: the latest with data). "
@@ -223,10 +185,8 @@ class Indicator:
     )
     async def ranking(
         self, info: Info, period: str | None = None, among: str | None = None, as_of: datetime.date | None = None
-    ) -> Annotated["Ranking", strawberry.lazy("kpi_api.graphql.series_types")]:
-        from kpi_api.graphql.resolvers import resolve_ranking
-
-        return await resolve_ranking(info, self.strategy, self.domain, period, among, as_of)
+    ) -> Ranking:
+        return Ranking(domain=await resolve_ranking(info, self.strategy, self.domain, period, among, as_of))
 
     @strawberry.field(
         description="How the indicator is doing for an area, judged by this revision's rule. Without "
@@ -234,8 +194,8 @@ class Indicator:
     )
     async def status(
         self, info: Info, area: str, period: str | None = None, as_of: datetime.date | None = None
-    ) -> Annotated["Evaluation", strawberry.lazy("kpi_api.graphql.evaluation_types")]:
-        return await load_status(info, self.strategy, self.revision, self.domain.id, area, period, as_of)
+    ) -> Evaluation:
+        return Evaluation(domain=await load_status(info, self.strategy, self.revision, self.domain.id, area, period, as_of))
 
 
 @strawberry.type
@@ -278,8 +238,8 @@ class Goal:
     )
     async def status(
         self, info: Info, area: str, period: str | None = None, as_of: datetime.date | None = None
-    ) -> Annotated["Evaluation", strawberry.lazy("kpi_api.graphql.evaluation_types")]:
-        return await load_status(info, self.strategy, self.revision, self.key_figure, area, period, as_of)
+    ) -> Evaluation:
+        return Evaluation(domain=await load_status(info, self.strategy, self.revision, self.key_figure, area, period, as_of))
 
     @strawberry.field
     def id(self) -> strawberry.ID:

@@ -1,4 +1,4 @@
-"""Resolvers' store work, in the service's work pool (work_pool.py). A refusal (the server
+"""Resolvers' store work, in the service's work pool (http/work_pool.py). A refusal (the server
 is busy) or the request's time running out become GraphQL errors with their stable
 codes, which the HTTP layer answers with 503 and Retry-After (app.py)."""
 
@@ -6,8 +6,8 @@ import functools
 
 from graphql import GraphQLError
 
-from kpi_api import work_pool
-from kpi_api.deadline import DeadlineExceeded
+from kpi_api.http import work_pool
+from kpi_api.http.deadline import DeadlineExceeded
 
 REFUSALS = ("SERVER_BUSY", "TIMEOUT")  # codes answered with 503
 

@@ -2,8 +2,8 @@
 
 import datetime
 
-from kpi_api.graphql.context import Catalogue
-from kpi_api.quoting import quoted
+from kpi_api.catalogue import Catalogue
+from kpi_api.http.quoting import quoted
 from kpi_api.series_service import series
 from kpi_api.status_service import StatusRequest, evaluate_many
 from kpi_api.web.view_models import FigureData, GoalCard, IndicatorRow, Line, StatusPage

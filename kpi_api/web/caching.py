@@ -1,6 +1,6 @@
 """Conditional GETs: an ETag from the data version and the request, 304 on revalidation.
 
-Every import or publish bumps the data version in the database (see kpi_api.data_version),
+Every import or publish bumps the data version in the database (see kpi_api.storage.data_version),
 so every worker derives the same ETag for the same data and request, and none serves a
 stale one after a write.
 """

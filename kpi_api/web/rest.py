@@ -3,7 +3,7 @@ strings, dates as ISO strings, texts in both languages."""
 
 import json
 
-from kpi_api.quoting import quoted
+from kpi_api.http.quoting import quoted
 from kpi_api.web.assemble import NotFound
 from kpi_api.web.view_models import IndicatorRow, StatusPage
 from kpi_core import Evaluation, Text, make_converter

@@ -1,6 +1,6 @@
 """HTTP routes for figures, the status page and REST. Each parses its input with clear
 400s, asks the assembly for a view model, renders it, and sets caching, framing and CORS
-headers (kpi_api.security_headers adds the rest). Public GET formats allow any origin;
+headers (kpi_api.http.security_headers adds the rest). Public GET formats allow any origin;
 nothing uses cookies. An answer depends only on the path, the query and the data, never
 on a request header: the response cache serves it to everyone who asks the same."""
 
@@ -11,11 +11,12 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from kpi_api import work_pool
-from kpi_api.deadline import DeadlineExceeded
-from kpi_api.quoting import quoted, shortened
+from kpi_api.http import work_pool
+from kpi_api.http.deadline import DeadlineExceeded
+from kpi_api.http.problems import problem_response
+from kpi_api.http.quoting import quoted, shortened
+from kpi_api.http.response_cache import Cached
 from kpi_api.web import assemble, links
-from kpi_api.response_cache import Cached
 from kpi_api.web.caching import etag_for, not_modified
 from kpi_core import Lang, parse_period
 
@@ -91,13 +92,13 @@ class Web:
                 if self.cache is not None:
                     self.cache.put(("web", etag), Cached(body.encode() if isinstance(body, str) else body, content_type, etag))
         except BadRequest as exc:
-            return _problem(400, str(exc))
+            return problem_response(400, str(exc))
         except assemble.NotFound as exc:
-            return _problem(404, str(exc))
+            return problem_response(404, str(exc))
         except work_pool.ServerBusy as exc:
-            return _problem(503, str(exc), "SERVER_BUSY", exc.retry_after)
+            return problem_response(503, str(exc), "SERVER_BUSY", exc.retry_after)
         except DeadlineExceeded as exc:
-            return _problem(503, str(exc), "TIMEOUT", work_pool.RETRY_AFTER_BUSY)
+            return problem_response(503, str(exc), "TIMEOUT", work_pool.RETRY_AFTER_BUSY)
         headers = {"ETag": etag, "Cache-Control": "no-cache"}
         if cors:
             headers["Access-Control-Allow-Origin"] = "*"
@@ -112,7 +113,7 @@ class Web:
         indicator = request.path_params["indicator"]
         stem, _, fmt = request.path_params["file"].rpartition(".")
         if fmt not in FORMATS:
-            return _problem(404, f"Figures come as .svg, .html, .csv or .json, not {quoted(fmt)}; e.g. /figures/2.1/151.svg")
+            return problem_response(404, f"Figures come as .svg, .html, .csv or .json, not {quoted(fmt)}; e.g. /figures/2.1/151.svg")
         query = request.query_params
 
         def render():
@@ -222,18 +223,3 @@ class Web:
         from kpi_api.web.openapi import document
 
         return JSONResponse(document(), headers={"Access-Control-Allow-Origin": "*"})
-
-
-_TITLES = {400: "Bad request", 404: "Not found", 503: "Service unavailable"}
-
-
-def _problem(status: int, message: str, code: str | None = None, retry_after: int | None = None) -> Response:
-    """An RFC 9457 problem document: the same shape for every error of every route (a
-    refusal under load adds its stable code and when to try again)."""
-    document = {"type": "about:blank", "title": _TITLES.get(status, "Error"), "status": status, "detail": message}
-    headers = {"Access-Control-Allow-Origin": "*"}
-    if code is not None:
-        document["code"] = code
-    if retry_after is not None:
-        headers["Retry-After"] = str(retry_after)
-    return JSONResponse(document, status_code=status, media_type="application/problem+json", headers=headers)

@@ -5,8 +5,8 @@ from importlib import resources
 import sqlalchemy as sa
 from alembic.script import ScriptDirectory
 
-from kpi_api import catalogue_store
-from kpi_api.database import create_engine, migrate
+from kpi_api.storage import catalogue_store
+from kpi_api.storage.engine import create_engine, migrate
 from kpi_core import parse_revision, shipped_revision_files, shipped_strategies
 from kpi_core.shipped import _DATA
 
@@ -38,7 +38,7 @@ def test_migrations_are_idempotent(tmp_path):
     engine = create_engine(f"sqlite:///{tmp_path / 'kpi.sqlite3'}")
     migrate(engine)
     migrate(engine)
-    head = ScriptDirectory(str(resources.files("kpi_api") / "migrations")).get_current_head()
+    head = ScriptDirectory(str(resources.files("kpi_api.storage") / "migrations")).get_current_head()
     with engine.connect() as c:
         assert c.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == head
     assert head is not None and int(head) >= 2

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from kpi_api import demo
+from kpi_api.demo import synthetic as demo
 from kpi_core import AreaKind, Status, evaluate, shipped_areas, shipped_strategies
 
 YEAR = 2022

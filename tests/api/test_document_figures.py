@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from kpi_api.services import open_services
+from kpi_api.bootstrap import open_services
 from kpi_core.repository import ObservationQuery
 
 

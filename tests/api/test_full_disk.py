@@ -2,10 +2,10 @@
 
 import sqlalchemy as sa
 
-from kpi_api.database import create_engine
+from kpi_api.storage.engine import create_engine
 from kpi_api.importing.service import import_bytes
-from kpi_api.observation_store import SqlObservationRepository
-from kpi_api.services import open_services
+from kpi_api.storage.observation_store import SqlObservationRepository
+from kpi_api.bootstrap import open_services
 from tests.api.test_import_crash import big_csv
 
 

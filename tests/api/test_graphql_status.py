@@ -6,8 +6,9 @@ from decimal import Decimal
 import pytest
 
 from kpi_api.graphql import schema
-from kpi_api.graphql.context import Catalogue, graphql_context
-from kpi_api.observation_store import SqlObservationRepository
+from kpi_api.catalogue import Catalogue
+from kpi_api.graphql.context import graphql_context
+from kpi_api.storage.observation_store import SqlObservationRepository
 from kpi_core import evaluate, shipped_areas, shipped_strategies
 from kpi_core.repository import ObservationQuery
 

@@ -5,12 +5,13 @@ import httpx
 import pytest
 import sqlalchemy as sa
 
-from kpi_api import tokens
+from kpi_api.storage import tokens
 from kpi_api.app import create_app
 from kpi_api.config import Settings
-from kpi_api.graphql.context import Catalogue, graphql_context
+from kpi_api.catalogue import Catalogue
+from kpi_api.graphql.context import graphql_context
 from kpi_api.graphql.schema import build_schema
-from kpi_api.services import open_services
+from kpi_api.bootstrap import open_services
 from kpi_core.shipped import _DATA
 from tests.conftest import run_async, serving
 

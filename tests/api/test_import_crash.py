@@ -13,7 +13,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from kpi_api.importing.service import import_bytes
-from kpi_api.observation_store import SqlObservationRepository
+from kpi_api.storage.observation_store import SqlObservationRepository
 from kpi_core import shipped_areas, shipped_strategies
 from kpi_core.repository import ObservationQuery
 from tests.conftest import reset_observations

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import httpx
 
-from kpi_api import tokens
-from kpi_api.services import open_services
+from kpi_api.storage import tokens
+from kpi_api.bootstrap import open_services
 
 KPI = str(Path(sys.executable).parent / "kpi")
 QUERY = '{ strategy(id: "ballerup-beskaeftigelsesstrategi") { revision(version: "2022") { indicator(id: "4.4") { status(area: "147", period: "2021") { value } } } } }'

@@ -8,7 +8,7 @@ import uuid
 import pytest
 import sqlalchemy as sa
 
-from kpi_api import catalogue_store
+from kpi_api.storage import catalogue_store
 from kpi_core import CatalogueError, parse_revision
 from kpi_core.shipped import _DATA
 

@@ -9,7 +9,7 @@ from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
-from kpi_api.observation_store import SqlObservationRepository
+from kpi_api.storage.observation_store import SqlObservationRepository
 from kpi_core import Observation
 from kpi_core.memory import InMemoryRepository
 from kpi_core.repository import ConflictError, DuplicateBatchError, ImportBatch, ObservationQuery

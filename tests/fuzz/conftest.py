@@ -9,10 +9,10 @@ import os
 import attrs
 import pytest
 
-from kpi_api import tokens
+from kpi_api.storage import tokens
 from kpi_api.app import create_app
 from kpi_api.config import Settings
-from kpi_api.services import open_services
+from kpi_api.bootstrap import open_services
 from tests.conftest import run_async
 from tests.fuzz._support import EXAMPLES, TALLY, AsgiClient
 from tests.synthetic import seed

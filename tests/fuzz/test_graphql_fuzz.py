@@ -26,7 +26,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis_graphql import nodes
 
-from kpi_api import tokens
+from kpi_api.storage import tokens
 from kpi_api.graphql.schema import schema
 from kpi_core import shipped_areas, shipped_strategies
 from tests.fuzz._support import EXAMPLES, TALLY, Request, check_common, fuzz_settings, undo_import

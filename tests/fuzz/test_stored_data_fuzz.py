@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kpi_api import tokens
+from kpi_api.storage import tokens
 from kpi_core import shipped_strategies
 from kpi_core.indicators import Unit
 from tests.fuzz._support import EXAMPLES, TALLY, Request, check_common, fuzz_settings, undo_import

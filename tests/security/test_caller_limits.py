@@ -8,10 +8,10 @@ import time
 import httpx
 import pytest
 
-from kpi_api import tokens
-from kpi_api.limits import RateLimiter
-from kpi_api.request_limits import client_address
-from kpi_api.services import open_services
+from kpi_api.storage import tokens
+from kpi_api.http.limits import RateLimiter
+from kpi_api.http.request_limits import client_address
+from kpi_api.bootstrap import open_services
 from tests.conftest import serving
 
 QUERY = {"query": "{ areas(kind: REGION) { code } }"}

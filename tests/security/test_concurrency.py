@@ -7,7 +7,7 @@ import threading
 import time
 from decimal import Decimal
 
-from kpi_api.observation_store import SqlObservationRepository
+from kpi_api.storage.observation_store import SqlObservationRepository
 from kpi_core import Observation
 from kpi_core.repository import ImportBatch, ObservationQuery
 from tests.conftest import reset_observations

@@ -10,9 +10,9 @@ import pytest
 import sqlalchemy as sa
 
 import kpi_core as core
-from kpi_api import deadline
-from kpi_api.demo_loader import load_demo
-from kpi_api.services import open_services
+from kpi_api.http import deadline
+from kpi_api.demo.loader import load_demo
+from kpi_api.bootstrap import open_services
 from kpi_api.status_service import StatusRequest, evaluate_many
 
 # Far more work than the limit: about ten status tables of 26 indicators × 98 municipalities.

@@ -14,8 +14,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from kpi_api import tokens
-from kpi_api.services import open_services
+from kpi_api.storage import tokens
+from kpi_api.bootstrap import open_services
 from kpi_core.shipped import _DATA
 from tests.api.test_no_stale_answers import _serve
 

@@ -8,9 +8,9 @@ import httpx
 import pytest
 from strawberry.http.ides import get_graphql_ide_html
 
-from kpi_api import tokens
-from kpi_api.security_headers import ide_policy
-from kpi_api.services import open_services
+from kpi_api.storage import tokens
+from kpi_api.http.security_headers import ide_policy
+from kpi_api.bootstrap import open_services
 from tests.conftest import serving
 
 STRATEGY = "ballerup-beskaeftigelsesstrategi"

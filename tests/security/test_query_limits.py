@@ -17,13 +17,14 @@ from strawberry.extensions.max_aliases import count_fields_with_alias
 from strawberry.extensions.query_depth_limiter import create_validator
 from strawberry.schema.schema import validate_document
 
-from kpi_api import tokens
+from kpi_api.storage import tokens
 from kpi_api.config import Settings
-from kpi_api.graphql.context import Catalogue, graphql_context
+from kpi_api.catalogue import Catalogue
+from kpi_api.graphql.context import graphql_context
 from kpi_api.graphql.cost import COSTS, lists_of_objects
 from kpi_api.graphql.query_limits import DocumentMeasure, Limits, limits_rule
 from kpi_api.graphql.schema import build_schema, schema
-from kpi_api.services import open_services
+from kpi_api.bootstrap import open_services
 from kpi_core.shipped import shipped_areas, shipped_strategies
 from tests.conftest import run_async
 from tests.security.test_hostile import HOSTILE, STATUS_TABLES, fragment_chain

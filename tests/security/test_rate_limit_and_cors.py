@@ -5,10 +5,10 @@ the configured origins; never credentials)."""
 import httpx
 import pytest
 
-from kpi_api import tokens
+from kpi_api.storage import tokens
 from kpi_api.app import create_app
 from kpi_api.config import Settings
-from kpi_api.services import open_services
+from kpi_api.bootstrap import open_services
 from tests.conftest import run_async
 
 

@@ -14,8 +14,8 @@ import time
 import httpx
 import pytest
 
-from kpi_api.demo_loader import load_demo
-from kpi_api.services import open_services
+from kpi_api.demo.loader import load_demo
+from kpi_api.bootstrap import open_services
 from tests.api.test_no_stale_answers import _serve
 from tests.conftest import run_async
 

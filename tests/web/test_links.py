@@ -9,9 +9,9 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 
-from kpi_api import tokens
+from kpi_api.storage import tokens
 from kpi_api.config import Settings
-from kpi_api.services import open_services
+from kpi_api.bootstrap import open_services
 from kpi_core.shipped import _DATA
 from tests.conftest import serving
 

@@ -4,7 +4,7 @@ import httpx
 from openapi_spec_validator import validate
 
 from kpi_api.importing.service import import_bytes
-from kpi_api.services import open_services
+from kpi_api.bootstrap import open_services
 
 STRATEGY = "ballerup-beskaeftigelsesstrategi"
 

@@ -1,4 +1,4 @@
-"""Store the synthetic demo dataset (kpi_api.demo) as one import batch, with progress."""
+"""Store the synthetic demo dataset (kpi_api.demo.synthetic) as one import batch, with progress."""
 
 import datetime
 import hashlib
@@ -6,8 +6,8 @@ import hashlib
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from kpi_api import demo
-from kpi_api.services import Services
+from kpi_api.demo import synthetic as demo
+from kpi_api.bootstrap import Services
 from kpi_core.repository import ImportBatch
 
 FORMAT_VERSION = 1  # bump when the generator's output changes, so a new batch is loaded

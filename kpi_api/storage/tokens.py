@@ -7,7 +7,6 @@ database dump reveals no usable token. Checking compares hashes in constant time
 """
 
 import datetime
-import enum
 import hashlib
 import hmac
 import re
@@ -16,40 +15,12 @@ import secrets
 import attrs
 import sqlalchemy as sa
 
-from kpi_api.database import write_transaction
+from kpi_api.access import Scope, TokenRecord
+from kpi_api.storage.engine import write_transaction
+from kpi_api.storage.tables import api_tokens as tokens
 
 PREFIX = "kpi_"
 _FORMAT = re.compile(r"kpi_([a-z0-9]{10})_([A-Za-z0-9_\-]{43})")
-
-tokens = sa.table(
-    "api_tokens",
-    sa.column("id"),
-    sa.column("name"),
-    sa.column("scope"),
-    sa.column("sha256"),
-    sa.column("created_at", sa.DateTime(timezone=True)),
-    sa.column("revoked_at", sa.DateTime(timezone=True)),
-)
-
-
-class Scope(enum.Enum):
-    READ = "read"
-    IMPORT = "import"
-    PUBLISH = "publish"
-
-
-@attrs.frozen
-class TokenRecord:
-    id: str
-    name: str
-    scope: Scope
-    created_at: datetime.datetime
-    revoked_at: datetime.datetime | None
-
-    def allows(self, needed: Scope) -> bool:
-        # Any valid token may read; writing needs the token's own scope.
-        return self.revoked_at is None and (needed is Scope.READ or self.scope is needed)
-
 
 def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
@@ -94,3 +65,13 @@ def listed(engine: sa.Engine) -> list[TokenRecord]:
 
 def _record(row) -> TokenRecord:
     return TokenRecord(row.id, row.name, Scope(row.scope), row.created_at, row.revoked_at)
+
+
+@attrs.frozen
+class Tokens:
+    """The token check the HTTP guard is handed: it never sees the engine."""
+
+    engine: sa.Engine
+
+    def verify(self, token: str) -> TokenRecord | None:
+        return verify(self.engine, token)

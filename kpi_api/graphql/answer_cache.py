@@ -17,9 +17,8 @@ import orjson
 from graphql import GraphQLError, OperationType, get_operation_ast, parse, print_ast
 from starlette.requests import Request
 
-from kpi_api.data_version import DataVersion
 from kpi_api.graphql.large_documents import LARGE
-from kpi_api.response_cache import Cached, ResponseCache
+from kpi_api.http.response_cache import Cached, DataVersions, ResponseCache
 
 
 def _normalise(query: str, operation_name: str | None) -> str | None:
@@ -72,7 +71,7 @@ async def request_key(view, scope, body: bytes) -> tuple | None:
 
 
 class GraphQLResponseCache:
-    def __init__(self, app, cache: ResponseCache, versions: DataVersion, view=None) -> None:
+    def __init__(self, app, cache: ResponseCache, versions: DataVersions, view=None) -> None:
         # `view` (the strawberry GraphQL app) reads requests; `app` answers the ones not
         # in the cache (the view, or a guard in front of it).
         self.app, self.cache, self.versions = app, cache, versions

@@ -4,8 +4,18 @@ found again (it ages out of the LRU); nothing needs to be invalidated by hand.""
 
 import collections
 import threading
+from typing import Protocol
 
 import attrs
+
+
+class DataVersions(Protocol):
+    """What the caches key on; storage.data_version.DataVersion is the one in use."""
+
+    @property
+    def cheap(self) -> bool: ...  # current() costs microseconds: no need to leave the event loop
+
+    def current(self) -> int: ...
 
 
 @attrs.frozen

@@ -10,12 +10,12 @@ shape, every other route with a problem document.
 
 import asyncio
 import ipaddress
-import json
 import math
 
-from kpi_api import deadline
-from kpi_api.limits import RateLimiter, graphql_error_response
-from kpi_api.work_pool import RETRY_AFTER_BUSY, WorkPool
+from kpi_api.http import deadline
+from kpi_api.http.limits import RateLimiter
+from kpi_api.http.problems import send_graphql_error, send_problem
+from kpi_api.http.work_pool import RETRY_AFTER_BUSY, WorkPool
 
 # Answered from memory, never limited: load balancers always get an answer.
 HEALTH, STATIC = "/healthz", "/static/"
@@ -53,17 +53,8 @@ def refusal(path: str, status: int, message: str, code: str, retry_after: int | 
     """A refusal in the shape of the route: GraphQL errors for /graphql, else a problem document."""
     headers = [(b"retry-after", str(retry_after).encode())] if retry_after else []
     if path == "/graphql":
-        return graphql_error_response(status, message, code, headers=headers)
-    title = {429: "Too many requests", 503: "Service unavailable"}.get(status, "Error")
-    body = json.dumps({"type": "about:blank", "title": title, "status": status, "detail": message, "code": code}).encode()
-
-    async def send_to(send) -> None:
-        await send({"type": "http.response.start", "status": status, "headers": [
-            (b"content-type", b"application/problem+json"), (b"content-length", str(len(body)).encode()),
-            (b"access-control-allow-origin", b"*"), *headers]})  # fmt: skip
-        await send({"type": "http.response.body", "body": body})
-
-    return send_to
+        return send_graphql_error(status, message, code, headers=headers)
+    return send_problem(status, message, code, headers=headers)
 
 
 def rate_limited(path: str, wait: float, who: str):

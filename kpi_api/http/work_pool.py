@@ -24,7 +24,7 @@ import contextvars
 from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
 
-from kpi_api import deadline
+from kpi_api.http import deadline
 
 RETRY_AFTER_BUSY = 2  # seconds a refused client is asked to wait
 QUICK_THREADS = 2

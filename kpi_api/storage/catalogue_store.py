@@ -12,50 +12,22 @@ import logging
 import attrs
 import sqlalchemy as sa
 
-from kpi_api.database import write_transaction
+from kpi_api.catalogue import PublishConflict, PublishReport
+from kpi_api.storage import data_version
+from kpi_api.storage.engine import write_transaction
+from kpi_api.storage.tables import strategy_revisions as _revisions
 from kpi_core import CatalogueError, RevisionFile, Strategy, StrategyHeader, build_strategies, make_converter
 from kpi_core.catalogue import structure_revision, unstructure_revision
 from kpi_core.catalogue_text import version_key
 
 log = logging.getLogger(__name__)
 
-_revisions = sa.table(
-    "strategy_revisions",
-    sa.column("strategy_id"),
-    sa.column("version"),
-    sa.column("strategy_header", sa.JSON),
-    sa.column("document", sa.JSON),
-    sa.column("source_file"),
-    sa.column("sha256"),
-    sa.column("published_at", sa.DateTime(timezone=True)),
-    sa.column("published_by"),
-)
-_data_version = sa.table("data_version", sa.column("version"))
 _converter = make_converter()
-
-
-@attrs.frozen
-class PublishReport:
-    added: tuple[str, ...]
-    unchanged: tuple[str, ...]
-    conflicting: tuple[str, ...]  # stored with other content; left as stored
 
 
 def fingerprint(f: RevisionFile) -> str:
     payload = repr((_converter.unstructure(f.strategy), unstructure_revision(f.revision)))
     return hashlib.sha256(payload.encode()).hexdigest()
-
-
-class PublishConflict(Exception):
-    """Another transaction stored the same revision (or a look-alike version) between this
-    one's check and its write; nothing was written."""
-
-    def __init__(self, files: list[RevisionFile]) -> None:
-        names = ", ".join(f"revision {f.revision.version} of {f.strategy.id}" for f in files)
-        super().__init__(
-            f"{names} was published by another request just now; published revisions are immutable "
-            "(read it back, or publish a new version)"
-        )
 
 
 def publish(engine: sa.Engine, files: list[RevisionFile], by: str, dry_run: bool = False) -> PublishReport:
@@ -78,7 +50,7 @@ def _publish(engine: sa.Engine, files: list[RevisionFile], by: str, dry_run: boo
     with write_transaction(engine) as connection:
         # Publishers take turns (SQLite: BEGIN IMMEDIATE already; PostgreSQL: this row lock),
         # so each sees what the one before it stored, also when it validates the lineage.
-        connection.execute(sa.select(_data_version.c.version).with_for_update())
+        data_version.lock(connection)
         stored = {(r.strategy_id, r.version): r.sha256 for r in connection.execute(sa.select(_revisions))}
         keys = {(strategy, version_key(version)): version for strategy, version in stored}
         new = []
@@ -122,7 +94,7 @@ def _publish(engine: sa.Engine, files: list[RevisionFile], by: str, dry_run: boo
                 ],
             )
             # Everything cached against the data (responses, catalogues) is now stale.
-            connection.execute(sa.text("UPDATE data_version SET version = version + 1"))
+            data_version.bump(connection)
     return PublishReport(tuple(added), tuple(unchanged), tuple(conflicting))
 
 
@@ -147,3 +119,20 @@ def _load_files(connection: sa.Connection) -> list[RevisionFile]:
         )
         for row in rows
     ]
+
+
+@attrs.frozen
+class Revisions:
+    """The published revisions as the app and `publishRevision` use them: they are handed
+    this object, never the engine."""
+
+    engine: sa.Engine
+
+    def count(self) -> int:
+        return revision_count(self.engine)
+
+    def strategies(self) -> list[Strategy]:
+        return load_strategies(self.engine)
+
+    def publish(self, files: list[RevisionFile], by: str, dry_run: bool = False) -> PublishReport:
+        return publish(self.engine, files, by, dry_run)

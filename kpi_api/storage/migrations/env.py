@@ -1,4 +1,4 @@
-"""Alembic environment: migrations run on the connection `kpi_api.database.migrate` passes."""
+"""Alembic environment: migrations run on the connection `kpi_api.storage.engine.migrate` passes."""
 
 from alembic import context
 

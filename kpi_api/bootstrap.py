@@ -6,10 +6,12 @@ from importlib import resources
 import attrs
 import sqlalchemy as sa
 
-from kpi_api import catalogue_store, statement_deadline
 from kpi_api.config import Settings
-from kpi_api.database import create_engine, migrate
-from kpi_api.observation_store import SqlObservationRepository
+from kpi_api.storage import statement_deadline
+from kpi_api.storage.catalogue_store import Revisions
+from kpi_api.storage.engine import create_engine, migrate
+from kpi_api.storage.observation_store import SqlObservationRepository
+from kpi_api.storage.tokens import Tokens
 from kpi_core import AreaDirectory, Strategy, shipped_areas, shipped_revision_files
 
 log = logging.getLogger(__name__)
@@ -18,7 +20,9 @@ DOCUMENT_FIGURES = "document-figures.csv"
 
 @attrs.frozen
 class Services:
-    engine: sa.Engine
+    engine: sa.Engine  # for the composition (app, cli) and tests; the faces get the objects below
+    revisions: Revisions
+    tokens: Tokens
     strategies: tuple[Strategy, ...]
     areas: AreaDirectory
     observations: SqlObservationRepository
@@ -32,11 +36,14 @@ def open_services(database_url: str | None = None, settings: Settings | None = N
     engine = create_engine(settings.database_url)
     statement_deadline.install(engine)
     migrate(engine)
-    report = catalogue_store.publish(engine, list(shipped_revision_files()), by="kpi (shipped catalogue)")
+    revisions = Revisions(engine)
+    report = revisions.publish(list(shipped_revision_files()), by="kpi (shipped catalogue)")
     created = not report.unchanged and not report.conflicting
     services = Services(
         engine=engine,
-        strategies=tuple(catalogue_store.load_strategies(engine)),
+        revisions=revisions,
+        tokens=Tokens(engine),
+        strategies=tuple(revisions.strategies()),
         areas=shipped_areas(),
         observations=SqlObservationRepository(engine),
         created=created,

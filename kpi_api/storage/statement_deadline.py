@@ -1,4 +1,4 @@
-"""The database stops a statement at the request's deadline (see deadline.py).
+"""The database stops a statement at the request's deadline (see http/deadline.py).
 
 A thread blocked in one long statement never reaches a cancellation point in Python, so
 the database is told the limit: SQLite calls a progress handler every few thousand
@@ -11,7 +11,7 @@ Outside a request nothing is limited (the CLI's imports).
 
 import sqlalchemy as sa
 
-from kpi_api import deadline
+from kpi_api.http import deadline
 
 SQLITE_CHECK_EVERY = 10_000  # VM instructions: well under a millisecond, a negligible cost
 

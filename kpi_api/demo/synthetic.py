@@ -21,7 +21,7 @@ Not generated: cluster figures for `FollowCluster` (the catalogue names no clust
 members), the national values of `ExternalTarget` (the catalogue has none), and
 numerators/denominators.
 
-Measure it: `python -m kpi_api.demo --first-year 2019` prints the row count and rows/s.
+Measure it: `python -m kpi_api.demo.synthetic --first-year 2019` prints the row count and rows/s.
 """
 
 import datetime

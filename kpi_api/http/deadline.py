@@ -3,7 +3,7 @@
 Threads cannot be killed, so a request past its limit stops by cooperation: the limit
 lives in a context variable (the work pool copies the request's context into the thread
 it runs in), the long loops of the service layer call `check()`, and the database
-aborts a statement that runs past it (see statement_deadline.py). The budget object is
+aborts a statement that runs past it (see storage/statement_deadline.py). The budget object is
 shared by the request and its threads, so `cancel()` (its client has gone) reaches work
 already under way. Outside a request (the CLI, tests of the services) there is no
 budget and `check()` costs one lookup.

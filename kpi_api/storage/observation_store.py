@@ -11,43 +11,13 @@ from decimal import Decimal
 import attrs
 import sqlalchemy as sa
 
-from kpi_api import deadline
-from kpi_api.database import write_transaction
+from kpi_api.http import deadline
+from kpi_api.storage import data_version
+from kpi_api.storage.engine import write_transaction
+from kpi_api.storage.tables import import_batches as batches, observations
 from kpi_core import Observation
 from kpi_core.memory import latest_periods_of, plan_additions
 from kpi_core.repository import ConflictError, DuplicateBatchError, ImportBatch, ObservationQuery, StoreError
-
-metadata = sa.MetaData()
-batches = sa.Table(
-    "import_batches",
-    metadata,
-    sa.Column("id", sa.String),
-    sa.Column("file_name", sa.String),
-    sa.Column("sha256", sa.String),
-    sa.Column("format", sa.String),
-    sa.Column("rows", sa.Integer),
-    sa.Column("added", sa.Integer),
-    sa.Column("imported_by", sa.String),
-    sa.Column("imported_at", sa.DateTime(timezone=True)),
-)
-observations = sa.Table(
-    "observations",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column("indicator", sa.String),
-    sa.Column("area", sa.String),
-    sa.Column("period", sa.String),
-    sa.Column("breakdown", sa.String),
-    sa.Column("published", sa.Date),
-    sa.Column("value", sa.String),
-    sa.Column("numerator", sa.String),
-    sa.Column("denominator", sa.String),
-    sa.Column("unit", sa.String),
-    sa.Column("provisional", sa.Boolean),
-    sa.Column("source", sa.String),
-    sa.Column("batch_id", sa.String),
-)
-data_version = sa.Table("data_version", metadata, sa.Column("id", sa.Integer), sa.Column("version", sa.Integer))
 
 _CHUNK = 5000  # rows per INSERT round trip
 
@@ -101,7 +71,7 @@ class SqlObservationRepository:
                 if progress is not None:
                     progress(len(chunk))
             if new:
-                connection.execute(sa.update(data_version).values(version=data_version.c.version + 1))
+                data_version.bump(connection)
         return result
 
     def find(self, query: ObservationQuery) -> list[Observation]:
@@ -141,7 +111,7 @@ class SqlObservationRepository:
 
     def data_version(self) -> int:
         with self.engine.connect() as connection:
-            return connection.execute(sa.select(data_version.c.version)).scalar_one()
+            return data_version.read(connection)
 
     def _stored_vintages(self, connection: sa.Connection, rows: Sequence[Observation]) -> dict:
         """Stored vintages that rows of this batch could collide with, by natural key."""

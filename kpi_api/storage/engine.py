@@ -53,7 +53,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 def migrate(engine: sa.Engine) -> None:
     """Bring the schema to the newest version (idempotent)."""
     config = Config()
-    config.set_main_option("script_location", str(resources.files("kpi_api") / "migrations"))
+    config.set_main_option("script_location", str(resources.files("kpi_api.storage") / "migrations"))
     with write_transaction(engine) as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "head")

@@ -4,25 +4,13 @@ stable `extensions.code`."""
 
 import asyncio
 import collections
-import json
 import math
 
 import attrs
 
-from kpi_api import tokens
-from kpi_api.quoting import quoted
-from kpi_api.graphql.auth import Caller
-
-
-def graphql_error_response(status: int, message: str, code: str, headers: list | None = None):
-    body = json.dumps({"errors": [{"message": message, "extensions": {"code": code}}]}).encode()
-
-    async def send_to(send) -> None:
-        await send({"type": "http.response.start", "status": status,
-                    "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()), *(headers or [])]})  # fmt: skip
-        await send({"type": "http.response.body", "body": body})
-
-    return send_to
+from kpi_api.access import Caller, Scope
+from kpi_api.http.problems import send_graphql_error
+from kpi_api.http.quoting import quoted
 
 
 class RateLimiter:
@@ -63,7 +51,7 @@ class RateLimiter:
 @attrs.define
 class GraphQLGuard:
     app: object
-    engine: object
+    tokens: object  # storage.tokens.Tokens: verify(token) -> TokenRecord | None
     settings: object
     pool: object  # work_pool.WorkPool: the token lookup runs on its reserved threads
     limiter: RateLimiter | None = None  # per valid token
@@ -83,7 +71,7 @@ class GraphQLGuard:
         if scope["method"] == "OPTIONS":
             return await _preflight(send, origin, allowed)
         if scope["method"] not in ("GET", "POST"):
-            return await graphql_error_response(
+            return await send_graphql_error(
                 405, f"{scope['method']} is not supported here; send a query with POST (or GET).", "METHOD_NOT_ALLOWED",
                 headers=[(b"allow", b"GET, POST, OPTIONS")],
             )(send)
@@ -100,13 +88,13 @@ class GraphQLGuard:
             if (wait := self.guesses.would_wait(address, now)) > 0:
                 return await _rate_limited(wait, f"address {address} with invalid tokens")(send)
             token = authorization[7:].strip() if authorization.lower().startswith("bearer ") else authorization
-            record = await self.pool.quick(tokens.verify, self.engine, token)
+            record = await self.pool.quick(self.tokens.verify, token)
             caller = Caller(presented=True, token=record)
             key, who = (record.id, f"token {record.id}") if record else (address, f"address {address} with invalid tokens")
             if (wait := (self.limiter if record else self.guesses).wait_needed(key, now)) > 0:
                 return await _rate_limited(wait, who)(send)
         scope.setdefault("state", {})["caller"] = caller
-        writes = caller.token is not None and caller.token.scope in (tokens.Scope.IMPORT, tokens.Scope.PUBLISH)
+        writes = caller.token is not None and caller.token.scope in (Scope.IMPORT, Scope.PUBLISH)
         limit = self.settings.max_import_bytes if writes else self.settings.max_query_bytes
         declared = headers.get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > limit:
@@ -138,7 +126,7 @@ class GraphQLGuard:
             elif plain_error is not None and message["type"] == "http.response.body":
                 text = message.get("body", b"").decode("utf-8", "replace").strip()
                 code = "BATCHING_NOT_SUPPORTED" if "Batching" in text else "BAD_REQUEST"
-                await graphql_error_response(plain_error["status"], text, code)(send)
+                await send_graphql_error(plain_error["status"], text, code)(send)
                 plain_error = None
                 return
             await send(message)
@@ -152,7 +140,7 @@ class GraphQLGuard:
 
 def _rate_limited(wait: float, who: str):
     retry = str(max(1, math.ceil(wait)))
-    return graphql_error_response(
+    return send_graphql_error(
         429, f"Too many requests for {who}; try again in {retry} s.", "RATE_LIMITED", headers=[(b"retry-after", retry.encode())]
     )
 
@@ -171,7 +159,7 @@ async def _preflight(send, origin: str, allowed: bool) -> None:
     """Browsers ask before a cross-origin POST; only configured origins get a yes (and
     never with credentials: the API uses tokens, not cookies)."""
     if origin and not allowed:
-        return await graphql_error_response(
+        return await send_graphql_error(
             403, f"Cross-origin calls from {quoted(origin)} are not allowed (see KPI_CORS_ORIGINS).", "CORS_ORIGIN_NOT_ALLOWED",
             headers=[(b"vary", b"Origin")],
         )(send)
@@ -192,7 +180,7 @@ class _TooLarge(Exception):
 
 
 def _too_large(limit: int):
-    return graphql_error_response(
+    return send_graphql_error(
         413, f"The request body is larger than {limit:,} bytes; send a smaller query (imports: use a token with scope 'import').",
         "REQUEST_TOO_LARGE",
     )  # fmt: skip

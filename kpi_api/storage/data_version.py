@@ -13,6 +13,29 @@ import sqlite3
 import threading
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import sqlite
+
+from kpi_api.storage.tables import data_version
+
+_SELECT = sa.select(data_version.c.version)
+# The same statement for the plain sqlite3 connection below (no SQLAlchemy pool on it).
+_SELECT_SQLITE = str(_SELECT.compile(dialect=sqlite.dialect()))
+
+
+def bump(connection: sa.Connection) -> None:
+    """Call in the transaction of every write: everything cached against the data
+    (responses, catalogues, ETags) is stale once it commits."""
+    connection.execute(sa.update(data_version).values(version=data_version.c.version + 1))
+
+
+def lock(connection: sa.Connection) -> None:
+    """Writers that must see each other's work take turns on this row (SQLite: BEGIN
+    IMMEDIATE has already taken the write lock; PostgreSQL: a row lock)."""
+    connection.execute(_SELECT.with_for_update())
+
+
+def read(connection: sa.Connection) -> int:
+    return connection.execute(_SELECT).scalar_one()
 
 
 class DataVersion:
@@ -33,11 +56,11 @@ class DataVersion:
     def current(self) -> int:
         if self._sqlite is None:
             with self.engine.connect() as connection:
-                return connection.execute(sa.text("SELECT version FROM data_version")).scalar_one()
+                return read(connection)
         with self._lock:
             pragma = self._sqlite.execute("PRAGMA data_version").fetchone()[0]
             if pragma != self._seen_pragma or self._version is None:
-                self._version = self._sqlite.execute("SELECT version FROM data_version").fetchone()[0]
+                self._version = self._sqlite.execute(_SELECT_SQLITE).fetchone()[0]
                 self._seen_pragma = pragma
             return self._version
 

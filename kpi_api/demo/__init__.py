@@ -1,0 +1,1 @@
+"""The synthetic demo dataset (`synthetic`) and its loader (`loader`)."""

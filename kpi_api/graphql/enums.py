@@ -1,0 +1,16 @@
+"""The core's enums as GraphQL knows them: declared once in kpi_core, registered here, and
+imported by every module that needs one (a leaf: it imports nothing of the API)."""
+
+import strawberry
+
+import kpi_core as core
+
+Lang = strawberry.enum(core.Lang, description="Language of a text: Danish (DA) or English (EN).")
+ChangeKind = strawberry.enum(core.ChangeKind, description="How an item changed between two revisions.")
+AreaKind = strawberry.enum(core.AreaKind)
+RevisionStatus = strawberry.enum(core.RevisionStatus)
+Direction = strawberry.enum(core.Direction, description="Which way is better for an indicator's value.")
+Dimension = strawberry.enum(core.Dimension, description="A dimension an indicator is broken down by.")
+RemarkKind = strawberry.enum(core.RemarkKind)
+Status = strawberry.enum(core.Status, description="Is the target met, on track, off track, monitored, or is data missing.")
+Trend = strawberry.enum(core.Trend, description="The area's own value against the same period a year earlier.")

@@ -1,0 +1,89 @@
+"""Every table, declared once on one `MetaData`, exactly as the migrations create them.
+
+The migrations (storage/migrations/versions) are what builds a database; this module is
+what the stores read and write with. `tests/api/test_tables.py` compares the two on a
+freshly migrated database, so a migration without its declaration here (or the reverse)
+fails the build.
+"""
+
+import sqlalchemy as sa
+
+metadata = sa.MetaData()
+
+# Published catalogue revisions: stored once, never changed (catalogue_store.py).
+strategy_revisions = sa.Table(
+    "strategy_revisions",
+    metadata,
+    sa.Column("strategy_id", sa.String(100), primary_key=True),
+    sa.Column("version", sa.String(50), primary_key=True),
+    # The [strategy] header and the revision, as the catalogue converter writes them.
+    sa.Column("strategy_header", sa.JSON, nullable=False),
+    sa.Column("document", sa.JSON, nullable=False),
+    sa.Column("source_file", sa.String(300), nullable=False),
+    sa.Column("sha256", sa.String(64), nullable=False),
+    sa.Column("published_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("published_by", sa.String(200), nullable=False),
+)
+# Versions differing only by case are one version (migration 0004).
+sa.Index(
+    "uq_strategy_revisions_version_key",
+    strategy_revisions.c.strategy_id,
+    sa.func.lower(strategy_revisions.c.version),
+    unique=True,
+)
+
+# One row per import; a file's hash is unique, so the same file is never stored twice.
+import_batches = sa.Table(
+    "import_batches",
+    metadata,
+    sa.Column("id", sa.String(40), primary_key=True),
+    sa.Column("file_name", sa.String(500), nullable=False),
+    sa.Column("sha256", sa.String(64), nullable=False, unique=True),
+    sa.Column("format", sa.String(20), nullable=False),
+    sa.Column("rows", sa.Integer, nullable=False),
+    sa.Column("added", sa.Integer, nullable=False),
+    sa.Column("imported_by", sa.String(200), nullable=False),
+    sa.Column("imported_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+observations = sa.Table(
+    "observations",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("indicator", sa.String(20), nullable=False),
+    sa.Column("area", sa.String(10), nullable=False),
+    sa.Column("period", sa.String(10), nullable=False),
+    # '' for the total, else the cell as compact JSON with sorted keys.
+    sa.Column("breakdown", sa.String(300), nullable=False),
+    sa.Column("published", sa.Date, nullable=False),
+    # Exact decimals as text: the same on SQLite and PostgreSQL, never a float.
+    sa.Column("value", sa.String(40), nullable=True),
+    sa.Column("numerator", sa.String(40), nullable=True),
+    sa.Column("denominator", sa.String(40), nullable=True),
+    sa.Column("unit", sa.String(20), nullable=True),
+    sa.Column("provisional", sa.Boolean, nullable=False),
+    sa.Column("source", sa.String(500), nullable=True),
+    sa.Column("batch_id", sa.String(40), sa.ForeignKey("import_batches.id"), nullable=False),
+    sa.UniqueConstraint("indicator", "area", "period", "breakdown", "published", name="uq_observation_vintage"),
+)
+sa.Index("ix_observations_area_indicator", observations.c.area, observations.c.indicator, observations.c.period)
+
+# One row (id 1): bumped in the transaction of every write (data_version.py).
+data_version = sa.Table(
+    "data_version",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("version", sa.Integer, nullable=False),
+)
+
+# Only the SHA-256 of a token is stored (tokens.py).
+api_tokens = sa.Table(
+    "api_tokens",
+    metadata,
+    sa.Column("id", sa.String(16), primary_key=True),  # the public part, shown in listings
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("scope", sa.String(20), nullable=False),
+    sa.Column("sha256", sa.String(64), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True),
+)
