@@ -14,8 +14,6 @@ a plan (`reads` raises `TypeError` for one without; tests/core/test_comparisons.
 checks every class in `kpi_core.targets` and that the plan holds for generated data).
 """
 
-from collections.abc import Iterable
-
 import attrs
 
 from kpi_core.areas import COUNTRY_CODE, AreaDirectory
@@ -194,8 +192,3 @@ def comparison_set(rule: TargetRule, owner: str, areas: AreaDirectory) -> str:
         if not isinstance(rule.among, OwnRegion):
             return COUNTRY_CODE
     return own.region if own and own.region else COUNTRY_CODE
-
-
-def observations_read(plan: Reads, observations: Iterable[Observation]) -> list[Observation]:
-    """The observations a plan names, of all given."""
-    return [o for o in observations if plan.covers(o)]

@@ -14,7 +14,8 @@ indicator comes from decides the rule). The rules, in plain words (docs/status-r
 - `gap` is signed in the indicator's unit, positive = worse than required.
 - Trend: the area's own value against a year earlier, in the indicator's direction.
 
-All arithmetic is exact (Decimal); rounding happens only for display.
+All arithmetic is exact (Decimal); rounding happens only for display. What an
+evaluation reads (so what a service fetches for it) is `kpi_core.comparisons.reads`.
 """
 
 import enum
