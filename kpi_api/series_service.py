@@ -6,22 +6,18 @@ import attrs
 
 from kpi_api.http import deadline
 from kpi_core import (
-    COUNTRY_CODE,
     AreaDirectory,
-    Cluster,
+    Cell,
     Indicator,
-    OwnRegion,
-    Parity,
-    RankWithin,
-    Text,
     PeriodKind,
-    group_key,
+    ReferenceLine,
+    Text,
+    own_cell,
     parse_period,
+    reference_lines,
 )
 from kpi_core.evaluation import ranks
 from kpi_core.repository import ObservationQuery, ObservationRepository
-
-Cell = tuple[tuple[str, str], ...]
 
 
 @attrs.frozen
@@ -68,21 +64,14 @@ def series(
     """The area's series (for parity: the focus group's) and the series it is judged
     against: the reference group for parity, else the country and the area's region (and
     a named cluster), all for the same breakdown cell."""
-    rule = indicator.target
-    own_cell, references = cell, []
-    own = areas.get(area)
-    if isinstance(rule, Parity):
-        own_cell = _with(cell, rule.focus.dimension.value, group_key(rule.focus.values))
-        ref_cell = _with(cell, rule.reference.dimension.value, group_key(rule.reference.values))
-        label = rule.reference.label or Text(" og ".join(rule.reference.values), " and ".join(rule.reference.values))
-        references.append((label, area, ref_cell))
-    else:
-        for code in (COUNTRY_CODE, own.region if own else None, _cluster_code(rule)):
-            known = areas.get(code) if code else None
-            if known is not None and code != area:
-                references.append((Text(known.name, known.name_en or known.name), code, cell))
-    compared = [(Text(areas.get(c).name, areas.get(c).name_en or areas.get(c).name), c, own_cell) for c in compare if areas.get(c)]
-    wanted_areas = sorted({area, *(code for _, code, _ in references), *(c for _, c, _ in compared)})
+    own = own_cell(indicator.target, cell)
+    references = reference_lines(indicator.target, area, areas, cell)
+    compared = [
+        ReferenceLine(Text(known.name, known.name_en or known.name), known.code, own)
+        for known in (areas.get(c) for c in compare)
+        if known is not None
+    ]
+    wanted_areas = sorted({area, *(line.area for line in (*references, *compared))})
     rows = repository.find(ObservationQuery(indicators=(indicator.id,), areas=wanted_areas, as_of=as_of))
     low = parse_period(first) if first else None
     high = parse_period(last) if last else None
@@ -102,17 +91,15 @@ def series(
             tuple(str(p) for p, _ in chosen), tuple(o.value for _, o in chosen), tuple(o.provisional for _, o in chosen)
         )
 
-    own_points = points(area, own_cell)
-    reference_lines = tuple(ReferenceSeries(label, code, c, points(code, c)) for label, code, c in references)
-    compared_lines = tuple(ReferenceSeries(label, code, c, points(code, c)) for label, code, c in compared)
+    own_points = points(area, own)
     return SeriesData(
         indicator=indicator.id,
         area=area,
         unit=indicator.unit.value,
-        cell=own_cell,
+        cell=own,
         points=own_points,
-        references=reference_lines,
-        compared=compared_lines,
+        references=tuple(ReferenceSeries(r.label, r.area, r.cell, points(r.area, r.cell)) for r in references),
+        compared=tuple(ReferenceSeries(c.label, c.area, c.cell, points(c.area, c.cell)) for c in compared),
         sources=tuple(sorted({o.source for o in shown if o.source})),
         vintage=max((o.published for o in shown if o.published), default=None),
     )
@@ -124,18 +111,6 @@ class RankingData:
     among: str
     period: str | None
     entries: tuple[tuple[int, str, object], ...]  # (rank, area code, value), best first
-
-
-def default_comparison_set(indicator: Indicator, owner: str, areas: AreaDirectory) -> str:
-    """The set a ranking is taken in when none is asked for: the rank target's own set
-    (seen from the strategy's owner), else the owner's region."""
-    rule, own = indicator.target, areas.get(owner)
-    if isinstance(rule, RankWithin):
-        if isinstance(rule.among, Cluster) and rule.among.code:
-            return rule.among.code
-        if not isinstance(rule.among, OwnRegion):
-            return COUNTRY_CODE
-    return own.region if own and own.region else COUNTRY_CODE
 
 
 def ranking(
@@ -158,15 +133,6 @@ def ranking(
     ranked = ranks(values, indicator.direction)
     entries = sorted((rank, code, values[code]) for code, rank in ranked.items())
     return RankingData(indicator.id, among, period, tuple(entries))
-
-
-def _with(cell: Cell, dimension: str, value: str) -> Cell:
-    return tuple(sorted({**dict(cell), dimension: value}.items()))
-
-
-def _cluster_code(rule) -> str | None:
-    reference = getattr(rule, "reference", None) or getattr(rule, "cluster", None) or getattr(rule, "among", None)
-    return reference.code if isinstance(reference, Cluster) else None
 
 
 def _within(period, low, high) -> bool:

@@ -1,8 +1,11 @@
 """Evaluations for many (indicator, area, period, asOf) at once, with few store calls.
 
-A request for the status of every goal and indicator of a revision asks the store twice
-per `asOf` — once for the latest periods where none was given, once for exactly the
-areas and periods the target rules need — however many indicators there are.
+Plan, fetch, evaluate: the core says what each evaluation reads (`kpi_core.reads`); the
+plans are merged into queries, and every evaluation is judged on what they found. A
+request for the status of every goal and indicator of a revision asks the store at most
+three times per `asOf` — once for the latest periods where none was given, then once
+for the plans that read a whole comparison set (rank targets) and once for the rest —
+however many indicators there are.
 """
 
 from collections import defaultdict
@@ -10,18 +13,7 @@ from collections import defaultdict
 import attrs
 
 from kpi_api.http import deadline
-from kpi_core import (
-    COUNTRY_CODE,
-    AreaDirectory,
-    Cluster,
-    Evaluation,
-    FollowCluster,
-    Indicator,
-    OwnRegion,
-    RankWithin,
-    evaluate,
-    parse_period,
-)
+from kpi_core import AreaDirectory, Evaluation, Indicator, evaluate, reads
 from kpi_core.evaluation import ObservationIndex, nothing_at_all
 from kpi_core.repository import ObservationQuery, ObservationRepository
 
@@ -55,19 +47,21 @@ def evaluate_many(
         chosen: dict[int, str | None] = {
             n: r.period or latest.get((r.indicator.id, r.area)) for n, r in group
         }
-        wanted = [(n, r, chosen[n]) for n, r in group if chosen[n] is not None]
-        # Two queries at most, however many indicators: rank targets need their whole
-        # comparison set, every other rule only the area and its benchmarks, so the
-        # region's municipalities are fetched for the rank targets alone.
-        classes: dict[bool, tuple[set, set, set]] = {}
-        for _, r, period in wanted:
+        # A query asks for every indicator × area × period it names, so the plans that
+        # read a whole comparison set get one of their own: the set's municipalities are
+        # then not fetched for every other indicator too.
+        queries: dict[bool, tuple[set, set, set]] = {}
+        for n, r in group:
             deadline.check()
-            ids, areas_needed, periods_needed = classes.setdefault(isinstance(r.indicator.target, RankWithin), (set(), set(), set()))
-            ids.add(r.indicator.id)
-            areas_needed |= needed_areas(r.indicator, r.area, areas)
-            periods_needed |= needed_periods(period)
+            if chosen[n] is None:
+                continue
+            plan = reads(r.indicator, r.area, chosen[n], areas)
+            ids, areas_needed, periods_needed = queries.setdefault(plan.among is not None, (set(), set(), set()))
+            ids.add(plan.indicator)
+            areas_needed |= plan.areas
+            periods_needed |= plan.periods
         by_indicator = defaultdict(list)
-        for ids, areas_needed, periods_needed in classes.values():
+        for ids, areas_needed, periods_needed in queries.values():
             query = ObservationQuery(indicators=sorted(ids), areas=sorted(areas_needed), periods=sorted(periods_needed), as_of=as_of)
             for o in repository.find(query):
                 by_indicator[o.indicator].append(o)
@@ -82,30 +76,3 @@ def evaluate_many(
                 index = indexes.get(r.indicator.id) or ObservationIndex(r.indicator.id, [])
                 results[n] = evaluate(r.indicator, r.area, period, index, areas)
     return [results[n] for n in range(len(requests))]
-
-
-def needed_areas(indicator: Indicator, area: str, areas: AreaDirectory) -> set[str]:
-    """The judged area and every area its target rule may compare with."""
-    needed = {area, COUNTRY_CODE}
-    own = areas.get(area)
-    if own is not None and own.region:
-        needed.add(own.region)
-    rule = indicator.target
-    reference = getattr(rule, "reference", None) or getattr(rule, "cluster", None)
-    if isinstance(reference, Cluster) and reference.code:
-        needed.add(reference.code)
-    if isinstance(rule, RankWithin):
-        among = rule.among
-        code = (own.region if own else None) if isinstance(among, OwnRegion) else getattr(among, "code", COUNTRY_CODE)
-        if code and areas.get(code) is not None:
-            needed |= {m.code for m in areas.municipalities_in(code)}
-    if isinstance(rule, FollowCluster) and rule.cluster.code:
-        needed.add(rule.cluster.code)
-    return needed
-
-
-def needed_periods(period: str) -> set[str]:
-    """The period and the same period a year earlier (for ON_TRACK and the trend)."""
-    p = parse_period(period)
-    return {str(p), str(p.year_earlier()), str(p.year_earlier().year_earlier())}
-

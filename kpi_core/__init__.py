@@ -5,14 +5,24 @@ No IO beyond reading the package's own catalogue data; stdlib, attrs and cattrs 
 
 from kpi_core.areas import COUNTRY_CODE, Area, AreaDirectory, AreaKind
 from kpi_core.catalogue import (
-    CatalogueError,
     RevisionFile,
     StrategyHeader,
     build_strategies,
     parse_areas,
     parse_revision,
 )
+from kpi_core.comparisons import Cell, ReferenceLine, Reads, comparison_set, own_cell, reads, reference_lines
 from kpi_core.convert import make_converter
+from kpi_core.errors import (
+    CatalogueError,
+    KpiError,
+    NotFound,
+    PeriodError,
+    UnknownArea,
+    UnknownIndicator,
+    UnknownRevision,
+    UnknownStrategy,
+)
 from kpi_core.evaluation import (
     Evaluation,
     FocusAreaStatus,
@@ -35,7 +45,7 @@ from kpi_core.lineage import (
     diff,
 )
 from kpi_core.observations import Observation, group_key
-from kpi_core.periods import Period, PeriodError, PeriodKind, parse_period
+from kpi_core.periods import Period, PeriodKind, a_year_earlier, parse_period
 from kpi_core.references import Cluster, ComparisonSet, Country, Dimension, OwnRegion, PopulationGroup, Reference
 from kpi_core.shipped import shipped_areas, shipped_revision_files, shipped_strategies
 from kpi_core.sources import Remark, RemarkKind, SourceDocument, SourceRef
@@ -61,21 +71,24 @@ from kpi_core.targets import (
     PeriodValue,
     RankWithin,
     StrictlyBelow,
+    TargetFacts,
     TargetRule,
     Threshold,
+    target_facts,
 )
 from kpi_core.text import Lang, Text
 from kpi_core.wording import describe_reference, describe_target
 
 __all__ = [
-    "COUNTRY_CODE",
     "Area",
     "AreaDirectory",
     "AreaKind",
     "AtOrAbove",
     "AtOrBelow",
     "Bound",
+    "COUNTRY_CODE",
     "CatalogueError",
+    "Cell",
     "Change",
     "ChangeKind",
     "Cluster",
@@ -93,11 +106,13 @@ __all__ = [
     "GoalChange",
     "Indicator",
     "IndicatorChange",
+    "KpiError",
     "Lang",
     "LineageKind",
     "LineageNote",
     "MaxDuration",
     "MonitorOnly",
+    "NotFound",
     "Observation",
     "OwnRegion",
     "Parity",
@@ -108,7 +123,9 @@ __all__ = [
     "PopulationGroup",
     "Principle",
     "RankWithin",
+    "Reads",
     "Reference",
+    "ReferenceLine",
     "Remark",
     "RemarkKind",
     "Revision",
@@ -122,13 +139,20 @@ __all__ = [
     "Strategy",
     "StrategyHeader",
     "StrictlyBelow",
+    "TargetFacts",
     "TargetRule",
     "Text",
     "Threshold",
     "Trend",
     "Unit",
+    "UnknownArea",
+    "UnknownIndicator",
+    "UnknownRevision",
+    "UnknownStrategy",
+    "a_year_earlier",
     "build_strategies",
     "changes_since_previous",
+    "comparison_set",
     "describe_reference",
     "describe_target",
     "diff",
@@ -138,10 +162,14 @@ __all__ = [
     "implied_direction",
     "latest_period",
     "make_converter",
+    "own_cell",
     "parse_areas",
     "parse_period",
     "parse_revision",
+    "reads",
+    "reference_lines",
     "shipped_areas",
     "shipped_revision_files",
     "shipped_strategies",
+    "target_facts",
 ]

@@ -5,6 +5,8 @@ from collections.abc import Iterable, Iterator
 
 import attrs
 
+from kpi_core.errors import UnknownArea
+
 
 class AreaKind(enum.Enum):
     MUNICIPALITY = "municipality"
@@ -59,6 +61,13 @@ class AreaDirectory:
 
     def get(self, code: str) -> Area | None:
         return self._by_code.get(code)
+
+    def require(self, code: str) -> Area:
+        """The area with this code, or `UnknownArea` (one message for every face)."""
+        area = self._by_code.get(code)
+        if area is None:
+            raise UnknownArea(code)
+        return area
 
     def of_kind(self, kind: AreaKind | None) -> list[Area]:
         return [a for a in self.areas if kind is None or a.kind is kind]

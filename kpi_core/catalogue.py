@@ -21,21 +21,12 @@ from kpi_core import toml_limits
 from kpi_core.areas import Area, AreaDirectory, AreaKind
 from kpi_core.catalogue_text import check_version, forbidden_characters
 from kpi_core.convert import describe_error, make_converter
+from kpi_core.errors import CatalogueError
 from kpi_core.lineage import check_notes_agree
 from kpi_core.strategy import Revision, Strategy
 from kpi_core.text import Text
 
 FORMAT_VERSION = 1
-
-
-class CatalogueError(ValueError):
-    """A catalogue file that cannot be loaded, with every problem found in it."""
-
-    def __init__(self, file: str, problems: list[str]) -> None:
-        self.file = file
-        self.problems = problems
-        lines = "\n".join(f"  - {p}" for p in problems)
-        super().__init__(f"catalogue file {file} is invalid:\n{lines}")
 
 
 @attrs.frozen

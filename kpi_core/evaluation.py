@@ -14,7 +14,8 @@ indicator comes from decides the rule). The rules, in plain words (docs/status-r
 - `gap` is signed in the indicator's unit, positive = worse than required.
 - Trend: the area's own value against a year earlier, in the indicator's direction.
 
-All arithmetic is exact (Decimal); rounding happens only for display.
+All arithmetic is exact (Decimal); rounding happens only for display. What an
+evaluation reads (so what a service fetches for it) is `kpi_core.comparisons.reads`.
 """
 
 import functools
@@ -23,11 +24,12 @@ from decimal import Decimal
 
 import attrs
 
-from kpi_core.areas import COUNTRY_CODE, AreaDirectory
+from kpi_core.areas import AreaDirectory
+from kpi_core.comparisons import Cell, own_cell, reference_area, with_cell
 from kpi_core.indicators import Direction, Indicator
 from kpi_core.observations import Observation, group_key
-from kpi_core.periods import PeriodError, parse_period
-from kpi_core.references import Cluster, Country, OwnRegion, PopulationGroup
+from kpi_core.periods import a_year_earlier, parse_period
+from kpi_core.references import PopulationGroup
 from kpi_core.status import Status, Trend
 from kpi_core.targets import (
     AtOrAbove,
@@ -48,13 +50,13 @@ from kpi_core.wording import describe_group, describe_target, format_number, for
 
 @attrs.frozen
 class Evaluation:
-    """The judgement of one indicator for one area in one period (`period` is empty
+    """The judgement of one indicator for one area in one period (`period` is None
     only when the area has no values in any period)."""
 
     indicator: str
     area: str
     status: Status
-    period: str
+    period: str | None
     value: Decimal | None
     reference: Decimal | None
     reference_label: Text | None
@@ -64,9 +66,6 @@ class Evaluation:
     trend: Trend
     explanation: Text
     breakdown: tuple = ()  # ((cell, Evaluation), …) per breakdown cell
-
-
-Cell = tuple[tuple[str, str], ...]
 
 
 @attrs.frozen
@@ -126,8 +125,10 @@ def evaluate(
     index = observations if isinstance(observations, ObservationIndex) else ObservationIndex(indicator.id, observations)
     rule = indicator.target
     now = _judge(indicator, area, period, cell, index, areas)
-    earlier_period = str(parse_period(period).year_earlier())
-    trend = _trend(indicator.direction, index.get(area, period, _own(cell, rule)), index.get(area, earlier_period, _own(cell, rule)))
+    earlier_period = a_year_earlier(period)  # None for year 1000: nothing before it
+    own = own_cell(rule, cell)
+    before_value = index.get(area, earlier_period, own) if earlier_period else None
+    trend = _trend(indicator.direction, index.get(area, period, own), before_value)
     if now.missing is not None:
         status, trend = Status.NO_DATA, Trend.UNKNOWN if now.value is None else trend
         because = now.missing
@@ -136,8 +137,8 @@ def evaluate(
     elif now.met:
         status, because = Status.ACHIEVED, Text("målet er nået", "the target is met")
     else:
-        before = _judge(indicator, area, earlier_period, cell, index, areas)
-        status, because = _progress(now, before, earlier_period)
+        before = _judge(indicator, area, earlier_period, cell, index, areas) if earlier_period else _Judgement()
+        status, because = _progress(now, before, earlier_period or "—")
     evaluation = Evaluation(
         indicator=indicator.id,
         area=area,
@@ -160,17 +161,6 @@ def evaluate(
     )
 
 
-def _own(cell: Cell, rule: object) -> Cell:
-    """The cell holding the judged area's own value (for parity: the focus group's)."""
-    if isinstance(rule, Parity):
-        return _with(cell, rule.focus.dimension.value, group_key(rule.focus.values))
-    return cell
-
-
-def _with(cell: Cell, dimension: str, value: str) -> Cell:
-    return tuple(sorted({**dict(cell), dimension: value}.items()))
-
-
 def _cells(indicator: Indicator, area: str, period: str, index: ObservationIndex) -> list[Cell]:
     """Breakdown cells present for the area in the period, over the dimensions this
     revision of the indicator declares (for parity, less the compared dimension)."""
@@ -189,11 +179,13 @@ def _compared(indicator: Indicator) -> set[str]:
 
 
 def _judge(indicator: Indicator, area: str, period: str, cell: Cell, index: ObservationIndex, areas: AreaDirectory) -> _Judgement:
+    # What this reads, kpi_core.comparisons.reads plans: the services fetch only that,
+    # so a rule changed here without its plan there would judge on too little.
     rule, up = indicator.target, indicator.direction is Direction.BETTER_UP
-    own_cell = _own(cell, rule)
-    value = index.get(area, period, own_cell)
+    own = own_cell(rule, cell)
+    value = index.get(area, period, own)
     if value is None:
-        what = f"{area}" + (f" ({_cell_words(own_cell)})" if own_cell else "")
+        what = f"{area}" + (f" ({_cell_words(own)})" if own else "")
         return _Judgement(missing=Text(f"der er ingen værdi for {what} i {period}", f"there is no value for {what} in {period}"))
     if isinstance(rule, MonitorOnly):
         return _Judgement(value=value)
@@ -215,7 +207,7 @@ def _judge(indicator: Indicator, area: str, period: str, cell: Cell, index: Obse
             return _missing_reference(value, rule.label, period)
         return _Judgement(value=value, reference=target, label=rule.label, gap=target - value)
     if isinstance(rule, Parity):
-        reference_cell = _with(cell, rule.reference.dimension.value, group_key(rule.reference.values))
+        reference_cell = with_cell(cell, rule.reference.dimension.value, group_key(rule.reference.values))
         reference = index.get(area, period, reference_cell)
         label = describe_group(rule.reference)
         if reference is None:
@@ -239,9 +231,9 @@ def _missing_reference(value: Decimal, label: Text | None, period: str) -> _Judg
 
 def _reference_value(reference, area, period, cell, index, areas) -> tuple[Decimal | None, Text]:
     if isinstance(reference, PopulationGroup):
-        ref_cell = _with(cell, reference.dimension.value, group_key(reference.values))
+        ref_cell = with_cell(cell, reference.dimension.value, group_key(reference.values))
         return index.get(area, period, ref_cell), describe_group(reference)
-    code = _reference_area(reference, area, areas)
+    code = reference_area(reference, area, areas)
     if code is None:
         return None, Text("kommunens klynge (ikke angivet)", "the municipality's cluster (not named)")
     known = areas.get(code)
@@ -250,19 +242,8 @@ def _reference_value(reference, area, period, cell, index, areas) -> tuple[Decim
     return index.get(code, period, cell), label
 
 
-def _reference_area(reference, area: str, areas: AreaDirectory) -> str | None:
-    if isinstance(reference, Country):
-        return COUNTRY_CODE
-    if isinstance(reference, OwnRegion):
-        own = areas.get(area)
-        return own.region if own else None
-    if isinstance(reference, Cluster):
-        return reference.code
-    return None
-
-
 def _rank(rule: RankWithin, up: bool, area, period, cell, value, index, areas) -> _Judgement:
-    set_code = _reference_area(rule.among, area, areas)
+    set_code = reference_area(rule.among, area, areas)
     if set_code is None or areas.get(set_code) is None:
         return _missing_reference(value, Text("sammenligningsgruppen", "the comparison set"), period)
     members = [m.code for m in areas.municipalities_in(set_code)]
@@ -304,10 +285,7 @@ def ranks(values: dict[str, Decimal], direction: Direction) -> dict[str, int]:
 
 def _follow(rule: FollowCluster, up: bool, area, period, cell, value, index, areas) -> _Judgement:
     cluster = rule.cluster.code
-    try:
-        earlier = str(parse_period(period).year_earlier())
-    except PeriodError:  # judging the year before year 1000: there is no earlier period
-        earlier = None
+    earlier = a_year_earlier(period)
     label = Text(f"klynge {cluster}", f"cluster {cluster}") if cluster else Text("kommunens klynge (ikke angivet)", "the municipality's cluster (not named)")
     before = index.get(area, earlier, cell) if earlier else None
     if before is None:
@@ -442,4 +420,4 @@ def nothing_at_all(indicator: Indicator, area: str) -> Evaluation:
         f"{indicator.id}: der er ingen værdier for {area} i nogen periode.",
         f"{indicator.id}: there are no values for {area} in any period.",
     )
-    return Evaluation(indicator.id, area, Status.NO_DATA, "", None, None, None, None, None, None, Trend.UNKNOWN, why)
+    return Evaluation(indicator.id, area, Status.NO_DATA, None, None, None, None, None, None, None, Trend.UNKNOWN, why)

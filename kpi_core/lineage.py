@@ -21,6 +21,7 @@ from collections.abc import Iterable
 
 import attrs
 
+from kpi_core.errors import UnknownRevision
 from kpi_core.indicators import Indicator
 from kpi_core.sources import SourceRef
 from kpi_core.strategy import FocusArea, Goal, LineageKind, LineageNote, Revision, Strategy
@@ -99,7 +100,8 @@ class RevisionDiff:
 
 
 def diff(strategy: Strategy, a: Revision | str, b: Revision | str) -> RevisionDiff:
-    """The changes from revision `a` to revision `b` of `strategy` (either may be older)."""
+    """The changes from revision `a` to revision `b` of `strategy` (either may be older);
+    `UnknownRevision` when the strategy has no such revision."""
     a, b = _revision(strategy, a), _revision(strategy, b)
     ia, ib = strategy.revisions.index(a), strategy.revisions.index(b)
     older, newer = sorted((ia, ib))
@@ -168,7 +170,7 @@ def _revision(strategy: Strategy, r: Revision | str) -> Revision:
     if found is None or found not in strategy.revisions:
         version = r if isinstance(r, str) else r.version
         known = ", ".join(x.version for x in strategy.revisions)
-        raise KeyError(f"strategy {strategy.id} has no revision {version!r} (it has {known})")
+        raise UnknownRevision(f"strategy {strategy.id} has no revision {version!r} (it has {known})")
     return found
 
 

@@ -1,17 +1,52 @@
 """Observations: one published figure for one indicator, area, period and breakdown cell."""
 
 import datetime
+import functools
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
 import attrs
 
-_optional_decimal = attrs.validators.optional(attrs.validators.instance_of(Decimal))
+from kpi_core.periods import parse_period
+
+_optional_str = attrs.validators.optional(attrs.validators.instance_of(str))
 
 
 def _breakdown(value: Mapping[str, str] | Iterable[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
     items = value.items() if isinstance(value, Mapping) else value
     return tuple(sorted((str(k), str(v)) for k, v in items))
+
+
+def _named(instance: object, attribute: attrs.Attribute, value: str) -> None:
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError(f"observation {attribute.name} must be a non-empty string, not {value!r}")
+
+
+@functools.lru_cache(maxsize=4096)
+def _check_period(text: str) -> None:
+    parse_period(text)  # a PeriodError says what was expected
+
+
+def _period(instance: object, attribute: attrs.Attribute, value: str) -> None:
+    if not isinstance(value, str):
+        raise TypeError(f"observation period must be a string such as '2022', '2022Q3' or '2022-09', not {value!r}")
+    _check_period(value)  # cached: a store reads many rows of few periods
+
+
+def _finite_or_none(instance: object, attribute: attrs.Attribute, value: Decimal | None) -> None:
+    if value is None:
+        return
+    if not isinstance(value, Decimal):
+        raise TypeError(f"observation {attribute.name} must be a Decimal or None, not {value!r}")
+    if not value.is_finite():
+        raise ValueError(f"observation {attribute.name} must be a finite number, not {value}")
+
+
+def _cells(instance: object, attribute: attrs.Attribute, cell: tuple[tuple[str, str], ...]) -> None:
+    if any(not d or not v for d, v in cell):
+        raise ValueError(f"observation breakdown names a dimension and a value in every pair, not {cell!r}")
+    if len({d for d, _ in cell}) != len(cell):
+        raise ValueError(f"observation breakdown names each dimension once, not {cell!r}")
 
 
 @attrs.frozen
@@ -26,17 +61,19 @@ class Observation:
     published date, never an overwrite.
     """
 
-    indicator: str
-    area: str
-    period: str
-    value: Decimal | None = attrs.field(validator=_optional_decimal)
-    breakdown: tuple[tuple[str, str], ...] = attrs.field(default=(), converter=_breakdown)
-    published: datetime.date | None = None
-    source: str | None = None
-    unit: str | None = None
-    numerator: Decimal | None = attrs.field(default=None, validator=_optional_decimal)
-    denominator: Decimal | None = attrs.field(default=None, validator=_optional_decimal)
-    provisional: bool = False
+    indicator: str = attrs.field(validator=_named)
+    area: str = attrs.field(validator=_named)
+    period: str = attrs.field(validator=_period)
+    value: Decimal | None = attrs.field(validator=_finite_or_none)
+    breakdown: tuple[tuple[str, str], ...] = attrs.field(default=(), converter=_breakdown, validator=_cells)
+    published: datetime.date | None = attrs.field(
+        default=None, validator=attrs.validators.optional(attrs.validators.instance_of(datetime.date))
+    )
+    source: str | None = attrs.field(default=None, validator=_optional_str)
+    unit: str | None = attrs.field(default=None, validator=_optional_str)
+    numerator: Decimal | None = attrs.field(default=None, validator=_finite_or_none)
+    denominator: Decimal | None = attrs.field(default=None, validator=_finite_or_none)
+    provisional: bool = attrs.field(default=False, validator=attrs.validators.instance_of(bool))
 
     @property
     def suppressed(self) -> bool:

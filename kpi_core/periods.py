@@ -7,19 +7,18 @@ Period(year=2021, kind=<PeriodKind.MONTH: 'month'>, index=9)
 """
 
 import enum
+import functools
 import re
 
 import attrs
+
+from kpi_core.errors import PeriodError
 
 
 class PeriodKind(enum.Enum):
     YEAR = "year"
     QUARTER = "quarter"
     MONTH = "month"
-
-
-class PeriodError(ValueError):
-    """A period string that is not a year, quarter or month."""
 
 
 _PATTERNS = {
@@ -29,11 +28,36 @@ _PATTERNS = {
 }
 
 
+_INDEX_RANGE = {PeriodKind.YEAR: range(0, 1), PeriodKind.QUARTER: range(1, 5), PeriodKind.MONTH: range(1, 13)}
+
+
+def _four_digit_year(instance: object, attribute: attrs.Attribute, year: int) -> None:
+    # Below 1000 a year would print as fewer than four digits, which parses back as no period.
+    if isinstance(year, bool) or not isinstance(year, int) or not 1000 <= year <= 9999:
+        raise PeriodError(f"{year!r} is not a year of a period (expected 1000–9999)")
+
+
 @attrs.frozen(order=True)
 class Period:
-    year: int
-    kind: PeriodKind = attrs.field(order=lambda k: k.value)
-    index: int = 0  # quarter 1–4 or month 1–12; 0 for a year
+    """A year, a quarter or a month; `Period(2022, PeriodKind.MONTH, 13)` cannot be built.
+
+    >>> Period(2022, PeriodKind.MONTH, 13)
+    Traceback (most recent call last):
+    ...
+    kpi_core.errors.PeriodError: 13 is not a month of a period (expected 1–12)
+    """
+
+    year: int = attrs.field(validator=_four_digit_year)
+    kind: PeriodKind = attrs.field(order=lambda k: k.value, validator=attrs.validators.in_(PeriodKind))
+    index: int = attrs.field(default=0)  # quarter 1–4 or month 1–12; 0 for a year
+
+    @index.validator
+    def _index_fits_kind(self, attribute: attrs.Attribute, index: int) -> None:
+        allowed = _INDEX_RANGE[self.kind]
+        if isinstance(index, bool) or not isinstance(index, int) or index not in allowed:
+            if self.kind is PeriodKind.YEAR:
+                raise PeriodError(f"{index!r} is not the index of a year (expected 0)")
+            raise PeriodError(f"{index!r} is not a {self.kind.value} of a period (expected {allowed[0]}–{allowed[-1]})")
 
     def __str__(self) -> str:
         if self.kind is PeriodKind.YEAR:
@@ -43,7 +67,7 @@ class Period:
         return f"{self.year}-{self.index:02d}"
 
     def year_earlier(self) -> "Period":
-        """The same month, quarter or year one year before."""
+        """The same month, quarter or year one year before; a `PeriodError` for year 1000."""
         return attrs.evolve(self, year=self.year - 1)
 
 
@@ -63,3 +87,16 @@ def parse_period(text: str) -> Period:
                 raise PeriodError(f"{text!r} is not a month (expected YYYY-MM with MM 01–12)")
             return Period(year, kind, index)
     raise PeriodError(f"{text!r} is not a period (expected a year YYYY, a quarter YYYYQn or a month YYYY-MM)")
+
+
+@functools.lru_cache(maxsize=4096)  # called per evaluation, for few distinct periods
+def a_year_earlier(period: str) -> str | None:
+    """The canonical period a year before `period`, or None before year 1000 (no period).
+
+    >>> a_year_earlier("2022q3"), a_year_earlier("1000")
+    ('2021Q3', None)
+    """
+    try:
+        return str(parse_period(period).year_earlier())
+    except PeriodError:
+        return None

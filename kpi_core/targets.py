@@ -19,6 +19,7 @@ from decimal import Decimal
 
 import attrs
 
+from kpi_core.periods import parse_period
 from kpi_core.references import Cluster, ComparisonSet, Country, OwnRegion, PopulationGroup, Reference
 from kpi_core.text import Text
 
@@ -146,3 +147,52 @@ TARGET_KINDS: dict[type, str] = {
     FollowCluster: "follow_cluster",
     MonitorOnly: "monitor_only",
 }
+
+
+@attrs.frozen
+class TargetFacts:
+    """What a page or an API shows of a rule, without dispatching on its class.
+
+    `value` is a fixed target in the indicator's unit (a threshold, a maximum duration),
+    so the reference *is* the target and needs no second mention; `target_values` are an
+    external target's values by period, oldest first, drawn as the target line.
+    """
+
+    kind: str
+    reference: Reference | None = None  # what the value is compared with, if an area or group
+    value: Decimal | None = None
+    bound: Bound | None = None
+    best: int | None = None
+    tolerance: Decimal | None = None
+    monitored_only: bool = False
+    target_label: Text | None = None
+    target_values: tuple[PeriodValue, ...] = ()
+
+
+def target_facts(rule: TargetRule) -> TargetFacts:
+    """The facts of a rule, for every rule class (a new class without them is a `TypeError`).
+
+    >>> target_facts(RankWithin(10, OwnRegion()))
+    TargetFacts(kind='rank_within', reference=OwnRegion(), value=None, bound=None, best=10, tolerance=None, monitored_only=False, target_label=None, target_values=())
+    """
+    kind = TARGET_KINDS.get(type(rule))
+    match rule:
+        case AtOrAbove() | AtOrBelow() | StrictlyBelow():
+            return TargetFacts(kind, reference=rule.reference)
+        case RankWithin():
+            return TargetFacts(kind, reference=rule.among, best=rule.best)
+        case Threshold():
+            return TargetFacts(kind, value=rule.value, bound=rule.bound)
+        case MaxDuration():
+            return TargetFacts(kind, value=rule.value)
+        case Parity():
+            return TargetFacts(kind, reference=rule.reference, tolerance=rule.tolerance)
+        case ExternalTarget():
+            # Sorted by period, not by text: quarters and months sort by their Period.
+            from_oldest = tuple(sorted(rule.values, key=lambda v: parse_period(v.period)))
+            return TargetFacts(kind, target_label=rule.label, target_values=from_oldest)
+        case FollowCluster():
+            return TargetFacts(kind, reference=rule.cluster)
+        case MonitorOnly():
+            return TargetFacts(kind, monitored_only=True)
+    raise TypeError(f"no facts for the target rule {type(rule).__name__}: add it to kpi_core.targets.target_facts")

@@ -24,7 +24,7 @@ class Evaluation:
 
     @strawberry.field(description="The period judged (canonical: 2022, 2022Q3, 2022-09); null when there is no data at all.")
     def period(self) -> str | None:
-        return self.domain.period or None
+        return self.domain.period
 
     @strawberry.field
     def value(self) -> Decimal | None:

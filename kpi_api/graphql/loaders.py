@@ -9,7 +9,7 @@ from strawberry.dataloader import DataLoader
 
 import kpi_core as core
 from kpi_api.graphql.work import in_pool
-from kpi_api.http.quoting import quoted, shortened
+from kpi_api.http.quoting import shortened
 from kpi_api.status_service import StatusRequest, evaluate_many
 
 StatusKey = tuple  # (strategy id, version, indicator id, area, period, as_of)
@@ -31,11 +31,10 @@ async def load_status(
     info, strategy, revision, indicator_id: str, area: str, period, as_of: datetime.date | None
 ) -> core.Evaluation:
     catalogue = info.context["catalogue"]
-    if catalogue.areas.get(area) is None:
-        raise GraphQLError(
-            f"There is no area {quoted(area)}; use a municipality code such as 151, a region 1081–1085 or DK.",
-            extensions={"code": "BAD_USER_INPUT", "argument": "area"},
-        )
+    try:
+        catalogue.areas.require(area)
+    except core.UnknownArea as exc:
+        raise GraphQLError(shortened(str(exc), area), extensions={"code": "BAD_USER_INPUT", "argument": "area"}) from None
     if period is not None:
         try:
             period = str(core.parse_period(period))

@@ -9,7 +9,7 @@ from graphql import GraphQLError
 import kpi_core as core
 from kpi_api.graphql.work import in_pool
 from kpi_api.http.quoting import quoted, shortened
-from kpi_api.series_service import RankingData, SeriesData, default_comparison_set, ranking, series
+from kpi_api.series_service import RankingData, SeriesData, ranking, series
 from kpi_api.status_service import StatusRequest, evaluate_many
 
 MAX_BREAKDOWN_FILTERS = 5
@@ -20,8 +20,10 @@ def bad_input(message: str, argument: str) -> GraphQLError:
 
 
 def checked_area(info, area: str, argument: str = "area") -> str:
-    if info.context["catalogue"].areas.get(area) is None:
-        raise bad_input(f"There is no area {quoted(area)}; use a municipality code such as 151, a region 1081–1085 or DK.", argument)
+    try:
+        info.context["catalogue"].areas.require(area)
+    except core.UnknownArea as exc:
+        raise bad_input(shortened(str(exc), area), argument) from None
     return area
 
 
@@ -58,7 +60,7 @@ async def resolve_ranking(info, strategy: core.Strategy, indicator: core.Indicat
     areas = info.context["catalogue"].areas
     period = checked_period(period, "period")
     if among is None:
-        among = default_comparison_set(indicator, strategy.owner, areas)
+        among = core.comparison_set(indicator.target, strategy.owner, areas)
     else:
         known = areas.get(among)
         if known is None or known.kind is core.AreaKind.MUNICIPALITY:
@@ -85,7 +87,7 @@ def _status_cells(areas: list[str], indicators: list, as_of, observations, direc
     width = len(indicators)
     return [
         [
-            [e.period or None, None if e.value is None else str(e.value), e.status.name]
+            [e.period, None if e.value is None else str(e.value), e.status.name]
             for e in evaluations[row * width : (row + 1) * width]
         ]
         for row in range(len(areas))

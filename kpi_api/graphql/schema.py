@@ -55,8 +55,8 @@ class Query:
             raise GraphQLError(f"There is no strategy {quoted(strategy_id)}.", extensions={"code": "NOT_FOUND"})
         try:
             diff = core.diff(strategy, from_, to)
-        except KeyError as exc:
-            raise GraphQLError(shortened(shortened(exc.args[0], from_), to), extensions={"code": "NOT_FOUND"}) from None
+        except core.UnknownRevision as exc:  # only this: any other error is a bug, not "not found"
+            raise GraphQLError(shortened(shortened(str(exc), from_), to), extensions={"code": "NOT_FOUND"}) from None
         return t.RevisionDiff(domain=diff, strategy=strategy)
 
     @strawberry.field(

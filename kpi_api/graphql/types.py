@@ -18,7 +18,6 @@ from kpi_api.graphql.resolvers import resolve_ranking, resolve_series
 from kpi_api.graphql.series_types import BreakdownFilter, Ranking, Series
 from kpi_core import lineage as core_lineage
 from kpi_core import references as core_refs
-from kpi_core import targets as core_targets
 
 
 def _catalogue(info: Info):
@@ -79,7 +78,7 @@ class Target:
         "external_target, max_duration, follow_cluster or monitor_only."
     )
     def kind(self) -> str:
-        return core_targets.TARGET_KINDS[type(self.domain)]
+        return core.target_facts(self.domain).kind
 
     @strawberry.field(description="The target in plain words.")
     def description(self, lang: Lang | None = core.Lang.DA) -> str:
@@ -87,25 +86,25 @@ class Target:
 
     @strawberry.field(description="country, region, cluster or group: what the value is compared with.")
     def reference(self) -> str | None:
-        ref = getattr(self.domain, "reference", None) or getattr(self.domain, "among", None)
-        ref = ref or getattr(self.domain, "cluster", None)
+        ref = core.target_facts(self.domain).reference
         return core_refs.REFERENCE_KINDS[type(ref)] if ref is not None else None
 
     @strawberry.field(description="Threshold or maximum duration, in the indicator's unit.")
     def value(self) -> Decimal | None:
-        return getattr(self.domain, "value", None) if not isinstance(self.domain, core.ExternalTarget) else None
+        return core.target_facts(self.domain).value
 
     @strawberry.field(description="'min' or 'max' for a threshold.")
     def bound(self) -> str | None:
-        return self.domain.bound.value if isinstance(self.domain, core.Threshold) else None
+        bound = core.target_facts(self.domain).bound
+        return bound.value if bound else None
 
     @strawberry.field(description="For a rank target: within the best N.")
     def best(self) -> int | None:
-        return self.domain.best if isinstance(self.domain, core.RankWithin) else None
+        return core.target_facts(self.domain).best
 
     @strawberry.field(description="For parity: the tolerance in the indicator's unit.")
     def tolerance(self) -> Decimal | None:
-        return self.domain.tolerance if isinstance(self.domain, core.Parity) else None
+        return core.target_facts(self.domain).tolerance
 
 
 @strawberry.type

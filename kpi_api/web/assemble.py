@@ -3,28 +3,24 @@
 import datetime
 
 from kpi_api.catalogue import Catalogue
-from kpi_api.http.quoting import quoted
+from kpi_api.http.quoting import quoted, shortened
 from kpi_api.series_service import series
 from kpi_api.status_service import StatusRequest, evaluate_many
 from kpi_api.web.view_models import FigureData, GoalCard, IndicatorRow, Line, StatusPage
 from kpi_core import (
     ChangeKind,
-    ExternalTarget,
+    FocusAreaStatus,
     Lang,
-    MaxDuration,
     Text,
-    Threshold,
     describe_target,
-    parse_period,
+    target_facts,
 )
-from kpi_core.evaluation import Status
+from kpi_core.errors import NotFound, UnknownArea, UnknownIndicator, UnknownRevision, UnknownStrategy
 
 MAX_COMPARE = 5
 SYNTHETIC_MARKERS = ("syntetisk", "synthetic")
-
-
-class NotFound(LookupError):
-    """Something a URL names does not exist; the message says what and what does."""
+# The routes answer 404 for a NotFound (kpi_core's base class: any unknown strategy,
+# revision, indicator or area); its message says what and what does exist.
 
 
 def pick_revision(catalogue: Catalogue, indicator_id: str | None, strategy_id: str | None, version: str | None, as_of):
@@ -32,30 +28,28 @@ def pick_revision(catalogue: Catalogue, indicator_id: str | None, strategy_id: s
     in force (on `as_of`, else today), else the newest one that has the indicator."""
     strategies = [catalogue.strategy(strategy_id)] if strategy_id else list(catalogue.strategies)
     if strategy_id and strategies[0] is None:
-        raise NotFound(f"There is no strategy {quoted(strategy_id)}; there are: {', '.join(s.id for s in catalogue.strategies)}.")
+        raise UnknownStrategy(f"There is no strategy {quoted(strategy_id)}; there are: {', '.join(s.id for s in catalogue.strategies)}.")
     if indicator_id:
         strategies = [s for s in strategies if any(r.indicator(indicator_id) for r in s.revisions)]
         if not strategies:
-            raise NotFound(f"There is no indicator {quoted(indicator_id)} (ids look like 2.1, 1.5b, O1).")
+            raise UnknownIndicator(f"There is no indicator {quoted(indicator_id)} (ids look like 2.1, 1.5b, O1).")
     strategy = strategies[0]
     if version:
         revision = strategy.revision(version)
         if revision is None:
-            raise NotFound(f"{strategy.id} has no revision {quoted(version)}; it has {', '.join(r.version for r in strategy.revisions)}.")
+            raise UnknownRevision(f"{strategy.id} has no revision {quoted(version)}; it has {', '.join(r.version for r in strategy.revisions)}.")
     else:
         revision = strategy.in_force(as_of or catalogue.today())
         if revision is None or (indicator_id and revision.indicator(indicator_id) is None):
             revision = next(r for r in reversed(strategy.revisions) if not indicator_id or r.indicator(indicator_id))
     if indicator_id and revision.indicator(indicator_id) is None:
-        raise NotFound(f"Indicator {indicator_id} is not in revision {revision.version} of {strategy.id}.")
+        raise UnknownIndicator(f"Indicator {indicator_id} is not in revision {revision.version} of {strategy.id}.")
     return strategy, revision
 
 
 def figure_data(catalogue: Catalogue, repository, indicator_id: str, area_code: str, *, strategy_id=None, version=None,
                 first=None, last=None, compare=(), as_of: datetime.date | None = None, lang: Lang = Lang.DA) -> FigureData:  # fmt: skip
-    area = catalogue.areas.get(area_code)
-    if area is None:
-        raise NotFound(f"There is no area {quoted(area_code)}; use a municipality code such as 151, a region 1081–1085 or DK.")
+    area = _area(catalogue, area_code)
     for code in compare:
         if catalogue.areas.get(code) is None:
             raise NotFound(f"compare: there is no area {quoted(code)}.")
@@ -70,24 +64,21 @@ def figure_data(catalogue: Catalogue, repository, indicator_id: str, area_code: 
         for r in data.compared
         if r.area not in drawn  # already on the figure as a benchmark
     ]
-    rule = indicator.target
-    if isinstance(rule, ExternalTarget) and rule.values:
-        shown = sorted(rule.values, key=lambda v: parse_period(v.period))
-        lines.append(Line("target", "target", rule.label, None, tuple(v.period for v in shown), tuple(v.value for v in shown)))
-    target_value = rule.value if isinstance(rule, Threshold | MaxDuration) else None
+    rule, facts = indicator.target, target_facts(indicator.target)
+    if facts.target_values:
+        shown = facts.target_values
+        lines.append(Line("target", "target", facts.target_label, None, tuple(v.period for v in shown), tuple(v.value for v in shown)))
     (evaluation,) = evaluate_many([StatusRequest(indicator, area_code, None, as_of)], repository, catalogue.areas)
     return FigureData(
         strategy_id=strategy.id, revision=revision.version, indicator=indicator, area=area, lines=tuple(lines),
-        target=describe_target(rule, indicator.unit), target_value=target_value, evaluation=evaluation,
+        target=describe_target(rule, indicator.unit), target_value=facts.value, evaluation=evaluation,
         sources=data.sources, vintage=data.vintage, synthetic=_synthetic(data.sources), lang=lang,
     )  # fmt: skip
 
 
 def status_page(catalogue: Catalogue, repository, area_code: str, *, strategy_id=None, version=None,
                 as_of: datetime.date | None = None, lang: Lang = Lang.DA) -> StatusPage:  # fmt: skip
-    area = catalogue.areas.get(area_code)
-    if area is None:
-        raise NotFound(f"There is no area {quoted(area_code)}; use a municipality code such as 151, a region 1081–1085 or DK.")
+    area = _area(catalogue, area_code)
     if strategy_id is None and catalogue.strategy("ballerup-beskaeftigelsesstrategi"):
         strategy_id = "ballerup-beskaeftigelsesstrategi"  # the strategy the page is made for
     strategy, revision = pick_revision(catalogue, None, strategy_id, version, as_of)
@@ -108,10 +99,8 @@ def status_page(catalogue: Catalogue, repository, area_code: str, *, strategy_id
     for focus in revision.focus_areas:
         rows = [row(i) for i in focus.indicators]
         rows.sort(key=lambda r: not r.is_key_figure)
-        counts = dict.fromkeys(Status, 0)
-        for r in rows:
-            counts[r.evaluation.status] += 1
-        goals.append(GoalCard(focus.number, focus.name, focus.goal.statement, rows[0], tuple(rows), counts))
+        judged = FocusAreaStatus(focus.id, focus.goal.id, by_id[focus.key_figure], tuple(by_id[i.id] for i in focus.indicators))
+        goals.append(GoalCard(focus.number, focus.name, focus.goal.statement, rows[0], tuple(rows), judged.counts))
     dropped = tuple(
         IndicatorRow(indicator=c.before, is_key_figure=False, evaluation=None, change=c.kind, change_reason=c.reason, replaces=None)
         for c in (diff.changes if diff else ())
@@ -123,6 +112,13 @@ def status_page(catalogue: Catalogue, repository, area_code: str, *, strategy_id
         overall=tuple(row(i) for i in revision.overall_indicators), goals=tuple(goals), dropped=dropped,
         as_of=as_of, synthetic=any(b.format == "demo" for b in repository.batches()), lang=lang,
     )  # fmt: skip
+
+
+def _area(catalogue: Catalogue, code: str):
+    try:
+        return catalogue.areas.require(code)
+    except UnknownArea as exc:  # kpi_core quotes the code in full; a URL may be long
+        raise NotFound(shortened(str(exc), code)) from None
 
 
 def _synthetic(sources) -> bool:

@@ -70,7 +70,7 @@ def figure_json(figure: FigureData) -> dict:
         "revision": figure.revision,
         "status": {
             "status": e.status.name,
-            "period": e.period or None,
+            "period": e.period,
             "value": _decimal(e.value),
             "reference": _decimal(e.reference),
             "referenceLabel": e.reference_label(lang) if e.reference_label else None,

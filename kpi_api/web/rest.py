@@ -64,7 +64,7 @@ def evaluation(e: Evaluation | None) -> dict | None:
         return None
     return {
         "status": e.status.name,
-        "period": e.period or None,
+        "period": e.period,
         "value": None if e.value is None else str(e.value),
         "reference": None if e.reference is None else str(e.reference),
         "referenceLabel": _text(e.reference_label),

@@ -13,12 +13,10 @@ from kpi_api.web.view_models import IndicatorRow, StatusPage
 from kpi_core import (
     ChangeKind,
     Lang,
-    MaxDuration,
-    MonitorOnly,
     Status,
-    Threshold,
     Unit,
     describe_target,
+    target_facts,
 )
 from kpi_core.wording import NBSP, typeset_value
 
@@ -41,13 +39,14 @@ def render_status_page(page: StatusPage, url: Callable[..., str]) -> str:
 
     def reference_words(row: IndicatorRow) -> str:
         """What the value is compared with: `Hele landet: 36,5 %`; a fixed target by its words."""
-        e, unit = row.evaluation, row.indicator.unit
+        e, unit, facts = row.evaluation, row.indicator.unit, target_facts(row.indicator.target)
         if e.reference_label is None:
-            if isinstance(row.indicator.target, MonitorOnly):
+            if facts.monitored_only:
                 return t("Intet (tallet følges)", "None (monitored)")
             return target_words(row)  # no value to compare: say what it would be compared with
         label = _keep_unit(e.reference_label(lang))
-        if e.reference is not None and not isinstance(row.indicator.target, Threshold | MaxDuration):
+        # A fixed target's label already says its value ("minimum 80 %").
+        if e.reference is not None and facts.value is None:
             label = f"{label}: {fmt(e.reference, unit)}"
         if e.rank is not None:
             label += t(f"; nr. {e.rank} af {e.rank_of}", f"; no. {e.rank} of {e.rank_of}")

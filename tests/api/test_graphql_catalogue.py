@@ -2,6 +2,12 @@
 
 import httpx
 
+from kpi_api.catalogue import Catalogue
+from kpi_api.graphql.context import graphql_context
+from kpi_api.graphql.schema import build_schema
+from kpi_core import shipped_areas
+from tests.conftest import run_async
+
 STRATEGY = "ballerup-beskaeftigelsesstrategi"
 
 
@@ -96,6 +102,23 @@ def test_unknown_revision_is_a_clear_error(server):
     error = response.json()["errors"][0]
     assert error["message"] == "strategy ballerup-beskaeftigelsesstrategi has no revision '2019' (it has 2020, 2022)"
     assert error["extensions"]["code"] == "NOT_FOUND"
+
+
+class StrategyWithABug:
+    """A fake whose revision lookup fails inside (a bug), not because a revision is unknown."""
+
+    id = "broken"
+    revisions = ()
+
+    def revision(self, version):
+        raise KeyError("an internal lookup went wrong")
+
+
+def test_an_internal_key_error_in_a_diff_is_a_bug_not_not_found():
+    catalogue = Catalogue(strategies=(StrategyWithABug(),), areas=shipped_areas())
+    query = '{ revisionDiff(strategyId: "broken", from: "1", to: "2") { to } }'
+    result = run_async(build_schema().execute(query, context_value=graphql_context(catalogue, None)))
+    assert [e.extensions["code"] for e in result.errors] == ["INTERNAL_SERVER_ERROR"]
 
 
 def test_areas_by_kind(gql):
