@@ -32,6 +32,8 @@ run: $(STAMP)
 test: $(STAMP) $(CORE_STAMP)
 	scripts/ensure-postgres.sh
 	scripts/ensure-chromium.sh
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 	$(BIN)/kpi export-schema --check
 	$(CORE_VENV)/bin/python -m pytest -q -p no:cacheprovider tests/core kpi_core

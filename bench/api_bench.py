@@ -57,24 +57,43 @@ class Shape:
 
 
 SHAPES = [
-    Shape(1, "status of all goals and indicators, area 151", "POST", "/graphql",
-          f'{{ strategy(id: "{STRATEGY}") {{ revision(version: "2022") {{ focusAreas {{ '
-          'goal { status(area: "151") { status value reference referenceLabel gap trend explanation } } '
-          'indicators { id status(area: "151") { status value reference gap trend explanation } } } } } }'),
-    Shape(2, "monthly series of 2.2 for 151 with references", "POST", "/graphql",
-          f'{{ strategy(id: "{STRATEGY}") {{ revision(version: "2022") {{ indicator(id: "2.2") {{ '
-          'series(area: "151") { points { periods values } references { area points { periods values } } } } } } }'),
-    Shape(3, "bulk statusTable (all indicators × 98 municipalities)", "POST", "/graphql",
-          f'{{ statusTable(strategyId: "{STRATEGY}", version: "2022") {{ indicators areas cells }} }}'),
+    Shape(
+        1,
+        "status of all goals and indicators, area 151",
+        "POST",
+        "/graphql",
+        f'{{ strategy(id: "{STRATEGY}") {{ revision(version: "2022") {{ focusAreas {{ '
+        'goal { status(area: "151") { status value reference referenceLabel gap trend explanation } } '
+        'indicators { id status(area: "151") { status value reference gap trend explanation } } } } } }',
+    ),
+    Shape(
+        2,
+        "monthly series of 2.2 for 151 with references",
+        "POST",
+        "/graphql",
+        f'{{ strategy(id: "{STRATEGY}") {{ revision(version: "2022") {{ indicator(id: "2.2") {{ '
+        'series(area: "151") { points { periods values } references { area points { periods values } } } } } } }',
+    ),
+    Shape(
+        3,
+        "bulk statusTable (all indicators × 98 municipalities)",
+        "POST",
+        "/graphql",
+        f'{{ statusTable(strategyId: "{STRATEGY}", version: "2022") {{ indicators areas cells }} }}',
+    ),
     Shape(4, "GET /figures/2.2/151.svg", "GET", "/figures/2.2/151.svg"),
     Shape(5, "GET /status/151?revision=2022", "GET", "/status/151?revision=2022"),
-]  # fmt: skip
+]
 
 # (shape, what, limit): the goals of issue 7.
 GOALS = [
-    (1, "uncached p50", 6.0), (1, "cached req/s", 0.5), (2, "uncached p50", 3.0), (3, "uncached p50", 2.0),
-    (4, "cached req/s", 0.5), (5, "cached req/s", 0.5),
-]  # fmt: skip
+    (1, "uncached p50", 6.0),
+    (1, "cached req/s", 0.5),
+    (2, "uncached p50", 3.0),
+    (3, "uncached p50", 2.0),
+    (4, "cached req/s", 0.5),
+    (5, "cached req/s", 0.5),
+]
 SCALE_LIMIT = 1.5  # shape 1 p50 on the full database ≤ 1.5 × p50 at ~50k rows
 RSS_LIMIT_MB = 300
 
@@ -101,8 +120,9 @@ class Server:
         self.log = folder / f"{re.sub(r'[^a-z0-9]+', '-', label.lower())}.log"
         argv = [*argv, "--port", str(self.port)]
         with self.log.open("wb") as out:
-            self.process = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
-                                            stdin=subprocess.DEVNULL)  # fmt: skip
+            self.process = subprocess.Popen(
+                argv, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
+            )
 
     def wait(self, path: str, timeout: float = 180) -> None:
         deadline = time.monotonic() + timeout
@@ -178,8 +198,14 @@ def prepare_full(path: Path) -> None:
     """The full synthetic national dataset; `kpi demo` is a no-op when it is loaded."""
     path.parent.mkdir(parents=True, exist_ok=True)
     print(f"full database {path}: kpi demo (SYNTHETIC; ~30–60 s the first time, a no-op after)…", flush=True)
-    done = subprocess.run([kpi_command(), "demo", "--database", f"sqlite:///{path}"], cwd=ROOT,
-                          check=False, capture_output=True, text=True, timeout=1800)  # fmt: skip
+    done = subprocess.run(
+        [kpi_command(), "demo", "--database", f"sqlite:///{path}"],
+        cwd=ROOT,
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=1800,
+    )
     if done.returncode:
         raise SystemExit(f"kpi demo failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
     print("  " + " ".join(done.stdout.split()), flush=True)
@@ -187,8 +213,8 @@ def prepare_full(path: Path) -> None:
 
 def prepare_small(path: Path) -> None:
     """~50,000 SYNTHETIC rows (see SMALL_YEARS/SMALL_MONTHS), loaded once as one batch."""
-    from kpi_api.demo import synthetic as demo
     from kpi_api.bootstrap import open_services
+    from kpi_api.demo import synthetic as demo
     from kpi_core.repository import ImportBatch
 
     first, last = SMALL_YEARS
@@ -200,9 +226,17 @@ def prepare_small(path: Path) -> None:
             print(f"small database {path}: already loaded", flush=True)
             return
         print(f"small database {path}: loading the ~50k-row SYNTHETIC subset…", flush=True)
-        rows = [o for o in demo.generate(seed=2022, first_year=first, last_year=last, areas=list(services.areas),
-                                         strategies=services.strategies)
-                if len(o.period) == 4 or o.period[5:7] in SMALL_MONTHS]  # fmt: skip
+        rows = [
+            o
+            for o in demo.generate(
+                seed=2022,
+                first_year=first,
+                last_year=last,
+                areas=list(services.areas),
+                strategies=services.strategies,
+            )
+            if len(o.period) == 4 or o.period[5:7] in SMALL_MONTHS
+        ]
         batch = ImportBatch(
             id=f"bench-small-2022-{first}-{last}",
             file_name=f"(synthetic demo data subset for the API benchmark: {first}–{last}, "
@@ -339,8 +373,13 @@ def sequential(server: Server, shape: Shape, seconds: float, at_least: int = 3, 
             errors += not 200 <= response.status < 400
     finally:
         connection.close()
-    return Run(len(samples), percentile(samples, 50), percentile(samples, 99), tool="python",
-               errors=f"Non-2xx or 3xx responses: {errors}" if errors else "")  # fmt: skip
+    return Run(
+        len(samples),
+        percentile(samples, 50),
+        percentile(samples, 99),
+        tool="python",
+        errors=f"Non-2xx or 3xx responses: {errors}" if errors else "",
+    )
 
 
 def measure(
@@ -398,9 +437,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description="The API against a raw endpoint serving the same bytes.")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--seconds", type=float, default=5.0, help="duration of each wrk run")
-    parser.add_argument("--database", type=Path, default=Path(tempfile.gettempdir()) / "kpi-api-bench" / "full.sqlite3",
-                        help="SQLite file for the full SYNTHETIC dataset (reused when already loaded); "
-                        "the ~50k-row one is created beside it")  # fmt: skip
+    parser.add_argument(
+        "--database",
+        type=Path,
+        default=Path(tempfile.gettempdir()) / "kpi-api-bench" / "full.sqlite3",
+        help="SQLite file for the full SYNTHETIC dataset (reused when already loaded); "
+        "the ~50k-row one is created beside it",
+    )
     parser.add_argument("--out", type=Path, default=Path(__file__).with_name("results-api.md"))
     args = parser.parse_args()
     command = "python -m bench.api_bench " + shlex.join(sys.argv[1:])
@@ -455,11 +498,17 @@ def main() -> None:
                 f"shape {shape.number}: 200, {content_type}, {len(body):,} bytes, first answer {elapsed * 1000:.0f} ms"
             )
             path, _, query = shape.target.partition("?")
-            entries.append({
-                "method": shape.method, "path": path, "query": query,
-                "body_sha256": hashlib.sha256(shape.body).hexdigest() if shape.body else None,
-                "status": status, "content_type": content_type, "body_b64": base64.b64encode(body).decode(),
-            })  # fmt: skip
+            entries.append(
+                {
+                    "method": shape.method,
+                    "path": path,
+                    "query": query,
+                    "body_sha256": hashlib.sha256(shape.body).hexdigest() if shape.body else None,
+                    "status": status,
+                    "content_type": content_type,
+                    "body_b64": base64.b64encode(body).decode(),
+                }
+            )
             for _ in range(2):  # the second answer of the cached server comes from its cache, if it has one
                 if fetch(cached, shape)[2] != body:
                     notes.append(
@@ -510,10 +559,14 @@ def main() -> None:
         # ── The report ──
         summary: dict[tuple[int, str], dict[str, float | None]] = {}
         for (number, label), rs in runs.items():
-            summary[number, label] = {"p50": med([r.p50 for r in rs]), "p99": med([r.p99 for r in rs]),
-                                      "rps": med([r.rps for r in rs]), "n": med([r.requests for r in rs]),
-                                      "python": any(r.tool.startswith("python") for r in rs),
-                                      "estimate": any(r.tool.endswith("estimate") for r in rs)}  # fmt: skip
+            summary[number, label] = {
+                "p50": med([r.p50 for r in rs]),
+                "p99": med([r.p99 for r in rs]),
+                "rps": med([r.rps for r in rs]),
+                "n": med([r.requests for r in rs]),
+                "python": any(r.tool.startswith("python") for r in rs),
+                "estimate": any(r.tool.endswith("estimate") for r in rs),
+            }
         header = f"# API benchmark (the service against a raw endpoint with the same bytes; {args.rounds} round(s), medians)"
         measured = (
             f"Measured {datetime.date.today()} with `{command}` on this machine (2 cores, shared with other work; "
@@ -571,9 +624,13 @@ def main() -> None:
                 marks.update(latency_marks + rps_marks)
                 latency_mark = "".join(" " + m for m in latency_marks)
                 rps_mark = "".join(m + " " for m in rps_marks)
-                cells += [fmt_ms(s["p50"]) + latency_mark, fmt_ms(s["p99"]) + latency_mark,
-                          rps_mark + fmt_rps(s["rps"]), fmt_ratio(div(s["p50"], r["p50"])),
-                          rps_mark + fmt_ratio(div(s["rps"], r["rps"]))]  # fmt: skip
+                cells += [
+                    fmt_ms(s["p50"]) + latency_mark,
+                    fmt_ms(s["p99"]) + latency_mark,
+                    rps_mark + fmt_rps(s["rps"]),
+                    fmt_ratio(div(s["p50"], r["p50"])),
+                    rps_mark + fmt_ratio(div(s["rps"], r["rps"])),
+                ]
             lines.append("| " + " | ".join(cells) + " |")
         legend = {
             "‡": "measured with the sequential Python client (too slow for wrk's histogram in the run).",
@@ -589,19 +646,29 @@ def main() -> None:
             ratio = div(summary[number, label][metric], summary[number, "raw"][metric])
             passed = ratio is not None and (ratio <= limit if metric == "p50" else ratio >= limit)
             relation = "≤" if metric == "p50" else "≥"
-            lines.append(f"| ({number}) {what} {relation} {limit:g}× raw | {fmt_ratio(ratio)} | {limit:g}× | "
-                         f"{'PASS' if passed else 'MISS'} |")  # fmt: skip
+            lines.append(
+                f"| ({number}) {what} {relation} {limit:g}× raw | {fmt_ratio(ratio)} | {limit:g}× | "
+                f"{'PASS' if passed else 'MISS'} |"
+            )
         full_p50, small_p50 = med(scale["full"]), med(scale["small"])
         ratio = div(full_p50, small_p50)
-        lines.append(f"| scale: (1) uncached p50 on {full_rows[0]:,} rows ≤ {SCALE_LIMIT:g}× p50 on {small_rows[0]:,} rows "
-                     f"({fmt_ms(full_p50)} vs {fmt_ms(small_p50)}) | {fmt_ratio(ratio)} | {SCALE_LIMIT:g}× | "
-                     f"{'PASS' if ratio is not None and ratio <= SCALE_LIMIT else 'MISS'} |")  # fmt: skip
+        lines.append(
+            f"| scale: (1) uncached p50 on {full_rows[0]:,} rows ≤ {SCALE_LIMIT:g}× p50 on {small_rows[0]:,} rows "
+            f"({fmt_ms(full_p50)} vs {fmt_ms(small_p50)}) | {fmt_ratio(ratio)} | {SCALE_LIMIT:g}× | "
+            f"{'PASS' if ratio is not None and ratio <= SCALE_LIMIT else 'MISS'} |"
+        )
         memory = rss.get("cached")
-        lines.append(f"| memory: RSS of the cached server after the runs ≤ {RSS_LIMIT_MB} MB | "
-                     f"{'—' if memory is None else f'{memory:.0f} MB'} | {RSS_LIMIT_MB} MB | "
-                     f"{'PASS' if memory is not None and memory <= RSS_LIMIT_MB else 'MISS'} |")  # fmt: skip
-        lines += ["", "RSS after the runs (VmRSS): " + ", ".join(
-            f"{label} {'—' if mb is None else f'{mb:.0f} MB'}" for label, mb in rss.items()) + "."]  # fmt: skip
+        lines.append(
+            f"| memory: RSS of the cached server after the runs ≤ {RSS_LIMIT_MB} MB | "
+            f"{'—' if memory is None else f'{memory:.0f} MB'} | {RSS_LIMIT_MB} MB | "
+            f"{'PASS' if memory is not None and memory <= RSS_LIMIT_MB else 'MISS'} |"
+        )
+        lines += [
+            "",
+            "RSS after the runs (VmRSS): "
+            + ", ".join(f"{label} {'—' if mb is None else f'{mb:.0f} MB'}" for label, mb in rss.items())
+            + ".",
+        ]
         if notes:
             lines += ["", "Notes:", "", *[f"- {n}" for n in notes]]
         lines += ["", f"Total time of the run: {time.monotonic() - started:.0f} s."]

@@ -20,10 +20,10 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from kpi_api.storage.engine import create_engine, migrate, write_transaction
 from kpi_api.importing.csv_format import read_csv
 from kpi_api.importing.service import import_bytes
 from kpi_api.importing.validate import indicator_facts, validate
+from kpi_api.storage.engine import create_engine, migrate, write_transaction
 from kpi_api.storage.observation_store import _COLUMNS, SqlObservationRepository, _values
 from kpi_core import shipped_areas, shipped_strategies
 
@@ -52,12 +52,19 @@ def fresh(url_factory) -> sa.Engine:
 
 def reference(engine: sa.Engine, data: bytes) -> float:
     """The driver alone: parsed rows straight into the observations table."""
-    checked = validate(read_csv(data, "bench.csv"), indicator_facts(shipped_strategies()), shipped_areas(),
-                       published=datetime.date(2026, 1, 1), source="bench")  # fmt: skip
+    checked = validate(
+        read_csv(data, "bench.csv"),
+        indicator_facts(shipped_strategies()),
+        shipped_areas(),
+        published=datetime.date(2026, 1, 1),
+        source="bench",
+    )
     with write_transaction(engine) as c:
-        c.exec_driver_sql("INSERT INTO import_batches VALUES ('ref', 'ref', 'ref', 'csv', 0, 0, 'bench', '2026-01-01')"
-                          if engine.dialect.name == "sqlite" else
-                          "INSERT INTO import_batches VALUES ('ref', 'ref', 'ref', 'csv', 0, 0, 'bench', now())")  # fmt: skip
+        c.exec_driver_sql(
+            "INSERT INTO import_batches VALUES ('ref', 'ref', 'ref', 'csv', 0, 0, 'bench', '2026-01-01')"
+            if engine.dialect.name == "sqlite"
+            else "INSERT INTO import_batches VALUES ('ref', 'ref', 'ref', 'csv', 0, 0, 'bench', now())"
+        )
     sqlite = engine.dialect.name == "sqlite"
     rows = [_values(o, "ref", sqlite) for o in checked.observations]
     marker = "?" if engine.dialect.paramstyle == "qmark" else "%s"

@@ -5,7 +5,6 @@ import gc
 import sys
 
 import orjson
-
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
@@ -35,16 +34,23 @@ from kpi_api.web.routes import Web
 
 
 class _GraphQL(GraphQL):
-    def __init__(self, schema, holder: CatalogueHolder, services, settings: Settings, pool: WorkPool, **kwargs) -> None:
+    def __init__(
+        self, schema, holder: CatalogueHolder, services, settings: Settings, pool: WorkPool, **kwargs
+    ) -> None:
         super().__init__(schema, **kwargs)
         self.holder, self.services, self.settings, self.pool = holder, services, settings, pool
 
     async def get_context(self, request, response) -> dict:
         catalogue = await self.pool.quick(self.holder.get)
         return graphql_context(
-            catalogue, self.services.observations, request=request, response=response,
-            caller=request.scope.get("state", {}).get("caller"), settings=self.settings, revisions=self.services.revisions,
-        )  # fmt: skip
+            catalogue,
+            self.services.observations,
+            request=request,
+            response=response,
+            caller=request.scope.get("state", {}).get("caller"),
+            settings=self.settings,
+            revisions=self.services.revisions,
+        )
 
     def encode_json(self, data: object) -> bytes:
         return orjson.dumps(data)
@@ -72,7 +78,10 @@ class _GraphQL(GraphQL):
     def create_response(self, response_data, sub_response):
         # Refused for load (busy, out of time): 503 with when to try again, and the
         # refusal alone, like the refusals answered before the query ran (http/request_limits.py).
-        refusal = next((e for e in response_data.get("errors") or () if e.get("extensions", {}).get("code") in REFUSALS), None)
+        refusal = next(
+            (e for e in response_data.get("errors") or () if e.get("extensions", {}).get("code") in REFUSALS),
+            None,
+        )
         if refusal is None:
             return super().create_response(response_data, sub_response)
         sub_response.status_code = 503
@@ -94,9 +103,22 @@ def create_app(settings: Settings | None = None) -> Starlette:
     holder.get()  # loaded now: the health check answers from memory
     pool = WorkPool(settings.worker_threads, settings.max_concurrent_work, settings.max_queued_work)
     versions = DataVersion(engine)
-    cache = ResponseCache(settings.response_cache_entries, settings.response_cache_bytes) if settings.response_cache else None
-    view = _GraphQL(build_schema(settings), holder, services, settings, pool, graphql_ide="graphiql" if settings.graphiql else None)
-    graphql_app = GraphQLInFlight(view, settings.max_graphql_in_progress)  # inside the cache: hits are never refused
+    cache = (
+        ResponseCache(settings.response_cache_entries, settings.response_cache_bytes)
+        if settings.response_cache
+        else None
+    )
+    view = _GraphQL(
+        build_schema(settings),
+        holder,
+        services,
+        settings,
+        pool,
+        graphql_ide="graphiql" if settings.graphiql else None,
+    )
+    graphql_app = GraphQLInFlight(
+        view, settings.max_graphql_in_progress
+    )  # inside the cache: hits are never refused
     if cache is not None:
         graphql_app = GraphQLResponseCache(graphql_app, cache, versions, view=view)
     graphql = GraphQLGuard(graphql_app, services.tokens, settings, pool)
@@ -122,10 +144,13 @@ def create_app(settings: Settings | None = None) -> Starlette:
         engine.dispose()
 
     web = Web(holder, services, settings, versions, cache, pool)
+
     async def routing_problem(request: Request, exc: HTTPException) -> JSONResponse:
         # The router's own 404/405 answer as problem documents, like every other error.
         detail = f"{request.method} {quoted(request.url.path, 200)}: {exc.detail}"
-        return problem_response(exc.status_code, detail, title=exc.detail, headers=exc.headers, cross_origin=False)
+        return problem_response(
+            exc.status_code, detail, title=exc.detail, headers=exc.headers, cross_origin=False
+        )
 
     return _App(
         exception_handlers={404: routing_problem, 405: routing_problem},

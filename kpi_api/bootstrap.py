@@ -59,8 +59,13 @@ def load_document_figures(services: Services) -> None:
 
     data = (resources.files("kpi_api") / "data" / DOCUMENT_FIGURES).read_bytes()
     report = import_bytes(
-        data, DOCUMENT_FIGURES, services.observations, services.strategies, services.areas,
-        fmt="csv", imported_by="kpi (figures quoted in the source documents)",
-    )  # fmt: skip
+        data,
+        DOCUMENT_FIGURES,
+        services.observations,
+        services.strategies,
+        services.areas,
+        fmt="csv",
+        imported_by="kpi (figures quoted in the source documents)",
+    )
     for problem in report.problems:
         log.warning("document figures not loaded: %s", problem)

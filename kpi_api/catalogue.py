@@ -21,7 +21,9 @@ class Catalogue:
     _diffs: dict[tuple[str, str], RevisionDiff | None] = attrs.field(init=False, repr=False, eq=False)
 
     def __attrs_post_init__(self) -> None:
-        diffs = {(s.id, r.version): changes_since_previous(s, r) for s in self.strategies for r in s.revisions}
+        diffs = {
+            (s.id, r.version): changes_since_previous(s, r) for s in self.strategies for r in s.revisions
+        }
         object.__setattr__(self, "_diffs", diffs)
 
     def strategy(self, strategy_id: str) -> Strategy | None:

@@ -52,8 +52,13 @@ def catalogue_json_schema() -> dict:
 
 def _schema_for(tp: object, definitions: dict) -> dict:
     if tp in _TAGGED:
-        return {"oneOf": [_tagged_member(cls, kind, definitions) for cls, kind in _TAGGED[tp].items()
-                          if cls in typing.get_args(tp)]}
+        return {
+            "oneOf": [
+                _tagged_member(cls, kind, definitions)
+                for cls, kind in _TAGGED[tp].items()
+                if cls in typing.get_args(tp)
+            ]
+        }
     origin = typing.get_origin(tp)
     if origin in (typing.Union, types.UnionType):
         options = [a for a in typing.get_args(tp) if a is not type(None)]

@@ -47,7 +47,9 @@ def serve(
 
     logging.basicConfig(level=logging.INFO, format="%(levelname)s:     %(message)s")
     settings = Settings.from_env(database)
-    console.print(f"GraphQL at http://{host}:{port}/graphql · status page http://{host}:{port}/status/151 · database {settings.database_url}")
+    console.print(
+        f"GraphQL at http://{host}:{port}/graphql · status page http://{host}:{port}/status/151 · database {settings.database_url}"
+    )
     # uvicorn's own X-Forwarded-* handling trusts 127.0.0.1 by default; the service
     # believes proxies only when told how many there are (KPI_TRUSTED_PROXIES).
     proxies = {"proxy_headers": settings.trusted_proxies > 0, "forwarded_allow_ips": "*"}
@@ -56,21 +58,36 @@ def serve(
         create_app(settings)  # migrate once, before the workers start
         os.environ["KPI_DATABASE_URL"] = settings.database_url
         uvicorn.run(
-            "kpi_api.app:create_app", factory=True, host=host, port=port, workers=workers, log_level="info",
-            http="kpi_api.http.header_timeout:HeaderTimeoutFromEnvironment", **proxies,
-        )  # fmt: skip
+            "kpi_api.app:create_app",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            log_level="info",
+            http="kpi_api.http.header_timeout:HeaderTimeoutFromEnvironment",
+            **proxies,
+        )
     else:
         uvicorn.run(
-            create_app(settings), host=host, port=port, log_level="info",
-            http=protocol_with_header_timeout(settings.header_timeout), **proxies,
-        )  # fmt: skip
+            create_app(settings),
+            host=host,
+            port=port,
+            log_level="info",
+            http=protocol_with_header_timeout(settings.header_timeout),
+            **proxies,
+        )
 
 
 @app.command("import")
 def import_(
-    file: Annotated[Path, typer.Argument(help="File of observations: canonical CSV, JSON-stat 2.0 or Jobindsats JSON.")],
+    file: Annotated[
+        Path, typer.Argument(help="File of observations: canonical CSV, JSON-stat 2.0 or Jobindsats JSON.")
+    ],
     format: Annotated[
-        str | None, typer.Option("--format", help="csv, jsonstat or jobindsats [default: from the file]", show_default=False)
+        str | None,
+        typer.Option(
+            "--format", help="csv, jsonstat or jobindsats [default: from the file]", show_default=False
+        ),
     ] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Check and count, write nothing.")] = False,
     database: DatabaseOption = None,
@@ -94,16 +111,31 @@ def import_(
         raise typer.Exit(2) from None
     services = _services(database)
     with Progress(
-        TextColumn("{task.description}", markup=False), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-        console=err, transient=True, disable=not err.is_terminal,
-    ) as bar:  # fmt: skip
+        TextColumn("{task.description}", markup=False),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=err,
+        transient=True,
+        disable=not err.is_terminal,
+    ) as bar:
         task = bar.add_task(f"importing {file.name}", total=None)
         report = import_bytes(
-            data, str(file), services.observations, services.strategies, services.areas, fmt=format, dry_run=dry_run,
-            progress=lambda n: bar.update(task, advance=n), max_rows=Settings.from_env(database).max_import_rows,
-        )  # fmt: skip
+            data,
+            str(file),
+            services.observations,
+            services.strategies,
+            services.areas,
+            fmt=format,
+            dry_run=dry_run,
+            progress=lambda n: bar.update(task, advance=n),
+            max_rows=Settings.from_env(database).max_import_rows,
+        )
     if report.rejected:
-        err.print(f"Rejected {file.name}: {report.problem_count:,} problem(s); nothing was written.", style="red bold")
+        err.print(
+            f"Rejected {file.name}: {report.problem_count:,} problem(s); nothing was written.",
+            style="red bold",
+        )
         for problem in report.problems[:200]:
             err.print(f"  {problem}")
         if report.problem_count > 200:
@@ -111,7 +143,9 @@ def import_(
         raise typer.Exit(1)
     summary = Table(title=f"{'Dry run: ' if dry_run else ''}{file.name} ({report.format})", show_header=False)
     summary.add_row("rows in file", f"{report.rows:,}")
-    summary.add_row("new figures (vintages)" + (" that would be stored" if dry_run else " stored"), f"{report.added:,}")
+    summary.add_row(
+        "new figures (vintages)" + (" that would be stored" if dry_run else " stored"), f"{report.added:,}"
+    )
     summary.add_row("already stored, unchanged", f"{report.unchanged:,}")
     summary.add_row("batch", report.batch or ("— (dry run: nothing written)" if dry_run else "—"))
     console.print(summary)
@@ -137,7 +171,9 @@ def demo(
     console.print(result)
 
 
-token_app = typer.Typer(help="API tokens for writes (and reads, if they are configured to need one).", no_args_is_help=True)
+token_app = typer.Typer(
+    help="API tokens for writes (and reads, if they are configured to need one).", no_args_is_help=True
+)
 app.add_typer(token_app, name="token")
 
 
@@ -156,12 +192,17 @@ def token_create(
         err.print(f"--scope must be one of: {', '.join(s.value for s in tokens.Scope)}", style="red")
         raise typer.Exit(2) from None
     token, record = tokens.create(_services(database).engine, chosen, name or f"{chosen.value} token")
-    err.print(f"Token {record.id} ({record.scope.value}, {record.name!r}). Store it now; it is not shown again:")
+    err.print(
+        f"Token {record.id} ({record.scope.value}, {record.name!r}). Store it now; it is not shown again:"
+    )
     console.print(token)
 
 
 @token_app.command("revoke")
-def token_revoke(token_id: Annotated[str, typer.Argument(help="The token's id (see `kpi token list`).")], database: DatabaseOption = None) -> None:
+def token_revoke(
+    token_id: Annotated[str, typer.Argument(help="The token's id (see `kpi token list`).")],
+    database: DatabaseOption = None,
+) -> None:
     """Revoke a token at once."""
     from kpi_api.storage import tokens
 
@@ -180,7 +221,13 @@ def token_list(database: DatabaseOption = None) -> None:
 
     table = Table("id", "scope", "name", "created", "revoked")
     for r in tokens.listed(_services(database).engine):
-        table.add_row(r.id, r.scope.value, r.name, f"{r.created_at:%Y-%m-%d %H:%M}", f"{r.revoked_at:%Y-%m-%d %H:%M}" if r.revoked_at else "")
+        table.add_row(
+            r.id,
+            r.scope.value,
+            r.name,
+            f"{r.created_at:%Y-%m-%d %H:%M}",
+            f"{r.revoked_at:%Y-%m-%d %H:%M}" if r.revoked_at else "",
+        )
     console.print(table)
 
 
@@ -210,14 +257,15 @@ def export_schema(
 def validate(files: Annotated[list[Path], typer.Argument(help="Catalogue files (TOML) to check.")]) -> None:
     """Check catalogue files: each alone, then together with the shipped catalogue."""
     from kpi_core import CatalogueError, build_strategies, parse_revision, shipped_revision_files
-
     from kpi_core.toml_limits import MAX_BYTES
 
     parsed, failed = [], False
     for path in files:
         try:
             if (size := path.stat().st_size) > MAX_BYTES:  # before reading it whole
-                err.print(f"{path}: is {size:,} bytes; a catalogue file has at most {MAX_BYTES:,}", style="red")
+                err.print(
+                    f"{path}: is {size:,} bytes; a catalogue file has at most {MAX_BYTES:,}", style="red"
+                )
                 failed = True
                 continue
             parsed.append(parse_revision(path.read_text(encoding="utf-8"), str(path)))

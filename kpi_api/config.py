@@ -57,13 +57,19 @@ class Settings:
     # database, more only make the event loop wait longer for the GIL.
     worker_threads: int = 2  # threads for store work and evaluations, shared by all requests
     max_concurrent_work: int = 2  # requests doing store work at once
-    max_queued_work: int = 8  # more that wait for their turn (within their time limit); beyond: 503 SERVER_BUSY
+    max_queued_work: int = (
+        8  # more that wait for their turn (within their time limit); beyond: 503 SERVER_BUSY
+    )
     anonymous_rate: float = 10.0  # requests per second per client address without a valid token
     anonymous_burst: int = 60
-    rate_limit_addresses: int = 50_000  # client addresses (and tokens) tracked at most; the least recent are forgotten
+    rate_limit_addresses: int = (
+        50_000  # client addresses (and tokens) tracked at most; the least recent are forgotten
+    )
     trusted_proxies: int = 0  # reverse proxies in front whose X-Forwarded-For entries are believed
     header_timeout: float = 10.0  # seconds to send a request's line and headers
-    max_graphql_in_progress: int = 16  # uncached GraphQL requests in progress at once; beyond: 503 SERVER_BUSY
+    max_graphql_in_progress: int = (
+        16  # uncached GraphQL requests in progress at once; beyond: 503 SERVER_BUSY
+    )
 
     @classmethod
     def from_env(cls, database_url: str | None = None) -> "Settings":
@@ -80,7 +86,9 @@ class Settings:
             max_tokens=_int("KPI_MAX_TOKENS", 3000),
             max_list_entries=_int("KPI_MAX_LIST_ENTRIES", 100),
             frame_ancestors=os.environ.get("KPI_FRAME_ANCESTORS", "'self'"),
-            cors_origins=tuple(o.strip() for o in os.environ.get("KPI_CORS_ORIGINS", "").split(",") if o.strip()),
+            cors_origins=tuple(
+                o.strip() for o in os.environ.get("KPI_CORS_ORIGINS", "").split(",") if o.strip()
+            ),
             token_rate=float(os.environ.get("KPI_TOKEN_RATE", "20")),
             token_burst=_int("KPI_TOKEN_BURST", 40),
             response_cache=_flag("KPI_RESPONSE_CACHE", True),

@@ -10,5 +10,7 @@ def main() -> None:
     except ModuleNotFoundError as exc:
         if (exc.name or "").startswith("kpi_"):
             raise  # our own module missing is a bug, not an install choice
-        sys.exit(f"kpi needs the service's dependencies ({exc.name} is not installed): pip install 'kommune-kpi[api]'")
+        sys.exit(
+            f"kpi needs the service's dependencies ({exc.name} is not installed): pip install 'kommune-kpi[api]'"
+        )
     app()

@@ -81,14 +81,20 @@ def series(
     def points(code: str, wanted_cell: Cell) -> Points:
         deadline.check()
         chosen = sorted(
-            ((parse_period(o.period), o)
-             for o in rows
-             if o.area == code and o.breakdown == wanted_cell and _within(parse_period(o.period), low, high)),
+            (
+                (parse_period(o.period), o)
+                for o in rows
+                if o.area == code
+                and o.breakdown == wanted_cell
+                and _within(parse_period(o.period), low, high)
+            ),
             key=lambda t: t[0],
-        )  # fmt: skip
+        )
         shown.extend(o for _, o in chosen)
         return Points(
-            tuple(str(p) for p, _ in chosen), tuple(o.value for _, o in chosen), tuple(o.provisional for _, o in chosen)
+            tuple(str(p) for p, _ in chosen),
+            tuple(o.value for _, o in chosen),
+            tuple(o.provisional for _, o in chosen),
         )
 
     own_points = points(area, own)
@@ -98,7 +104,9 @@ def series(
         unit=indicator.unit.value,
         cell=own,
         points=own_points,
-        references=tuple(ReferenceSeries(r.label, r.area, r.cell, points(r.area, r.cell)) for r in references),
+        references=tuple(
+            ReferenceSeries(r.label, r.area, r.cell, points(r.area, r.cell)) for r in references
+        ),
         compared=tuple(ReferenceSeries(c.label, c.area, c.cell, points(c.area, c.cell)) for c in compared),
         sources=tuple(sorted({o.source for o in shown if o.source})),
         vintage=max((o.published for o in shown if o.published), default=None),
@@ -123,12 +131,16 @@ def ranking(
 ) -> RankingData:
     members = [m.code for m in areas.municipalities_in(among)]
     if period is None:
-        latest = repository.latest_periods(ObservationQuery(indicators=(indicator.id,), areas=members, as_of=as_of))
+        latest = repository.latest_periods(
+            ObservationQuery(indicators=(indicator.id,), areas=members, as_of=as_of)
+        )
         period = max((parse_period(p) for p in latest.values()), default=None)
         period = str(period) if period else None
     if period is None:
         return RankingData(indicator.id, among, None, ())
-    rows = repository.find(ObservationQuery(indicators=(indicator.id,), areas=members, periods=(period,), as_of=as_of))
+    rows = repository.find(
+        ObservationQuery(indicators=(indicator.id,), areas=members, periods=(period,), as_of=as_of)
+    )
     values = {o.area: o.value for o in rows if not o.breakdown and o.value is not None}
     ranked = ranks(values, indicator.direction)
     entries = sorted((rank, code, values[code]) for code, rank in ranked.items())
@@ -145,4 +157,3 @@ def _within(period, low, high) -> bool:
             return period.year <= high.year
         return (period.year, period.index) <= (high.year, high.index)
     return True
-

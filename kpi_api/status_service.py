@@ -56,13 +56,20 @@ def evaluate_many(
             if chosen[n] is None:
                 continue
             plan = reads(r.indicator, r.area, chosen[n], areas)
-            ids, areas_needed, periods_needed = queries.setdefault(plan.among is not None, (set(), set(), set()))
+            ids, areas_needed, periods_needed = queries.setdefault(
+                plan.among is not None, (set(), set(), set())
+            )
             ids.add(plan.indicator)
             areas_needed |= plan.areas
             periods_needed |= plan.periods
         by_indicator = defaultdict(list)
         for ids, areas_needed, periods_needed in queries.values():
-            query = ObservationQuery(indicators=sorted(ids), areas=sorted(areas_needed), periods=sorted(periods_needed), as_of=as_of)
+            query = ObservationQuery(
+                indicators=sorted(ids),
+                areas=sorted(areas_needed),
+                periods=sorted(periods_needed),
+                as_of=as_of,
+            )
             for o in repository.find(query):
                 by_indicator[o.indicator].append(o)
         # One index per indicator, shared by every area judged against it.

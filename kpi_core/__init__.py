@@ -11,7 +11,7 @@ from kpi_core.catalogue import (
     parse_areas,
     parse_revision,
 )
-from kpi_core.comparisons import Cell, ReferenceLine, Reads, comparison_set, own_cell, reads, reference_lines
+from kpi_core.comparisons import Cell, Reads, ReferenceLine, comparison_set, own_cell, reads, reference_lines
 from kpi_core.convert import make_converter
 from kpi_core.errors import (
     CatalogueError,
@@ -46,7 +46,15 @@ from kpi_core.lineage import (
 )
 from kpi_core.observations import Observation, group_key
 from kpi_core.periods import Period, PeriodKind, a_year_earlier, parse_period
-from kpi_core.references import Cluster, ComparisonSet, Country, Dimension, OwnRegion, PopulationGroup, Reference
+from kpi_core.references import (
+    Cluster,
+    ComparisonSet,
+    Country,
+    Dimension,
+    OwnRegion,
+    PopulationGroup,
+    Reference,
+)
 from kpi_core.shipped import shipped_areas, shipped_revision_files, shipped_strategies
 from kpi_core.sources import Remark, RemarkKind, SourceDocument, SourceRef
 from kpi_core.strategy import (
@@ -80,13 +88,13 @@ from kpi_core.text import Lang, Text
 from kpi_core.wording import describe_reference, describe_target
 
 __all__ = [
+    "COUNTRY_CODE",
     "Area",
     "AreaDirectory",
     "AreaKind",
     "AtOrAbove",
     "AtOrBelow",
     "Bound",
-    "COUNTRY_CODE",
     "CatalogueError",
     "Cell",
     "Change",

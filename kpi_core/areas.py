@@ -49,7 +49,7 @@ class AreaDirectory:
                 raise ValueError(f"area code {area.code} appears twice")
             by_code[area.code] = area
         for area in self.areas:
-            if area.region is not None and by_code.get(area.region, None) is None:
+            if area.region is not None and by_code.get(area.region) is None:
                 raise ValueError(f"area {area.code} names region {area.region}, which is not known")
         object.__setattr__(self, "_by_code", by_code)
 

@@ -61,7 +61,9 @@ def parse_revision(text: str, name: str) -> RevisionFile:
             problems.append(f"{exc} @ $.version")
     version = data.pop("format", None)
     if version != FORMAT_VERSION:
-        problems.append(f"expected `format = {FORMAT_VERSION}` at the top of the file, found {version!r} @ $.format")
+        problems.append(
+            f"expected `format = {FORMAT_VERSION}` at the top of the file, found {version!r} @ $.format"
+        )
     header_data = data.pop("strategy", None)
     header = _structure(header_data, StrategyHeader, "$.strategy", problems)
     revision = _structure(data, Revision, "$", problems)

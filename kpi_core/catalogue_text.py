@@ -55,7 +55,9 @@ def _first_forbidden(text: str, is_text: bool) -> str | None:
         if category in ("Cc", "Cf", "Cs") or char in "\ufffe\uffff":
             if is_text and char in _TEXT_ALLOWED:
                 continue
-            kind = {"Cc": "a control character", "Cf": "an invisible format character"}.get(category, "a non-character")
+            kind = {"Cc": "a control character", "Cf": "an invisible format character"}.get(
+                category, "a non-character"
+            )
             return f"contains {kind}, {describe(char)}, at position {position}; remove it"
     return None
 

@@ -89,7 +89,11 @@ def reads(indicator: Indicator, area: str, period: str, areas: AreaDirectory, ce
         if earlier is None:
             break
         periods.append(earlier)
-    cells = None if indicator.breakdowns and not cell else {cell, own_cell(rule, cell), *_reference_cells(rule, cell)}
+    cells = (
+        None
+        if indicator.breakdowns and not cell
+        else {cell, own_cell(rule, cell), *_reference_cells(rule, cell)}
+    )
     return Reads(indicator.id, {area, *compared}, periods, cells, among)
 
 
@@ -153,7 +157,9 @@ class ReferenceLine:
     cell: Cell
 
 
-def reference_lines(rule: TargetRule, area: str, areas: AreaDirectory, cell: Cell = ()) -> tuple[ReferenceLine, ...]:
+def reference_lines(
+    rule: TargetRule, area: str, areas: AreaDirectory, cell: Cell = ()
+) -> tuple[ReferenceLine, ...]:
     """The series the area is judged against: the reference group for parity, else the
     country, the area's region and a named cluster (those known and not the area itself)."""
     if isinstance(rule, Parity):

@@ -48,7 +48,9 @@ class UnknownArea(NotFound):
 
     def __init__(self, code: str) -> None:
         self.code = code
-        super().__init__(f"There is no area {code!r}; use a municipality code such as 151, a region 1081–1085 or DK.")
+        super().__init__(
+            f"There is no area {code!r}; use a municipality code such as 151, a region 1081–1085 or DK."
+        )
 
 
 class CatalogueError(KpiError, ValueError):

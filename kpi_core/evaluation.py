@@ -122,7 +122,11 @@ def evaluate(
     indicator is broken down, each breakdown cell is judged too (`Evaluation.breakdown`).
     """
     period = str(parse_period(period))
-    index = observations if isinstance(observations, ObservationIndex) else ObservationIndex(indicator.id, observations)
+    index = (
+        observations
+        if isinstance(observations, ObservationIndex)
+        else ObservationIndex(indicator.id, observations)
+    )
     rule = indicator.target
     now = _judge(indicator, area, period, cell, index, areas)
     earlier_period = a_year_earlier(period)  # None for year 1000: nothing before it
@@ -133,11 +137,16 @@ def evaluate(
         status, trend = Status.NO_DATA, Trend.UNKNOWN if now.value is None else trend
         because = now.missing
     elif isinstance(rule, MonitorOnly):
-        status, because = Status.MONITORING, Text("tallet følges uden målsætning", "the figure is monitored without a target")
+        status, because = (
+            Status.MONITORING,
+            Text("tallet følges uden målsætning", "the figure is monitored without a target"),
+        )
     elif now.met:
         status, because = Status.ACHIEVED, Text("målet er nået", "the target is met")
     else:
-        before = _judge(indicator, area, earlier_period, cell, index, areas) if earlier_period else _Judgement()
+        before = (
+            _judge(indicator, area, earlier_period, cell, index, areas) if earlier_period else _Judgement()
+        )
         status, because = _progress(now, before, earlier_period or "—")
     evaluation = Evaluation(
         indicator=indicator.id,
@@ -157,7 +166,8 @@ def evaluate(
         return evaluation
     cells = _cells(indicator, area, period, index)
     return attrs.evolve(
-        evaluation, breakdown=tuple((c, evaluate(indicator, area, period, index, areas, cell=c)) for c in cells)
+        evaluation,
+        breakdown=tuple((c, evaluate(indicator, area, period, index, areas, cell=c)) for c in cells),
     )
 
 
@@ -178,7 +188,9 @@ def _compared(indicator: Indicator) -> set[str]:
     return {indicator.target.focus.dimension.value} if isinstance(indicator.target, Parity) else set()
 
 
-def _judge(indicator: Indicator, area: str, period: str, cell: Cell, index: ObservationIndex, areas: AreaDirectory) -> _Judgement:
+def _judge(
+    indicator: Indicator, area: str, period: str, cell: Cell, index: ObservationIndex, areas: AreaDirectory
+) -> _Judgement:
     # What this reads, kpi_core.comparisons.reads plans: the services fetch only that,
     # so a rule changed here without its plan there would judge on too little.
     rule, up = indicator.target, indicator.direction is Direction.BETTER_UP
@@ -186,7 +198,11 @@ def _judge(indicator: Indicator, area: str, period: str, cell: Cell, index: Obse
     value = index.get(area, period, own)
     if value is None:
         what = f"{area}" + (f" ({_cell_words(own)})" if own else "")
-        return _Judgement(missing=Text(f"der er ingen værdi for {what} i {period}", f"there is no value for {what} in {period}"))
+        return _Judgement(
+            missing=Text(
+                f"der er ingen værdi for {what} i {period}", f"there is no value for {what} in {period}"
+            )
+        )
     if isinstance(rule, MonitorOnly):
         return _Judgement(value=value)
     if isinstance(rule, AtOrAbove | AtOrBelow | StrictlyBelow):
@@ -195,12 +211,21 @@ def _judge(indicator: Indicator, area: str, period: str, cell: Cell, index: Obse
             return _missing_reference(value, label, period)
         gap = reference - value if isinstance(rule, AtOrAbove) else value - reference
         # "Holdes under": equal to the reference is not below it.
-        return _Judgement(value=value, reference=reference, label=label, gap=gap, strict=isinstance(rule, StrictlyBelow))
+        return _Judgement(
+            value=value, reference=reference, label=label, gap=gap, strict=isinstance(rule, StrictlyBelow)
+        )
     if isinstance(rule, Threshold):
         gap = rule.value - value if rule.bound is Bound.MIN else value - rule.value
-        return _Judgement(value=value, reference=rule.value, label=describe_target(rule, indicator.unit), gap=gap)
+        return _Judgement(
+            value=value, reference=rule.value, label=describe_target(rule, indicator.unit), gap=gap
+        )
     if isinstance(rule, MaxDuration):
-        return _Judgement(value=value, reference=rule.value, label=describe_target(rule, indicator.unit), gap=value - rule.value)
+        return _Judgement(
+            value=value,
+            reference=rule.value,
+            label=describe_target(rule, indicator.unit),
+            gap=value - rule.value,
+        )
     if isinstance(rule, ExternalTarget):
         target = next((v.value for v in rule.values if str(parse_period(v.period)) == period), None)
         if target is None:
@@ -225,7 +250,10 @@ def _missing_reference(value: Decimal, label: Text | None, period: str) -> _Judg
     return _Judgement(
         value=value,
         label=label,
-        missing=Text(f"der er ingen værdi for {name.da.lower()} i {period}", f"there is no value for {name.en[:1].lower() + name.en[1:]} in {period}"),
+        missing=Text(
+            f"der er ingen værdi for {name.da.lower()} i {period}",
+            f"there is no value for {name.en[:1].lower() + name.en[1:]} in {period}",
+        ),
     )
 
 
@@ -252,7 +280,9 @@ def _rank(rule: RankWithin, up: bool, area, period, cell, value, index, areas) -
     comparison_set = areas.get(set_code)
     name = Text(comparison_set.name, comparison_set.name_en or comparison_set.name)
     if area not in known or len(known) < 2:
-        return _missing_reference(value, Text(f"de øvrige kommuner i {name.da}", f"the other municipalities in {name.en}"), period)
+        return _missing_reference(
+            value, Text(f"de øvrige kommuner i {name.da}", f"the other municipalities in {name.en}"), period
+        )
     rank = ranks(known, Direction.BETTER_UP if up else Direction.BETTER_DOWN)[area]
     ordered = sorted(known.values(), reverse=up)
     nth = ordered[min(rule.best, len(ordered)) - 1]
@@ -286,10 +316,21 @@ def ranks(values: dict[str, Decimal], direction: Direction) -> dict[str, int]:
 def _follow(rule: FollowCluster, up: bool, area, period, cell, value, index, areas) -> _Judgement:
     cluster = rule.cluster.code
     earlier = a_year_earlier(period)
-    label = Text(f"klynge {cluster}", f"cluster {cluster}") if cluster else Text("kommunens klynge (ikke angivet)", "the municipality's cluster (not named)")
+    label = (
+        Text(f"klynge {cluster}", f"cluster {cluster}")
+        if cluster
+        else Text("kommunens klynge (ikke angivet)", "the municipality's cluster (not named)")
+    )
     before = index.get(area, earlier, cell) if earlier else None
     if before is None:
-        return _Judgement(value=value, label=label, missing=Text(f"der er ingen værdi for {area} i {earlier} at beregne udviklingen fra", f"there is no value for {area} in {earlier} to compute the development from"))
+        return _Judgement(
+            value=value,
+            label=label,
+            missing=Text(
+                f"der er ingen værdi for {area} i {earlier} at beregne udviklingen fra",
+                f"there is no value for {area} in {earlier} to compute the development from",
+            ),
+        )
     c_now = index.get(cluster, period, cell) if cluster else None
     c_before = index.get(cluster, earlier, cell) if cluster else None
     if c_now is None or c_before is None:
@@ -378,7 +419,11 @@ class RevisionStatusReport:
 
 def latest_period(indicator_id: str, area: str, observations: Iterable[Observation]) -> str | None:
     """The latest period with a value for the indicator and area, or None."""
-    found = [parse_period(o.period) for o in observations if o.indicator == indicator_id and o.area == area and o.value is not None and not o.breakdown]
+    found = [
+        parse_period(o.period)
+        for o in observations
+        if o.indicator == indicator_id and o.area == area and o.value is not None and not o.breakdown
+    ]
     return str(max(found)) if found else None
 
 
@@ -420,4 +465,6 @@ def nothing_at_all(indicator: Indicator, area: str) -> Evaluation:
         f"{indicator.id}: der er ingen værdier for {area} i nogen periode.",
         f"{indicator.id}: there are no values for {area} in any period.",
     )
-    return Evaluation(indicator.id, area, Status.NO_DATA, None, None, None, None, None, None, None, Trend.UNKNOWN, why)
+    return Evaluation(
+        indicator.id, area, Status.NO_DATA, None, None, None, None, None, None, None, Trend.UNKNOWN, why
+    )

@@ -83,8 +83,10 @@ class Indicator:
 def implied_direction(rule: TargetRule) -> Direction | None:
     """The direction a target shape itself implies ("at least" means higher is better);
     None for shapes that work either way (rank, parity, follow the cluster, monitor)."""
-    if isinstance(rule, AtOrAbove | ExternalTarget) or (isinstance(rule, Threshold) and rule.bound is Bound.MIN):
+    if isinstance(rule, AtOrAbove | ExternalTarget) or (
+        isinstance(rule, Threshold) and rule.bound is Bound.MIN
+    ):
         return Direction.BETTER_UP
-    if isinstance(rule, AtOrBelow | StrictlyBelow | MaxDuration) or isinstance(rule, Threshold):
+    if isinstance(rule, (AtOrBelow | StrictlyBelow | MaxDuration, Threshold)):
         return Direction.BETTER_DOWN
     return None

@@ -55,7 +55,9 @@ class Change:
         return (self.before or self.after).id  # type: ignore[union-attr]
 
     def inverted(self) -> "Change":
-        return attrs.evolve(self, kind=_INVERSE.get(self.kind, self.kind), before=self.after, after=self.before)
+        return attrs.evolve(
+            self, kind=_INVERSE.get(self.kind, self.kind), before=self.after, after=self.before
+        )
 
 
 @attrs.frozen
@@ -121,14 +123,26 @@ def diff(strategy: Strategy, a: Revision | str, b: Revision | str) -> RevisionDi
         from_version=a.version,
         to_version=b.version,
         changes=tuple(
-            _changes(IndicatorChange, order(lambda r: r.indicators), _by_id(a.indicators), _by_id(b.indicators), notes, links)
+            _changes(
+                IndicatorChange,
+                order(lambda r: r.indicators),
+                _by_id(a.indicators),
+                _by_id(b.indicators),
+                notes,
+                links,
+            )
         ),
         focus_areas=tuple(
-            _changes(FocusAreaChange, order(lambda r: r.focus_areas), _by_id(a.focus_areas), _by_id(b.focus_areas), notes, {})
+            _changes(
+                FocusAreaChange,
+                order(lambda r: r.focus_areas),
+                _by_id(a.focus_areas),
+                _by_id(b.focus_areas),
+                notes,
+                {},
+            )
         ),
-        goals=tuple(
-            _changes(GoalChange, order(_goals), _by_id(_goals(a)), _by_id(_goals(b)), notes, {})
-        ),
+        goals=tuple(_changes(GoalChange, order(_goals), _by_id(_goals(a)), _by_id(_goals(b)), notes, {})),
     )
 
 
@@ -236,7 +250,11 @@ def _changes(cls, order, before_by_id, after_by_id, notes, links):
         partner = partners.get(subject)
         if side(subject) == "both":
             kind = _compare(before, after)
-        elif partner is not None and partner not in consumed and {side(subject), side(partner)} == {"before", "after"}:
+        elif (
+            partner is not None
+            and partner not in consumed
+            and {side(subject), side(partner)} == {"before", "after"}
+        ):
             before, after = before or before_by_id[partner], after or after_by_id[partner]
             consumed.add(partner)
             kind = ChangeKind.REPLACED

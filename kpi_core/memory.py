@@ -48,7 +48,9 @@ class InMemoryRepository:
         return newest_vintages(o for o in self._rows.values() if matches(o, query))
 
     def latest_periods(self, query: ObservationQuery) -> dict[tuple[str, str], str]:
-        return latest_periods_of(o for o in self._rows.values() if matches(o, query) and not o.breakdown and o.value is not None)
+        return latest_periods_of(
+            o for o in self._rows.values() if matches(o, query) and not o.breakdown and o.value is not None
+        )
 
     def batches(self) -> list[ImportBatch]:
         return list(self._batches)

@@ -29,7 +29,9 @@ def _check_period(text: str) -> None:
 
 def _period(instance: object, attribute: attrs.Attribute, value: str) -> None:
     if not isinstance(value, str):
-        raise TypeError(f"observation period must be a string such as '2022', '2022Q3' or '2022-09', not {value!r}")
+        raise TypeError(
+            f"observation period must be a string such as '2022', '2022Q3' or '2022-09', not {value!r}"
+        )
     _check_period(value)  # cached: a store reads many rows of few periods
 
 

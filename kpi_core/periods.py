@@ -57,7 +57,9 @@ class Period:
         if isinstance(index, bool) or not isinstance(index, int) or index not in allowed:
             if self.kind is PeriodKind.YEAR:
                 raise PeriodError(f"{index!r} is not the index of a year (expected 0)")
-            raise PeriodError(f"{index!r} is not a {self.kind.value} of a period (expected {allowed[0]}–{allowed[-1]})")
+            raise PeriodError(
+                f"{index!r} is not a {self.kind.value} of a period (expected {allowed[0]}–{allowed[-1]})"
+            )
 
     def __str__(self) -> str:
         if self.kind is PeriodKind.YEAR:

@@ -66,9 +66,7 @@ class FocusArea:
     @key_figure.validator
     def _key_figure_is_own_indicator(self, attribute: attrs.Attribute, value: str) -> None:
         if value not in {i.id for i in self.indicators}:
-            raise ValueError(
-                f"focus area {self.id}: key figure {value!r} is not one of its indicators"
-            )
+            raise ValueError(f"focus area {self.id}: key figure {value!r} is not one of its indicators")
 
 
 class LineageKind(enum.Enum):
@@ -160,7 +158,11 @@ class Revision:
 
     def subject_ids(self) -> list[str]:
         """Ids a lineage note can be about: indicators, focus areas and goals."""
-        return [i.id for i in self.indicators] + [f.id for f in self.focus_areas] + [f.goal.id for f in self.focus_areas]
+        return (
+            [i.id for i in self.indicators]
+            + [f.id for f in self.focus_areas]
+            + [f.goal.id for f in self.focus_areas]
+        )
 
     def is_key_figure(self, indicator_id: str) -> bool:
         return any(f.key_figure == indicator_id for f in self.focus_areas)
@@ -211,7 +213,7 @@ class Strategy:
 
     def __attrs_post_init__(self) -> None:
         _check_unique("revision", [r.version for r in self.revisions], self.id)
-        for previous, revision in zip((None, *self.revisions), self.revisions):
+        for previous, revision in zip((None, *self.revisions), self.revisions, strict=False):
             _check_lineage(self.id, previous, revision)
 
     def revision(self, version: str) -> Revision | None:

@@ -195,4 +195,6 @@ def target_facts(rule: TargetRule) -> TargetFacts:
             return TargetFacts(kind, reference=rule.cluster)
         case MonitorOnly():
             return TargetFacts(kind, monitored_only=True)
-    raise TypeError(f"no facts for the target rule {type(rule).__name__}: add it to kpi_core.targets.target_facts")
+    raise TypeError(
+        f"no facts for the target rule {type(rule).__name__}: add it to kpi_core.targets.target_facts"
+    )

@@ -69,7 +69,9 @@ def population_groups(dimension: Dimension | None = None) -> st.SearchStrategy[P
 
 @functools.cache
 def comparison_sets() -> st.SearchStrategy:
-    return st.one_of(st.builds(Country), st.builds(OwnRegion), st.builds(Cluster, code=st.none() | st.just("K1")))
+    return st.one_of(
+        st.builds(Country), st.builds(OwnRegion), st.builds(Cluster, code=st.none() | st.just("K1"))
+    )
 
 
 @functools.cache
@@ -155,10 +157,14 @@ def _indicator_with(target) -> st.SearchStrategy[Indicator]:
 
 def area_directories(municipalities: int = 6, regions: int = 2) -> st.SearchStrategy[AreaDirectory]:
     """A small synthetic country: `regions` regions sharing `municipalities` municipalities."""
+
     def build(assignment: list[int]) -> AreaDirectory:
         areas = [Area(COUNTRY_CODE, "Land (syntetisk)", AreaKind.COUNTRY)]
         areas += [Area(f"R{r}", f"Region {r} (syntetisk)", AreaKind.REGION) for r in range(regions)]
-        areas += [Area(f"{100 + m}", f"Kommune {m} (syntetisk)", AreaKind.MUNICIPALITY, region=f"R{r}") for m, r in enumerate(assignment)]
+        areas += [
+            Area(f"{100 + m}", f"Kommune {m} (syntetisk)", AreaKind.MUNICIPALITY, region=f"R{r}")
+            for m, r in enumerate(assignment)
+        ]
         return AreaDirectory.of(areas)
 
     return st.lists(st.integers(0, regions - 1), min_size=municipalities, max_size=municipalities).map(build)
@@ -177,7 +183,9 @@ def observation_series(
     value = values if values is not None else shares
     cell = st.one_of(value, st.none()) if suppressed else value
     return st.lists(
-        st.tuples(period_strategy if period_strategy is not None else periods(), cell), max_size=max_size, unique_by=lambda t: t[0]
+        st.tuples(period_strategy if period_strategy is not None else periods(), cell),
+        max_size=max_size,
+        unique_by=lambda t: t[0],
     ).map(lambda rows: [Observation(indicator, area, p, v, source="synthetic") for p, v in rows])
 
 
@@ -185,7 +193,9 @@ def observation_series(
 def revisions(draw, version: str = "1", ids: list[str] | None = None) -> Revision:
     """A valid revision with up to five focus areas; `ids` fixes its indicator ids."""
     if ids is None:
-        ids = draw(st.lists(st.from_regex(r"[1-9]\.[1-9][ab]?", fullmatch=True), min_size=1, max_size=8, unique=True))
+        ids = draw(
+            st.lists(st.from_regex(r"[1-9]\.[1-9][ab]?", fullmatch=True), min_size=1, max_size=8, unique=True)
+        )
     chunks = _split(ids, draw(st.integers(1, min(5, len(ids)))))
     focus_areas = []
     for number, chunk in enumerate(chunks, start=1):
@@ -245,7 +255,9 @@ def strategies_with_history(draw, max_revisions: int = 3) -> Strategy:
             if what == "replace" and unused:
                 new = unused.pop(0)
                 after_ids.append(new)
-                notes.append(LineageNote(old, LineageKind.REPLACED, draw(texts()), draw(source_refs()), successor=new))
+                notes.append(
+                    LineageNote(old, LineageKind.REPLACED, draw(texts()), draw(source_refs()), successor=new)
+                )
             elif what in ("drop", "replace"):
                 notes.append(LineageNote(old, LineageKind.REMOVED, draw(texts()), draw(source_refs())))
             else:
@@ -272,10 +284,20 @@ def strategies_with_history(draw, max_revisions: int = 3) -> Strategy:
         start = max(previous.in_force_from, revision.in_force_from) + datetime.timedelta(days=1)
         chain.append(
             revision.__class__(
-                **{**_fields(revision), "focus_areas": focus_areas, "lineage": tuple(notes), "in_force_from": start}
+                **{
+                    **_fields(revision),
+                    "focus_areas": focus_areas,
+                    "lineage": tuple(notes),
+                    "in_force_from": start,
+                }
             )
         )
-    return Strategy(id="synthetic-strategy", name=Text("Syntetisk strategi", "Synthetic strategy"), owner="151", revisions=tuple(chain))
+    return Strategy(
+        id="synthetic-strategy",
+        name=Text("Syntetisk strategi", "Synthetic strategy"),
+        owner="151",
+        revisions=tuple(chain),
+    )
 
 
 def _fields(value) -> dict:

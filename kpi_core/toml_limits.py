@@ -68,7 +68,9 @@ def loads(text: str, parse_float=float) -> dict:
     try:
         return tomllib.loads(text, parse_float=parse_float)
     except RecursionError:  # the scan bounds nesting; this is the last resort
-        raise TomlLimitError(f"values are nested too deeply (at most {MAX_DEPTH} arrays or inline tables)", 1) from None
+        raise TomlLimitError(
+            f"values are nested too deeply (at most {MAX_DEPTH} arrays or inline tables)", 1
+        ) from None
 
 
 def check(text: str) -> None:
@@ -191,4 +193,3 @@ class _Scan:
 
     def _fail(self, message: str, at: int) -> None:
         raise TomlLimitError(message, self.line, at - self.line_start + 1)
-

@@ -300,10 +300,14 @@ def describe_target(rule: TargetRule, unit: Unit) -> Text:
     """One sentence a case worker can read: what counts as the target being met."""
     if isinstance(rule, AtOrAbove):
         ref = describe_reference(rule.reference)
-        return Text(f"På eller over niveauet for {ref.da.lower()}", f"At or above the level of {_lower(ref.en)}")
+        return Text(
+            f"På eller over niveauet for {ref.da.lower()}", f"At or above the level of {_lower(ref.en)}"
+        )
     if isinstance(rule, AtOrBelow):
         ref = describe_reference(rule.reference)
-        return Text(f"På eller under niveauet for {ref.da.lower()}", f"At or below the level of {_lower(ref.en)}")
+        return Text(
+            f"På eller under niveauet for {ref.da.lower()}", f"At or below the level of {_lower(ref.en)}"
+        )
     if isinstance(rule, StrictlyBelow):
         ref = describe_reference(rule.reference)
         return Text(f"Under niveauet for {ref.da.lower()}", f"Below the level of {_lower(ref.en)}")
@@ -327,7 +331,9 @@ def describe_target(rule: TargetRule, unit: Unit) -> Text:
             f"{focus.en} on a level with {_lower(ref.en)}{tolerance_en}",
         )
     if isinstance(rule, ExternalTarget):
-        return Text(f"Når målsætningen: {rule.label.da.lower()}", f"Reaches the target: {_lower(rule.label.en)}")
+        return Text(
+            f"Når målsætningen: {rule.label.da.lower()}", f"Reaches the target: {_lower(rule.label.en)}"
+        )
     if isinstance(rule, MaxDuration):
         return Text(
             f"Højst {format_value(rule.value, unit, Lang.DA)}",

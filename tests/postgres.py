@@ -47,7 +47,9 @@ class PostgresServer:
             try:
                 user = pwd.getpwnam("postgres")
             except KeyError:
-                raise PostgresUnavailable("running as root and there is no `postgres` user to run PostgreSQL as") from None
+                raise PostgresUnavailable(
+                    "running as root and there is no `postgres` user to run PostgreSQL as"
+                ) from None
             self.data.mkdir()
             for path in (self.folder, self.data):  # the socket goes in the folder
                 os.chown(path, user.pw_uid, user.pw_gid)
@@ -58,12 +60,28 @@ class PostgresServer:
         if result.returncode != 0:
             log = self.data / "log"
             detail = log.read_text(errors="replace")[-2000:] if log.exists() else ""
-            raise PostgresUnavailable(f"{Path(args[0]).name} failed: {result.stderr or result.stdout}\n{detail}")
+            raise PostgresUnavailable(
+                f"{Path(args[0]).name} failed: {result.stderr or result.stdout}\n{detail}"
+            )
 
     def start(self) -> str:
-        self.run(_binary("initdb"), "-D", str(self.data), "-U", "kpi", "--auth=trust", "-E", "UTF8", "--no-sync")
+        self.run(
+            _binary("initdb"), "-D", str(self.data), "-U", "kpi", "--auth=trust", "-E", "UTF8", "--no-sync"
+        )
         options = f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 -c fsync=off"
-        self.run(_binary("pg_ctl"), "-D", str(self.data), "-o", options, "-w", "-t", "60", "-l", str(self.data / "log"), "start")
+        self.run(
+            _binary("pg_ctl"),
+            "-D",
+            str(self.data),
+            "-o",
+            options,
+            "-w",
+            "-t",
+            "60",
+            "-l",
+            str(self.data / "log"),
+            "start",
+        )
         return f"postgresql+psycopg://kpi@127.0.0.1:{self.port}/postgres"
 
     def stop(self) -> None:

@@ -8,17 +8,15 @@ import threading
 import time
 from collections.abc import Iterator
 
+import httpx
 import pytest
 import sqlalchemy as sa
-
-import httpx
 import uvicorn
 
 from kpi_api.app import create_app
-from kpi_api.config import Settings
-
-from kpi_api.storage.engine import create_engine, migrate
 from kpi_api.bootstrap import open_services
+from kpi_api.config import Settings
+from kpi_api.storage.engine import create_engine, migrate
 
 
 @pytest.fixture(scope="session")
@@ -72,9 +70,14 @@ def serving(database_url: str, **settings) -> Iterator[str]:
     port = _free_port()
     settings = Settings(database_url=database_url, **settings)
     config = uvicorn.Config(
-        create_app(settings), host="127.0.0.1", port=port, log_level="warning",
-        http=protocol_with_header_timeout(settings.header_timeout), proxy_headers=settings.trusted_proxies > 0, forwarded_allow_ips="*",
-    )  # fmt: skip
+        create_app(settings),
+        host="127.0.0.1",
+        port=port,
+        log_level="warning",
+        http=protocol_with_header_timeout(settings.header_timeout),
+        proxy_headers=settings.trusted_proxies > 0,
+        forwarded_allow_ips="*",
+    )
     instance = uvicorn.Server(config)
     thread = threading.Thread(target=instance.run, daemon=True)
     thread.start()

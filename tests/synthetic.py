@@ -13,13 +13,19 @@ def synthetic_csv() -> str:
         lines.append(f"2.1,{code},2021-09,{2 + n / 10 if code != '151' else 3.05},2021-10-15,,,SYNTETISK")
     lines += [
         "1.1,151,2022,41,2023-01-10,,,SYNTETISK",
-        "3.1,151,2022,9.5,2023-01-10,,,SYNTETISK", "3.1,DK,2022,10,2023-01-10,,,SYNTETISK",
-        "3.1,151,2021,8,2022-01-10,,,SYNTETISK", "3.1,DK,2021,10,2022-01-10,,,SYNTETISK",
-        "4.1,151,2022,61,2023-01-10,,,SYNTETISK", "4.1,DK,2022,60,2023-01-10,,,SYNTETISK",
-        "2.2,151,2022,30,2023-01-10,,,SYNTETISK", "2.2,DK,2022,29,2023-01-10,,,SYNTETISK",
-        "5.4,151,2022,30,2023-01-10,non_western,,SYNTETISK", "5.4,151,2022,30,2023-01-10,danish+western,,SYNTETISK",
-        "5.4,151,2022,20,2023-01-10,non_western,dagpenge,SYNTETISK", "5.4,151,2022,25,2023-01-10,danish+western,dagpenge,SYNTETISK",
-    ]  # fmt: skip
+        "3.1,151,2022,9.5,2023-01-10,,,SYNTETISK",
+        "3.1,DK,2022,10,2023-01-10,,,SYNTETISK",
+        "3.1,151,2021,8,2022-01-10,,,SYNTETISK",
+        "3.1,DK,2021,10,2022-01-10,,,SYNTETISK",
+        "4.1,151,2022,61,2023-01-10,,,SYNTETISK",
+        "4.1,DK,2022,60,2023-01-10,,,SYNTETISK",
+        "2.2,151,2022,30,2023-01-10,,,SYNTETISK",
+        "2.2,DK,2022,29,2023-01-10,,,SYNTETISK",
+        "5.4,151,2022,30,2023-01-10,non_western,,SYNTETISK",
+        "5.4,151,2022,30,2023-01-10,danish+western,,SYNTETISK",
+        "5.4,151,2022,20,2023-01-10,non_western,dagpenge,SYNTETISK",
+        "5.4,151,2022,25,2023-01-10,danish+western,dagpenge,SYNTETISK",
+    ]
     return "\n".join(lines) + "\n"
 
 

@@ -52,7 +52,12 @@ async def request_key(view, scope, body: bytes) -> tuple | None:
         data = await view.parse_http_body(adapter)
     except Exception:  # whatever the view refuses (content type, JSON, a batch), it answers itself
         return None
-    if isinstance(data, list) or data.protocol != "http" or not isinstance(data.query, str) or data.extensions:
+    if (
+        isinstance(data, list)
+        or data.protocol != "http"
+        or not isinstance(data.query, str)
+        or data.extensions
+    ):
         return None
     operation = data.operation_name
     if operation is not None and not isinstance(operation, str):
@@ -93,10 +98,15 @@ class GraphQLResponseCache:
         caller = scope.get("state", {}).get("caller")
         # Anonymous, a valid token and a token that is not valid get different answers.
         who = (caller is not None and caller.presented, caller is not None and caller.token is not None)
-        version = self.versions.current() if self.versions.cheap else await asyncio.to_thread(self.versions.current)
+        version = (
+            self.versions.current() if self.versions.cheap else await asyncio.to_thread(self.versions.current)
+        )
         key = (version, *who, *parts)
         etag = 'W/"' + hashlib.sha256(repr(key).encode()).hexdigest()[:32] + '"'
-        if scope["method"] == "GET" and etag in dict(scope.get("headers") or []).get(b"if-none-match", b"").decode():
+        if (
+            scope["method"] == "GET"
+            and etag in dict(scope.get("headers") or []).get(b"if-none-match", b"").decode()
+        ):
             return await _send(send, 304, b"", None, etag)
         hit = self.cache.get(key)
         if hit is not None:
@@ -105,7 +115,10 @@ class GraphQLResponseCache:
 
         async def capture(message) -> None:
             if message["type"] == "http.response.start":
-                captured["status"], captured["headers"] = message["status"], list(message.get("headers") or [])
+                captured["status"], captured["headers"] = (
+                    message["status"],
+                    list(message.get("headers") or []),
+                )
                 message = {**message, "headers": [*captured["headers"], *_validators(etag)]}
             elif message["type"] == "http.response.body":
                 captured["body"] += message.get("body", b"")

@@ -1,5 +1,7 @@
 """Who is calling: the API token a request presented, checked once per request."""
 
+from typing import ClassVar
+
 from graphql import GraphQLError
 from strawberry.permission import BasePermission
 
@@ -10,7 +12,10 @@ def require(info, scope: Scope) -> TokenRecord:
     caller: Caller = info.context.get("caller") or Caller()
     how = f"send `Authorization: Bearer kpi_…` with a token made by `kpi token create --scope {scope.value}`"
     if not caller.presented:
-        raise GraphQLError(f"This needs an API token with scope '{scope.value}': {how}.", extensions={"code": "UNAUTHENTICATED"})
+        raise GraphQLError(
+            f"This needs an API token with scope '{scope.value}': {how}.",
+            extensions={"code": "UNAUTHENTICATED"},
+        )
     if caller.token is None:
         raise _not_valid()
     if not caller.token.allows(scope):
@@ -29,7 +34,7 @@ class ReadAccess(BasePermission):
     case with its own message raises its own error."""
 
     message = "Reading needs an API token here: send `Authorization: Bearer kpi_…` (any valid token)."
-    error_extensions = {"code": "UNAUTHENTICATED"}
+    error_extensions: ClassVar[dict[str, str]] = {"code": "UNAUTHENTICATED"}
 
     def has_permission(self, source, info, **kwargs) -> bool:
         settings = info.context.get("settings")
@@ -40,4 +45,6 @@ class ReadAccess(BasePermission):
 
 
 def _not_valid() -> GraphQLError:
-    return GraphQLError("The API token is not valid or has been revoked.", extensions={"code": "UNAUTHENTICATED"})
+    return GraphQLError(
+        "The API token is not valid or has been revoked.", extensions={"code": "UNAUTHENTICATED"}
+    )

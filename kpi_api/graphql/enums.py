@@ -12,5 +12,9 @@ RevisionStatus = strawberry.enum(core.RevisionStatus)
 Direction = strawberry.enum(core.Direction, description="Which way is better for an indicator's value.")
 Dimension = strawberry.enum(core.Dimension, description="A dimension an indicator is broken down by.")
 RemarkKind = strawberry.enum(core.RemarkKind)
-Status = strawberry.enum(core.Status, description="Is the target met, on track, off track, monitored, or is data missing.")
-Trend = strawberry.enum(core.Trend, description="The area's own value against the same period a year earlier.")
+Status = strawberry.enum(
+    core.Status, description="Is the target met, on track, off track, monitored, or is data missing."
+)
+Trend = strawberry.enum(
+    core.Trend, description="The area's own value against the same period a year earlier."
+)

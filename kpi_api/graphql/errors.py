@@ -26,13 +26,25 @@ def with_code(error: GraphQLError) -> GraphQLError:
         return error
     original = error.original_error
     if original is not None and not isinstance(original, GraphQLError):
-        return GraphQLError("Unexpected error.", error.nodes, error.source, error.positions, error.path,
-                            extensions={"code": "INTERNAL_SERVER_ERROR"})  # fmt: skip
+        return GraphQLError(
+            "Unexpected error.",
+            error.nodes,
+            error.source,
+            error.positions,
+            error.path,
+            extensions={"code": "INTERNAL_SERVER_ERROR"},
+        )
     code = next((c for text, c in _BY_MESSAGE if text in error.message), None)
     if code is None:
         code = "GRAPHQL_VALIDATION_FAILED" if error.path is None else "BAD_REQUEST"
-    return GraphQLError(error.message, error.nodes, error.source, error.positions, error.path,
-                        extensions={**(error.extensions or {}), "code": code})  # fmt: skip
+    return GraphQLError(
+        error.message,
+        error.nodes,
+        error.source,
+        error.positions,
+        error.path,
+        extensions={**(error.extensions or {}), "code": code},
+    )
 
 
 class ErrorCodes(SchemaExtension):

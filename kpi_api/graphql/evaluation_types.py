@@ -22,7 +22,9 @@ class Evaluation:
     def status(self) -> Status:
         return self.domain.status
 
-    @strawberry.field(description="The period judged (canonical: 2022, 2022Q3, 2022-09); null when there is no data at all.")
+    @strawberry.field(
+        description="The period judged (canonical: 2022, 2022Q3, 2022-09); null when there is no data at all."
+    )
     def period(self) -> str | None:
         return self.domain.period
 
@@ -34,11 +36,16 @@ class Evaluation:
     def reference(self) -> Decimal | None:
         return self.domain.reference
 
-    @strawberry.field(name="referenceLabel", description='What the reference is, e.g. "Hele landet", "Region Hovedstaden, plads 10".')
+    @strawberry.field(
+        name="referenceLabel",
+        description='What the reference is, e.g. "Hele landet", "Region Hovedstaden, plads 10".',
+    )
     def reference_label(self, lang: Lang | None = core.Lang.DA) -> str | None:
         return self.domain.reference_label(lang) if self.domain.reference_label else None
 
-    @strawberry.field(description="Signed distance to the target in the indicator's unit; positive = worse than required.")
+    @strawberry.field(
+        description="Signed distance to the target in the indicator's unit; positive = worse than required."
+    )
     def gap(self) -> Decimal | None:
         return self.domain.gap
 

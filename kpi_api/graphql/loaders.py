@@ -34,11 +34,15 @@ async def load_status(
     try:
         catalogue.areas.require(area)
     except core.UnknownArea as exc:
-        raise GraphQLError(shortened(str(exc), area), extensions={"code": "BAD_USER_INPUT", "argument": "area"}) from None
+        raise GraphQLError(
+            shortened(str(exc), area), extensions={"code": "BAD_USER_INPUT", "argument": "area"}
+        ) from None
     if period is not None:
         try:
             period = str(core.parse_period(period))
         except core.PeriodError as exc:
-            raise GraphQLError(shortened(str(exc), period), extensions={"code": "BAD_USER_INPUT", "argument": "period"}) from None
+            raise GraphQLError(
+                shortened(str(exc), period), extensions={"code": "BAD_USER_INPUT", "argument": "period"}
+            ) from None
     key = (strategy.id, revision.version, indicator_id, area, period, as_of)
     return await info.context["status_loader"].load(key)

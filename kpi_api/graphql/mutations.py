@@ -58,22 +58,44 @@ class Mutation:
         "checked, then all are stored or none. Needs a token with scope 'import'.",
     )
     async def import_observations(
-        self, info: Info, csv: str, format: ImportFormat | None = ImportFormat.CSV, dry_run: bool | None = False
+        self,
+        info: Info,
+        csv: str,
+        format: ImportFormat | None = ImportFormat.CSV,
+        dry_run: bool | None = False,
     ) -> ImportResult:
         token = require(info, Scope.IMPORT)
         format, dry_run = format or ImportFormat.CSV, bool(dry_run)  # null means the default
         catalogue = info.context["catalogue"]
         name = f"graphql-import.{'csv' if format is ImportFormat.CSV else 'json'}"
         report = await in_pool(
-            import_bytes, csv.encode(), name, info.context["observations"], catalogue.strategies, catalogue.areas,
-            fmt=format.value, dry_run=dry_run, imported_by=f"token {token.id} ({token.name}) via GraphQL",
-            max_rows=min(info.context["settings"].max_import_rows, info.context["settings"].max_api_import_rows),
-        )  # fmt: skip
+            import_bytes,
+            csv.encode(),
+            name,
+            info.context["observations"],
+            catalogue.strategies,
+            catalogue.areas,
+            fmt=format.value,
+            dry_run=dry_run,
+            imported_by=f"token {token.id} ({token.name}) via GraphQL",
+            max_rows=min(
+                info.context["settings"].max_import_rows, info.context["settings"].max_api_import_rows
+            ),
+        )
         return ImportResult(
-            format=report.format, rows=report.rows, added=report.added, unchanged=report.unchanged,
-            rejected=report.rejected, dry_run=report.dry_run, batch=report.batch, message=report.message or None,
-            problems=[ImportProblem(location=p.location, column=p.column, message=p.message) for p in report.problems],
-        )  # fmt: skip
+            format=report.format,
+            rows=report.rows,
+            added=report.added,
+            unchanged=report.unchanged,
+            rejected=report.rejected,
+            dry_run=report.dry_run,
+            batch=report.batch,
+            message=report.message or None,
+            problems=[
+                ImportProblem(location=p.location, column=p.column, message=p.message)
+                for p in report.problems
+            ],
+        )
 
     @strawberry.mutation(
         name="publishRevision",
@@ -81,28 +103,43 @@ class Mutation:
         "the shipped files and together with the revisions already published. Published revisions are immutable. "
         "Needs a token with scope 'publish'.",
     )
-    async def publish_revision(self, info: Info, catalogue: str, dry_run: bool | None = False) -> PublishResult:
+    async def publish_revision(
+        self, info: Info, catalogue: str, dry_run: bool | None = False
+    ) -> PublishResult:
         token = require(info, Scope.PUBLISH)
         dry_run = bool(dry_run)
         revisions = info.context["revisions"]  # storage.catalogue_store.Revisions
         try:  # off the event loop: a large file takes a while to parse, and /healthz must answer
             parsed = await in_pool(parse_revision, catalogue, "publishRevision")
         except CatalogueError as exc:
-            return PublishResult(strategy_id=None, version=None, published=False, dry_run=dry_run, problems=exc.problems)
+            return PublishResult(
+                strategy_id=None, version=None, published=False, dry_run=dry_run, problems=exc.problems
+            )
         ids = (strawberry.ID(parsed.strategy.id), parsed.revision.version)
         stored = info.context["catalogue"].strategy(parsed.strategy.id)
         if stored is not None and stored.revision(parsed.revision.version) is not None:
             return PublishResult(
-                strategy_id=ids[0], version=ids[1], published=False, dry_run=dry_run,
-                problems=[f"revision {ids[1]} of {ids[0]} is already published; published revisions are immutable "
-                          "(publish a new version instead)"],
-            )  # fmt: skip
+                strategy_id=ids[0],
+                version=ids[1],
+                published=False,
+                dry_run=dry_run,
+                problems=[
+                    f"revision {ids[1]} of {ids[0]} is already published; published revisions are immutable "
+                    "(publish a new version instead)"
+                ],
+            )
         try:
-            report = await in_pool(revisions.publish, [parsed], f"token {token.id} ({token.name}) via GraphQL", dry_run)
+            report = await in_pool(
+                revisions.publish, [parsed], f"token {token.id} ({token.name}) via GraphQL", dry_run
+            )
         except CatalogueError as exc:
-            return PublishResult(strategy_id=ids[0], version=ids[1], published=False, dry_run=dry_run, problems=exc.problems)
+            return PublishResult(
+                strategy_id=ids[0], version=ids[1], published=False, dry_run=dry_run, problems=exc.problems
+            )
         except PublishConflict as exc:
             raise GraphQLError(str(exc), extensions={"code": "CONFLICT"}) from None
         if not report.added:  # stored by another request (or worker) since this one's catalogue was read
             raise GraphQLError(str(PublishConflict([parsed])), extensions={"code": "CONFLICT"})
-        return PublishResult(strategy_id=ids[0], version=ids[1], published=not dry_run, dry_run=dry_run, problems=[])
+        return PublishResult(
+            strategy_id=ids[0], version=ids[1], published=not dry_run, dry_run=dry_run, problems=[]
+        )

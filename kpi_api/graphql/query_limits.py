@@ -32,8 +32,8 @@ from graphql import (
     SelectionSetNode,
     ValidationRule,
     get_named_type,
-    get_operation_ast,
     get_nullable_type,
+    get_operation_ast,
     is_list_type,
     is_object_type,
 )
@@ -60,7 +60,9 @@ INTROSPECTION_ROOTS = ("__schema", "__type")
 # into one place (a fragment's fields are not counted as repeats: graphql-core compares
 # fragments pairwise once each).
 MAX_REPEATS = 10
-MAX_SPREADS = 10  # 30 distinct fragments in each of 29 places: ~45 ms in OverlappingFieldsCanBeMerged; 10: ~5 ms
+MAX_SPREADS = (
+    10  # 30 distinct fragments in each of 29 places: ~45 ms in OverlappingFieldsCanBeMerged; 10: ~5 ms
+)
 
 
 class Measure(NamedTuple):
@@ -91,13 +93,17 @@ class DocumentMeasure:
         self.fragments: dict[str, Measure] = {}
         for name in _dependencies_first(self.fragment_nodes):
             node = self.fragment_nodes[name]
-            self.fragments[name] = self.selection_set(node.selection_set, schema.get_type(node.type_condition.name.value))
+            self.fragments[name] = self.selection_set(
+                node.selection_set, schema.get_type(node.type_condition.name.value)
+            )
         self.operations = [d for d in definitions if isinstance(d, OperationDefinitionNode)]
 
     def operation(self, node: OperationDefinitionNode) -> Measure:
         return self.selection_set(node.selection_set, self.schema.get_root_type(node.operation))
 
-    def selection_set(self, selection_set: SelectionSetNode | None, parent: GraphQLNamedType | None) -> Measure:
+    def selection_set(
+        self, selection_set: SelectionSetNode | None, parent: GraphQLNamedType | None
+    ) -> Measure:
         depth = aliases = cost = introspection_depth = repeats = spreads = 0
         names: dict[str, int] = {}  # fields per response name
         inner_repeats: dict[str, int] = {}  # the most repeats below a field of that name
@@ -114,12 +120,21 @@ class DocumentMeasure:
                 part = self.fragments.get(selection.name.value, NOTHING)
                 repeats = max(repeats, part.repeats)
             depth, aliases, cost = max(depth, part.depth), aliases + part.aliases, cost + part.cost
-            introspection_depth, spreads = max(introspection_depth, part.introspection_depth), max(spreads, part.spreads)
+            introspection_depth, spreads = (
+                max(introspection_depth, part.introspection_depth),
+                max(spreads, part.spreads),
+            )
         # Same-named fields are compared pair by pair, their selections too: repeats
         # inside repeats multiply (8 × 8 × 8 nested `owner { region { region } }` took 0.9 s).
         repeats = max([repeats, *(count * inner_repeats[key] for key, count in names.items())])
-        return Measure(depth, min(aliases, CEILING), min(cost, CEILING), introspection_depth,
-                       min(repeats, CEILING), max(spreads, len(spread)))  # fmt: skip
+        return Measure(
+            depth,
+            min(aliases, CEILING),
+            min(cost, CEILING),
+            introspection_depth,
+            min(repeats, CEILING),
+            max(spreads, len(spread)),
+        )
 
     def _merged(self, selection_set: SelectionSetNode | None, parent: GraphQLNamedType | None):
         """The fields and fragment spreads of a selection set, with its inline fragments'
@@ -130,7 +145,12 @@ class DocumentMeasure:
             for selection in current.selections:
                 if isinstance(selection, InlineFragmentNode):
                     condition = selection.type_condition
-                    pending.append((selection.selection_set, self.schema.get_type(condition.name.value) if condition else on))
+                    pending.append(
+                        (
+                            selection.selection_set,
+                            self.schema.get_type(condition.name.value) if condition else on,
+                        )
+                    )
                 else:
                     yield selection, on
 
@@ -145,14 +165,18 @@ class DocumentMeasure:
         inner = self.selection_set(node.selection_set, returned)
         aliases = min(inner.aliases + (node.alias is not None), CEILING)
         if name in INTROSPECTION_ROOTS and definition is not None:
-            return inner._replace(depth=0, aliases=aliases, cost=known.own, introspection_depth=1 + inner.depth)
+            return inner._replace(
+                depth=0, aliases=aliases, cost=known.own, introspection_depth=1 + inner.depth
+            )
         cost = 0
         if definition is not None:
             known = known or FieldCost()
             entry = 1 + inner.cost if is_object_type(returned) else 0  # an object costs 1, a scalar 0
             is_list = is_list_type(get_nullable_type(definition.type))
             cost = known.own + (known.bound or 1 if is_list else 1) * entry
-        return inner._replace(depth=1 + inner.depth if node.selection_set else 0, aliases=aliases, cost=min(cost, CEILING))
+        return inner._replace(
+            depth=1 + inner.depth if node.selection_set else 0, aliases=aliases, cost=min(cost, CEILING)
+        )
 
 
 def _field_definition(schema: GraphQLSchema, parent: GraphQLNamedType | None, name: str):
@@ -160,7 +184,9 @@ def _field_definition(schema: GraphQLSchema, parent: GraphQLNamedType | None, na
         return SchemaMetaFieldDef
     if name == "__type" and parent is schema.query_type:
         return TypeMetaFieldDef
-    fields = getattr(parent, "fields", None)  # none on a union (only __typename is selectable) or an unknown type
+    fields = getattr(
+        parent, "fields", None
+    )  # none on a union (only __typename is selectable) or an unknown type
     return fields.get(name) if fields else None
 
 
@@ -224,27 +250,33 @@ def limits_rule(schema: GraphQLSchema, limits: Limits, anonymous: bool) -> type[
                     raise LimitRefused(
                         f"Operation '{name}' nests fields {_count(measure.depth)} levels deep; at most {limits.max_depth} "
                         "are allowed. Ask for less nested data (fragments count as if written out), or use several queries.",
-                        operation, extensions={"code": "DEPTH_LIMIT_EXCEEDED"},
-                    )  # fmt: skip
+                        operation,
+                        extensions={"code": "DEPTH_LIMIT_EXCEEDED"},
+                    )
                 if measure.introspection_depth > INTROSPECTION_DEPTH:
                     raise LimitRefused(
                         f"Introspection in operation '{name}' nests fields {measure.introspection_depth:,} levels deep; at "
                         f"most {INTROSPECTION_DEPTH} are allowed (the standard introspection query needs 14).",
-                        operation, extensions={"code": "DEPTH_LIMIT_EXCEEDED"},
-                    )  # fmt: skip
+                        operation,
+                        extensions={"code": "DEPTH_LIMIT_EXCEEDED"},
+                    )
                 if measure.repeats > MAX_REPEATS:
                     raise LimitRefused(
                         f"Operation '{name}' repeats one field {_count(measure.repeats)} times (repeats inside repeated fields "
                         f"multiply); at most {MAX_REPEATS} are allowed. The answer has each field once anyway: remove the repeats.",
-                        operation, extensions={"code": "SELECTION_LIMIT_EXCEEDED"},
-                    )  # fmt: skip
+                        operation,
+                        extensions={"code": "SELECTION_LIMIT_EXCEEDED"},
+                    )
                 if measure.spreads > MAX_SPREADS:
                     raise LimitRefused(
                         f"Operation '{name}' spreads {measure.spreads:,} different fragments into one place; at most "
                         f"{MAX_SPREADS} are allowed. Merge some of them.",
-                        operation, extensions={"code": "SELECTION_LIMIT_EXCEEDED"},
-                    )  # fmt: skip
-            aliases = min(sum(m.aliases for _, m in operations), CEILING)  # the whole document's, as strawberry counted
+                        operation,
+                        extensions={"code": "SELECTION_LIMIT_EXCEEDED"},
+                    )
+            aliases = min(
+                sum(m.aliases for _, m in operations), CEILING
+            )  # the whole document's, as strawberry counted
             if aliases > limits.max_aliases:
                 raise LimitRefused(
                     f"This document has {_count(aliases)} aliases; at most {limits.max_aliases} are allowed. Use fewer "
@@ -253,10 +285,19 @@ def limits_rule(schema: GraphQLSchema, limits: Limits, anonymous: bool) -> type[
                 )
             for operation, measure in operations:
                 if measure.cost > limits.max_cost:
-                    raise LimitRefused(_cost_message(measure.cost, limits, anonymous), operation,
-                                       extensions={"code": "COST_LIMIT_EXCEEDED", "cost": measure.cost, "maximumCost": limits.max_cost})  # fmt: skip
+                    raise LimitRefused(
+                        _cost_message(measure.cost, limits, anonymous),
+                        operation,
+                        extensions={
+                            "code": "COST_LIMIT_EXCEEDED",
+                            "cost": measure.cost,
+                            "maximumCost": limits.max_cost,
+                        },
+                    )
 
-    QueryLimits.__qualname__ = QueryLimits.__name__ = "QueryLimits" + ("Anonymous" if anonymous else "WithToken")
+    QueryLimits.__qualname__ = QueryLimits.__name__ = "QueryLimits" + (
+        "Anonymous" if anonymous else "WithToken"
+    )
     QueryLimits.limits = limits
     return QueryLimits
 
@@ -271,7 +312,7 @@ def _cost_message(cost: int, limits: Limits, anonymous: bool) -> str:
         allowed += f" for anonymous callers ({limits.max_cost_with_token:,} with an API token)"
     return (
         f"This query costs {_count(cost)}; {allowed}. An object costs 1, a list counts as its stated number of "
-        "entries, and the heavy fields (statusTable, series, ranking, status) cost more: see \"Cost:\" in each "
+        'entries, and the heavy fields (statusTable, series, ranking, status) cost more: see "Cost:" in each '
         "field's description in the schema. Ask for fewer fields, or split the query."
     )
 
@@ -301,9 +342,13 @@ class QueryLimitsExtension(SchemaExtension):
             if operation is not None:
 
                 def measure() -> Measure:
-                    return DocumentMeasure(context.schema._schema, context.graphql_document).operation(operation)
+                    return DocumentMeasure(context.schema._schema, context.graphql_document).operation(
+                        operation
+                    )
 
-                self.cost = (await asyncio.to_thread(measure) if len(context.query or "") > LARGE else measure()).cost
+                self.cost = (
+                    await asyncio.to_thread(measure) if len(context.query or "") > LARGE else measure()
+                ).cost
         yield
 
     def get_results(self) -> dict:

@@ -56,7 +56,9 @@ async def resolve_series(info, indicator: core.Indicator, area, first, last, as_
     )
 
 
-async def resolve_ranking(info, strategy: core.Strategy, indicator: core.Indicator, period, among, as_of) -> RankingData:
+async def resolve_ranking(
+    info, strategy: core.Strategy, indicator: core.Indicator, period, among, as_of
+) -> RankingData:
     areas = info.context["catalogue"].areas
     period = checked_period(period, "period")
     if among is None:
@@ -64,7 +66,9 @@ async def resolve_ranking(info, strategy: core.Strategy, indicator: core.Indicat
     else:
         known = areas.get(among)
         if known is None or known.kind is core.AreaKind.MUNICIPALITY:
-            raise bad_input(f"`among` must be a region (1081–1085), a cluster or DK, not {quoted(among)}", "among")
+            raise bad_input(
+                f"`among` must be a region (1081–1085), a cluster or DK, not {quoted(among)}", "among"
+            )
     return await in_pool(ranking, indicator, among, info.context["observations"], areas, period, as_of)
 
 
@@ -77,7 +81,9 @@ async def resolve_status_table(
     indicators = list(revision.indicators)
     # All of it in the pool: building thousands of requests and cells on the event loop
     # held up every other request (and happened before the pool could refuse the work).
-    cells = await in_pool(_status_cells, areas, indicators, as_of, info.context["observations"], catalogue.areas)
+    cells = await in_pool(
+        _status_cells, areas, indicators, as_of, info.context["observations"], catalogue.areas
+    )
     return areas, cells
 
 

@@ -6,9 +6,8 @@ from typing import Annotated
 import attrs
 import strawberry
 from graphql import GraphQLError
-from strawberry.types import Info
-
 from strawberry.extensions import DisableIntrospection, MaxTokensLimiter, ParserCache, ValidationCache
+from strawberry.types import Info
 
 import kpi_core as core
 from kpi_api.config import Settings
@@ -52,11 +51,15 @@ class Query:
     ) -> t.RevisionDiff:
         strategy = info.context["catalogue"].strategy(strategy_id)
         if strategy is None:
-            raise GraphQLError(f"There is no strategy {quoted(strategy_id)}.", extensions={"code": "NOT_FOUND"})
+            raise GraphQLError(
+                f"There is no strategy {quoted(strategy_id)}.", extensions={"code": "NOT_FOUND"}
+            )
         try:
             diff = core.diff(strategy, from_, to)
         except core.UnknownRevision as exc:  # only this: any other error is a bug, not "not found"
-            raise GraphQLError(shortened(shortened(str(exc), from_), to), extensions={"code": "NOT_FOUND"}) from None
+            raise GraphQLError(
+                shortened(shortened(str(exc), from_), to), extensions={"code": "NOT_FOUND"}
+            ) from None
         return t.RevisionDiff(domain=diff, strategy=strategy)
 
     @strawberry.field(
@@ -77,16 +80,22 @@ class Query:
         catalogue = info.context["catalogue"]
         strategy = catalogue.strategy(strategy_id)
         if strategy is None:
-            raise GraphQLError(f"There is no strategy {quoted(strategy_id)}.", extensions={"code": "NOT_FOUND"})
+            raise GraphQLError(
+                f"There is no strategy {quoted(strategy_id)}.", extensions={"code": "NOT_FOUND"}
+            )
         revision = strategy.revision(version) if version else strategy.in_force(as_of or catalogue.today())
         if revision is None:
             raise GraphQLError(
-                f"strategy {strategy_id} has no revision {quoted(version)}" if version else f"no revision of {strategy_id} is in force then",
+                f"strategy {strategy_id} has no revision {quoted(version)}"
+                if version
+                else f"no revision of {strategy_id} is in force then",
                 extensions={"code": "NOT_FOUND"},
             )
         areas, cells = await resolve_status_table(info, revision, kind, as_of)
         indicators = [i.id for i in revision.indicators]
-        return StatusTable(strategy_id=strategy.id, version=revision.version, indicators=indicators, areas=areas, cells=cells)
+        return StatusTable(
+            strategy_id=strategy.id, version=revision.version, indicators=indicators, areas=areas, cells=cells
+        )
 
     @strawberry.field(
         description='Areas: municipalities, regions and the country ("DK"), optionally of one kind.',
@@ -101,9 +110,14 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     settings = settings or Settings()
     # Factories: a fresh extension per request. The parser and validation caches are
     # shared across requests (strawberry keeps them at module level; both are bounded).
-    parser_cache, validation_cache = ParserCache(maxsize=512), ValidationCache(maxsize=512)  # small documents only
+    parser_cache, validation_cache = (
+        ParserCache(maxsize=512),
+        ValidationCache(maxsize=512),
+    )  # small documents only
     extensions = [
-        lambda: CachedParsingAndValidation(parser_cache, validation_cache),  # large documents off the event loop
+        lambda: CachedParsingAndValidation(
+            parser_cache, validation_cache
+        ),  # large documents off the event loop
         lambda: MaxListEntries(settings.max_list_entries),  # after the cache: checks documents that validated
         lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
         lambda: QueryLimitsExtension(anonymous_limits, token_limits),
@@ -117,7 +131,9 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     # rules, so a class made per request would never be found again.
     limits = Limits(settings.max_depth, settings.max_aliases, settings.max_cost_anonymous, settings.max_cost)
     anonymous_limits = limits_rule(built._schema, limits, anonymous=True)
-    token_limits = limits_rule(built._schema, attrs.evolve(limits, max_cost=settings.max_cost), anonymous=False)
+    token_limits = limits_rule(
+        built._schema, attrs.evolve(limits, max_cost=settings.max_cost), anonymous=False
+    )
     return built
 
 

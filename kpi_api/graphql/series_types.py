@@ -9,16 +9,19 @@ from strawberry.scalars import JSON
 import kpi_core as core
 from kpi_api.graphql.area import Area
 from kpi_api.graphql.enums import Lang
-from kpi_api.series_service import Points, RankingData, ReferenceSeries as ReferenceData, SeriesData
+from kpi_api.series_service import Points, RankingData, SeriesData
+from kpi_api.series_service import ReferenceSeries as ReferenceData
 
 
-@strawberry.input(description="Select one breakdown cell, e.g. {dimension: \"age\", value: \"16-24\"}.")
+@strawberry.input(description='Select one breakdown cell, e.g. {dimension: "age", value: "16-24"}.')
 class BreakdownFilter:
     dimension: str
     value: str
 
 
-@strawberry.type(description="Columnar points: periods[i] has values[i] (null = suppressed) and provisional[i].")
+@strawberry.type(
+    description="Columnar points: periods[i] has values[i] (null = suppressed) and provisional[i]."
+)
 class SeriesPoints:
     domain: strawberry.Private[Points]
 
@@ -35,7 +38,9 @@ class SeriesPoints:
         return list(self.domain.provisional)
 
 
-@strawberry.type(description="A series the indicator is judged against: the country, the region, a cluster or another group.")
+@strawberry.type(
+    description="A series the indicator is judged against: the country, the region, a cluster or another group."
+)
 class ReferenceSeries:
     domain: strawberry.Private[ReferenceData]
 
@@ -72,7 +77,9 @@ class Series:
     def unit(self) -> str | None:
         return self.domain.unit
 
-    @strawberry.field(description='The breakdown cell of `points` as "dimension=value" pairs joined by ";" ("" = total).')
+    @strawberry.field(
+        description='The breakdown cell of `points` as "dimension=value" pairs joined by ";" ("" = total).'
+    )
     def cell(self) -> str:
         return _cell_text(self.domain.cell)
 
@@ -96,7 +103,9 @@ class RankingEntry:
         return Area(domain=info.context["catalogue"].areas.get(self.area_code))
 
 
-@strawberry.type(description="The municipalities of a region, cluster or the country ordered best first; ties share the better rank.")
+@strawberry.type(
+    description="The municipalities of a region, cluster or the country ordered best first; ties share the better rank."
+)
 class Ranking:
     domain: strawberry.Private[RankingData]
 

@@ -141,7 +141,9 @@ class Indicator:
     def data_source(self) -> str | None:
         return self.domain.data_source
 
-    @strawberry.field(name="isKeyFigure", description="Whether this is its focus area's key figure (nøgletal).")
+    @strawberry.field(
+        name="isKeyFigure", description="Whether this is its focus area's key figure (nøgletal)."
+    )
     def is_key_figure(self) -> bool:
         return self.revision.is_key_figure(self.domain.id)
 
@@ -149,7 +151,9 @@ class Indicator:
     def target(self) -> Target | None:
         return Target(domain=self.domain.target, unit=self.domain.unit)
 
-    @strawberry.field(description="The change against the previous revision; null in a strategy's first revision.")
+    @strawberry.field(
+        description="The change against the previous revision; null in a strategy's first revision."
+    )
     def change(self, info: Info) -> "IndicatorChange | None":
         diff = _catalogue(info).changes_since_previous(self.strategy, self.revision.version)
         change = diff.change_of(self.domain.id) if diff else None
@@ -183,7 +187,11 @@ class Indicator:
         "`among` is a region, cluster or DK; default the target's comparison set seen from the strategy's owner."
     )
     async def ranking(
-        self, info: Info, period: str | None = None, among: str | None = None, as_of: datetime.date | None = None
+        self,
+        info: Info,
+        period: str | None = None,
+        among: str | None = None,
+        as_of: datetime.date | None = None,
     ) -> Ranking:
         return Ranking(domain=await resolve_ranking(info, self.strategy, self.domain, period, among, as_of))
 
@@ -194,7 +202,9 @@ class Indicator:
     async def status(
         self, info: Info, area: str, period: str | None = None, as_of: datetime.date | None = None
     ) -> Evaluation:
-        return Evaluation(domain=await load_status(info, self.strategy, self.revision, self.domain.id, area, period, as_of))
+        return Evaluation(
+            domain=await load_status(info, self.strategy, self.revision, self.domain.id, area, period, as_of)
+        )
 
 
 @strawberry.type
@@ -238,7 +248,9 @@ class Goal:
     async def status(
         self, info: Info, area: str, period: str | None = None, as_of: datetime.date | None = None
     ) -> Evaluation:
-        return Evaluation(domain=await load_status(info, self.strategy, self.revision, self.key_figure, area, period, as_of))
+        return Evaluation(
+            domain=await load_status(info, self.strategy, self.revision, self.key_figure, area, period, as_of)
+        )
 
     @strawberry.field
     def id(self) -> strawberry.ID:
@@ -299,7 +311,12 @@ class FocusArea:
 
     @strawberry.field
     def goal(self) -> Goal:
-        return Goal(domain=self.domain.goal, revision=self.revision, strategy=self.strategy, key_figure=self.domain.key_figure)
+        return Goal(
+            domain=self.domain.goal,
+            revision=self.revision,
+            strategy=self.strategy,
+            key_figure=self.domain.key_figure,
+        )
 
     @strawberry.field(name="keyFigure", description="The focus area's key figure (nøgletal).")
     def key_figure(self) -> Indicator:
@@ -377,13 +394,17 @@ class Revision:
 
     @strawberry.field(name="focusAreas")
     def focus_areas(self) -> list[FocusArea]:
-        return [FocusArea(domain=f, revision=self.domain, strategy=self.strategy) for f in self.domain.focus_areas]
+        return [
+            FocusArea(domain=f, revision=self.domain, strategy=self.strategy) for f in self.domain.focus_areas
+        ]
 
     @strawberry.field(description="Every indicator of the revision, the overall ones (O1, O2) first.")
     def indicators(self) -> list[Indicator]:
-        return [Indicator(domain=i, revision=self.domain, strategy=self.strategy) for i in self.domain.indicators]
+        return [
+            Indicator(domain=i, revision=self.domain, strategy=self.strategy) for i in self.domain.indicators
+        ]
 
-    @strawberry.field(description="One indicator of the revision by its id (e.g. \"2.1\", \"O1\"), or null.")
+    @strawberry.field(description='One indicator of the revision by its id (e.g. "2.1", "O1"), or null.')
     def indicator(self, id: strawberry.ID) -> Indicator | None:
         found = self.domain.indicator(id)
         return Indicator(domain=found, revision=self.domain, strategy=self.strategy) if found else None
@@ -495,7 +516,9 @@ class RevisionDiff:
 
     @strawberry.field(description="One change per indicator present in either revision.")
     def changes(self) -> list[IndicatorChange]:
-        return [IndicatorChange(domain=c, strategy=self.strategy, diff=self.domain) for c in self.domain.changes]
+        return [
+            IndicatorChange(domain=c, strategy=self.strategy, diff=self.domain) for c in self.domain.changes
+        ]
 
     @strawberry.field(name="focusAreas")
     def focus_areas(self) -> list[FocusAreaChange]:

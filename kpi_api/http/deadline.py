@@ -20,7 +20,7 @@ class DeadlineExceeded(Exception):
 
 
 class Budget:
-    __slots__ = ("seconds", "deadline", "cancelled")
+    __slots__ = ("cancelled", "deadline", "seconds")
 
     def __init__(self, seconds: float) -> None:
         self.seconds = seconds

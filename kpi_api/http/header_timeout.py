@@ -60,7 +60,9 @@ class _HeaderTimeoutH11Protocol(H11Protocol):
     def _headers_too_slow(self) -> None:
         self._header_timer = None
         if not self.transport.is_closing():
-            self.logger.info("closed a connection that sent no complete request headers within %g s", self.header_timeout)
+            self.logger.info(
+                "closed a connection that sent no complete request headers within %g s", self.header_timeout
+            )
             self.transport.close()
 
 

@@ -60,7 +60,9 @@ class GraphQLGuard:
     def __attrs_post_init__(self) -> None:
         settings = self.settings
         self.limiter = RateLimiter(settings.token_rate, settings.token_burst, settings.rate_limit_addresses)
-        self.guesses = RateLimiter(settings.anonymous_rate, settings.anonymous_burst, settings.rate_limit_addresses)
+        self.guesses = RateLimiter(
+            settings.anonymous_rate, settings.anonymous_burst, settings.rate_limit_addresses
+        )
 
     async def __call__(self, scope, receive, send) -> None:
         if scope["type"] != "http":
@@ -72,7 +74,9 @@ class GraphQLGuard:
             return await _preflight(send, origin, allowed)
         if scope["method"] not in ("GET", "POST"):
             return await send_graphql_error(
-                405, f"{scope['method']} is not supported here; send a query with POST (or GET).", "METHOD_NOT_ALLOWED",
+                405,
+                f"{scope['method']} is not supported here; send a query with POST (or GET).",
+                "METHOD_NOT_ALLOWED",
                 headers=[(b"allow", b"GET, POST, OPTIONS")],
             )(send)
         if allowed:
@@ -87,10 +91,16 @@ class GraphQLGuard:
             now = asyncio.get_running_loop().time()
             if (wait := self.guesses.would_wait(address, now)) > 0:
                 return await _rate_limited(wait, f"address {address} with invalid tokens")(send)
-            token = authorization[7:].strip() if authorization.lower().startswith("bearer ") else authorization
+            token = (
+                authorization[7:].strip() if authorization.lower().startswith("bearer ") else authorization
+            )
             record = await self.pool.quick(self.tokens.verify, token)
             caller = Caller(presented=True, token=record)
-            key, who = (record.id, f"token {record.id}") if record else (address, f"address {address} with invalid tokens")
+            key, who = (
+                (record.id, f"token {record.id}")
+                if record
+                else (address, f"address {address} with invalid tokens")
+            )
             if (wait := (self.limiter if record else self.guesses).wait_needed(key, now)) > 0:
                 return await _rate_limited(wait, who)(send)
         scope.setdefault("state", {})["caller"] = caller
@@ -141,15 +151,24 @@ class GraphQLGuard:
 def _rate_limited(wait: float, who: str):
     retry = str(max(1, math.ceil(wait)))
     return send_graphql_error(
-        429, f"Too many requests for {who}; try again in {retry} s.", "RATE_LIMITED", headers=[(b"retry-after", retry.encode())]
+        429,
+        f"Too many requests for {who}; try again in {retry} s.",
+        "RATE_LIMITED",
+        headers=[(b"retry-after", retry.encode())],
     )
 
 
 def _with_cors(send, origin: str):
     async def sending(message) -> None:
         if message["type"] == "http.response.start":
-            message = {**message, "headers": [*(message.get("headers") or []),
-                       (b"access-control-allow-origin", origin.encode()), (b"vary", b"Origin")]}  # fmt: skip
+            message = {
+                **message,
+                "headers": [
+                    *(message.get("headers") or []),
+                    (b"access-control-allow-origin", origin.encode()),
+                    (b"vary", b"Origin"),
+                ],
+            }
         await send(message)
 
     return sending
@@ -160,7 +179,9 @@ async def _preflight(send, origin: str, allowed: bool) -> None:
     never with credentials: the API uses tokens, not cookies)."""
     if origin and not allowed:
         return await send_graphql_error(
-            403, f"Cross-origin calls from {quoted(origin)} are not allowed (see KPI_CORS_ORIGINS).", "CORS_ORIGIN_NOT_ALLOWED",
+            403,
+            f"Cross-origin calls from {quoted(origin)} are not allowed (see KPI_CORS_ORIGINS).",
+            "CORS_ORIGIN_NOT_ALLOWED",
             headers=[(b"vary", b"Origin")],
         )(send)
     headers = [(b"content-length", b"0"), (b"vary", b"Origin"), (b"allow", b"GET, POST, OPTIONS")]
@@ -181,6 +202,7 @@ class _TooLarge(Exception):
 
 def _too_large(limit: int):
     return send_graphql_error(
-        413, f"The request body is larger than {limit:,} bytes; send a smaller query (imports: use a token with scope 'import').",
+        413,
+        f"The request body is larger than {limit:,} bytes; send a smaller query (imports: use a token with scope 'import').",
         "REQUEST_TOO_LARGE",
-    )  # fmt: skip
+    )

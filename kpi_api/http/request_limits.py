@@ -65,7 +65,9 @@ def rate_limited(path: str, wait: float, who: str):
 class RequestLimits:
     def __init__(self, app, settings, pool: WorkPool) -> None:
         self.app, self.settings, self.pool = app, settings, pool
-        self.addresses = RateLimiter(settings.anonymous_rate, settings.anonymous_burst, settings.rate_limit_addresses)
+        self.addresses = RateLimiter(
+            settings.anonymous_rate, settings.anonymous_burst, settings.rate_limit_addresses
+        )
 
     async def __call__(self, scope, receive, send) -> None:
         path = scope.get("path", "")
@@ -73,7 +75,9 @@ class RequestLimits:
             return await self.app(scope, receive, send)
         address = client_address(scope, self.settings.trusted_proxies)
         scope.setdefault("state", {})["client_address"] = address
-        if not (path == "/graphql" and any(name == b"authorization" for name, _ in scope.get("headers") or [])):
+        if not (
+            path == "/graphql" and any(name == b"authorization" for name, _ in scope.get("headers") or [])
+        ):
             # A token is counted per token by the GraphQL guard (invalid ones per address,
             # in a bucket of their own); everything else, web routes included, per address.
             wait = self.addresses.wait_needed(address, asyncio.get_running_loop().time())
@@ -122,7 +126,9 @@ class RequestLimits:
         except TimeoutError:
             budget.cancel()
             if not started:
-                await refusal(scope["path"], 503, deadline.too_long(budget.seconds), "TIMEOUT", RETRY_AFTER_BUSY)(send)
+                await refusal(
+                    scope["path"], 503, deadline.too_long(budget.seconds), "TIMEOUT", RETRY_AFTER_BUSY
+                )(send)
         except asyncio.CancelledError:
             if not budget.cancelled:
                 raise  # the server itself is stopping
@@ -147,8 +153,10 @@ class GraphQLInFlight:
         if scope["type"] != "http" or scope["method"] not in ("GET", "POST"):
             return await self.app(scope, receive, send)
         if self.in_progress >= self.limit:
-            message = (f"The server is busy: {self.in_progress} GraphQL requests are in progress, the most it "
-                       f"takes (KPI_MAX_GRAPHQL_IN_PROGRESS); try again in {RETRY_AFTER_BUSY} s.")  # fmt: skip
+            message = (
+                f"The server is busy: {self.in_progress} GraphQL requests are in progress, the most it "
+                f"takes (KPI_MAX_GRAPHQL_IN_PROGRESS); try again in {RETRY_AFTER_BUSY} s."
+            )
             return await refusal("/graphql", 503, message, "SERVER_BUSY", RETRY_AFTER_BUSY)(send)
         self.in_progress += 1
         try:

@@ -82,8 +82,13 @@ def ide_policy(page: str) -> str:
     Inline styles stay allowed: GraphiQL sets them at run time, and they cannot run code."""
     found = _PageResources()
     found.feed(page)
-    hashes = [f"'sha256-{base64.b64encode(hashlib.sha256(s.encode()).digest()).decode()}'" for s in found.inline_scripts]
-    origins = sorted({f"{u.scheme}://{u.netloc}" for u in map(urllib.parse.urlsplit, found.stylesheets) if u.netloc})
+    hashes = [
+        f"'sha256-{base64.b64encode(hashlib.sha256(s.encode()).digest()).decode()}'"
+        for s in found.inline_scripts
+    ]
+    origins = sorted(
+        {f"{u.scheme}://{u.netloc}" for u in map(urllib.parse.urlsplit, found.stylesheets) if u.netloc}
+    )
     return "; ".join(
         [
             "default-src 'none'",

@@ -46,7 +46,7 @@ class ServerBusy(Exception):
 class _Lane:
     """A request's place in the pool: admitted or not, and one piece of work at a time."""
 
-    __slots__ = ("pool", "admitted", "lock")
+    __slots__ = ("admitted", "lock", "pool")
 
     def __init__(self, pool: "WorkPool") -> None:
         self.pool = pool

@@ -35,7 +35,9 @@ def read_csv(data: bytes, name: str) -> Iterator[SourceRow]:
         yield from _records(lines, name)
     except UnicodeDecodeError:
         byte = _first_bad_byte(data)
-        raise ReadError([Problem(name, None, f"is not UTF-8 (byte {byte}); save it as UTF-8 and try again")]) from None
+        raise ReadError(
+            [Problem(name, None, f"is not UTF-8 (byte {byte}); save it as UTF-8 and try again")]
+        ) from None
     except _LineTooLong as exc:
         where = "header" if exc.number == 1 else f"line {exc.number}"
         message = (
@@ -48,7 +50,9 @@ def read_csv(data: bytes, name: str) -> Iterator[SourceRow]:
 def _records(lines: Iterator[str], name: str) -> Iterator[SourceRow]:
     first = next(lines, None)
     if first is None:
-        raise ReadError([Problem(name, None, "is empty; expected a header row such as indicator,area,period,value")])
+        raise ReadError(
+            [Problem(name, None, "is empty; expected a header row such as indicator,area,period,value")]
+        )
     delimiter = ";" if first.count(";") > first.count(",") else ","
     header = _header(next(csv.reader([first], delimiter=delimiter), []))
     reader = csv.reader(lines, delimiter=delimiter)
@@ -58,13 +62,17 @@ def _records(lines: Iterator[str], name: str) -> Iterator[SourceRow]:
             if not any(cell.strip() for cell in record):
                 continue
             if len(record) != len(header):
-                yield SourceRow(f"row {number}", {"__shape__": f"has {len(record)} fields, the header has {len(header)}"})
+                yield SourceRow(
+                    f"row {number}", {"__shape__": f"has {len(record)} fields, the header has {len(header)}"}
+                )
                 continue
             if max(map(len, record)) > MAX_FIELD:
                 column, cell = next((h, c) for h, c in zip(header, record, strict=True) if len(c) > MAX_FIELD)
                 message = f"is {len(cell):,} characters long; a field has at most {MAX_FIELD:,}"
                 raise ReadError([Problem(f"row {number}", column, message)])
-            yield SourceRow(f"row {number}", {h: cell.strip() for h, cell in zip(header, record, strict=True) if cell})
+            yield SourceRow(
+                f"row {number}", {h: cell.strip() for h, cell in zip(header, record, strict=True) if cell}
+            )
     except csv.Error as exc:  # a quoted field over csv's own limit (131,072), or a stray quote
         text = str(exc)
         if "field limit" in text:
@@ -83,7 +91,9 @@ def _header(header: list[str]) -> list[str]:
         if h and h not in COLUMNS
     ]
     counts = collections.Counter(header)
-    problems += [Problem("header", h, "column appears twice") for h in sorted(h for h, n in counts.items() if n > 1)]
+    problems += [
+        Problem("header", h, "column appears twice") for h in sorted(h for h, n in counts.items() if n > 1)
+    ]
     if problems:
         raise ReadError(problems)
     return header

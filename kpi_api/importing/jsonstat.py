@@ -117,7 +117,9 @@ def _cells(dataset: dict, sizes: list[int], name: str) -> dict[int, tuple[object
     if not isinstance(raw, list | dict):
         raise _error(name, "has no `value` array or object")
     if len(raw) > MAX_JSON_CELLS:
-        raise _error(name, f"has {len(raw):,} values; a JSON-stat file may have at most {MAX_JSON_CELLS:,} (split it)")
+        raise _error(
+            name, f"has {len(raw):,} values; a JSON-stat file may have at most {MAX_JSON_CELLS:,} (split it)"
+        )
     if isinstance(raw, list):
         if len(raw) != total:
             raise _error(name, f"has {len(raw)} values, but the dimension sizes {shape} make {total}")
@@ -142,7 +144,10 @@ def _roles(dataset: dict, name: str) -> dict[str, list]:
     """The dataset's `role` (2.0: top level; 1.x: inside `dimension`), checked for shape."""
     role = dataset.get("role") or dataset["dimension"].get("role") or {}
     if not isinstance(role, dict) or not all(isinstance(dims, list) for dims in role.values()):
-        raise _error(name, 'has a `role` that is not an object of dimension lists (e.g. {"geo": ["OMRÅDE"], "time": ["Tid"]})')
+        raise _error(
+            name,
+            'has a `role` that is not an object of dimension lists (e.g. {"geo": ["OMRÅDE"], "time": ["Tid"]})',
+        )
     return role
 
 

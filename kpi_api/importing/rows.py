@@ -85,7 +85,9 @@ def load_json(data: bytes, name: str):
     try:
         return json.loads(data.decode("utf-8-sig"), parse_float=Decimal)
     except RecursionError:  # the C parser recurses once per nested array or object
-        raise ReadError([Problem(name, None, "is nested too deeply to be a JSON-stat or Jobindsats file")]) from None
+        raise ReadError(
+            [Problem(name, None, "is nested too deeply to be a JSON-stat or Jobindsats file")]
+        ) from None
     except UnicodeDecodeError as exc:
         raise ReadError([Problem(name, None, f"is not UTF-8 (byte {exc.start})")]) from None
     except json.JSONDecodeError as exc:

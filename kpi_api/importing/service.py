@@ -79,7 +79,15 @@ def read_rows(data: bytes, name: str, fmt: str) -> Iterator[SourceRow]:
 def _at_most(rows: Iterator[SourceRow], limit: int, name: str) -> Iterator[SourceRow]:
     for count, row in enumerate(rows, start=1):
         if count > limit:
-            raise ReadError([Problem(name, None, f"has more than {limit:,} rows; at most {limit:,} per import (split the file)")])
+            raise ReadError(
+                [
+                    Problem(
+                        name,
+                        None,
+                        f"has more than {limit:,} rows; at most {limit:,} per import (split the file)",
+                    )
+                ]
+            )
         yield row
 
 
@@ -98,15 +106,27 @@ def import_bytes(
 ) -> ImportReport:
     fmt = fmt or detect_format(name, data)
     if fmt not in FORMATS:
-        return ImportReport(name, fmt, problems=(Problem(name, None, f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}"),))
+        return ImportReport(
+            name,
+            fmt,
+            problems=(Problem(name, None, f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}"),),
+        )
     rows = _at_most(read_rows(data, name, fmt), max_rows, name)
     try:  # rows are validated as they are read: only the valid ones and the first problems are kept
-        checked = validate(rows, indicator_facts(strategies), areas, published=today(), source=Path(name).name)
+        checked = validate(
+            rows, indicator_facts(strategies), areas, published=today(), source=Path(name).name
+        )
     except ReadError as exc:
         return ImportReport(name, fmt, problems=tuple(exc.problems))
     if checked.problems:
-        return ImportReport(name, fmt, rows=checked.rows, problems=tuple(checked.problems), problems_found=checked.found,
-                            dry_run=dry_run)  # fmt: skip
+        return ImportReport(
+            name,
+            fmt,
+            rows=checked.rows,
+            problems=tuple(checked.problems),
+            problems_found=checked.found,
+            dry_run=dry_run,
+        )
     digest = hashlib.sha256(data).hexdigest()
     batch = ImportBatch(
         id=f"{datetime.datetime.now(datetime.UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}",
@@ -119,10 +139,25 @@ def import_bytes(
     try:
         stored = repository.add(batch, checked.observations, dry_run=dry_run, progress=progress)
     except DuplicateBatchError as exc:
-        return ImportReport(name, fmt, rows=checked.rows, unchanged=checked.rows, batch=exc.existing.id, dry_run=dry_run, message=str(exc))
+        return ImportReport(
+            name,
+            fmt,
+            rows=checked.rows,
+            unchanged=checked.rows,
+            batch=exc.existing.id,
+            dry_run=dry_run,
+            message=str(exc),
+        )
     except StoreError as exc:
-        return ImportReport(name, fmt, rows=checked.rows, problems=(Problem(name, None, str(exc)),), dry_run=dry_run)
+        return ImportReport(
+            name, fmt, rows=checked.rows, problems=(Problem(name, None, str(exc)),), dry_run=dry_run
+        )
     return ImportReport(
-        name, fmt, rows=checked.rows, added=stored.added, unchanged=checked.rows - stored.added,
-        batch=None if dry_run else stored.id, dry_run=dry_run,
-    )  # fmt: skip
+        name,
+        fmt,
+        rows=checked.rows,
+        added=stored.added,
+        unchanged=checked.rows - stored.added,
+        batch=None if dry_run else stored.id,
+        dry_run=dry_run,
+    )

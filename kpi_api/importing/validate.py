@@ -20,7 +20,12 @@ from kpi_core import AreaDirectory, Observation, PeriodError, Strategy, Unit, pa
 SUPPRESSED = {"", "..", "-", ":"}
 MAX_SOURCE = 500  # the length of the `source` column
 MAX_PROBLEMS = 1_000  # problems listed per import; the rest are counted
-FLAGS = {"provisional": "provisional", "foreløbig": "provisional", "suppressed": "suppressed", "diskretioneret": "suppressed"}
+FLAGS = {
+    "provisional": "provisional",
+    "foreløbig": "provisional",
+    "suppressed": "suppressed",
+    "diskretioneret": "suppressed",
+}
 UNIT_ALIASES = {
     "%": Unit.PERCENT,
     "pct": Unit.PERCENT,
@@ -82,7 +87,10 @@ def validate(
         # fields by the CSV reader, which bounds them too).
         if too_long := [c for c, cell in row.fields.items() if len(cell) > MAX_FIELD]:
             for column in too_long:
-                fail(column, f"is {len(row.fields[column]):,} characters long; a field has at most {MAX_FIELD:,}")
+                fail(
+                    column,
+                    f"is {len(row.fields[column]):,} characters long; a field has at most {MAX_FIELD:,}",
+                )
             continue
 
         # PostgreSQL refuses NUL in text, and the columns have lengths: say so here, per
@@ -95,19 +103,31 @@ def validate(
         indicator = row.get("indicator")
         fact = facts.get(indicator)
         if fact is None:
-            fail("indicator", f"`{_shown(indicator)}` is not an indicator of the catalogue (ids look like 2.1, 1.5b, O1)")
+            fail(
+                "indicator",
+                f"`{_shown(indicator)}` is not an indicator of the catalogue (ids look like 2.1, 1.5b, O1)",
+            )
         area = row.get("area")
         if areas.get(area) is None:
-            hint = f"; use the code {names[area.lower()]}" if area.lower() in names else " (use a municipality code such as 151, a region 1081–1085 or DK)"
+            hint = (
+                f"; use the code {names[area.lower()]}"
+                if area.lower() in names
+                else " (use a municipality code such as 151, a region 1081–1085 or DK)"
+            )
             fail("area", f"`{_shown(area)}` is not a known area code{hint}")
         try:
             period = _canonical_period(row.get("period"))
         except PeriodError as exc:
             fail("period", str(exc))
             period = None
-        flags = {FLAGS.get(f.strip().lower(), f"?{f.strip()}") for f in row.get("flag").split("|") if f.strip()}
+        flags = {
+            FLAGS.get(f.strip().lower(), f"?{f.strip()}") for f in row.get("flag").split("|") if f.strip()
+        }
         for unknown in sorted(f for f in flags if f.startswith("?")):
-            fail("flag", f"`{_shown(unknown[1:])}` is not a flag; expected provisional or suppressed (or foreløbig, diskretioneret)")
+            fail(
+                "flag",
+                f"`{_shown(unknown[1:])}` is not a flag; expected provisional or suppressed (or foreløbig, diskretioneret)",
+            )
         value = _number(row, "value", fail, allow_empty=True)
         if value is not None and "suppressed" in flags:
             fail("value", "a suppressed cell must have no value; leave it empty")
@@ -118,9 +138,15 @@ def validate(
             if unit_text:
                 unit = UNIT_ALIASES.get(unit_text.lower())
                 if unit is None:
-                    fail("unit", f"`{_shown(unit_text)}` is not a unit; expected one of: {', '.join(u.value for u in Unit)}")
+                    fail(
+                        "unit",
+                        f"`{_shown(unit_text)}` is not a unit; expected one of: {', '.join(u.value for u in Unit)}",
+                    )
                 elif unit is not fact.unit:
-                    fail("unit", f"`{unit_text}` does not match indicator {indicator}, which is measured in {fact.unit.value}")
+                    fail(
+                        "unit",
+                        f"`{unit_text}` does not match indicator {indicator}, which is measured in {fact.unit.value}",
+                    )
             if value is not None and fact.unit is Unit.PERCENT and not Decimal(0) <= value <= Decimal(100):
                 fail("value", f"{value} is outside 0–100, but {indicator} is a share in per cent")
         breakdown = {}
@@ -129,7 +155,10 @@ def validate(
             if cell:
                 if fact is not None and dimension not in fact.dimensions:
                     declared = ", ".join(sorted(fact.dimensions)) or "none"
-                    fail(dimension, f"indicator {indicator} is not broken down by {dimension} (it declares: {declared})")
+                    fail(
+                        dimension,
+                        f"indicator {indicator} is not broken down by {dimension} (it declares: {declared})",
+                    )
                 breakdown[dimension] = cell
         vintage = published
         if row.get("published"):
@@ -154,7 +183,10 @@ def validate(
         )
         key = observation.natural_key()
         if key in seen:
-            fail(None, f"the same figure (indicator, area, period, breakdown, published) is already in {seen[key]}")
+            fail(
+                None,
+                f"the same figure (indicator, area, period, breakdown, published) is already in {seen[key]}",
+            )
             continue
         seen[key] = row.location
         observations.append(observation)
@@ -175,7 +207,11 @@ class _Problems(list):
     def listed(self) -> list[Problem]:
         if self.found <= len(self):
             return list(self)
-        more = Problem("file", None, f"… and {self.found - len(self):,} more problems (the first {MAX_PROBLEMS:,} are listed)")
+        more = Problem(
+            "file",
+            None,
+            f"… and {self.found - len(self):,} more problems (the first {MAX_PROBLEMS:,} are listed)",
+        )
         return [*self, more]
 
 
@@ -198,12 +234,18 @@ def _number(row: SourceRow, column: str, fail, allow_empty: bool = False) -> Dec
             fail(column, f"`{_shown(text)}` is not a number")
         return None
     if "," in text and "." in text:
-        fail(column, f"`{_shown(text)}` mixes `,` and `.`; write the number without thousands separators, e.g. 1003.5 or 1003,5")
+        fail(
+            column,
+            f"`{_shown(text)}` mixes `,` and `.`; write the number without thousands separators, e.g. 1003.5 or 1003,5",
+        )
         return None
     try:
         number = Decimal(text.replace(",", "."))
     except InvalidOperation:
-        fail(column, f"`{_shown(text)}` is not a number (use a decimal point or a Danish decimal comma: 3.1 or 3,1)")
+        fail(
+            column,
+            f"`{_shown(text)}` is not a number (use a decimal point or a Danish decimal comma: 3.1 or 3,1)",
+        )
         return None
     if not number.is_finite():
         fail(column, f"`{_shown(text)}` is not a finite number")
@@ -211,6 +253,9 @@ def _number(row: SourceRow, column: str, fail, allow_empty: bool = False) -> Dec
     # No figure has more than 15 digits before the point or 12 after it; numbers such as
     # 1E+999999 parse, but would expand to a megabyte in every answer that shows them.
     if number.adjusted() > 14 or number.as_tuple().exponent < -12:
-        fail(column, f"`{_shown(text)}` is out of range (at most 15 digits before the decimal point and 12 after it)")
+        fail(
+            column,
+            f"`{_shown(text)}` is out of range (at most 15 digits before the decimal point and 12 after it)",
+        )
         return None
     return number

@@ -59,10 +59,13 @@ def _publish(engine: sa.Engine, files: list[RevisionFile], by: str, dry_run: boo
             name = f"{key[0]} {key[1]} ({f.name})"
             similar = keys.get((key[0], version_key(key[1])))
             if key not in stored and similar is not None:
-                raise CatalogueError(f.name, [
-                    f"version {key[1]!r} is the published version {similar!r} of {key[0]} but for case or "
-                    "look-alike characters (versions are compared that way); choose another version @ $.version"
-                ])  # fmt: skip
+                raise CatalogueError(
+                    f.name,
+                    [
+                        f"version {key[1]!r} is the published version {similar!r} of {key[0]} but for case or "
+                        "look-alike characters (versions are compared that way); choose another version @ $.version"
+                    ],
+                )
             if key not in stored:
                 keys[(key[0], version_key(key[1]))] = key[1]
                 new.append(f)

@@ -46,7 +46,9 @@ class DataVersion:
         self._seen_pragma = None
         self._version = None
         if engine.dialect.name == "sqlite" and engine.url.database not in (None, "", ":memory:"):
-            self._sqlite = sqlite3.connect(f"file:{engine.url.database}?mode=ro", uri=True, check_same_thread=False)
+            self._sqlite = sqlite3.connect(
+                f"file:{engine.url.database}?mode=ro", uri=True, check_same_thread=False
+            )
 
     @property
     def cheap(self) -> bool:

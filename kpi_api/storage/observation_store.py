@@ -14,7 +14,8 @@ import sqlalchemy as sa
 from kpi_api.http import deadline
 from kpi_api.storage import data_version
 from kpi_api.storage.engine import write_transaction
-from kpi_api.storage.tables import import_batches as batches, observations
+from kpi_api.storage.tables import import_batches as batches
+from kpi_api.storage.tables import observations
 from kpi_core import Observation
 from kpi_core.memory import latest_periods_of, plan_additions
 from kpi_core.repository import ConflictError, DuplicateBatchError, ImportBatch, ObservationQuery, StoreError
@@ -77,7 +78,12 @@ class SqlObservationRepository:
     def find(self, query: ObservationQuery) -> list[Observation]:
         conditions = _conditions(query)
         newest = sa.func.row_number().over(
-            partition_by=(observations.c.indicator, observations.c.area, observations.c.period, observations.c.breakdown),
+            partition_by=(
+                observations.c.indicator,
+                observations.c.area,
+                observations.c.period,
+                observations.c.breakdown,
+            ),
             order_by=observations.c.published.desc(),
         )
         ranked = sa.select(observations, newest.label("rn")).where(*conditions).subquery()
@@ -156,7 +162,11 @@ def _conditions(query: ObservationQuery) -> list:
 @functools.lru_cache(maxsize=8192)
 def _encode_breakdown(breakdown: tuple[tuple[str, str], ...]) -> str:
     # Cached: a file repeats a few dozen cells hundreds of thousands of times.
-    return json.dumps(dict(breakdown), sort_keys=True, ensure_ascii=False, separators=(",", ":")) if breakdown else ""
+    return (
+        json.dumps(dict(breakdown), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        if breakdown
+        else ""
+    )
 
 
 def _decimal(text: str | None) -> Decimal | None:
@@ -166,9 +176,19 @@ def _decimal(text: str | None) -> Decimal | None:
 _NARROWING_LIMIT = 500  # distinct values of one key column worth naming in the lookup
 
 _COLUMNS = (
-    "indicator", "area", "period", "breakdown", "published", "value", "numerator",
-    "denominator", "unit", "provisional", "source", "batch_id",
-)  # fmt: skip
+    "indicator",
+    "area",
+    "period",
+    "breakdown",
+    "published",
+    "value",
+    "numerator",
+    "denominator",
+    "unit",
+    "provisional",
+    "source",
+    "batch_id",
+)
 
 
 def _values(o: Observation, batch_id: str, sqlite: bool) -> tuple:

@@ -64,9 +64,13 @@ observations = sa.Table(
     sa.Column("provisional", sa.Boolean, nullable=False),
     sa.Column("source", sa.String(500), nullable=True),
     sa.Column("batch_id", sa.String(40), sa.ForeignKey("import_batches.id"), nullable=False),
-    sa.UniqueConstraint("indicator", "area", "period", "breakdown", "published", name="uq_observation_vintage"),
+    sa.UniqueConstraint(
+        "indicator", "area", "period", "breakdown", "published", name="uq_observation_vintage"
+    ),
 )
-sa.Index("ix_observations_area_indicator", observations.c.area, observations.c.indicator, observations.c.period)
+sa.Index(
+    "ix_observations_area_indicator", observations.c.area, observations.c.indicator, observations.c.period
+)
 
 # One row (id 1): bumped in the transaction of every write (data_version.py).
 data_version = sa.Table(

@@ -22,6 +22,7 @@ from kpi_api.storage.tables import api_tokens as tokens
 PREFIX = "kpi_"
 _FORMAT = re.compile(r"kpi_([a-z0-9]{10})_([A-Za-z0-9_\-]{43})")
 
+
 def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
@@ -32,7 +33,11 @@ def create(engine: sa.Engine, scope: Scope, name: str) -> tuple[str, TokenRecord
     token = f"{PREFIX}{token_id}_{secrets.token_urlsafe(32)}"
     now = datetime.datetime.now(datetime.UTC)
     with write_transaction(engine) as c:
-        c.execute(sa.insert(tokens).values(id=token_id, name=name, scope=scope.value, sha256=_digest(token), created_at=now))
+        c.execute(
+            sa.insert(tokens).values(
+                id=token_id, name=name, scope=scope.value, sha256=_digest(token), created_at=now
+            )
+        )
     return token, TokenRecord(token_id, name, scope, now, None)
 
 

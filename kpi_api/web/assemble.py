@@ -23,41 +23,93 @@ SYNTHETIC_MARKERS = ("syntetisk", "synthetic")
 # revision, indicator or area); its message says what and what does exist.
 
 
-def pick_revision(catalogue: Catalogue, indicator_id: str | None, strategy_id: str | None, version: str | None, as_of):
+def pick_revision(
+    catalogue: Catalogue, indicator_id: str | None, strategy_id: str | None, version: str | None, as_of
+):
     """The strategy and revision a figure or page is about: as asked, else the revision
     in force (on `as_of`, else today), else the newest one that has the indicator."""
     strategies = [catalogue.strategy(strategy_id)] if strategy_id else list(catalogue.strategies)
     if strategy_id and strategies[0] is None:
-        raise UnknownStrategy(f"There is no strategy {quoted(strategy_id)}; there are: {', '.join(s.id for s in catalogue.strategies)}.")
+        raise UnknownStrategy(
+            f"There is no strategy {quoted(strategy_id)}; there are: {', '.join(s.id for s in catalogue.strategies)}."
+        )
     if indicator_id:
         strategies = [s for s in strategies if any(r.indicator(indicator_id) for r in s.revisions)]
         if not strategies:
-            raise UnknownIndicator(f"There is no indicator {quoted(indicator_id)} (ids look like 2.1, 1.5b, O1).")
+            raise UnknownIndicator(
+                f"There is no indicator {quoted(indicator_id)} (ids look like 2.1, 1.5b, O1)."
+            )
     strategy = strategies[0]
     if version:
         revision = strategy.revision(version)
         if revision is None:
-            raise UnknownRevision(f"{strategy.id} has no revision {quoted(version)}; it has {', '.join(r.version for r in strategy.revisions)}.")
+            raise UnknownRevision(
+                f"{strategy.id} has no revision {quoted(version)}; it has {', '.join(r.version for r in strategy.revisions)}."
+            )
     else:
         revision = strategy.in_force(as_of or catalogue.today())
         if revision is None or (indicator_id and revision.indicator(indicator_id) is None):
-            revision = next(r for r in reversed(strategy.revisions) if not indicator_id or r.indicator(indicator_id))
+            revision = next(
+                r for r in reversed(strategy.revisions) if not indicator_id or r.indicator(indicator_id)
+            )
     if indicator_id and revision.indicator(indicator_id) is None:
-        raise UnknownIndicator(f"Indicator {indicator_id} is not in revision {revision.version} of {strategy.id}.")
+        raise UnknownIndicator(
+            f"Indicator {indicator_id} is not in revision {revision.version} of {strategy.id}."
+        )
     return strategy, revision
 
 
-def figure_data(catalogue: Catalogue, repository, indicator_id: str, area_code: str, *, strategy_id=None, version=None,
-                first=None, last=None, compare=(), as_of: datetime.date | None = None, lang: Lang = Lang.DA) -> FigureData:  # fmt: skip
+def figure_data(
+    catalogue: Catalogue,
+    repository,
+    indicator_id: str,
+    area_code: str,
+    *,
+    strategy_id=None,
+    version=None,
+    first=None,
+    last=None,
+    compare=(),
+    as_of: datetime.date | None = None,
+    lang: Lang = Lang.DA,
+) -> FigureData:
     area = _area(catalogue, area_code)
     for code in compare:
         if catalogue.areas.get(code) is None:
             raise NotFound(f"compare: there is no area {quoted(code)}.")
     strategy, revision = pick_revision(catalogue, indicator_id, strategy_id, version, as_of)
     indicator = revision.indicator(indicator_id)
-    data = series(indicator, area_code, repository, catalogue.areas, first, last, as_of, compare=tuple(compare[:MAX_COMPARE]))
-    lines = [Line("own", "own", Text(area.name, area.name_en or area.name), area_code, data.points.periods, data.points.values)]
-    lines += [Line(r.area if r.area != area_code else "group", "reference", r.label, r.area, r.points.periods, r.points.values) for r in data.references]
+    data = series(
+        indicator,
+        area_code,
+        repository,
+        catalogue.areas,
+        first,
+        last,
+        as_of,
+        compare=tuple(compare[:MAX_COMPARE]),
+    )
+    lines = [
+        Line(
+            "own",
+            "own",
+            Text(area.name, area.name_en or area.name),
+            area_code,
+            data.points.periods,
+            data.points.values,
+        )
+    ]
+    lines += [
+        Line(
+            r.area if r.area != area_code else "group",
+            "reference",
+            r.label,
+            r.area,
+            r.points.periods,
+            r.points.values,
+        )
+        for r in data.references
+    ]
     drawn = {area_code, *(r.area for r in data.references)}
     lines += [
         Line(f"compare:{r.area}", "compare", r.label, r.area, r.points.periods, r.points.values)
@@ -67,23 +119,53 @@ def figure_data(catalogue: Catalogue, repository, indicator_id: str, area_code: 
     rule, facts = indicator.target, target_facts(indicator.target)
     if facts.target_values:
         shown = facts.target_values
-        lines.append(Line("target", "target", facts.target_label, None, tuple(v.period for v in shown), tuple(v.value for v in shown)))
-    (evaluation,) = evaluate_many([StatusRequest(indicator, area_code, None, as_of)], repository, catalogue.areas)
+        lines.append(
+            Line(
+                "target",
+                "target",
+                facts.target_label,
+                None,
+                tuple(v.period for v in shown),
+                tuple(v.value for v in shown),
+            )
+        )
+    (evaluation,) = evaluate_many(
+        [StatusRequest(indicator, area_code, None, as_of)], repository, catalogue.areas
+    )
     return FigureData(
-        strategy_id=strategy.id, revision=revision.version, indicator=indicator, area=area, lines=tuple(lines),
-        target=describe_target(rule, indicator.unit), target_value=facts.value, evaluation=evaluation,
-        sources=data.sources, vintage=data.vintage, synthetic=_synthetic(data.sources), lang=lang,
-    )  # fmt: skip
+        strategy_id=strategy.id,
+        revision=revision.version,
+        indicator=indicator,
+        area=area,
+        lines=tuple(lines),
+        target=describe_target(rule, indicator.unit),
+        target_value=facts.value,
+        evaluation=evaluation,
+        sources=data.sources,
+        vintage=data.vintage,
+        synthetic=_synthetic(data.sources),
+        lang=lang,
+    )
 
 
-def status_page(catalogue: Catalogue, repository, area_code: str, *, strategy_id=None, version=None,
-                as_of: datetime.date | None = None, lang: Lang = Lang.DA) -> StatusPage:  # fmt: skip
+def status_page(
+    catalogue: Catalogue,
+    repository,
+    area_code: str,
+    *,
+    strategy_id=None,
+    version=None,
+    as_of: datetime.date | None = None,
+    lang: Lang = Lang.DA,
+) -> StatusPage:
     area = _area(catalogue, area_code)
     if strategy_id is None and catalogue.strategy("ballerup-beskaeftigelsesstrategi"):
         strategy_id = "ballerup-beskaeftigelsesstrategi"  # the strategy the page is made for
     strategy, revision = pick_revision(catalogue, None, strategy_id, version, as_of)
     indicators = list(revision.indicators)
-    evaluations = evaluate_many([StatusRequest(i, area_code, None, as_of) for i in indicators], repository, catalogue.areas)
+    evaluations = evaluate_many(
+        [StatusRequest(i, area_code, None, as_of) for i in indicators], repository, catalogue.areas
+    )
     by_id = dict(zip((i.id for i in indicators), evaluations, strict=True))
     diff = catalogue.changes_since_previous(strategy, revision.version)
 
@@ -91,27 +173,50 @@ def status_page(catalogue: Catalogue, repository, area_code: str, *, strategy_id
         change = diff.change_of(indicator.id) if diff else None
         replaces = change.before.id if change and change.kind is ChangeKind.REPLACED else None
         return IndicatorRow(
-            indicator=indicator, is_key_figure=revision.is_key_figure(indicator.id), evaluation=by_id[indicator.id],
-            change=change.kind if change else None, change_reason=change.reason if change else None, replaces=replaces,
-        )  # fmt: skip
+            indicator=indicator,
+            is_key_figure=revision.is_key_figure(indicator.id),
+            evaluation=by_id[indicator.id],
+            change=change.kind if change else None,
+            change_reason=change.reason if change else None,
+            replaces=replaces,
+        )
 
     goals = []
     for focus in revision.focus_areas:
         rows = [row(i) for i in focus.indicators]
         rows.sort(key=lambda r: not r.is_key_figure)
-        judged = FocusAreaStatus(focus.id, focus.goal.id, by_id[focus.key_figure], tuple(by_id[i.id] for i in focus.indicators))
-        goals.append(GoalCard(focus.number, focus.name, focus.goal.statement, rows[0], tuple(rows), judged.counts))
+        judged = FocusAreaStatus(
+            focus.id, focus.goal.id, by_id[focus.key_figure], tuple(by_id[i.id] for i in focus.indicators)
+        )
+        goals.append(
+            GoalCard(focus.number, focus.name, focus.goal.statement, rows[0], tuple(rows), judged.counts)
+        )
     dropped = tuple(
-        IndicatorRow(indicator=c.before, is_key_figure=False, evaluation=None, change=c.kind, change_reason=c.reason, replaces=None)
+        IndicatorRow(
+            indicator=c.before,
+            is_key_figure=False,
+            evaluation=None,
+            change=c.kind,
+            change_reason=c.reason,
+            replaces=None,
+        )
         for c in (diff.changes if diff else ())
         if c.kind is ChangeKind.REMOVED
     )
     return StatusPage(
-        strategy_id=strategy.id, strategy_name=strategy.name, revision=revision.version, revision_title=revision.title,
-        revisions=tuple(r.version for r in strategy.revisions), area=area,
-        overall=tuple(row(i) for i in revision.overall_indicators), goals=tuple(goals), dropped=dropped,
-        as_of=as_of, synthetic=any(b.format == "demo" for b in repository.batches()), lang=lang,
-    )  # fmt: skip
+        strategy_id=strategy.id,
+        strategy_name=strategy.name,
+        revision=revision.version,
+        revision_title=revision.title,
+        revisions=tuple(r.version for r in strategy.revisions),
+        area=area,
+        overall=tuple(row(i) for i in revision.overall_indicators),
+        goals=tuple(goals),
+        dropped=dropped,
+        as_of=as_of,
+        synthetic=any(b.format == "demo" for b in repository.batches()),
+        lang=lang,
+    )
 
 
 def _area(catalogue: Catalogue, code: str):
@@ -123,4 +228,3 @@ def _area(catalogue: Catalogue, code: str):
 
 def _synthetic(sources) -> bool:
     return any(marker in s.lower() for s in sources for marker in SYNTHETIC_MARKERS)
-

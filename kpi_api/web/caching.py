@@ -8,7 +8,6 @@ stale one after a write.
 import hashlib
 
 import orjson
-
 from starlette.requests import Request
 from starlette.responses import Response
 

@@ -50,7 +50,7 @@ def figure_csv(figure: FigureData) -> str:
     writer.writerow(CSV_HEADER)
     unit = figure.indicator.unit.value
     for line in figure.lines:
-        for period, value in zip(line.periods, line.values):
+        for period, value in zip(line.periods, line.values, strict=False):
             writer.writerow((line.key, line.role, line.area or "", period, _decimal(value) or "", unit))
     return out.getvalue()
 

@@ -22,7 +22,7 @@ def table_rows(figure: FigureData) -> tuple[list[tuple[str, list[Decimal | None]
     """(period, one value per line) for the latest periods first, at most MAX_TABLE_ROWS,
     and whether older periods were left out. A line without the period gets None, shown
     as "no value", never zero."""
-    by_line = [dict(zip(line.periods, line.values)) for line in figure.lines]
+    by_line = [dict(zip(line.periods, line.values, strict=False)) for line in figure.lines]
     periods = sorted({p for line in figure.lines for p in line.periods}, key=parse_period, reverse=True)
     rows = [(p, [values.get(p) for values in by_line]) for p in periods[:MAX_TABLE_ROWS]]
     return rows, len(periods) > MAX_TABLE_ROWS

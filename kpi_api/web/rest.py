@@ -105,5 +105,8 @@ def status(page: StatusPage) -> dict:
             for g in page.goals
         ],
         "overall": [_row(r) for r in page.overall],
-        "dropped": [{"id": r.indicator.id, "name": _text(r.indicator.name), "reason": _text(r.change_reason)} for r in page.dropped],
+        "dropped": [
+            {"id": r.indicator.id, "name": _text(r.indicator.name), "reason": _text(r.change_reason)}
+            for r in page.dropped
+        ],
     }

@@ -77,10 +77,16 @@ class Web:
             Route("/openapi.json", self.openapi),
         ]
 
-    async def _respond(self, request: Request, render, content_type: str, frame: bool = False, cors: bool = True) -> Response:
+    async def _respond(
+        self, request: Request, render, content_type: str, frame: bool = False, cors: bool = True
+    ) -> Response:
         """Shared by every GET: ETag/304, then render off the event loop, then headers."""
         try:
-            version = self.versions.current() if self.versions.cheap else await self.pool.quick(self.versions.current)
+            version = (
+                self.versions.current()
+                if self.versions.cheap
+                else await self.pool.quick(self.versions.current)
+            )
             etag = etag_for(version, request)
             if (cached := not_modified(request, etag)) is not None:
                 return cached
@@ -90,7 +96,10 @@ class Web:
             else:
                 body = await work_pool.run(render)
                 if self.cache is not None:
-                    self.cache.put(("web", etag), Cached(body.encode() if isinstance(body, str) else body, content_type, etag))
+                    self.cache.put(
+                        ("web", etag),
+                        Cached(body.encode() if isinstance(body, str) else body, content_type, etag),
+                    )
         except BadRequest as exc:
             return problem_response(400, str(exc))
         except assemble.NotFound as exc:
@@ -113,7 +122,10 @@ class Web:
         indicator = request.path_params["indicator"]
         stem, _, fmt = request.path_params["file"].rpartition(".")
         if fmt not in FORMATS:
-            return problem_response(404, f"Figures come as .svg, .html, .csv or .json, not {quoted(fmt)}; e.g. /figures/2.1/151.svg")
+            return problem_response(
+                404,
+                f"Figures come as .svg, .html, .csv or .json, not {quoted(fmt)}; e.g. /figures/2.1/151.svg",
+            )
         query = request.query_params
 
         def render():
@@ -125,19 +137,29 @@ class Web:
                 raise BadRequest(f"compare at most {assemble.MAX_COMPARE} areas")
             first, last, as_of = _period(request, "from"), _period(request, "to"), _date(request)
             figure = assemble.figure_data(
-                self.holder.get(), self.services.observations, indicator, stem,
-                strategy_id=query.get("strategy"), version=query.get("revision"), first=first,
-                last=last, compare=compare, as_of=as_of, lang=_lang(request),
-            )  # fmt: skip
+                self.holder.get(),
+                self.services.observations,
+                indicator,
+                stem,
+                strategy_id=query.get("strategy"),
+                version=query.get("revision"),
+                first=first,
+                last=last,
+                compare=compare,
+                as_of=as_of,
+                lang=_lang(request),
+            )
             # The links keep the options asked for, as parsed and checked above.
             options = {
                 "strategy": figure.strategy_id if query.get("strategy") else None,
                 "revision": figure.revision if query.get("revision") else None,
-                "from": first, "to": last, "compare": ",".join(compare) or None,
+                "from": first,
+                "to": last,
+                "compare": ",".join(compare) or None,
                 "asOf": as_of.isoformat() if as_of else None,
                 "lang": figure.lang.value if "lang" in query else None,
                 "theme": theme if "theme" in query else None,
-            }  # fmt: skip
+            }
             return self._render_figure(figure, fmt, theme, options)
 
         return await self._respond(request, render, FORMATS[fmt], frame=fmt in ("html", "svg"))
@@ -168,18 +190,26 @@ class Web:
             lang = _lang(request)
             strategy_id = request.query_params.get("strategy")
             page = assemble.status_page(
-                self.holder.get(), self.services.observations, area, strategy_id=strategy_id,
-                version=request.query_params.get("revision"), as_of=_date(request), lang=lang,
-            )  # fmt: skip
+                self.holder.get(),
+                self.services.observations,
+                area,
+                strategy_id=strategy_id,
+                version=request.query_params.get("revision"),
+                as_of=_date(request),
+                lang=lang,
+            )
 
             def url(revision: str | None = None, lang: str | None = None) -> str:
                 """A switch link: the page's parsed parameters, one of them changed."""
-                return links.with_query(links.status_path(page.area.code), {
-                    "strategy": page.strategy_id if strategy_id else None,
-                    "asOf": page.as_of.isoformat() if page.as_of else None,
-                    "revision": revision or page.revision,
-                    "lang": lang or page.lang.value,
-                })  # fmt: skip
+                return links.with_query(
+                    links.status_path(page.area.code),
+                    {
+                        "strategy": page.strategy_id if strategy_id else None,
+                        "asOf": page.as_of.isoformat() if page.as_of else None,
+                        "revision": revision or page.revision,
+                        "lang": lang or page.lang.value,
+                    },
+                )
 
             return render_status_page(page, url)
 
@@ -189,20 +219,26 @@ class Web:
     async def api_strategies(self, request: Request) -> Response:
         from kpi_api.web import rest
 
-        return await self._respond(request, lambda: rest.dumps(rest.strategies(self.holder.get())), FORMATS["json"])
+        return await self._respond(
+            request, lambda: rest.dumps(rest.strategies(self.holder.get())), FORMATS["json"]
+        )
 
     async def api_strategy(self, request: Request) -> Response:
         from kpi_api.web import rest
 
         strategy_id = request.path_params["strategy"]
-        return await self._respond(request, lambda: rest.dumps(rest.strategy(self.holder.get(), strategy_id)), FORMATS["json"])
+        return await self._respond(
+            request, lambda: rest.dumps(rest.strategy(self.holder.get(), strategy_id)), FORMATS["json"]
+        )
 
     async def api_revision(self, request: Request) -> Response:
         from kpi_api.web import rest
 
         params = request.path_params
         return await self._respond(
-            request, lambda: rest.dumps(rest.revision(self.holder.get(), params["strategy"], params["version"])), FORMATS["json"]
+            request,
+            lambda: rest.dumps(rest.revision(self.holder.get(), params["strategy"], params["version"])),
+            FORMATS["json"],
         )
 
     async def api_status(self, request: Request) -> Response:
@@ -212,9 +248,14 @@ class Web:
 
         def render():
             page = assemble.status_page(
-                self.holder.get(), self.services.observations, area, strategy_id=request.query_params.get("strategy"),
-                version=request.query_params.get("revision"), as_of=_date(request), lang=_lang(request),
-            )  # fmt: skip
+                self.holder.get(),
+                self.services.observations,
+                area,
+                strategy_id=request.query_params.get("strategy"),
+                version=request.query_params.get("revision"),
+                as_of=_date(request),
+                lang=_lang(request),
+            )
             return rest.dumps(rest.status(page))
 
         return await self._respond(request, render, FORMATS["json"])

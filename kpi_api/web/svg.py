@@ -192,7 +192,9 @@ def _segments(line: Line) -> list[list[tuple[Period, Decimal]]]:
     missing figure is a gap, never a drop to zero or a bridge across unknown periods."""
     runs: list[list[tuple[Period, Decimal]]] = []
     previous = None
-    for text, value in sorted(zip(line.periods, line.values), key=lambda pv: parse_period(pv[0])):
+    for text, value in sorted(
+        zip(line.periods, line.values, strict=False), key=lambda pv: parse_period(pv[0])
+    ):
         period = parse_period(text)
         if value is None:
             previous = None

@@ -19,7 +19,11 @@ from importlinter.contracts.layers import LayersContract
 ROOT = Path(__file__).resolve().parents[2]
 configuration.configure()  # what `lint-imports` does first: the readers, printers and timers
 OPTIONS = read_user_options(str(ROOT / "pyproject.toml"))
-KINDS = {"forbidden": ForbiddenContract, "layers": LayersContract, "acyclic_siblings": AcyclicSiblingsContract}
+KINDS = {
+    "forbidden": ForbiddenContract,
+    "layers": LayersContract,
+    "acyclic_siblings": AcyclicSiblingsContract,
+}
 
 PURE = "kpi_core is pure: no web, database, network, process or service code"
 FACES = "the faces (graphql, web, importing) reach storage only through objects handed to them"
@@ -79,17 +83,26 @@ def test_imports_inside_functions_and_under_type_checking_make_a_cycle(tmp_path,
     package = tmp_path / "probe_rooms"
     package.mkdir()
     (package / "__init__.py").write_text("")
-    (package / "a.py").write_text(textwrap.dedent("""
+    (package / "a.py").write_text(
+        textwrap.dedent("""
         def later():
             from probe_rooms import b
-    """))
-    (package / "b.py").write_text(textwrap.dedent("""
+    """)
+    )
+    (package / "b.py").write_text(
+        textwrap.dedent("""
         from typing import TYPE_CHECKING
         if TYPE_CHECKING:
             from probe_rooms import a
-    """))
+    """)
+    )
     monkeypatch.syspath_prepend(str(tmp_path))
     probe = grimp.build_graph("probe_rooms", cache_dir=None)
-    options = {**next(c for c in OPTIONS.contracts_options if c["name"] == ACYCLIC), "ancestors": ["probe_rooms"]}
-    check = AcyclicSiblingsContract(ACYCLIC, {"root_packages": ["probe_rooms"]}, options).check(probe, verbose=False)
+    options = {
+        **next(c for c in OPTIONS.contracts_options if c["name"] == ACYCLIC),
+        "ancestors": ["probe_rooms"],
+    }
+    check = AcyclicSiblingsContract(ACYCLIC, {"root_packages": ["probe_rooms"]}, options).check(
+        probe, verbose=False
+    )
     assert not check.kept

@@ -12,7 +12,9 @@ from kpi_api.catalogue_schema import catalogue_json_schema
 from kpi_core.shipped import _DATA
 
 FILES = sorted((_DATA / "catalogue").iterdir(), key=lambda p: p.name)
-VALIDATOR = jsonschema.Draft202012Validator(catalogue_json_schema(), format_checker=jsonschema.FormatChecker())
+VALIDATOR = jsonschema.Draft202012Validator(
+    catalogue_json_schema(), format_checker=jsonschema.FormatChecker()
+)
 
 
 def as_json(value):
@@ -44,5 +46,7 @@ def test_the_schema_rejects_what_the_loader_rejects():
 
 
 def test_committed_file_is_the_generated_one():
-    committed = json.loads((Path(__file__).resolve().parents[2] / "schema" / "catalogue.schema.json").read_text())
+    committed = json.loads(
+        (Path(__file__).resolve().parents[2] / "schema" / "catalogue.schema.json").read_text()
+    )
     assert committed == catalogue_json_schema()

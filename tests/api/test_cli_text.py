@@ -19,7 +19,9 @@ def kpi(*args: str, cwd: Path) -> subprocess.CompletedProcess:
 
 def test_a_rejected_import_prints_the_file_text_as_it_is(tmp_path):
     path = tmp_path / "[strategy] :thumbs_up:.csv"
-    path.write_text("indicator,area,period,value,unit\n[bold],[/x],2022,1,\n2.1,151,2022,1,status[value]\n2.1,151,2022,1,[/x]\n")
+    path.write_text(
+        "indicator,area,period,value,unit\n[bold],[/x],2022,1,\n2.1,151,2022,1,status[value]\n2.1,151,2022,1,[/x]\n"
+    )
     result = kpi("import", "--dry-run", str(path), cwd=tmp_path)
     assert result.returncode == 1 and "Traceback" not in result.stderr and "MarkupError" not in result.stderr
     units = "percent, percent_change, count, number, months, weeks"
@@ -35,7 +37,9 @@ def test_a_rejected_import_prints_the_file_text_as_it_is(tmp_path):
 def test_validate_prints_a_markup_like_key_as_it_is(tmp_path):
     text = (_DATA / "catalogue" / "ballerup-beskaeftigelsesstrategi-2022.toml").read_text(encoding="utf-8")
     path = tmp_path / "broken.toml"
-    path.write_text(text.replace('version = "2022"', 'version = "2022"\n"[/x]" = "[bold]"', 1), encoding="utf-8")
+    path.write_text(
+        text.replace('version = "2022"', 'version = "2022"\n"[/x]" = "[bold]"', 1), encoding="utf-8"
+    )
     result = kpi("validate", str(path), cwd=tmp_path)
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert f"catalogue file {path} is invalid:" in result.stderr

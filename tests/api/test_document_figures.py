@@ -19,7 +19,10 @@ def test_document_figures_are_loaded_once_with_their_source(tmp_path):
     covid = by_key[("C2", "2020-09", ())]  # the 2020 minutes' COVID-19 count
     assert covid.value == Decimal("1003") and "004_60c6c6843d7217b6.txt" in covid.source
     assert covid.published.isoformat() == "2020-10-06"
-    assert by_key[("C3", "2019-09", ())].value == Decimal("199761") and "AFLEDT" in by_key[("C3", "2019-09", ())].source
+    assert (
+        by_key[("C3", "2019-09", ())].value == Decimal("199761")
+        and "AFLEDT" in by_key[("C3", "2019-09", ())].source
+    )
     again = open_services(url)
     # One bump for publishing the shipped catalogue, one for the figures; none on a rerun.
     assert again.observations.data_version() == first.observations.data_version() == 2

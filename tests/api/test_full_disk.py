@@ -2,10 +2,10 @@
 
 import sqlalchemy as sa
 
-from kpi_api.storage.engine import create_engine
-from kpi_api.importing.service import import_bytes
-from kpi_api.storage.observation_store import SqlObservationRepository
 from kpi_api.bootstrap import open_services
+from kpi_api.importing.service import import_bytes
+from kpi_api.storage.engine import create_engine
+from kpi_api.storage.observation_store import SqlObservationRepository
 from tests.api.test_import_crash import big_csv
 
 
@@ -26,10 +26,18 @@ def test_a_full_database_rejects_the_import_and_changes_nothing(tmp_path):
     engine.dispose()  # new connections only, each with the limit
 
     rows = big_csv(tmp_path / "big.csv", range(2019, 2021))
-    report = import_bytes((tmp_path / "big.csv").read_bytes(), "big.csv", SqlObservationRepository(engine),
-                          services.strategies, services.areas)  # fmt: skip
+    report = import_bytes(
+        (tmp_path / "big.csv").read_bytes(),
+        "big.csv",
+        SqlObservationRepository(engine),
+        services.strategies,
+        services.areas,
+    )
     assert rows > 10_000 and report.rejected
-    assert "The database is full" in report.problems[0].message and "nothing was written" in report.problems[0].message
+    assert (
+        "The database is full" in report.problems[0].message
+        and "nothing was written" in report.problems[0].message
+    )
     with engine.connect() as c:
         assert c.exec_driver_sql("SELECT count(*) FROM observations").scalar() == before
         assert c.exec_driver_sql("SELECT version FROM data_version").scalar() == version

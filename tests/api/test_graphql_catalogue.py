@@ -12,27 +12,41 @@ STRATEGY = "ballerup-beskaeftigelsesstrategi"
 
 
 def test_strategies_list_both_documents(gql):
-    data = gql("{ strategies { id name(lang: EN) owner { code name kind region { code } } revisions { version } } }")
+    data = gql(
+        "{ strategies { id name(lang: EN) owner { code name kind region { code } } revisions { version } } }"
+    )
     assert data["strategies"] == [
-        {"id": "ballerup-beskaeftigelsesplan", "name": "Employment plan",
-         "owner": {"code": "151", "name": "Ballerup", "kind": "MUNICIPALITY", "region": {"code": "1084"}},
-         "revisions": [{"version": "2015"}]},
-        {"id": STRATEGY, "name": "Employment strategy",
-         "owner": {"code": "151", "name": "Ballerup", "kind": "MUNICIPALITY", "region": {"code": "1084"}},
-         "revisions": [{"version": "2020"}, {"version": "2022"}]},
-        {"id": "ballerup-covid19-opfoelgning", "name": "Labour-market follow-up under COVID-19",
-         "owner": {"code": "151", "name": "Ballerup", "kind": "MUNICIPALITY", "region": {"code": "1084"}},
-         "revisions": [{"version": "2020"}]},
-    ]  # fmt: skip
+        {
+            "id": "ballerup-beskaeftigelsesplan",
+            "name": "Employment plan",
+            "owner": {"code": "151", "name": "Ballerup", "kind": "MUNICIPALITY", "region": {"code": "1084"}},
+            "revisions": [{"version": "2015"}],
+        },
+        {
+            "id": STRATEGY,
+            "name": "Employment strategy",
+            "owner": {"code": "151", "name": "Ballerup", "kind": "MUNICIPALITY", "region": {"code": "1084"}},
+            "revisions": [{"version": "2020"}, {"version": "2022"}],
+        },
+        {
+            "id": "ballerup-covid19-opfoelgning",
+            "name": "Labour-market follow-up under COVID-19",
+            "owner": {"code": "151", "name": "Ballerup", "kind": "MUNICIPALITY", "region": {"code": "1084"}},
+            "revisions": [{"version": "2020"}],
+        },
+    ]
 
 
 def test_revision_without_version_is_the_one_in_force_now(gql):
-    data = gql('query($id: ID!) { strategy(id: $id) { revision { version status adoptedOn } } }', id=STRATEGY)
+    data = gql("query($id: ID!) { strategy(id: $id) { revision { version status adoptedOn } } }", id=STRATEGY)
     assert data["strategy"]["revision"] == {"version": "2022", "status": "ADOPTED", "adoptedOn": None}
 
 
 def test_revision_in_force_on_a_past_date(gql):
-    data = gql('query($id: ID!) { strategy(id: $id) { revision(asOf: "2021-03-01") { version adoptedOn } } }', id=STRATEGY)
+    data = gql(
+        'query($id: ID!) { strategy(id: $id) { revision(asOf: "2021-03-01") { version adoptedOn } } }',
+        id=STRATEGY,
+    )
     assert data["strategy"]["revision"] == {"version": "2020", "adoptedOn": "2020-10-06"}
 
 
@@ -52,10 +66,16 @@ def test_focus_areas_goals_and_key_figures(gql):
     assert area2["name"] == "Insured unemployed citizens"
     assert area2["goal"]["statement"].startswith("Ballerup Kommune skal være blandt de ti kommuner")
     assert area2["keyFigure"] == {
-        "id": "2.1", "isKeyFigure": True, "unit": "percent",
-        "target": {"kind": "rank_within", "best": 10, "reference": "region",
-                   "description": "Among the best 10 municipalities in the municipality's region"},
-    }  # fmt: skip
+        "id": "2.1",
+        "isKeyFigure": True,
+        "unit": "percent",
+        "target": {
+            "kind": "rank_within",
+            "best": 10,
+            "reference": "region",
+            "description": "Among the best 10 municipalities in the municipality's region",
+        },
+    }
     assert [i["isKeyFigure"] for i in area2["indicators"]] == [True, False, False, False, False, False]
     # Revision.indicators lists every indicator, the overall ones (no focus area) first.
     assert [i["id"] for i in revision["indicators"]][:3] == ["O1", "O2", "1.1"]
@@ -74,7 +94,12 @@ def test_indicator_change_against_the_previous_revision(gql):
     assert (changes["1.5b"]["before"], changes["1.5b"]["after"]) == ({"id": "1.5a"}, {"id": "1.5b"})
     assert "STAR" in changes["1.5b"]["reason"]
     assert changes["O1"]["kind"] == "ADDED" and changes["5.4"]["kind"] == "RESCOPED"
-    assert changes["2.1"] == {"kind": "UNCHANGED", "before": {"id": "2.1"}, "after": {"id": "2.1"}, "reason": None}
+    assert changes["2.1"] == {
+        "kind": "UNCHANGED",
+        "before": {"id": "2.1"},
+        "after": {"id": "2.1"},
+        "reason": None,
+    }
     assert {i["change"] is None for i in data["strategy"]["r2020"]["indicators"]} == {True}
 
 
@@ -85,22 +110,28 @@ def test_revision_diff_both_ways(gql):
     forward = gql(query, id=STRATEGY, **{"from": "2020", "to": "2022"})["revisionDiff"]
     backward = gql(query, id=STRATEGY, **{"from": "2022", "to": "2020"})["revisionDiff"]
     assert (forward["from"], forward["to"]) == ("2020", "2022")
-    kinds = {(c["before"] and c["before"]["id"], c["after"] and c["after"]["id"]): c["kind"] for c in forward["changes"]}
+    kinds = {
+        (c["before"] and c["before"]["id"], c["after"] and c["after"]["id"]): c["kind"]
+        for c in forward["changes"]
+    }
     assert kinds[("5.5", None)] == "REMOVED" and kinds[(None, "3.2")] == "ADDED"
     inverse = {"ADDED": "REMOVED", "REMOVED": "ADDED"}
-    assert [
-        (c["after"], c["before"], inverse.get(c["kind"], c["kind"])) for c in forward["changes"]
-    ] == [(c["before"], c["after"], c["kind"]) for c in backward["changes"]]
+    assert [(c["after"], c["before"], inverse.get(c["kind"], c["kind"])) for c in forward["changes"]] == [
+        (c["before"], c["after"], c["kind"]) for c in backward["changes"]
+    ]
     assert {"id": "M1", "kind": "REWORDED"} in forward["goals"]
 
 
 def test_unknown_revision_is_a_clear_error(server):
     response = httpx.post(
         f"{server}/graphql",
-        json={"query": '{ revisionDiff(strategyId: "%s", from: "2019", to: "2022") { to } }' % STRATEGY},
+        json={"query": f'{{ revisionDiff(strategyId: "{STRATEGY}", from: "2019", to: "2022") {{ to }} }}'},
     )
     error = response.json()["errors"][0]
-    assert error["message"] == "strategy ballerup-beskaeftigelsesstrategi has no revision '2019' (it has 2020, 2022)"
+    assert (
+        error["message"]
+        == "strategy ballerup-beskaeftigelsesstrategi has no revision '2019' (it has 2020, 2022)"
+    )
     assert error["extensions"]["code"] == "NOT_FOUND"
 
 
@@ -131,4 +162,3 @@ def test_areas_by_kind(gql):
 
 def test_health(server):
     assert httpx.get(f"{server}/healthz").json() == {"status": "ok", "strategies": 3}
-

@@ -5,18 +5,15 @@ from decimal import Decimal
 
 import pytest
 
-from kpi_api.graphql import schema
 from kpi_api.catalogue import Catalogue
+from kpi_api.graphql import schema
 from kpi_api.graphql.context import graphql_context
 from kpi_api.storage.observation_store import SqlObservationRepository
 from kpi_core import evaluate, shipped_areas, shipped_strategies
 from kpi_core.repository import ObservationQuery
-
-STRATEGY = "ballerup-beskaeftigelsesstrategi"
 from tests.conftest import run_async
 
-
-
+STRATEGY = "ballerup-beskaeftigelsesstrategi"
 
 GOALS = """query($id: ID!, $v: String!, $area: String!) { strategy(id: $id) { revision(version: $v) {
   focusAreas { number goal { id status(area: $area) { status period value reference referenceLabel gap rank rankOf trend explanation(lang: EN) } } } } } }"""
@@ -44,34 +41,45 @@ def test_status_of_all_five_goals_for_151(gql, seeded, version):
 
 
 def test_as_of_replays_what_was_known_then(gql, seeded):
-    query = """query($d: Date) { strategy(id: "%s") { revision(asOf: $d) { version
-      indicators { id status(area: "151", period: "2022", asOf: $d) { status value } } } } }""" % STRATEGY
+    query = f"""query($d: Date) {{ strategy(id: "{STRATEGY}") {{ revision(asOf: $d) {{ version
+      indicators {{ id status(area: "151", period: "2022", asOf: $d) {{ status value }} }} }} }} }}"""
+
     def status_22(day):
         data = gql(query, d=day)["strategy"]["revision"]
         return data["version"], next(i["status"] for i in data["indicators"] if i["id"] == "2.2")
+
     assert status_22("2023-02-01") == ("2022", {"status": "OFF_TRACK", "value": "30"})  # 30 vs DK 29
     assert status_22("2023-04-01") == ("2022", {"status": "ACHIEVED", "value": "28.5"})  # the revised figure
     assert status_22("2022-12-01") == ("2022", {"status": "NO_DATA", "value": None})  # nothing published yet
 
 
 def test_ranking_in_the_capital_region(gql, seeded):
-    data = gql("""{ strategy(id: "%s") { revision(version: "2022") { indicators { id
-        status(area: "151", period: "2021-09") { status rank rankOf explanation } } } } }""" % STRATEGY)
+    data = gql(
+        f"""{{ strategy(id: "{STRATEGY}") {{ revision(version: "2022") {{ indicators {{ id
+        status(area: "151", period: "2021-09") {{ status rank rankOf explanation }} }} }} }} }}"""
+    )
     status = next(i["status"] for i in data["strategy"]["revision"]["indicators"] if i["id"] == "2.1")
     assert (status["rank"], status["rankOf"], status["status"]) == (11, 29, "OFF_TRACK")
     assert "nr. 11 af 29" in status["explanation"]
 
 
 def test_breakdown_evaluation_per_target_group_only_under_2022(gql, seeded):
-    query = """query($v: String!) { strategy(id: "%s") { revision(version: $v) { indicators { id
-        status(area: "151", period: "2022") { status breakdown { cell { dimension value } evaluation { status gap } } } } } } }""" % STRATEGY
+    query = f"""query($v: String!) {{ strategy(id: "{STRATEGY}") {{ revision(version: $v) {{ indicators {{ id
+        status(area: "151", period: "2022") {{ status breakdown {{ cell {{ dimension value }} evaluation {{ status gap }} }} }} }} }} }} }}"""
+
     def of_54(version):
         indicators = gql(query, v=version)["strategy"]["revision"]["indicators"]
         return next(i["status"] for i in indicators if i["id"] == "5.4")
+
     assert of_54("2020") == {"status": "ACHIEVED", "breakdown": []}
     assert of_54("2022") == {
         "status": "ACHIEVED",
-        "breakdown": [{"cell": [{"dimension": "target_group", "value": "dagpenge"}], "evaluation": {"status": "OFF_TRACK", "gap": "5"}}],
+        "breakdown": [
+            {
+                "cell": [{"dimension": "target_group", "value": "dagpenge"}],
+                "evaluation": {"status": "OFF_TRACK", "gap": "5"},
+            }
+        ],
     }
 
 
@@ -79,9 +87,17 @@ def test_an_unknown_area_or_bad_period_is_a_clear_error(server, seeded):
     import httpx
 
     for args, code_arg in (('area: "999"', "area"), ('area: "151", period: "2022-13"', "period")):
-        response = httpx.post(f"{server}/graphql", json={"query": '{ strategy(id: "%s") { revision { focusAreas { goal { status(%s) { status } } } } } }' % (STRATEGY, args)})
+        response = httpx.post(
+            f"{server}/graphql",
+            json={
+                "query": f'{{ strategy(id: "{STRATEGY}") {{ revision {{ focusAreas {{ goal {{ status({args}) {{ status }} }} }} }} }} }}'
+            },
+        )
         error = response.json()["errors"][0]
-        assert response.status_code == 200 and error["extensions"] == {"code": "BAD_USER_INPUT", "argument": code_arg}
+        assert response.status_code == 200 and error["extensions"] == {
+            "code": "BAD_USER_INPUT",
+            "argument": code_arg,
+        }
 
 
 class CountingRepository:
@@ -101,69 +117,103 @@ class CountingRepository:
 
 def test_store_calls_do_not_grow_with_the_number_of_indicators(seeded):
     catalogue = Catalogue(strategies=seeded.strategies, areas=seeded.areas)
-    query = """query($v: String!) { strategy(id: "%s") { revision(version: $v) {
-      focusAreas { goal { status(area: "151") { status } } indicators { status(area: "151") { status } } }
-      indicators { status(area: "151", asOf: "2023-02-01") { status } } } } }""" % STRATEGY
+    query = f"""query($v: String!) {{ strategy(id: "{STRATEGY}") {{ revision(version: $v) {{
+      focusAreas {{ goal {{ status(area: "151") {{ status }} }} indicators {{ status(area: "151") {{ status }} }} }}
+      indicators {{ status(area: "151", asOf: "2023-02-01") {{ status }} }} }} }} }}"""
     calls = {}
     for version in ("2020", "2022"):  # 21 and 26 indicators
         counting = CountingRepository(SqlObservationRepository(seeded.engine))
-        result = run_async(schema.execute(query, variable_values={"v": version}, context_value=graphql_context(catalogue, counting)))
+        result = run_async(
+            schema.execute(
+                query, variable_values={"v": version}, context_value=graphql_context(catalogue, counting)
+            )
+        )
         assert result.errors is None, result.errors
         calls[version] = counting.calls
-    assert calls == {"2020": 6, "2022": 6}  # per asOf: latest periods, then one find for rank targets and one for the rest
+    assert calls == {
+        "2020": 6,
+        "2022": 6,
+    }  # per asOf: latest periods, then one find for rank targets and one for the rest
 
 
 def indicator_field(gql, indicator: str, field: str, version: str = "2022") -> dict:
-    data = gql('{ strategy(id: "%s") { revision(version: "%s") { indicator(id: "%s") { id %s } } } }' % (STRATEGY, version, indicator, field))
+    data = gql(
+        f'{{ strategy(id: "{STRATEGY}") {{ revision(version: "{version}") {{ indicator(id: "{indicator}") {{ id {field} }} }} }} }}'
+    )
     return data["strategy"]["revision"]["indicator"]
 
 
 def test_series_is_columnar_with_the_country_and_region_beside_it(gql, seeded):
-    s = indicator_field(gql, "3.1", """series(area: "151") { indicator area unit cell
-        points { periods values provisional } references { label(lang: EN) area cell points { periods values } } }""")["series"]
+    s = indicator_field(
+        gql,
+        "3.1",
+        """series(area: "151") { indicator area unit cell
+        points { periods values provisional } references { label(lang: EN) area cell points { periods values } } }""",
+    )["series"]
     assert (s["indicator"], s["area"], s["unit"], s["cell"]) == ("3.1", "151", "percent", "")
     assert s["points"] == {"periods": ["2021", "2022"], "values": ["8", "9.5"], "provisional": [False, False]}
-    assert [(r["label"], r["area"]) for r in s["references"]] == [("Whole country", "DK"), ("Capital Region of Denmark", "1084")]
+    assert [(r["label"], r["area"]) for r in s["references"]] == [
+        ("Whole country", "DK"),
+        ("Capital Region of Denmark", "1084"),
+    ]
     assert s["references"][0]["points"] == {"periods": ["2021", "2022"], "values": ["10", "10"]}
     assert s["references"][1]["points"] == {"periods": [], "values": []}  # no regional figures imported
 
 
 def test_series_bounds_as_of_and_revised_figures(gql, seeded):
-    latest = indicator_field(gql, "2.2", 'series(area: "151") { points { values } }')["series"]["points"]["values"]
-    replay = indicator_field(gql, "2.2", 'series(area: "151", asOf: "2023-02-01") { points { values } }')["series"]["points"]["values"]
+    latest = indicator_field(gql, "2.2", 'series(area: "151") { points { values } }')["series"]["points"][
+        "values"
+    ]
+    replay = indicator_field(gql, "2.2", 'series(area: "151", asOf: "2023-02-01") { points { values } }')[
+        "series"
+    ]["points"]["values"]
     assert (latest, replay) == (["28.5"], ["30"])
-    bounded = indicator_field(gql, "2.1", 'series(area: "151", from: "2022-01", to: "2022") { points { periods } }')
+    bounded = indicator_field(
+        gql, "2.1", 'series(area: "151", from: "2022-01", to: "2022") { points { periods } }'
+    )
     assert bounded["series"]["points"]["periods"] == ["2022-09"]
 
 
 def test_series_of_a_parity_indicator_compares_the_groups(gql, seeded):
-    s = indicator_field(gql, "5.4", """series(area: "151", breakdown: [{dimension: "target_group", value: "dagpenge"}]) {
-        cell points { values } references { cell points { values } } }""")["series"]
+    s = indicator_field(
+        gql,
+        "5.4",
+        """series(area: "151", breakdown: [{dimension: "target_group", value: "dagpenge"}]) {
+        cell points { values } references { cell points { values } } }""",
+    )["series"]
     assert s["cell"] == "origin=non_western;target_group=dagpenge" and s["points"]["values"] == ["20"]
-    assert s["references"] == [{"cell": "origin=danish+western;target_group=dagpenge", "points": {"values": ["25"]}}]
+    assert s["references"] == [
+        {"cell": "origin=danish+western;target_group=dagpenge", "points": {"values": ["25"]}}
+    ]
 
 
 def test_series_rejects_an_undeclared_breakdown(server, seeded):
     import httpx
 
-    query = '{ strategy(id: "%s") { revision(version: "2022") { indicators { series(area: "151", breakdown: [{dimension: "age", value: "x"}]) { area } } } } }' % STRATEGY
+    query = f'{{ strategy(id: "{STRATEGY}") {{ revision(version: "2022") {{ indicators {{ series(area: "151", breakdown: [{{dimension: "age", value: "x"}}]) {{ area }} }} }} }} }}'
     errors = httpx.post(f"{server}/graphql", json={"query": query}).json()["errors"]
     assert errors[0]["extensions"] == {"code": "BAD_USER_INPUT", "argument": "breakdown"}
     assert "is not broken down by 'age'" in errors[0]["message"]
 
 
 def test_ranking_defaults_to_the_targets_region_and_latest_period(gql, seeded):
-    r = indicator_field(gql, "2.1", "ranking { indicator among { code } period entries { rank value area { code } } }")["ranking"]
+    r = indicator_field(
+        gql, "2.1", "ranking { indicator among { code } period entries { rank value area { code } } }"
+    )["ranking"]
     assert (r["among"]["code"], r["period"], len(r["entries"])) == ("1084", "2022-09", 29)
     ranks = [e["rank"] for e in r["entries"]]
     assert ranks == sorted(ranks) and ranks[0] == 1
     assert next(e["rank"] for e in r["entries"] if e["area"]["code"] == "151") == 3
-    earlier = indicator_field(gql, "2.1", 'ranking(period: "2021-09", among: "1084") { entries { rank area { code } } }')["ranking"]
+    earlier = indicator_field(
+        gql, "2.1", 'ranking(period: "2021-09", among: "1084") { entries { rank area { code } } }'
+    )["ranking"]
     assert next(e["rank"] for e in earlier["entries"] if e["area"]["code"] == "151") == 11
 
 
 def test_status_table_for_all_municipalities(gql, seeded):
-    table = gql('{ statusTable(strategyId: "%s", version: "2022") { strategyId version indicators areas cells } }' % STRATEGY)["statusTable"]
+    table = gql(
+        f'{{ statusTable(strategyId: "{STRATEGY}", version: "2022") {{ strategyId version indicators areas cells }} }}'
+    )["statusTable"]
     assert len(table["areas"]) == 98 and len(table["indicators"]) == 26 and len(table["cells"]) == 98
     row = table["cells"][table["areas"].index("151")]
     assert row[table["indicators"].index("2.1")] == ["2022-09", "2.15", "ACHIEVED"]

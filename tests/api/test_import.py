@@ -19,9 +19,15 @@ HEADER = "indicator,area,period,value,unit,published,flag,age,origin,target_grou
 
 def run(engine, text: str, dry_run: bool = False, name: str = "figures.csv"):
     return import_bytes(
-        text.encode(), name, SqlObservationRepository(engine), STRATEGIES, AREAS,
-        dry_run=dry_run, imported_by="test", today=lambda: datetime.date(2023, 1, 15),
-    )  # fmt: skip
+        text.encode(),
+        name,
+        SqlObservationRepository(engine),
+        STRATEGIES,
+        AREAS,
+        dry_run=dry_run,
+        imported_by="test",
+        today=lambda: datetime.date(2023, 1, 15),
+    )
 
 
 @pytest.fixture
@@ -43,7 +49,11 @@ def engine(store_engine):
         ("2.2,151,2022,-1,,,,,,", "value", "-1 is outside 0–100"),
         ("O2,151,2022,1E+999999,,,,,,", "value", "`1E+999999` is out of range"),
         ("O2,151,2022,0E-1000000,,,,,,", "value", "`0E-1000000` is out of range"),
-        ("2.2,151,2022,1,count,,,,,", "unit", "`count` does not match indicator 2.2, which is measured in percent"),
+        (
+            "2.2,151,2022,1,count,,,,,",
+            "unit",
+            "`count` does not match indicator 2.2, which is measured in percent",
+        ),
         ("2.2,151,2022,1,furlongs,,,,,", "unit", "`furlongs` is not a unit"),
         ("2.2,151,2022,1,,,,16-24,,", "age", "indicator 2.2 is not broken down by age (it declares: none)"),
         ("5.3,151,2022,1,,,,,,dagpenge", "target_group", "indicator 5.3 is not broken down by target_group"),
@@ -74,8 +84,13 @@ def test_header_problems_are_reported_before_any_row(engine):
 
 
 def test_not_utf8_is_a_clear_error(engine):
-    report = import_bytes("indicator,area,period,value\n2.2,Ærø,2022,1\n".encode("latin-1"), "x.csv",
-                          SqlObservationRepository(engine), STRATEGIES, AREAS)  # fmt: skip
+    report = import_bytes(
+        "indicator,area,period,value\n2.2,Ærø,2022,1\n".encode("latin-1"),
+        "x.csv",
+        SqlObservationRepository(engine),
+        STRATEGIES,
+        AREAS,
+    )
     assert "is not UTF-8" in report.problems[0].message
 
 
@@ -127,7 +142,9 @@ def test_the_same_vintage_with_another_value_is_rejected(engine):
 def test_the_cli_exits_non_zero_on_rejection_and_prints_the_report(tmp_path):
     bad = tmp_path / "bad.csv"
     bad.write_text(HEADER + "2.2,151,2022-13,1,,,,,,\n", encoding="utf-8")
-    result = CliRunner().invoke(app, ["import", str(bad), "--database", f"sqlite:///{tmp_path / 'kpi.sqlite3'}"])
+    result = CliRunner().invoke(
+        app, ["import", str(bad), "--database", f"sqlite:///{tmp_path / 'kpi.sqlite3'}"]
+    )
     assert result.exit_code == 1
     assert "row 2, column `period`: '2022-13' is not a month" in result.output
     assert "nothing was written" in result.output
@@ -147,6 +164,10 @@ def test_text_the_database_cannot_hold_is_refused_by_row_and_column(engine):
     # PostgreSQL refuses NUL in text and the column holds 500 characters: say so per cell.
     header = "indicator,area,period,value,source\n"
     nul = run(engine, header + "2.2,151,2022,1,a\x00b\n")
-    assert [(p.location, p.column, p.message) for p in nul.problems] == [("row 2", "source", "contains a NUL character (\\x00); remove it")]
+    assert [(p.location, p.column, p.message) for p in nul.problems] == [
+        ("row 2", "source", "contains a NUL character (\\x00); remove it")
+    ]
     long = run(engine, header + "2.2,151,2022,1," + "x" * 501 + "\n")
-    assert [(p.location, p.column) for p in long.problems] == [("row 2", "source")] and "at most 500" in long.problems[0].message
+    assert [(p.location, p.column) for p in long.problems] == [
+        ("row 2", "source")
+    ] and "at most 500" in long.problems[0].message

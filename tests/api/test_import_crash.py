@@ -30,7 +30,9 @@ def big_csv(path: Path, years: range) -> int:
         for month in range(1, 13):
             for area in areas:
                 for i, age in enumerate(["", *AGES]):
-                    lines.append(f"O1,{area},{year}-{month:02d},{(int(area.strip('DK') or 0) % 50) / 10 + i},{age},SYNTETISK")
+                    lines.append(
+                        f"O1,{area},{year}-{month:02d},{(int(area.strip('DK') or 0) % 50) / 10 + i},{age},SYNTETISK"
+                    )
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return len(lines) - 1
 
@@ -42,7 +44,9 @@ def consistent(url: str) -> tuple[int, int]:
         assert c.execute(sa.text("PRAGMA integrity_check")).scalar() == "ok"
         batches = c.execute(sa.text("SELECT id, added FROM import_batches")).all()
         for batch_id, added in batches:
-            stored = c.execute(sa.text("SELECT count(*) FROM observations WHERE batch_id = :b"), {"b": batch_id}).scalar()
+            stored = c.execute(
+                sa.text("SELECT count(*) FROM observations WHERE batch_id = :b"), {"b": batch_id}
+            ).scalar()
             assert stored == added, f"batch {batch_id}: {stored} rows stored, {added} recorded"
         total = c.execute(sa.text("SELECT count(*) FROM observations")).scalar()
         assert total == sum(a for _, a in batches)
@@ -54,7 +58,9 @@ def _undo(url: str, batches_before: int) -> None:
     """Remove an import that finished before its kill, so the next round imports again."""
     engine = sa.create_engine(url)
     with engine.begin() as c:
-        newest = c.execute(sa.text("SELECT id FROM import_batches ORDER BY imported_at DESC LIMIT 1")).scalar()
+        newest = c.execute(
+            sa.text("SELECT id FROM import_batches ORDER BY imported_at DESC LIMIT 1")
+        ).scalar()
         assert c.execute(sa.text("SELECT count(*) FROM import_batches")).scalar() == batches_before + 1
         c.execute(sa.text("DELETE FROM observations WHERE batch_id = :b"), {"b": newest})
         c.execute(sa.text("DELETE FROM import_batches WHERE id = :b"), {"b": newest})
@@ -68,7 +74,11 @@ def test_kill_9_at_random_points_leaves_no_partial_batch(tmp_path):
     url = f"sqlite:///{database}"
     rows = big_csv(tmp_path / "o1.csv", range(2015, 2025))
     wal = Path(f"{database}-wal")
-    subprocess.run([KPI, "import", str(tmp_path / "o1.csv"), "--dry-run", "--database", url], check=True, capture_output=True)
+    subprocess.run(
+        [KPI, "import", str(tmp_path / "o1.csv"), "--dry-run", "--database", url],
+        check=True,
+        capture_output=True,
+    )
     base_batches, base_rows = consistent(url)  # the document figures every new database has
     seed = int(os.environ.get("KPI_FUZZ_SEED") or random.randrange(2**32))
     rng = random.Random(seed)
@@ -80,8 +90,11 @@ def test_kill_9_at_random_points_leaves_no_partial_batch(tmp_path):
         by_time = bool(outcomes) and rng.random() < 0.3
         at = rng.uniform(0.0, 3.0) if by_time else settled + (rng.uniform(0.2e6, 12e6) if outcomes else 4e6)
         started = time.monotonic()
-        process = subprocess.Popen([KPI, "import", str(tmp_path / "o1.csv"), "--database", url],
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+        process = subprocess.Popen(
+            [KPI, "import", str(tmp_path / "o1.csv"), "--database", url],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         while process.poll() is None and time.monotonic() < started + 120:
             size = wal.stat().st_size if wal.exists() else 0
             if (time.monotonic() - started >= at) if by_time else (size >= at):
@@ -99,7 +112,9 @@ def test_kill_9_at_random_points_leaves_no_partial_batch(tmp_path):
             _undo(url, base_batches)
     print(f"\nkill -9 (seed {seed}): {dict(outcomes)}; 0 partial batches, integrity_check ok after each")
     assert outcomes["killed while writing"] >= 1, "no kill landed inside the write; make the file bigger"
-    finished = subprocess.run([KPI, "import", str(tmp_path / "o1.csv"), "--database", url], capture_output=True, text=True)
+    finished = subprocess.run(
+        [KPI, "import", str(tmp_path / "o1.csv"), "--database", url], capture_output=True, text=True
+    )
     assert finished.returncode == 0, finished.stderr
     assert consistent(url) == (base_batches + 1, base_rows + rows)
 
@@ -114,17 +129,27 @@ def test_concurrent_imports_and_reads_do_not_fail(store_engine):
     def writer(n: int) -> None:
         try:
             for k in range(5):
-                lines = ["indicator,area,period,value"] + [f"2.2,{m},{2000 + n * 5 + k},{n + k}" for m in municipalities]
-                report = import_bytes("\n".join(lines).encode(), f"w{n}-{k}.csv", SqlObservationRepository(store_engine), strategies, areas)
+                lines = ["indicator,area,period,value"] + [
+                    f"2.2,{m},{2000 + n * 5 + k},{n + k}" for m in municipalities
+                ]
+                report = import_bytes(
+                    "\n".join(lines).encode(),
+                    f"w{n}-{k}.csv",
+                    SqlObservationRepository(store_engine),
+                    strategies,
+                    areas,
+                )
                 assert not report.rejected and report.added == len(municipalities), report
-        except BaseException as exc:  # noqa: BLE001 - collected and re-raised by the test
+        except BaseException as exc:
             errors.append(exc)
 
     def reader() -> None:
         try:
             while not done.is_set():
-                SqlObservationRepository(store_engine).find(ObservationQuery(indicators=("2.2",), areas=("151",)))
-        except BaseException as exc:  # noqa: BLE001
+                SqlObservationRepository(store_engine).find(
+                    ObservationQuery(indicators=("2.2",), areas=("151",))
+                )
+        except BaseException as exc:
             errors.append(exc)
 
     writers = [threading.Thread(target=writer, args=(n,)) for n in range(4)]

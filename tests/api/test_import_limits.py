@@ -33,7 +33,10 @@ def refused(function, *args) -> list[str]:
 )
 def test_ordinary_files_read_as_before(text):
     rows = list(csv_format.read_csv(text.encode(), "ok.csv"))
-    assert [(r.location, r.get("area"), r.get("value")) for r in rows] == [("row 2", "151", "1"), ("row 3", "DK", "2")]
+    assert [(r.location, r.get("area"), r.get("value")) for r in rows] == [
+        ("row 2", "151", "1"),
+        ("row 3", "DK", "2"),
+    ]
 
 
 def test_the_bad_byte_is_found_past_the_first_megabyte():
@@ -51,21 +54,33 @@ def test_a_line_of_exactly_the_limit_is_read():
     problems = refused(csv_format.read_csv, (header + line + source + "\n").encode(), "edge.csv")
     assert problems == ["row 2: has a field longer than 4,096 characters (the most a field may have)"]
     problems = refused(csv_format.read_csv, (header + line + source + "x\n").encode(), "edge.csv")
-    assert problems == ["line 2: is longer than 262,336 characters; a line has at most 64 fields of at most 4,096 characters"]
+    assert problems == [
+        "line 2: is longer than 262,336 characters; a line has at most 64 fields of at most 4,096 characters"
+    ]
 
 
 def test_a_jobindsats_file_of_too_many_figures_is_refused(monkeypatch):
     monkeypatch.setattr(jobindsats, "MAX_JSON_CELLS", 10)
-    problems = refused(read_jobindsats, (FIXTURES / "jobindsats_y01a02.json").read_bytes(), "y01a02.json", load_mapping("jobindsats"))
-    assert len(problems) == 1 and "has more than 10 figures; a Jobindsats file may have at most 10 (split it)" in problems[0]
+    problems = refused(
+        read_jobindsats,
+        (FIXTURES / "jobindsats_y01a02.json").read_bytes(),
+        "y01a02.json",
+        load_mapping("jobindsats"),
+    )
+    assert (
+        len(problems) == 1
+        and "has more than 10 figures; a Jobindsats file may have at most 10 (split it)" in problems[0]
+    )
 
 
 def test_a_jsonstat_cube_with_too_many_dimensions_is_refused():
     dims = {f"D{i}": {"category": {"index": ["a", "b"]}} for i in range(40)}
-    document = f'{{"class": "dataset", "id": {list(dims)}, "size": {[2] * 40}, "dimension": {dims}, "value": {{}}}}'
-    assert refused(read_jsonstat, document.replace("'", '"').encode(), "cube.json", load_mapping("statbank")) == [
-        "cube.json: has 40 dimensions; at most 32"
-    ]
+    document = (
+        f'{{"class": "dataset", "id": {list(dims)}, "size": {[2] * 40}, "dimension": {dims}, "value": {{}}}}'
+    )
+    assert refused(
+        read_jsonstat, document.replace("'", '"').encode(), "cube.json", load_mapping("statbank")
+    ) == ["cube.json: has 40 dimensions; at most 32"]
 
 
 def test_deep_or_oversized_json_is_refused_by_name_not_by_a_crash():
@@ -77,7 +92,11 @@ def test_deep_or_oversized_json_is_refused_by_name_not_by_a_crash():
 
 
 def test_a_problem_quotes_at_most_a_little_of_a_long_code():
-    document = (FIXTURES / "jobindsats_y01a02.json").read_text(encoding="utf-8").replace('"Ballerup"', '"' + "B" * 100_000 + '"', 1)
+    document = (
+        (FIXTURES / "jobindsats_y01a02.json")
+        .read_text(encoding="utf-8")
+        .replace('"Ballerup"', '"' + "B" * 100_000 + '"', 1)
+    )
     problems = refused(read_jobindsats, document.encode(), "y01a02.json", load_mapping("jobindsats"))
     assert problems and all(len(p) < 1_500 for p in problems)
     assert "… (" in problems[0] and " characters)" in problems[0]

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import httpx
 
-from kpi_api.storage import tokens
 from kpi_api.bootstrap import open_services
+from kpi_api.storage import tokens
 
 KPI = str(Path(sys.executable).parent / "kpi")
 QUERY = '{ strategy(id: "ballerup-beskaeftigelsesstrategi") { revision(version: "2022") { indicator(id: "4.4") { status(area: "147", period: "2021") { value } } } } }'
@@ -26,9 +26,19 @@ def _port() -> int:
 def _serve(url: str, extra_env: dict | None = None) -> tuple[subprocess.Popen, str]:
     port = _port()
     # One test client sends far faster than a reader: no per-address limit (unless asked).
-    env = {**os.environ, "KPI_RESPONSE_CACHE": "1", "KPI_ANONYMOUS_RATE": "1e9", "KPI_ANONYMOUS_BURST": "1000000000", **(extra_env or {})}
-    process = subprocess.Popen([KPI, "serve", "--port", str(port), "--database", url], env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    env = {
+        **os.environ,
+        "KPI_RESPONSE_CACHE": "1",
+        "KPI_ANONYMOUS_RATE": "1e9",
+        "KPI_ANONYMOUS_BURST": "1000000000",
+        **(extra_env or {}),
+    }
+    process = subprocess.Popen(
+        [KPI, "serve", "--port", str(port), "--database", url],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -60,10 +70,14 @@ def test_a_write_from_another_process_is_seen_at_once(tmp_path):
         for n in (20, 21, 22):  # each import by a separate `kpi import` process
             csv = tmp_path / f"v{n}.csv"
             # a new vintage each time: a revised figure, published later
-            csv.write_text(f"indicator,area,period,value,published,source\n4.4,147,2021,{n},2030-01-{n - 10:02d},SYNTETISK\n")
+            csv.write_text(
+                f"indicator,area,period,value,published,source\n4.4,147,2021,{n},2030-01-{n - 10:02d},SYNTETISK\n"
+            )
             subprocess.run([KPI, "import", str(csv), "--database", url], check=True, capture_output=True)
             assert value(base) == str(n)
-            assert httpx.get(f"{base}/figures/4.4/147.json?from=2021&to=2021").json()["series"][0]["values"] == [str(n)]
+            assert httpx.get(f"{base}/figures/4.4/147.json?from=2021&to=2021").json()["series"][0][
+                "values"
+            ] == [str(n)]
     finally:
         server.kill()
         server.wait()
@@ -84,8 +98,12 @@ def test_two_workers_on_postgresql_agree(postgres_url):
     try:
         assert value(a) is None and value(b) is None and value(b) is None  # b has it cached
         mutation = "mutation($csv: String!) { importObservations(csv: $csv) { added rejected } }"
-        answer = httpx.post(f"{a}/graphql", json={"query": mutation, "variables": {"csv": _csv(27)}},
-                            headers={"Authorization": f"Bearer {token}"}, timeout=30).json()  # fmt: skip
+        answer = httpx.post(
+            f"{a}/graphql",
+            json={"query": mutation, "variables": {"csv": _csv(27)}},
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=30,
+        ).json()
         assert answer["data"]["importObservations"] == {"added": 1, "rejected": False}
         assert value(b) == "27"  # served fresh by the other worker, not from its cache
         assert value(a) == "27"

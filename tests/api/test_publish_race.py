@@ -29,8 +29,12 @@ def test_two_racing_publishers_of_one_version_get_one_success_and_one_conflict(s
     def publish(n: int) -> None:
         start.wait()
         try:
-            report = catalogue_store.publish(store_engine, [revision(strategy, "2030", f"Udgave {n}")], by=f"test {n}")
-            outcomes.append("stored" if report.added else "conflicting" if report.conflicting else "unchanged")
+            report = catalogue_store.publish(
+                store_engine, [revision(strategy, "2030", f"Udgave {n}")], by=f"test {n}"
+            )
+            outcomes.append(
+                "stored" if report.added else "conflicting" if report.conflicting else "unchanged"
+            )
         except catalogue_store.PublishConflict as exc:
             assert "was published by another request just now" in str(exc)
             outcomes.append("conflict")
@@ -53,7 +57,8 @@ def test_a_version_differing_only_in_case_is_refused(store_engine):
     with pytest.raises(CatalogueError) as refused:
         catalogue_store.publish(store_engine, [revision(strategy, "2030A", "Anden")], by="test")
     assert refused.value.problems == [
-        "version '2030A' is the published version '2030a' of " + strategy
+        "version '2030A' is the published version '2030a' of "
+        + strategy
         + " but for case or look-alike characters (versions are compared that way); choose another version @ $.version"
     ]
 
@@ -63,8 +68,11 @@ def test_the_database_itself_refuses_a_case_variant(store_engine):
     strategy = f"index-{uuid.uuid4().hex[:8]}"
     catalogue_store.publish(store_engine, [revision(strategy, "v1", "Første")], by="test")
     with pytest.raises(sa.exc.IntegrityError), store_engine.begin() as c:
-        c.execute(sa.text(
-            "INSERT INTO strategy_revisions (strategy_id, version, strategy_header, document, source_file, sha256, published_at, published_by) "
-            "SELECT strategy_id, 'V1', strategy_header, document, source_file, sha256, published_at, published_by FROM strategy_revisions "
-            "WHERE strategy_id = :s"
-        ), {"s": strategy})  # fmt: skip
+        c.execute(
+            sa.text(
+                "INSERT INTO strategy_revisions (strategy_id, version, strategy_header, document, source_file, sha256, published_at, published_by) "
+                "SELECT strategy_id, 'V1', strategy_header, document, source_file, sha256, published_at, published_by FROM strategy_revisions "
+                "WHERE strategy_id = :s"
+            ),
+            {"s": strategy},
+        )

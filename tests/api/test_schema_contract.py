@@ -5,7 +5,7 @@ from pathlib import Path
 from graphql import build_schema, find_breaking_changes
 
 from kpi_api.graphql import schema
-from kpi_api.schema_export import export, expected_files
+from kpi_api.schema_export import expected_files, export
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -52,22 +52,31 @@ def contract_machine(engine):
         def import_batch(self, rows, sha):
             self.count += 1
             batch = ImportBatch(
-                f"batch-{self.count}", "f.csv", sha, "csv", "contract test",
+                f"batch-{self.count}",
+                "f.csv",
+                sha,
+                "csv",
+                "contract test",
                 datetime.datetime(2023, 4, 1, 12, self.count % 60, tzinfo=datetime.UTC),
-            )  # fmt: skip
+            )
             expected = outcome(lambda: self.model.add(batch, rows))
             actual = outcome(lambda: self.store.add(batch, rows))
             assert actual == expected
 
-        @rule(as_of=st.none() | st.sampled_from([d - datetime.timedelta(days=1) for d in DAYS] + DAYS),
-              indicators=st.none() | st.sampled_from([("2.2",), ("O1",)]),
-              areas=st.none() | st.just(("151",)))  # fmt: skip
+        @rule(
+            as_of=st.none() | st.sampled_from([d - datetime.timedelta(days=1) for d in DAYS] + DAYS),
+            indicators=st.none() | st.sampled_from([("2.2",), ("O1",)]),
+            areas=st.none() | st.just(("151",)),
+        )
         def query(self, as_of, indicators, areas):
             query = ObservationQuery(indicators=indicators, areas=areas, as_of=as_of)
             assert self.store.find(query) == self.model.find(query)
             assert self.store.latest_periods(query) == self.model.latest_periods(query)
 
-        @rule(periods=st.sampled_from([("2022",), ("2022-09",), ("2022", "2022-09")]), as_of=st.none() | st.sampled_from(DAYS))
+        @rule(
+            periods=st.sampled_from([("2022",), ("2022-09",), ("2022", "2022-09")]),
+            as_of=st.none() | st.sampled_from(DAYS),
+        )
         def query_periods(self, periods, as_of):
             query = ObservationQuery(periods=periods, as_of=as_of)
             assert self.store.find(query) == self.model.find(query)
@@ -91,8 +100,14 @@ def test_a_revised_figure_is_a_new_vintage_and_as_of_sees_the_old_one(store_engi
     store = SqlObservationRepository(store_engine)
     first = Observation("2.2", "151", "2022", Decimal("30.5"), published=DAYS[0])
     revised = Observation("2.2", "151", "2022", Decimal("31.0"), published=DAYS[1])
-    store.add(ImportBatch("b1", "a.csv", "sha-a", "csv", "t", datetime.datetime(2023, 1, 16, tzinfo=datetime.UTC)), [first])
-    store.add(ImportBatch("b2", "b.csv", "sha-b", "csv", "t", datetime.datetime(2023, 2, 16, tzinfo=datetime.UTC)), [revised])
+    store.add(
+        ImportBatch("b1", "a.csv", "sha-a", "csv", "t", datetime.datetime(2023, 1, 16, tzinfo=datetime.UTC)),
+        [first],
+    )
+    store.add(
+        ImportBatch("b2", "b.csv", "sha-b", "csv", "t", datetime.datetime(2023, 2, 16, tzinfo=datetime.UTC)),
+        [revised],
+    )
     assert store.find(ObservationQuery()) == [revised]
     assert store.find(ObservationQuery(as_of=DAYS[0])) == [first]
     assert store.find(ObservationQuery(as_of=DAYS[0] - datetime.timedelta(days=1))) == []
@@ -103,9 +118,20 @@ def test_the_same_vintage_with_another_value_is_refused_and_nothing_is_written(s
     reset_observations(store_engine)
     store = SqlObservationRepository(store_engine)
     original = Observation("2.2", "151", "2022", Decimal("30.5"), published=DAYS[0])
-    store.add(ImportBatch("b1", "a.csv", "sha-a", "csv", "t", datetime.datetime(2023, 1, 16, tzinfo=datetime.UTC)), [original])
-    clash = [Observation("O1", "DK", "2022", Decimal("3"), published=DAYS[0]), Observation("2.2", "151", "2022", Decimal("29"), published=DAYS[0])]
-    with pytest.raises(ConflictError, match="already stored as 30.5, the file says 29"):
-        store.add(ImportBatch("b2", "b.csv", "sha-b", "csv", "t", datetime.datetime(2023, 1, 17, tzinfo=datetime.UTC)), clash)
+    store.add(
+        ImportBatch("b1", "a.csv", "sha-a", "csv", "t", datetime.datetime(2023, 1, 16, tzinfo=datetime.UTC)),
+        [original],
+    )
+    clash = [
+        Observation("O1", "DK", "2022", Decimal("3"), published=DAYS[0]),
+        Observation("2.2", "151", "2022", Decimal("29"), published=DAYS[0]),
+    ]
+    with pytest.raises(ConflictError, match=r"already stored as 30\.5, the file says 29"):
+        store.add(
+            ImportBatch(
+                "b2", "b.csv", "sha-b", "csv", "t", datetime.datetime(2023, 1, 17, tzinfo=datetime.UTC)
+            ),
+            clash,
+        )
     assert store.find(ObservationQuery()) == [original]
     assert [b.id for b in store.batches()] == ["b1"] and store.data_version() == 1

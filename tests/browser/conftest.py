@@ -5,7 +5,6 @@ import shutil
 import pytest
 from playwright.sync_api import sync_playwright
 
-
 CHROMIUM_FLAGS = [
     "--no-sandbox",  # the tests may run as root
     "--disable-gpu",
@@ -21,7 +20,9 @@ CHROMIUM_FLAGS = [
 def browser():
     executable = shutil.which("chromium")
     if executable is None:
-        raise RuntimeError("Chromium is needed for the browser tests: `make test` installs it (scripts/ensure-chromium.sh)")
+        raise RuntimeError(
+            "Chromium is needed for the browser tests: `make test` installs it (scripts/ensure-chromium.sh)"
+        )
     with sync_playwright() as p:
         # Playwright gives each launch a fresh, empty profile of its own.
         browser = p.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_FLAGS)

@@ -11,7 +11,13 @@ from kpi_core import Lang
 from kpi_core.wording import format_number
 
 STRATEGY = "ballerup-beskaeftigelsesstrategi"
-STATUS_DA = {"ACHIEVED": "Nået", "ON_TRACK": "På rette vej", "OFF_TRACK": "Ikke på rette vej", "MONITORING": "Følges", "NO_DATA": "Ingen data"}
+STATUS_DA = {
+    "ACHIEVED": "Nået",
+    "ON_TRACK": "På rette vej",
+    "OFF_TRACK": "Ikke på rette vej",
+    "MONITORING": "Følges",
+    "NO_DATA": "Ingen data",
+}
 
 
 def serious_violations(page) -> list[str]:
@@ -32,7 +38,9 @@ def test_status_page_shows_what_graphql_answers(page, server, gql, seeded):
     page.goto(f"{server}/status/151?revision=2022&lang=da")
     assert page.locator("html").get_attribute("lang") == "da"
     assert page.locator("h2[id^=goal-]").count() == 5
-    answer = gql('{ strategy(id: "%s") { revision(version: "2022") { indicators { id status(area: "151") { status value period } } } } }' % STRATEGY)
+    answer = gql(
+        f'{{ strategy(id: "{STRATEGY}") {{ revision(version: "2022") {{ indicators {{ id status(area: "151") {{ status value period }} }} }} }} }}'
+    )
     checked = 0
     for indicator in answer["strategy"]["revision"]["indicators"]:
         cells = row_cells(page, indicator["id"])
@@ -72,7 +80,9 @@ def test_embed_page_table_and_accessibility(page, server, gql, seeded):
     assert page.locator("svg[role=img] title").count() == 1
     table = page.locator("table").first
     assert table.locator("caption").count() == 1 and table.locator("th[scope=col]").count() >= 2
-    answer = gql('{ strategy(id: "%s") { revision(version: "2022") { indicator(id: "2.1") { status(area: "151") { value } } } } }' % STRATEGY)
+    answer = gql(
+        f'{{ strategy(id: "{STRATEGY}") {{ revision(version: "2022") {{ indicator(id: "2.1") {{ status(area: "151") {{ value }} }} }} }} }}'
+    )
     value = format_number(Decimal(answer["strategy"]["revision"]["indicator"]["status"]["value"]), Lang.DA)
     assert value in table.inner_text()
     assert serious_violations(page) == []

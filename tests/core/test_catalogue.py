@@ -46,13 +46,56 @@ def test_every_shipped_file_loads():
 def test_indicator_ids_are_those_of_the_documents():
     s = strategy()
     assert [i.id for i in s.revision("2022").indicators] == [
-        "O1", "O2", "1.1", "1.2", "1.3", "1.4", "1.5b", "1.6", "2.1", "2.2", "2.3", "2.4", "2.5", "2.6",
-        "3.1", "3.2", "3.3", "4.1", "4.2", "4.3", "4.4", "5.1", "5.2", "5.3", "5.4", "5.6",
-    ]  # fmt: skip
+        "O1",
+        "O2",
+        "1.1",
+        "1.2",
+        "1.3",
+        "1.4",
+        "1.5b",
+        "1.6",
+        "2.1",
+        "2.2",
+        "2.3",
+        "2.4",
+        "2.5",
+        "2.6",
+        "3.1",
+        "3.2",
+        "3.3",
+        "4.1",
+        "4.2",
+        "4.3",
+        "4.4",
+        "5.1",
+        "5.2",
+        "5.3",
+        "5.4",
+        "5.6",
+    ]
     assert [i.id for i in s.revision("2020").indicators] == [
-        "1.1", "1.2", "1.3", "1.4", "1.5a", "1.6", "2.1", "2.2", "2.3", "2.4",
-        "3.1", "4.1", "4.2", "4.3", "4.4", "5.1", "5.2", "5.3", "5.4", "5.5", "5.6",
-    ]  # fmt: skip
+        "1.1",
+        "1.2",
+        "1.3",
+        "1.4",
+        "1.5a",
+        "1.6",
+        "2.1",
+        "2.2",
+        "2.3",
+        "2.4",
+        "3.1",
+        "4.1",
+        "4.2",
+        "4.3",
+        "4.4",
+        "5.1",
+        "5.2",
+        "5.3",
+        "5.4",
+        "5.5",
+        "5.6",
+    ]
 
 
 @pytest.mark.parametrize("version", ["2020", "2022"])
@@ -79,7 +122,9 @@ def test_oddities_stay_visible():
     r2020, r2022 = s.revision("2020"), s.revision("2022")
     assert RemarkKind.RECONSTRUCTED in {r.kind for r in r2020.remarks}
     assert RemarkKind.CONFLICT in {r.kind for r in r2020.remarks}  # 6 Oct vs "november 2020"
-    assert any(r.kind is RemarkKind.AMBIGUITY and "FÆRRE" in r.text.da for r in r2022.indicator("1.5b").remarks)
+    assert any(
+        r.kind is RemarkKind.AMBIGUITY and "FÆRRE" in r.text.da for r in r2022.indicator("1.5b").remarks
+    )
     assert r2020.adopted_on.isoformat() == "2020-10-06"
     assert r2020.status is RevisionStatus.SUPERSEDED and r2022.status is RevisionStatus.ADOPTED
 

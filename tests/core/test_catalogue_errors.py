@@ -47,15 +47,31 @@ def test_the_unbroken_file_parses():
             "'procent' is not a valid Unit; expected one of: percent, percent_change, count, number, months, weeks "
             "@ $.overall_indicators[0].unit",
         ),
-        ('key_figure = "2.1"', 'key_figure = "2.9"', "focus area F2: key figure '2.9' is not one of its indicators"),
+        (
+            'key_figure = "2.1"',
+            'key_figure = "2.9"',
+            "focus area F2: key figure '2.9' is not one of its indicators",
+        ),
         ('key_figure = "2.1"', 'key_figure = "2.1"\nkeyfigure = "2.1"', "unknown field(s) keyfigure"),
         ('case_number = "15.00.00-P22-1-20"', "case_number = 15", "expected text, got 15 @ $.case_number"),
         ('version = "2022"\n', "", "required field missing @ $.version"),
-        ('doc = "bilag2-2022", at = "Side 3, Oversigt, Overordnet" }', 'doc = "bilag9", at = "x" }', "cites document 'bilag9'"),
+        (
+            'doc = "bilag2-2022", at = "Side 3, Oversigt, Overordnet" }',
+            'doc = "bilag9", at = "x" }',
+            "cites document 'bilag9'",
+        ),
         ("format = 1", "format = 2", "expected `format = 1`"),
-        ('case_number = "15.00.00-P22-1-20"', 'case_number = "15\\u0000"', "must not contain a NUL character"),
+        (
+            'case_number = "15.00.00-P22-1-20"',
+            'case_number = "15\\u0000"',
+            "must not contain a NUL character",
+        ),
         ('id = "1.2"', 'id = "1.1"', "indicator id '1.1' is used twice"),
-        ('name = { da = "Andelen af langtidsledige borgere", en', 'name = { da = " ", en', "da must not be blank"),
+        (
+            'name = { da = "Andelen af langtidsledige borgere", en',
+            'name = { da = " ", en',
+            "da must not be blank",
+        ),
     ],
 )
 def test_a_broken_file_names_the_place(old, new, expected):
@@ -75,7 +91,9 @@ def test_a_lineage_note_contradicting_the_revisions_is_rejected():
     broken = parse_revision(GOOD.replace(old, old.replace("rescoped", "reworded")), FILE)
     with pytest.raises(CatalogueError) as caught:
         build_strategies([files[0], broken])
-    assert "the note says 5.4 was reworded, but comparing with revision 2020 shows rescoped" in str(caught.value)
+    assert "the note says 5.4 was reworded, but comparing with revision 2020 shows rescoped" in str(
+        caught.value
+    )
 
 
 def test_a_replacement_must_name_an_existing_successor():
@@ -83,6 +101,7 @@ def test_a_replacement_must_name_an_existing_successor():
     broken = parse_revision(GOOD.replace('successor = "1.5b"', 'successor = "1.5c"'), FILE)
     with pytest.raises(CatalogueError) as caught:
         build_strategies([files[0], broken])
-    assert "lineage note 'replaced' on '1.5a' needs it in the previous revision only, with its successor '1.5c'" in str(
-        caught.value
+    assert (
+        "lineage note 'replaced' on '1.5a' needs it in the previous revision only, with its successor '1.5c'"
+        in str(caught.value)
     )

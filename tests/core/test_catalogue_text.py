@@ -20,19 +20,46 @@ def problems_of(text: str) -> list[str]:
 @pytest.mark.parametrize(
     ("old", "new", "expected"),
     [
-        (NAME_1_2, NAME_1_2.replace("til tiden", "til\\u0007 tiden"),
-         "contains a control character, U+0007, at position 31; remove it @ $.focus_areas[0].indicators[1].name.da"),
-        (NAME_1_2, NAME_1_2.replace("Andel", "Andel\\u202e"),
-         "contains an invisible format character, U+202E RIGHT-TO-LEFT OVERRIDE, at position 6; remove it "
-         "@ $.focus_areas[0].indicators[1].name.da"),
-        ('id = "P2"', 'id = "P2\\u200b"',
-         "contains an invisible format character, U+200B ZERO WIDTH SPACE, at position 3; remove it @ $.principles[1].id"),
-        ('id = "P2"', 'id = "P2\\n"', "contains a control character, U+000A, at position 3; remove it @ $.principles[1].id"),
-        ('case_number = "15.00.00-P22-1-20"', 'case_number = "15.00\\u001b[31m"',
-         "contains a control character, U+001B, at position 6; remove it @ $.case_number"),
-        ('owner = "151"', 'owner = "151\\uffff"', "contains a non-character, U+FFFF, at position 4; remove it @ $.strategy.owner"),
+        (
+            NAME_1_2,
+            NAME_1_2.replace("til tiden", "til\\u0007 tiden"),
+            "contains a control character, U+0007, at position 31; remove it @ $.focus_areas[0].indicators[1].name.da",
+        ),
+        (
+            NAME_1_2,
+            NAME_1_2.replace("Andel", "Andel\\u202e"),
+            "contains an invisible format character, U+202E RIGHT-TO-LEFT OVERRIDE, at position 6; remove it "
+            "@ $.focus_areas[0].indicators[1].name.da",
+        ),
+        (
+            'id = "P2"',
+            'id = "P2\\u200b"',
+            "contains an invisible format character, U+200B ZERO WIDTH SPACE, at position 3; remove it @ $.principles[1].id",
+        ),
+        (
+            'id = "P2"',
+            'id = "P2\\n"',
+            "contains a control character, U+000A, at position 3; remove it @ $.principles[1].id",
+        ),
+        (
+            'case_number = "15.00.00-P22-1-20"',
+            'case_number = "15.00\\u001b[31m"',
+            "contains a control character, U+001B, at position 6; remove it @ $.case_number",
+        ),
+        (
+            'owner = "151"',
+            'owner = "151\\uffff"',
+            "contains a non-character, U+FFFF, at position 4; remove it @ $.strategy.owner",
+        ),
     ],
-    ids=["bell-in-a-name", "bidi-override-in-a-name", "zero-width-space-in-an-id", "line-feed-in-an-id", "escape", "non-character"],
+    ids=[
+        "bell-in-a-name",
+        "bidi-override-in-a-name",
+        "zero-width-space-in-an-id",
+        "line-feed-in-an-id",
+        "escape",
+        "non-character",
+    ],
 )
 def test_control_and_format_characters_are_refused_with_their_path(old, new, expected):
     assert old in GOOD
@@ -40,7 +67,7 @@ def test_control_and_format_characters_are_refused_with_their_path(old, new, exp
 
 
 def test_line_feeds_tabs_and_soft_hyphens_are_allowed_in_texts():
-    text = GOOD.replace(NAME_1_2, NAME_1_2.replace("til tiden", 'til\\n\\tti\\u00adden'), 1)
+    text = GOOD.replace(NAME_1_2, NAME_1_2.replace("til tiden", "til\\n\\tti\\u00adden"), 1)
     parsed = parse_revision(text, "multi-line.toml")
     assert parsed.revision.indicator("1.2").name.da == "Andel placeringer oprettet til\n\tti\u00adden"
 
@@ -49,8 +76,14 @@ def test_line_feeds_tabs_and_soft_hyphens_are_allowed_in_texts():
     ("version", "expected"),
     [
         ("2022 ", "version '2022 ' has U+0020 SPACE at position 5 (it looks like '2022')"),
-        ("２０２２", "version '２０２２' has U+FF12 FULLWIDTH DIGIT TWO at position 1 (it looks like '2022')"),
-        ("2099\\u200B", "version '2099\\u200b' has U+200B ZERO WIDTH SPACE at position 5 (it looks like '2099')"),
+        (
+            "２０２２",
+            "version '２０２２' has U+FF12 FULLWIDTH DIGIT TWO at position 1 (it looks like '2022')",
+        ),
+        (
+            "2099\\u200B",
+            "version '2099\\u200b' has U+200B ZERO WIDTH SPACE at position 5 (it looks like '2099')",
+        ),
         ("-1", "version '-1' has U+002D HYPHEN-MINUS at position 1"),
         ("x" * 33, "is 33 characters long"),
     ],
@@ -63,7 +96,12 @@ def test_versions_follow_the_pattern_and_name_the_odd_character(version, expecte
 
 @pytest.mark.parametrize("version", ["2015", "2020", "2022", "2099-test", "v1.2_rc-3"])
 def test_the_shipped_and_ordinary_versions_pass(version):
-    assert parse_revision(GOOD.replace('version = "2022"', f'version = "{version}"', 1), "ok.toml").revision.version == version
+    assert (
+        parse_revision(
+            GOOD.replace('version = "2022"', f'version = "{version}"', 1), "ok.toml"
+        ).revision.version
+        == version
+    )
 
 
 def test_look_alike_versions_share_a_key():

@@ -40,13 +40,20 @@ from kpi_core import (
     reads,
     shipped_strategies,
     target_facts,
+    testing,
 )
-from kpi_core import testing
 from kpi_core.comparisons import with_cell
 from kpi_core.targets import TARGET_KINDS
 
 PERIOD_KINDS = [("2020", "2021", "2022"), ("2020Q3", "2021Q3", "2022Q3"), ("2020-05", "2021-05", "2022-05")]
-VALUES = [Decimal(30), Decimal(20), Decimal(40), Decimal(10), Decimal(50), None]  # ties and gaps; hypothesis favours the first
+VALUES = [
+    Decimal(30),
+    Decimal(20),
+    Decimal(40),
+    Decimal(10),
+    Decimal(50),
+    None,
+]  # ties and gaps; hypothesis favours the first
 MUNICIPALITIES = [f"{100 + m}" for m in range(5)]
 CLUSTER = "K1"  # the cluster code the rule strategies name
 
@@ -58,7 +65,10 @@ def _country() -> AreaDirectory:
             Area("R0", "Region 0", AreaKind.REGION),
             Area("R1", "Region 1", AreaKind.REGION),
             Area(CLUSTER, "Klynge", AreaKind.CLUSTER, members=("100", "101", "103")),
-            *(Area(code, f"Kommune {code}", AreaKind.MUNICIPALITY, region=f"R{n % 2}") for n, code in enumerate(MUNICIPALITIES)),
+            *(
+                Area(code, f"Kommune {code}", AreaKind.MUNICIPALITY, region=f"R{n % 2}")
+                for n, code in enumerate(MUNICIPALITIES)
+            ),
         ]
     )
 
@@ -97,7 +107,9 @@ def worlds(draw):
     periods = draw(st.sampled_from(PERIOD_KINDS))
     grid = [(a.code, p, c) for a in AREAS for p in periods for c in _cells(indicator)]
     values = draw(st.lists(st.sampled_from(VALUES), min_size=len(grid), max_size=len(grid)))
-    observations = [Observation(indicator.id, a, p, v, breakdown=c) for (a, p, c), v in zip(grid, values, strict=True)]
+    observations = [
+        Observation(indicator.id, a, p, v, breakdown=c) for (a, p, c), v in zip(grid, values, strict=True)
+    ]
     observations.append(Observation("other", draw(st.sampled_from(MUNICIPALITIES)), periods[-1], Decimal(1)))
     return indicator, draw(st.sampled_from(MUNICIPALITIES)), draw(st.sampled_from(periods)), observations
 
@@ -122,7 +134,9 @@ ONE_OF_EACH = [
     RankWithin(2, OwnRegion()),
     Threshold(Bound.MIN, Decimal(80)),
     Parity(PopulationGroup(ORIGIN, ("non_western",)), PopulationGroup(ORIGIN, ("danish", "western"))),
-    ExternalTarget(Text("mål", "target"), (PeriodValue("2022", Decimal(50)), PeriodValue("2021", Decimal(40)))),
+    ExternalTarget(
+        Text("mål", "target"), (PeriodValue("2022", Decimal(50)), PeriodValue("2021", Decimal(40)))
+    ),
     MaxDuration(Decimal(4)),
     FollowCluster(Cluster(CLUSTER)),
     MonitorOnly(),
@@ -162,7 +176,11 @@ def test_a_parity_target_reads_both_groups_in_the_area_only():
 
 
 def test_following_the_cluster_reads_two_years_back():
-    assert reads(indicator_with(FollowCluster(Cluster(CLUSTER))), "100", "2022", AREAS).periods == {"2022", "2021", "2020"}
+    assert reads(indicator_with(FollowCluster(Cluster(CLUSTER))), "100", "2022", AREAS).periods == {
+        "2022",
+        "2021",
+        "2020",
+    }
 
 
 def test_a_broken_down_indicator_reads_every_cell_and_year_1000_has_no_year_before():

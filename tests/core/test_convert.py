@@ -24,10 +24,15 @@ def test_revision_round_trips_through_json(revision):
 def test_shipped_revisions_round_trip_through_json():
     for strategy in shipped_strategies():
         for revision in strategy.revisions:
-            assert converter.structure(json.loads(json.dumps(converter.unstructure(revision))), Revision) == revision
+            assert (
+                converter.structure(json.loads(json.dumps(converter.unstructure(revision))), Revision)
+                == revision
+            )
 
 
 def test_decimals_travel_as_strings():
-    revision = next(s for s in shipped_strategies() if s.id == "ballerup-beskaeftigelsesstrategi").revision("2022")
+    revision = next(s for s in shipped_strategies() if s.id == "ballerup-beskaeftigelsesstrategi").revision(
+        "2022"
+    )
     data = converter.unstructure(revision.indicator("1.5b"))
     assert data["target"] == {"kind": "threshold", "bound": "min", "value": "80"}

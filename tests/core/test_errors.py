@@ -44,11 +44,15 @@ def test_diff_names_an_unknown_revision_with_its_own_class_and_a_readable_messag
     with pytest.raises(UnknownRevision) as caught:
         diff(STRATEGY, "2019", "2022")
     assert isinstance(caught.value, KeyError)  # what diff raised before
-    assert str(caught.value).startswith("strategy ballerup-beskaeftigelsesstrategi has no revision '2019' (it has ")
+    assert str(caught.value).startswith(
+        "strategy ballerup-beskaeftigelsesstrategi has no revision '2019' (it has "
+    )
 
 
 def test_an_unknown_area_has_one_message():
-    with pytest.raises(UnknownArea, match=r"^There is no area '999'; use a municipality code such as 151") as caught:
+    with pytest.raises(
+        UnknownArea, match=r"^There is no area '999'; use a municipality code such as 151"
+    ) as caught:
         shipped_areas().require("999")
     assert caught.value.code == "999"
     assert shipped_areas().require("151").name == "Ballerup"
@@ -93,7 +97,11 @@ def _observation(**changes):
         ({"value": 3.1}, TypeError, "observation value must be a Decimal or None, not 3.1"),
         ({"value": Decimal("NaN")}, ValueError, "observation value must be a finite number, not NaN"),
         ({"denominator": Decimal("Infinity")}, ValueError, "observation denominator must be a finite number"),
-        ({"breakdown": {"origin": ""}}, ValueError, "observation breakdown names a dimension and a value in every pair"),
+        (
+            {"breakdown": {"origin": ""}},
+            ValueError,
+            "observation breakdown names a dimension and a value in every pair",
+        ),
         ({"published": "2022-01-01"}, TypeError, "'published' must be"),
         ({"source": 7}, TypeError, "'source' must be"),
         ({"provisional": "yes"}, TypeError, "'provisional' must be"),
@@ -105,7 +113,9 @@ def test_an_observation_holds_only_what_it_says(changes, error, message):
 
 
 def test_a_valid_observation_is_built_as_before():
-    o = _observation(breakdown={"origin": "danish+western"}, published=datetime.date(2023, 1, 1), provisional=True)
+    o = _observation(
+        breakdown={"origin": "danish+western"}, published=datetime.date(2023, 1, 1), provisional=True
+    )
     assert o.breakdown == (("origin", "danish+western"),) and o.period == "2022"
 
 

@@ -51,7 +51,7 @@ def test_2_1_rank_in_the_capital_region():
 
 def test_2_1_ties_share_the_better_rank_and_rank_10_is_achieved():
     values = [D(1), D(2), D(2), D(4)] + [D(5)] * 5 + [D(6)] * 20
-    obs = [O("2.1", c, "2022", v) for c, v in zip(CAPITAL, values)]
+    obs = [O("2.1", c, "2022", v) for c, v in zip(CAPITAL, values, strict=False)]
     ranks = {c: evaluate(R2022.indicator("2.1"), c, "2022", obs, AREAS).rank for c in CAPITAL[:4]}
     assert list(ranks.values()) == [1, 2, 2, 4]
     fifth = evaluate(R2022.indicator("2.1"), CAPITAL[8], "2022", obs, AREAS)
@@ -64,17 +64,25 @@ def test_2_1_ties_share_the_better_rank_and_rank_10_is_achieved():
 def test_1_5b_threshold_at_least_80():
     ind = R2022.indicator("1.5b")
     assert evaluate(ind, "151", "2023", [O("1.5b", "151", "2023", D("80"))], AREAS).status is Status.ACHIEVED
-    e = evaluate(ind, "151", "2023", [O("1.5b", "151", "2023", D("78.5")), O("1.5b", "151", "2022", D("75"))], AREAS)
+    e = evaluate(
+        ind, "151", "2023", [O("1.5b", "151", "2023", D("78.5")), O("1.5b", "151", "2022", D("75"))], AREAS
+    )
     assert (e.status, e.gap, e.reference, e.trend) == (Status.ON_TRACK, D("1.5"), D("80"), Trend.IMPROVING)
-    e = evaluate(ind, "151", "2023", [O("1.5b", "151", "2023", D("78.5")), O("1.5b", "151", "2022", D("79"))], AREAS)
+    e = evaluate(
+        ind, "151", "2023", [O("1.5b", "151", "2023", D("78.5")), O("1.5b", "151", "2022", D("79"))], AREAS
+    )
     assert (e.status, e.trend) == (Status.OFF_TRACK, Trend.WORSENING)
 
 
 def test_2_5_strictly_below_the_national_average():
     ind = R2022.indicator("2.5")
-    equal = evaluate(ind, "151", "2023Q1", [O("2.5", "151", "2023Q1", D("3.1")), O("2.5", "DK", "2023Q1", D("3.1"))], AREAS)
+    equal = evaluate(
+        ind, "151", "2023Q1", [O("2.5", "151", "2023Q1", D("3.1")), O("2.5", "DK", "2023Q1", D("3.1"))], AREAS
+    )
     assert equal.status is Status.OFF_TRACK and equal.gap == 0
-    below = evaluate(ind, "151", "2023Q1", [O("2.5", "151", "2023Q1", D("3.0")), O("2.5", "DK", "2023Q1", D("3.1"))], AREAS)
+    below = evaluate(
+        ind, "151", "2023Q1", [O("2.5", "151", "2023Q1", D("3.0")), O("2.5", "DK", "2023Q1", D("3.1"))], AREAS
+    )
     assert below.status is Status.ACHIEVED and below.gap == D("-0.1")
     assert "Hele landet" in below.explanation.da and "2023Q1" in below.explanation.da
 
@@ -98,7 +106,9 @@ def test_4_3_external_target_per_period():
     ind = R2022.indicator("4.3")
     obs = [O("4.3", "151", "2022", D("21"))]
     assert evaluate(ind, "151", "2022", obs, AREAS).status is Status.NO_DATA  # the catalogue has no values
-    with_values = attrs.evolve(ind, target=ExternalTarget(Text("EUD", "EUD"), (PeriodValue("2022", D("25")),)))
+    with_values = attrs.evolve(
+        ind, target=ExternalTarget(Text("EUD", "EUD"), (PeriodValue("2022", D("25")),))
+    )
     e = evaluate(with_values, "151", "2022", obs, AREAS)
     assert (e.status, e.gap, e.reference) == (Status.OFF_TRACK, D("4"), D("25"))
 
@@ -106,9 +116,11 @@ def test_4_3_external_target_per_period():
 def test_o1_is_monitored_with_a_trend_and_per_age_group():
     ind = R2022.indicator("O1")
     obs = [
-        O("O1", "151", "2022-09", D("2.9")), O("O1", "151", "2021-09", D("3.4")),
-        O("O1", "151", "2022-09", D("4.1"), {"age": "16-24"}), O("O1", "151", "2022-09", None, {"age": "25-29"}),
-    ]  # fmt: skip
+        O("O1", "151", "2022-09", D("2.9")),
+        O("O1", "151", "2021-09", D("3.4")),
+        O("O1", "151", "2022-09", D("4.1"), {"age": "16-24"}),
+        O("O1", "151", "2022-09", None, {"age": "25-29"}),
+    ]
     e = evaluate(ind, "151", "2022-09", obs, AREAS)
     assert (e.status, e.trend) == (Status.MONITORING, Trend.IMPROVING)
     cells = dict(e.breakdown)
@@ -121,7 +133,9 @@ def test_no_data_says_what_is_missing():
     ind = R2022.indicator("2.2")
     own = evaluate(ind, "151", "2022", [O("2.2", "DK", "2022", D("20"))], AREAS)
     assert own.status is Status.NO_DATA and "ingen værdi for 151 i 2022" in own.explanation.da
-    ref = evaluate(ind, "151", "2022", [O("2.2", "151", "2022", D("20")), O("2.2", "DK", "2021", D("20"))], AREAS)
+    ref = evaluate(
+        ind, "151", "2022", [O("2.2", "151", "2022", D("20")), O("2.2", "DK", "2021", D("20"))], AREAS
+    )
     assert ref.status is Status.NO_DATA and "ingen værdi for hele landet i 2022" in ref.explanation.da
 
 
@@ -137,7 +151,7 @@ def test_the_revision_decides_the_rule():
     e2022 = evaluate(R2022.indicator("5.4"), "151", "2022", obs, AREAS)
     assert e2020.status is e2022.status is Status.ACHIEVED
     assert e2020.breakdown == ()
-    (cell, per_group), = e2022.breakdown
+    ((cell, per_group),) = e2022.breakdown
     assert cell == (("target_group", "dagpenge"),) and per_group.status is Status.OFF_TRACK
 
 
@@ -149,14 +163,22 @@ def test_periods_are_checked():
 
 # ── laws ───────────────────────────────────────────────────────────────────────────────
 ORDER = [Status.OFF_TRACK, Status.ON_TRACK, Status.ACHIEVED]
-JUDGED = [i for i in R2022.indicators if i.target.__class__.__name__ in {"AtOrAbove", "AtOrBelow", "StrictlyBelow", "Threshold"}]
+JUDGED = [
+    i
+    for i in R2022.indicators
+    if i.target.__class__.__name__ in {"AtOrAbove", "AtOrBelow", "StrictlyBelow", "Threshold"}
+]
 values = st.decimals(min_value=0, max_value=100, places=1, allow_nan=False)
 
 
 @given(st.sampled_from(JUDGED), values, values, values, values)
 def test_a_better_value_never_gives_a_worse_status(ind, a, b, reference, earlier):
     worse, better = sorted((a, b), reverse=ind.direction is Direction.BETTER_DOWN)
-    base = [O(ind.id, "DK", "2022", reference), O(ind.id, "DK", "2021", reference), O(ind.id, "151", "2021", earlier)]
+    base = [
+        O(ind.id, "DK", "2022", reference),
+        O(ind.id, "DK", "2021", reference),
+        O(ind.id, "151", "2021", earlier),
+    ]
     s_worse = evaluate(ind, "151", "2022", [*base, O(ind.id, "151", "2022", worse)], AREAS).status
     s_better = evaluate(ind, "151", "2022", [*base, O(ind.id, "151", "2022", better)], AREAS).status
     assert ORDER.index(s_better) >= ORDER.index(s_worse)
@@ -164,8 +186,8 @@ def test_a_better_value_never_gives_a_worse_status(ind, a, b, reference, earlier
 
 @given(st.lists(values, min_size=29, max_size=29), st.sampled_from(CAPITAL), values)
 def test_a_better_value_never_gives_a_worse_rank_status(vals, code, better_by):
-    obs = [O("2.1", c, "2022", v) for c, v in zip(CAPITAL, vals)]
-    mine = dict(zip(CAPITAL, vals))[code]
+    obs = [O("2.1", c, "2022", v) for c, v in zip(CAPITAL, vals, strict=False)]
+    mine = dict(zip(CAPITAL, vals, strict=False))[code]
     improved = [o if o.area != code else O("2.1", code, "2022", max(mine - better_by, D(0))) for o in obs]
     before = evaluate(R2022.indicator("2.1"), code, "2022", obs, AREAS)
     after = evaluate(R2022.indicator("2.1"), code, "2022", improved, AREAS)
@@ -174,16 +196,20 @@ def test_a_better_value_never_gives_a_worse_rank_status(vals, code, better_by):
 
 @given(st.lists(values, min_size=29, max_size=29), st.randoms(use_true_random=False))
 def test_status_does_not_depend_on_observation_order(vals, rnd):
-    obs = [O("2.1", c, "2022", v) for c, v in zip(CAPITAL, vals)] + [O("2.1", "151", "2021", vals[0])]
+    obs = [O("2.1", c, "2022", v) for c, v in zip(CAPITAL, vals, strict=False)] + [
+        O("2.1", "151", "2021", vals[0])
+    ]
     shuffled = list(obs)
     rnd.shuffle(shuffled)
-    assert evaluate(R2022.indicator("2.1"), "151", "2022", obs, AREAS) == evaluate(R2022.indicator("2.1"), "151", "2022", shuffled, AREAS)
+    assert evaluate(R2022.indicator("2.1"), "151", "2022", obs, AREAS) == evaluate(
+        R2022.indicator("2.1"), "151", "2022", shuffled, AREAS
+    )
 
 
 @given(st.lists(values, min_size=29, max_size=29))
 def test_rank_is_the_position_in_the_sorted_comparison_set(vals):
-    obs = [O("2.1", c, "2022", v) for c, v in zip(CAPITAL, vals)]
-    for code, value in zip(CAPITAL, vals):
+    obs = [O("2.1", c, "2022", v) for c, v in zip(CAPITAL, vals, strict=False)]
+    for code, value in zip(CAPITAL, vals, strict=False):
         rank = evaluate(R2022.indicator("2.1"), code, "2022", obs, AREAS).rank
         assert rank == sorted(vals).index(value) + 1  # lower is better; ties share the better rank
 
@@ -208,11 +234,13 @@ def test_the_explanation_names_the_period_and_the_reference(ind, v, r, period):
 
 def test_goal_status_is_the_key_figures_and_indicators_are_counted():
     obs = [
-        O("2.2", "151", "2022", D("20")), O("2.2", "DK", "2022", D("25")),  # achieved
-        O("2.3", "151", "2022", D("30")), O("2.3", "DK", "2022", D("25")),  # off track
+        O("2.2", "151", "2022", D("20")),
+        O("2.2", "DK", "2022", D("25")),  # achieved
+        O("2.3", "151", "2022", D("30")),
+        O("2.3", "DK", "2022", D("25")),  # off track
         O("2.6", "151", "2022-06", D("10")),  # monitored, latest period of its own
         *[O("2.1", c, "2022-09", D(i)) for i, c in enumerate(CAPITAL)],
-    ]  # fmt: skip
+    ]
     report = evaluate_revision(R2022, "151", obs, AREAS)
     area2 = report.focus_areas[1]
     assert area2.goal == "M2" and area2.status is area2.key_figure.status
@@ -249,7 +277,9 @@ def test_evaluating_under_a_revision_uses_only_that_revisions_rules(strategy, da
 
 
 # A synthetic cluster beside the real areas, for cluster references.
-AREAS_WITH_CLUSTER = AreaDirectory.of([*AREAS, Area("K1", "Klynge 1 (syntetisk)", AreaKind.CLUSTER, members=("151", "153", "155"))])
+AREAS_WITH_CLUSTER = AreaDirectory.of(
+    [*AREAS, Area("K1", "Klynge 1 (syntetisk)", AreaKind.CLUSTER, members=("151", "153", "155"))]
+)
 
 
 def _world(ind, value, reference, earlier_value, earlier_reference):
@@ -257,7 +287,12 @@ def _world(ind, value, reference, earlier_value, earlier_reference):
     `reference` for every kind of benchmark the rule may point at (synthetic)."""
     rule = ind.target
     if isinstance(rule, ExternalTarget):
-        ind = attrs.evolve(ind, target=attrs.evolve(rule, values=(PeriodValue("2022", reference), PeriodValue("2021", earlier_reference))))
+        ind = attrs.evolve(
+            ind,
+            target=attrs.evolve(
+                rule, values=(PeriodValue("2022", reference), PeriodValue("2021", earlier_reference))
+            ),
+        )
     own = ()
     if isinstance(rule, Parity):
         own = ((rule.focus.dimension.value, group_key(rule.focus.values)),)
@@ -271,8 +306,17 @@ def _world(ind, value, reference, earlier_value, earlier_reference):
     return ind, obs
 
 
-@given(testing.indicators().filter(lambda i: not isinstance(i.target, RankWithin)), values, values, values, values, values)
-def test_a_better_value_never_gives_a_worse_status_for_any_target_shape(ind, a, b, reference, earlier, earlier_reference):
+@given(
+    testing.indicators().filter(lambda i: not isinstance(i.target, RankWithin)),
+    values,
+    values,
+    values,
+    values,
+    values,
+)
+def test_a_better_value_never_gives_a_worse_status_for_any_target_shape(
+    ind, a, b, reference, earlier, earlier_reference
+):
     worse, better = sorted((a, b), reverse=ind.direction is Direction.BETTER_DOWN)
     ind_w, obs_w = _world(ind, worse, reference, earlier, earlier_reference)
     ind_b, obs_b = _world(ind, better, reference, earlier, earlier_reference)
@@ -289,7 +333,9 @@ PLAN = next(s for s in shipped_strategies() if s.id == "ballerup-beskaeftigelses
 
 def test_p1_1_unemployment_at_most_4_months():
     ind = PLAN.indicator("P1.1")
-    e = evaluate(ind, "151", "2015", [O("P1.1", "151", "2015", D("4.5")), O("P1.1", "151", "2014", D("5.2"))], AREAS)
+    e = evaluate(
+        ind, "151", "2015", [O("P1.1", "151", "2015", D("4.5")), O("P1.1", "151", "2014", D("5.2"))], AREAS
+    )
     assert (e.status, e.gap, e.reference, e.trend) == (Status.ON_TRACK, D("0.5"), D("4"), Trend.IMPROVING)
     assert evaluate(ind, "151", "2015", [O("P1.1", "151", "2015", D("4"))], AREAS).status is Status.ACHIEVED
 
@@ -299,7 +345,9 @@ def test_p1_3_follow_the_cluster():
     obs = [O("P1.3", "151", "2015", D("22")), O("P1.3", "151", "2014", D("20"))]
     unnamed = evaluate(ind, "151", "2015", obs, AREAS_WITH_CLUSTER)
     assert unnamed.status is Status.NO_DATA and "klynge (ikke angivet)" in unnamed.explanation.da
-    named = attrs.evolve(ind, target=attrs.evolve(ind.target, cluster=attrs.evolve(ind.target.cluster, code="K1")))
+    named = attrs.evolve(
+        ind, target=attrs.evolve(ind.target, cluster=attrs.evolve(ind.target.cluster, code="K1"))
+    )
     cluster = [O("P1.3", "K1", "2015", D("23")), O("P1.3", "K1", "2014", D("20"))]
     e = evaluate(named, "151", "2015", obs + cluster, AREAS_WITH_CLUSTER)
     assert (e.status, e.gap) == (Status.OFF_TRACK, D("1"))  # +2 points against the cluster's +3

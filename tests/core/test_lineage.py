@@ -27,8 +27,26 @@ def test_2020_to_2022_is_what_the_documents_say():
         ("5.5", None): ChangeKind.REMOVED,  # "Udgår: … ikke længere adgang til disse data"
     }
     unchanged = [k[0] for k, v in kinds(d).items() if v is ChangeKind.UNCHANGED]
-    assert unchanged == ["1.1", "1.2", "1.3", "1.4", "1.6", "2.1", "2.2", "2.3", "2.4", "3.1",
-                         "4.1", "4.2", "4.3", "4.4", "5.1", "5.2", "5.3", "5.6"]  # fmt: skip
+    assert unchanged == [
+        "1.1",
+        "1.2",
+        "1.3",
+        "1.4",
+        "1.6",
+        "2.1",
+        "2.2",
+        "2.3",
+        "2.4",
+        "3.1",
+        "4.1",
+        "4.2",
+        "4.3",
+        "4.4",
+        "5.1",
+        "5.2",
+        "5.3",
+        "5.6",
+    ]
 
 
 def test_reasons_come_from_the_documents():

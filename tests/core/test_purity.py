@@ -12,12 +12,17 @@ ROOT = Path(__file__).resolve().parents[2]
 LINT_IMPORTS = Path(sys.executable).parent / "lint-imports"
 
 
-@pytest.mark.skipif(not LINT_IMPORTS.exists(), reason="import-linter is a dev tool; the core-only run proves purity by running")
+@pytest.mark.skipif(
+    not LINT_IMPORTS.exists(),
+    reason="import-linter is a dev tool; the core-only run proves purity by running",
+)
 def test_import_linter_contract_holds():
     # The contract (pyproject.toml) forbids web, database, network and process modules.
     result = subprocess.run(
         [LINT_IMPORTS, "--no-cache"],
-        cwd=ROOT, capture_output=True, text=True,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "5 kept, 0 broken" in result.stdout  # the contracts: tests/api/test_architecture.py

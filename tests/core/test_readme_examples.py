@@ -12,7 +12,10 @@ def test_evaluation_example_prints_what_the_readme_says(capsys):
     exec(compile(block, "README.md", "exec"), {})
     out = capsys.readouterr().out.splitlines()
     assert out[0] == "ON_TRACK 2.5 IMPROVING"
-    assert out[1] == "2.2, 2022: 30,5 % mod 28 % (sammenlignet med: Hele landet); målet er ikke nået; afstanden til målet er mindsket siden 2021 (4)."
+    assert (
+        out[1]
+        == "2.2, 2022: 30,5 % mod 28 % (sammenlignet med: Hele landet); målet er ikke nået; afstanden til målet er mindsket siden 2021 (4)."
+    )
 
 
 def test_property_test_example_passes():

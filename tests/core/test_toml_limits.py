@@ -10,7 +10,9 @@ from kpi_core.shipped import _DATA
 from kpi_core.toml_limits import TomlLimitError
 
 
-@pytest.mark.parametrize("path", sorted((_DATA / "catalogue").glob("*.toml")) + [_DATA / "areas.toml"], ids=lambda p: p.name)
+@pytest.mark.parametrize(
+    "path", [*sorted((_DATA / "catalogue").glob("*.toml")), _DATA / "areas.toml"], ids=lambda p: p.name
+)
 def test_the_shipped_files_are_well_inside_the_limits(path):
     text = path.read_text(encoding="utf-8")
     assert toml_limits.loads(text) == tomllib.loads(text)
@@ -19,21 +21,53 @@ def test_the_shipped_files_are_well_inside_the_limits(path):
 @pytest.mark.parametrize(
     ("text", "message", "line", "column"),
     [
-        ("format = 1\n" + "a." * 20_000 + "b = 1\n", "has more than 8 parts", 2, 16),  # 6.8 s and 1.6 GB before
+        (
+            "format = 1\n" + "a." * 20_000 + "b = 1\n",
+            "has more than 8 parts",
+            2,
+            16,
+        ),  # 6.8 s and 1.6 GB before
         ("[" + "a." * 9 + "b]\n", "has more than 8 parts", 1, 17),
         ("[[x.y]]\n[[" + "a." * 9 + "b]]\n", "has more than 8 parts", 2, 18),
         ("k = {" + "a." * 9 + "b = 1}\n", "has more than 8 parts", 1, 21),
-        ("a = " + "[" * 50_000 + "]" * 50_000 + "\n", "nested more than 16 deep", 1, 21),  # RecursionError before
+        (
+            "a = " + "[" * 50_000 + "]" * 50_000 + "\n",
+            "nested more than 16 deep",
+            1,
+            21,
+        ),  # RecursionError before
         ("a = " + "{b = " * 40_000 + "1" + "}" * 40_000 + "\n", "nested more than 16 deep", 1, 85),
         ("x" * 129 + " = 1\n", "a key is longer than 128 characters", 1, 1),
         ('"' + "x" * 129 + '" = 1\n', "a key is longer than 128 characters", 1, 1),
-        ("a = [1, [2, [3]]]\nb = 1 ]]]]\nc = " + "[" * 17, "nested more than 16 deep", 3, 21),  # stray closers
+        (
+            "a = [1, [2, [3]]]\nb = 1 ]]]]\nc = " + "[" * 17,
+            "nested more than 16 deep",
+            3,
+            21,
+        ),  # stray closers
         ("".join(f"k{i} = 1\n" for i in range(20_001)), "more than 20,000 keys", 20_001, 8),
-        ("# " + "x" * 600_000 + "\n", "the file is 600,003 bytes; a catalogue file has at most 262,144", 1, None),
+        (
+            "# " + "x" * 600_000 + "\n",
+            "the file is 600,003 bytes; a catalogue file has at most 262,144",
+            1,
+            None,
+        ),
         ("a = 'æ'\n# " + "ø" * 131_070 + "\n", "the file is 262,152 bytes", 1, None),  # bytes, not characters
     ],
-    ids=["dotted-key-bomb", "table-header", "array-of-tables-header", "inline-table-key", "nested-arrays",
-         "nested-inline-tables", "long-bare-key", "long-quoted-key", "stray-closing-brackets", "many-keys", "size", "size-in-bytes"],
+    ids=[
+        "dotted-key-bomb",
+        "table-header",
+        "array-of-tables-header",
+        "inline-table-key",
+        "nested-arrays",
+        "nested-inline-tables",
+        "long-bare-key",
+        "long-quoted-key",
+        "stray-closing-brackets",
+        "many-keys",
+        "size",
+        "size-in-bytes",
+    ],
 )
 def test_each_limit_is_refused_with_its_place(text, message, line, column):
     with pytest.raises(TomlLimitError) as refused:

@@ -31,19 +31,35 @@ def fuzz_settings(examples: int = EXAMPLES) -> settings:
         deadline=None,
         phases=(Phase.explicit, Phase.reuse, Phase.generate),
         suppress_health_check=[
-            HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.data_too_large,
-            HealthCheck.large_base_example, HealthCheck.function_scoped_fixture,
+            HealthCheck.too_slow,
+            HealthCheck.filter_too_much,
+            HealthCheck.data_too_large,
+            HealthCheck.large_base_example,
+            HealthCheck.function_scoped_fixture,
         ],
-    )  # fmt: skip
+    )
 
 
 # ── what no response may contain ──────────────────────────────────────────────────────
 # Internals: a traceback, a source path, SQL or a driver's name, a Python repr. A marker
 # the request itself contains (an echoed argument) does not count.
 LEAK_MARKERS = (
-    "Traceback", 'File "', "/work/", "site-packages", '.py"', ".py'", "SELECT ", "INSERT INTO", "DELETE FROM",
-    "sqlite3.", "psycopg", "sqlalchemy", "OperationalError", "IntegrityError", "object at 0x",
-)  # fmt: skip
+    "Traceback",
+    'File "',
+    "/work/",
+    "site-packages",
+    '.py"',
+    ".py'",
+    "SELECT ",
+    "INSERT INTO",
+    "DELETE FROM",
+    "sqlite3.",
+    "psycopg",
+    "sqlalchemy",
+    "OperationalError",
+    "IntegrityError",
+    "object at 0x",
+)
 
 
 @dataclass
@@ -62,7 +78,11 @@ class Request:
 
     def echo(self) -> str:
         """Everything the caller sent, for telling an echo from a leak."""
-        parts = [self.path, json.dumps(self.params or {}, ensure_ascii=False), json.dumps(self.headers, ensure_ascii=False)]
+        parts = [
+            self.path,
+            json.dumps(self.params or {}, ensure_ascii=False),
+            json.dumps(self.headers, ensure_ascii=False),
+        ]
         if self.content is not None:
             parts.append(self.content.decode("utf-8", "replace"))
         elif self.has_json:
@@ -75,11 +95,16 @@ class Request:
 
     def describe(self) -> str:
         lines = [self.note] if self.note else []
-        lines += [f"{self.method} {self.path}" + (f"  params={json.dumps(self.params, ensure_ascii=False)}" if self.params else "")]
+        lines += [
+            f"{self.method} {self.path}"
+            + (f"  params={json.dumps(self.params, ensure_ascii=False)}" if self.params else "")
+        ]
         for name, value in self.headers.items():
             lines.append(f"{name}: {_redact(name, value)}")
         if self.content is not None:
-            lines.append(f"body (raw bytes): {self.content[:2000]!r}" + (" …" if len(self.content) > 2000 else ""))
+            lines.append(
+                f"body (raw bytes): {self.content[:2000]!r}" + (" …" if len(self.content) > 2000 else "")
+            )
         elif self.has_json:
             text = json.dumps(self.json, ensure_ascii=True)
             lines.append(f"body (JSON): {text[:3000]}" + (" …" if len(text) > 3000 else ""))
@@ -89,7 +114,11 @@ class Request:
 
 
 def _redact(name: str, value: str) -> str:
-    return value[:20] + "…" if name.lower() == "authorization" and value.startswith("Bearer kpi_") and len(value) > 60 else value
+    return (
+        value[:20] + "…"
+        if name.lower() == "authorization" and value.startswith("Bearer kpi_") and len(value) > 60
+        else value
+    )
 
 
 def _indent(text: str) -> str:
@@ -168,20 +197,27 @@ class AsgiClient:
         self.capture.records.clear()
         self.raised.clear()
         # Header values as bytes: HTTP allows Latin-1 (obs-text) there, httpx's str headers only ASCII.
-        headers = {k: v.encode("latin-1", "replace") if isinstance(v, str) else v for k, v in request.headers.items()}
+        headers = {
+            k: v.encode("latin-1", "replace") if isinstance(v, str) else v for k, v in request.headers.items()
+        }
         kwargs: dict = {"params": request.params, "headers": headers}
         if request.content is not None:
             kwargs["content"] = request.content
         elif request.has_json and request.method != "GET":
             try:
                 kwargs["content"] = json.dumps(request.json, allow_nan=False).encode()
-            except ValueError:  # a NaN/Infinity float is not JSON: send it as written, the service must refuse it
+            except (
+                ValueError
+            ):  # a NaN/Infinity float is not JSON: send it as written, the service must refuse it
                 kwargs["content"] = json.dumps(request.json, allow_nan=True).encode()
             kwargs.setdefault("headers", {})["content-type"] = "application/json"
         started = time.perf_counter()
         response = self._run(self.client.request(request.method, request.path, **kwargs))
         seconds = time.perf_counter() - started
-        logged = [_exception_summary(r.exc_info[1]) if r.exc_info else r.getMessage()[:300] for r in self.capture.records]
+        logged = [
+            _exception_summary(r.exc_info[1]) if r.exc_info else r.getMessage()[:300]
+            for r in self.capture.records
+        ]
         logged += [_exception_summary(e) for e in self.raised]
         return Answer(response.status_code, response.headers, response.text, seconds, logged)
 
@@ -200,7 +236,11 @@ def _exception_summary(exc: BaseException | None) -> str:
     if exc is None:
         return "?"
     frames = [f for f in traceback.extract_tb(exc.__traceback__) if "kpi_" in f.filename]
-    where = f" (at {frames[-1].filename.rsplit('/', 2)[-2:][-1]}:{frames[-1].lineno} in {frames[-1].name})" if frames else ""
+    where = (
+        f" (at {frames[-1].filename.rsplit('/', 2)[-2:][-1]}:{frames[-1].lineno} in {frames[-1].name})"
+        if frames
+        else ""
+    )
     return f"{type(exc).__name__}: {str(exc)[:300]}{where}"
 
 
@@ -208,7 +248,9 @@ def _exception_summary(exc: BaseException | None) -> str:
 MAX_ANSWER_BYTES = 1_000_000  # no answer to one small request should be bigger (amplification)
 
 
-def check_common(request: Request, answer: Answer, *, graphql: bool = True, json_body: bool = True) -> tuple[object, list[str]]:
+def check_common(
+    request: Request, answer: Answer, *, graphql: bool = True, json_body: bool = True
+) -> tuple[object, list[str]]:
     """What every answer must satisfy. Returns the parsed body and the problems found."""
     problems: list[str] = []
     if answer.status >= 500:
@@ -249,7 +291,9 @@ def check_common(request: Request, answer: Answer, *, graphql: bool = True, json
 def codes(body) -> list[str]:
     if not isinstance(body, dict) or not isinstance(body.get("errors"), list):
         return []
-    return sorted({str((e.get("extensions") or {}).get("code")) for e in body["errors"] if isinstance(e, dict)})
+    return sorted(
+        {str((e.get("extensions") or {}).get("code")) for e in body["errors"] if isinstance(e, dict)}
+    )
 
 
 def outcome(answer: Answer, body) -> str:
@@ -279,10 +323,11 @@ class Defect:
         lines = [
             f"■ {self.signature}  (seen {self.count}×; shortest reproduction below)",
             "  problems: " + "; ".join(dict.fromkeys(self.problems)),
-            "  request:", _indent(_indent(self.request.describe())),
+            "  request:",
+            _indent(_indent(self.request.describe())),
             f"  response: HTTP {self.answer.status} {self.answer.headers.get('content-type', '')} ({len(text):,} characters)",
             _indent(_indent(text[:2000] + (" …" if len(text) > 2000 else ""))),
-        ]  # fmt: skip
+        ]
         if self.answer.logged:
             lines.append("  the service logged/raised: " + " | ".join(dict.fromkeys(self.answer.logged)))
         return "\n".join(lines)
@@ -338,8 +383,9 @@ class Tally:
 
     def failure_message(self, name: str) -> str:
         bucket = self.bucket(name)
-        return f"{len(bucket.defects)} distinct defect(s) in {bucket.examples} {name} examples:\n\n" + "\n\n".join(
-            d.describe() for d in bucket.defects.values()
+        return (
+            f"{len(bucket.defects)} distinct defect(s) in {bucket.examples} {name} examples:\n\n"
+            + "\n\n".join(d.describe() for d in bucket.defects.values())
         )
 
     def summary(self, only: str | None = None) -> list[str]:
@@ -361,11 +407,16 @@ class Tally:
     def as_json(self) -> dict:
         return {
             name: {
-                "examples": b.examples, "seconds": round(b.seconds, 2), "kinds": dict(b.kinds), "outcomes": dict(b.outcomes),
-                "defects": {s: {"count": d.count, "reproduction": d.describe()} for s, d in b.defects.items()},
+                "examples": b.examples,
+                "seconds": round(b.seconds, 2),
+                "kinds": dict(b.kinds),
+                "outcomes": dict(b.outcomes),
+                "defects": {
+                    s: {"count": d.count, "reproduction": d.describe()} for s, d in b.defects.items()
+                },
             }
             for name, b in self.buckets.items()
-        }  # fmt: skip
+        }
 
 
 def _where(logged: str) -> str:

@@ -9,10 +9,10 @@ import os
 import attrs
 import pytest
 
-from kpi_api.storage import tokens
 from kpi_api.app import create_app
-from kpi_api.config import Settings
 from kpi_api.bootstrap import open_services
+from kpi_api.config import Settings
+from kpi_api.storage import tokens
 from tests.conftest import run_async
 from tests.fuzz._support import EXAMPLES, TALLY, AsgiClient
 from tests.synthetic import seed
@@ -42,7 +42,9 @@ def service_settings(url: str) -> Settings:
     second with one token (and reads from one address), and are after what the service
     does with them."""
     unlimited = {"token_rate": 1e9, "token_burst": 10**9, "anonymous_rate": 1e9, "anonymous_burst": 10**9}
-    return Settings(database_url=url, **{k: v for k, v in unlimited.items() if k in attrs.fields_dict(Settings)})
+    return Settings(
+        database_url=url, **{k: v for k, v in unlimited.items() if k in attrs.fields_dict(Settings)}
+    )
 
 
 @pytest.fixture(scope="module")
@@ -69,5 +71,10 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
         terminalreporter.write_line(line)
     if path := os.environ.get("FUZZ_REPORT"):
         with open(path, "w", encoding="utf-8") as f:
-            json.dump({"FUZZ_EXAMPLES": EXAMPLES, "FUZZ_DATABASE": database, "buckets": TALLY.as_json()}, f, ensure_ascii=False, indent=1)
+            json.dump(
+                {"FUZZ_EXAMPLES": EXAMPLES, "FUZZ_DATABASE": database, "buckets": TALLY.as_json()},
+                f,
+                ensure_ascii=False,
+                indent=1,
+            )
         terminalreporter.write_line(f"(written to {path})")

@@ -26,8 +26,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis_graphql import nodes
 
-from kpi_api.storage import tokens
 from kpi_api.graphql.schema import schema
+from kpi_api.storage import tokens
 from kpi_core import shipped_areas, shipped_strategies
 from tests.fuzz._support import EXAMPLES, TALLY, Request, check_common, fuzz_settings, undo_import
 
@@ -39,49 +39,148 @@ FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 # ── values: the catalogue's own (so resolvers go deep) and odd ones ──────────────────────
 _strategies = shipped_strategies()
 _areas = list(shipped_areas().of_kind(None))
-IDS = sorted({s.id for s in _strategies} | {i.id for s in _strategies for r in s.revisions for i in r.indicators})
+IDS = sorted(
+    {s.id for s in _strategies} | {i.id for s in _strategies for r in s.revisions for i in r.indicators}
+)
 STRINGS = sorted(
     {r.version for s in _strategies for r in s.revisions}
     | {a.code for a in _areas[:3] + _areas[-8:]}
     | {"151", "DK", "1084", "1081", "1085", "101", "147"}
     | {"2010", "2021", "2022", "2025", "2021-09", "2022-09", "2025-12", "2022Q3", "2022q1", "2030"}
-    | {"age", "gender", "origin", "target_group", "company_location", "16-24", "25-29", "non_western", "danish+western",
-       "dagpenge", "M", "K", "DA", "EN", "da", "en"}
-)  # fmt: skip
+    | {
+        "age",
+        "gender",
+        "origin",
+        "target_group",
+        "company_location",
+        "16-24",
+        "25-29",
+        "non_western",
+        "danish+western",
+        "dagpenge",
+        "M",
+        "K",
+        "DA",
+        "EN",
+        "da",
+        "en",
+    }
+)
 KNOWN = sorted(set(IDS) | set(STRINGS))
 ODD = [
-    "", " ", "\x00", "151\x00", "\x00DK", "\t151", "151\n", " 2022", "2022 ", "2022\n",
-    "²", "٢٠٢٢", "٢٠٢٢-٠٩", "１５１", "２０２２", "Ⅻ", "ǅ", "ß", "İ", "🇩🇰", "\u202e151", "\u200b151", "151\u0301", "\ufeff151",
-    "\uffff", "\U0010ffff", "\U0001f4a9" * 50,
-    "2022-13", "2022-00", "2022-9", "2022Q0", "2022Q5", "2022Q", "0000", "0000-01", "0001", "0999", "0100-01", "0999Q4",
-    "9999-12", "9999Q4", "99999", "2022-09-01",
-    "0", "-1", "-0", "1e309", "NaN", "Infinity", "-Infinity", "9" * 40, "0." + "0" * 40 + "1",
-    "' OR '1'='1", "1; DROP TABLE observations; --", "%", "_", "%_%", "\\", '"', "{{7*7}}", "${7*7}",
-    "<script>alert(1)</script>", "../../../../etc/passwd", "..", "null", "undefined", "[]", "{}",
+    "",
+    " ",
+    "\x00",
+    "151\x00",
+    "\x00DK",
+    "\t151",
+    "151\n",
+    " 2022",
+    "2022 ",
+    "2022\n",
+    "²",
+    "٢٠٢٢",
+    "٢٠٢٢-٠٩",
+    "１５１",
+    "２０２２",
+    "Ⅻ",
+    "ǅ",
+    "ß",
+    "İ",
+    "🇩🇰",
+    "\u202e151",
+    "\u200b151",
+    "151\u0301",
+    "\ufeff151",
+    "\uffff",
+    "\U0010ffff",
+    "\U0001f4a9" * 50,
+    "2022-13",
+    "2022-00",
+    "2022-9",
+    "2022Q0",
+    "2022Q5",
+    "2022Q",
+    "0000",
+    "0000-01",
+    "0001",
+    "0999",
+    "0100-01",
+    "0999Q4",
+    "9999-12",
+    "9999Q4",
+    "99999",
+    "2022-09-01",
+    "0",
+    "-1",
+    "-0",
+    "1e309",
+    "NaN",
+    "Infinity",
+    "-Infinity",
+    "9" * 40,
+    "0." + "0" * 40 + "1",
+    "' OR '1'='1",
+    "1; DROP TABLE observations; --",
+    "%",
+    "_",
+    "%_%",
+    "\\",
+    '"',
+    "{{7*7}}",
+    "${7*7}",
+    "<script>alert(1)</script>",
+    "../../../../etc/passwd",
+    "..",
+    "null",
+    "undefined",
+    "[]",
+    "{}",
     "a" * 5000,
-]  # fmt: skip
+]
 _odd_text = st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=40)
 TEXT = st.one_of(st.sampled_from(KNOWN), st.sampled_from(KNOWN), st.sampled_from(ODD), _odd_text)
 # ID arguments name strategies and indicators; String ones areas, periods, versions, breakdown cells.
 _STRATEGY_IDS = st.sampled_from([s.id for s in _strategies])
-_ID_TEXT = st.one_of(_STRATEGY_IDS, _STRATEGY_IDS, st.sampled_from(IDS), st.sampled_from(IDS), st.sampled_from(ODD), _odd_text)
+_ID_TEXT = st.one_of(
+    _STRATEGY_IDS, _STRATEGY_IDS, st.sampled_from(IDS), st.sampled_from(IDS), st.sampled_from(ODD), _odd_text
+)
 _STRING_TEXT = st.one_of(st.sampled_from(STRINGS), st.sampled_from(STRINGS), st.sampled_from(ODD), _odd_text)
 DATES = st.one_of(
     st.dates(),
-    st.sampled_from([datetime.date.min, datetime.date.max, datetime.date(1970, 1, 1), datetime.date(2022, 11, 9),
-                     datetime.date(2023, 1, 10), datetime.date(2020, 2, 29), datetime.date.today()]),
-)  # fmt: skip
+    st.sampled_from(
+        [
+            datetime.date.min,
+            datetime.date.max,
+            datetime.date(1970, 1, 1),
+            datetime.date(2022, 11, 9),
+            datetime.date(2023, 1, 10),
+            datetime.date(2020, 2, 29),
+            datetime.date.today(),
+        ]
+    ),
+)
 SCALARS = {
     "String": _STRING_TEXT.map(nodes.String),
-    "ID": st.one_of(_ID_TEXT.map(nodes.String), _ID_TEXT.map(nodes.String), _ID_TEXT.map(nodes.String), st.integers().map(nodes.Int)),
+    "ID": st.one_of(
+        _ID_TEXT.map(nodes.String),
+        _ID_TEXT.map(nodes.String),
+        _ID_TEXT.map(nodes.String),
+        st.integers().map(nodes.Int),
+    ),
     "Date": DATES.map(lambda d: nodes.String(d.isoformat())),
 }
 
 # Codes a valid operation may still meet (a value the service does not know, a limit).
 VALID_CODES = {
-    "NOT_FOUND", "BAD_USER_INPUT", "DEPTH_LIMIT_EXCEEDED", "ALIAS_LIMIT_EXCEEDED", "TOKEN_LIMIT_EXCEEDED",
-    "COST_LIMIT_EXCEEDED", "SELECTION_LIMIT_EXCEEDED",
-}  # fmt: skip
+    "NOT_FOUND",
+    "BAD_USER_INPUT",
+    "DEPTH_LIMIT_EXCEEDED",
+    "ALIAS_LIMIT_EXCEEDED",
+    "TOKEN_LIMIT_EXCEEDED",
+    "COST_LIMIT_EXCEEDED",
+    "SELECTION_LIMIT_EXCEEDED",
+}
 
 
 def _post(kind: str, query: str, variables: dict | None = None, headers: dict | None = None) -> Request:
@@ -97,7 +196,7 @@ def _get(kind: str, query: str) -> Request:
 VALID_QUERIES = hg.queries(SDL, custom_scalars=SCALARS, allow_x00=True)
 INTROSPECTION = st.one_of(
     st.just("{ __schema { queryType { name } types { name kind } } }"),
-    TEXT.map(lambda name: "{ __type(name: %s) { name kind fields { name } } }" % json.dumps(name)),
+    TEXT.map(lambda name: f"{{ __type(name: {json.dumps(name)}) {{ name kind fields {{ name }} }} }}"),
     st.just("{ __typename }"),
 )
 
@@ -115,15 +214,29 @@ def raw_in_string(draw) -> Request:
     """Raw control characters (a null byte …) inside a string literal: valid GraphQL."""
     value = draw(st.sampled_from(KNOWN))
     at = draw(st.integers(0, len(value)))
-    value = value[:at] + draw(st.text(st.sampled_from([chr(c) for c in range(0x20) if chr(c) not in "\n\r"]), min_size=1, max_size=3)) + value[at:]
-    return _post("raw control character in a string", draw(st.sampled_from(RAW_IN_STRING)) % value.replace("\\", "").replace('"', ""))
+    value = (
+        value[:at]
+        + draw(
+            st.text(
+                st.sampled_from([chr(c) for c in range(0x20) if chr(c) not in "\n\r"]), min_size=1, max_size=3
+            )
+        )
+        + value[at:]
+    )
+    return _post(
+        "raw control character in a string",
+        draw(st.sampled_from(RAW_IN_STRING)) % value.replace("\\", "").replace('"', ""),
+    )
 
 
 # Half the generated queries ask for one root field only: an unknown id in a non-null root field
 # (revisionDiff, statusTable) nulls the whole `data`, hiding what the other fields would have done.
-ONE_ROOT_FIELD = st.sampled_from([
-    hg.queries(SDL, fields=[name], custom_scalars=SCALARS, allow_x00=True) for name in GRAPHQL_SCHEMA.query_type.fields
-]).flatmap(lambda queries: queries)  # fmt: skip
+ONE_ROOT_FIELD = st.sampled_from(
+    [
+        hg.queries(SDL, fields=[name], custom_scalars=SCALARS, allow_x00=True)
+        for name in GRAPHQL_SCHEMA.query_type.fields
+    ]
+).flatmap(lambda queries: queries)
 
 
 @st.composite
@@ -143,9 +256,15 @@ def _check_valid(request: Request, answer, body, problems: list[str]) -> None:
     if isinstance(body, dict):
         if "data" not in body:
             problems.append("a valid operation answered without a `data` key")
-        unexpected = {
-            str((e.get("extensions") or {}).get("code")) for e in body.get("errors") or [] if isinstance(e, dict)
-        } - VALID_CODES - {"INTERNAL_SERVER_ERROR", "None"}
+        unexpected = (
+            {
+                str((e.get("extensions") or {}).get("code"))
+                for e in body.get("errors") or []
+                if isinstance(e, dict)
+            }
+            - VALID_CODES
+            - {"INTERNAL_SERVER_ERROR", "None"}
+        )
         if unexpected:
             problems.append(f"a valid operation refused with {', '.join(sorted(unexpected))}")
 
@@ -176,25 +295,76 @@ def test_valid_queries_are_answered(fuzz_client):
 
 
 # ── valid writes, with a token of the right scope ──────────────────────────────────────
-CSV_COLUMNS = ["indicator", "area", "period", "value", "unit", "numerator", "denominator", "published", "source", "flag",
-               "age", "gender", "origin", "target_group", "company_location"]  # fmt: skip
+CSV_COLUMNS = [
+    "indicator",
+    "area",
+    "period",
+    "value",
+    "unit",
+    "numerator",
+    "denominator",
+    "published",
+    "source",
+    "flag",
+    "age",
+    "gender",
+    "origin",
+    "target_group",
+    "company_location",
+]
 CELLS = {
-    "indicator": st.sampled_from(sorted({i.id for s in _strategies for r in s.revisions for i in r.indicators})),
+    "indicator": st.sampled_from(
+        sorted({i.id for s in _strategies for r in s.revisions for i in r.indicators})
+    ),
     "area": st.sampled_from(["151", "DK", "1084", "101", "Ballerup", "0151", "١٥١"]),
-    "period": st.sampled_from(["2022", "2022Q3", "2022-09", "2022-13", "0000", "9999-12", "99999", "2022q3", "٢٠٢٢"]),
-    "value": st.sampled_from(["30.5", "30,5", "", "..", "-", "0", "-0", "100", "100.0000001", "1e5", "1E+999999999",
-                              "-1e-999999999", "NaN", "sNaN", "Infinity", "1_000", "1.000,5", "１２", "٣", "²",
-                              "9" * 60, "0." + "0" * 60 + "1"])
+    "period": st.sampled_from(
+        ["2022", "2022Q3", "2022-09", "2022-13", "0000", "9999-12", "99999", "2022q3", "٢٠٢٢"]
+    ),
+    "value": st.sampled_from(
+        [
+            "30.5",
+            "30,5",
+            "",
+            "..",
+            "-",
+            "0",
+            "-0",
+            "100",
+            "100.0000001",
+            "1e5",
+            "1E+999999999",
+            "-1e-999999999",
+            "NaN",
+            "sNaN",
+            "Infinity",
+            "1_000",
+            "1.000,5",
+            "１２",
+            "٣",
+            "²",
+            "9" * 60,
+            "0." + "0" * 60 + "1",
+        ]
+    )
     | st.decimals(allow_nan=False, allow_infinity=False).map(str),
     "unit": st.sampled_from(["percent", "%", "pct", "count", "antal", "kr", ""]),
     "numerator": st.sampled_from(["", "10", "-1", "1e400", "x"]),
     "denominator": st.sampled_from(["", "100", "0", "-0", "x"]),
-    "published": st.sampled_from(["", "2023-01-10", "2023-02-30", "0001-01-01", "9999-12-31", "20230110", "2023-W01-1"]),
-    "source": st.sampled_from(["", "SYNTETISK", "Danmarks Statistik, AUL01", "a\x00b", "s" * 501, "ÆØÅ æøå", "\u202e", "'; --"]) | _odd_text,
-    "flag": st.sampled_from(["", "provisional", "foreløbig", "suppressed", "diskretioneret", "provisional|suppressed", "x"]),
+    "published": st.sampled_from(
+        ["", "2023-01-10", "2023-02-30", "0001-01-01", "9999-12-31", "20230110", "2023-W01-1"]
+    ),
+    "source": st.sampled_from(
+        ["", "SYNTETISK", "Danmarks Statistik, AUL01", "a\x00b", "s" * 501, "ÆØÅ æøå", "\u202e", "'; --"]
+    )
+    | _odd_text,
+    "flag": st.sampled_from(
+        ["", "provisional", "foreløbig", "suppressed", "diskretioneret", "provisional|suppressed", "x"]
+    ),
     "age": st.sampled_from(["", "16-24", "25-29", "x"]),
     "gender": st.sampled_from(["", "M", "K", "x"]),
-    "origin": st.sampled_from(["", "danish", "western", "non_western", "danish+western", "western+danish", "x"]),
+    "origin": st.sampled_from(
+        ["", "danish", "western", "non_western", "danish+western", "western+danish", "x"]
+    ),
     "target_group": st.sampled_from(["", "dagpenge", "x"]),
     "company_location": st.sampled_from(["", "ballerup", "x"]),
 }
@@ -210,8 +380,12 @@ def csv_texts(draw) -> str:
     sep, newline = draw(st.sampled_from([",", ";", "\t"])), draw(st.sampled_from(["\n", "\r\n", "\r"]))
     rows = [sep.join(columns)]
     for _ in range(draw(st.integers(0, 8))):
-        cells = [draw(CELLS.get(c, _odd_text) | _odd_text) if draw(st.integers(0, 19)) == 0 else draw(CELLS.get(c, _odd_text))
-                 for c in columns]  # fmt: skip
+        cells = [
+            draw(CELLS.get(c, _odd_text) | _odd_text)
+            if draw(st.integers(0, 19)) == 0
+            else draw(CELLS.get(c, _odd_text))
+            for c in columns
+        ]
         if draw(st.integers(0, 9)) == 0:
             cells = cells[: draw(st.integers(0, len(cells)))] + draw(st.lists(_odd_text, max_size=2))
         rows.append(sep.join(cells))
@@ -223,10 +397,10 @@ def _json_paths(value, prefix=()):
     yield prefix
     if isinstance(value, dict):
         for k, v in value.items():
-            yield from _json_paths(v, prefix + (k,))
+            yield from _json_paths(v, (*prefix, k))
     elif isinstance(value, list):
         for i, v in enumerate(value):
-            yield from _json_paths(v, prefix + (i,))
+            yield from _json_paths(v, (*prefix, i))
 
 
 JSON_VALUES = st.recursive(
@@ -256,7 +430,9 @@ def mutated_json(draw, fixture: str) -> str:
     return json.dumps(document, ensure_ascii=False)
 
 
-_catalogue_files = sorted((resources.files("kpi_core") / "data" / "catalogue").iterdir(), key=lambda p: p.name)
+_catalogue_files = sorted(
+    (resources.files("kpi_core") / "data" / "catalogue").iterdir(), key=lambda p: p.name
+)
 CATALOGUES = [p.read_text(encoding="utf-8") for p in _catalogue_files if p.name.endswith(".toml")]
 
 
@@ -278,8 +454,28 @@ def mutated_toml(draw) -> str:
             lines.insert(i, lines[i])
         elif action == 2 and "=" in lines[i]:
             key = lines[i].split("=", 1)[0]
-            value = draw(st.sampled_from(['""', "1", "-1", "1e999", "true", "[]", "{}", "2022-02-30", '"x"', '"\\u0000"',
-                                          "{ da = 1, en = 2 }", '"' + "y" * 3000 + '"'])) if draw(st.booleans()) else json.dumps(draw(_odd_text))  # fmt: skip
+            value = (
+                draw(
+                    st.sampled_from(
+                        [
+                            '""',
+                            "1",
+                            "-1",
+                            "1e999",
+                            "true",
+                            "[]",
+                            "{}",
+                            "2022-02-30",
+                            '"x"',
+                            '"\\u0000"',
+                            "{ da = 1, en = 2 }",
+                            '"' + "y" * 3000 + '"',
+                        ]
+                    )
+                )
+                if draw(st.booleans())
+                else json.dumps(draw(_odd_text))
+            )
             lines[i] = f"{key}= {value}"
         else:
             lines = lines[:i]
@@ -301,14 +497,30 @@ def write_requests(draw, made: dict) -> Request:
     publisher = {"Authorization": f"Bearer {made[tokens.Scope.PUBLISH]}"}
     choice = draw(st.integers(0, 9))
     if choice <= 4:
-        return _post("import CSV", IMPORT, {"csv": draw(csv_texts()), "format": draw(st.sampled_from([None, "CSV"])),
-                                            "dry": draw(st.sampled_from([True, False, None]))}, importer)  # fmt: skip
+        return _post(
+            "import CSV",
+            IMPORT,
+            {
+                "csv": draw(csv_texts()),
+                "format": draw(st.sampled_from([None, "CSV"])),
+                "dry": draw(st.sampled_from([True, False, None])),
+            },
+            importer,
+        )
     if choice <= 6:
-        fmt, fixture = draw(st.sampled_from([("JSONSTAT", "statbank_aul01.jsonstat.json"), ("JOBINDSATS", "jobindsats_y01a02.json")]))
+        fmt, fixture = draw(
+            st.sampled_from(
+                [("JSONSTAT", "statbank_aul01.jsonstat.json"), ("JOBINDSATS", "jobindsats_y01a02.json")]
+            )
+        )
         text = draw(mutated_json(fixture)) if draw(st.integers(0, 4)) else json.dumps(draw(JSON_VALUES))
-        return _post(f"import {fmt}", IMPORT, {"csv": text, "format": fmt, "dry": draw(st.booleans())}, importer)
+        return _post(
+            f"import {fmt}", IMPORT, {"csv": text, "format": fmt, "dry": draw(st.booleans())}, importer
+        )
     if choice <= 8:
-        return _post("publish", PUBLISH, {"text": draw(mutated_toml()), "dry": draw(st.integers(0, 4)) > 0}, publisher)
+        return _post(
+            "publish", PUBLISH, {"text": draw(mutated_toml()), "dry": draw(st.integers(0, 4)) > 0}, publisher
+        )
     # A generated mutation (random arguments) of one field, with that field's token.
     field = draw(st.sampled_from(["importObservations", "publishRevision"]))
     query = draw(hg.mutations(SDL, fields=[field], custom_scalars=SCALARS))
@@ -329,7 +541,9 @@ def test_valid_writes_are_answered(fuzz_client, write_tokens, fuzz_service):
     def run(request):
         body = _run(fuzz_client, "graphql-writes", request, _check_write)
         result = (body.get("data") or {}).get("importObservations") if isinstance(body, dict) else None
-        undo_import(fuzz_service[1].engine, (result or {}).get("batch"))  # each example starts from the same data
+        undo_import(
+            fuzz_service[1].engine, (result or {}).get("batch")
+        )  # each example starts from the same data
 
     run()
     _finish("graphql-writes")
@@ -378,24 +592,42 @@ def raw_control_character(draw) -> Request:
     """A raw control character (e.g. a null byte) outside a string literal: never allowed there.
     (Inside a string graphql-core 3.3 accepts them, as the current spec does: see valid_requests.)"""
     lines = draw(VALID_QUERIES).splitlines()
-    i = draw(st.integers(0, len(lines) - 1))  # a line's start is never inside a string: printed strings have no raw newlines
+    i = draw(
+        st.integers(0, len(lines) - 1)
+    )  # a line's start is never inside a string: printed strings have no raw newlines
     lines[i] = draw(_CONTROL) + lines[i]
     return _post("raw control character", "\n".join(lines))
 
 
-BAD_ESCAPES = ["\\uD800", "\\uDFFF", "\\uD800\\u0041", "\\u{110000}", "\\u{D800}", "\\uZZZZ", "\\x41", "\\", "\\u12"]
+BAD_ESCAPES = [
+    "\\uD800",
+    "\\uDFFF",
+    "\\uD800\\u0041",
+    "\\u{110000}",
+    "\\u{D800}",
+    "\\uZZZZ",
+    "\\x41",
+    "\\",
+    "\\u12",
+]
 
 
 @st.composite
 def bad_string_literal(draw) -> Request:
     escape = draw(st.sampled_from(BAD_ESCAPES))
-    template = draw(st.sampled_from([
-        '{ strategy(id: "%s") { id } }',
-        '{ revisionDiff(strategyId: "%s", from: "2020", to: "2022") { from } }',
-        'mutation { importObservations(csv: "%s", dryRun: true) { rows } }',
-        '{ strategy(id: "ballerup-beskaeftigelsesstrategi") { revision { indicator(id: "2.1") { status(area: "%s") { status } } } } }',
-    ]))  # fmt: skip
-    token = {"Authorization": "Bearer bogus"} if template.startswith("mutation") and draw(st.booleans()) else {}
+    template = draw(
+        st.sampled_from(
+            [
+                '{ strategy(id: "%s") { id } }',
+                '{ revisionDiff(strategyId: "%s", from: "2020", to: "2022") { from } }',
+                'mutation { importObservations(csv: "%s", dryRun: true) { rows } }',
+                '{ strategy(id: "ballerup-beskaeftigelsesstrategi") { revision { indicator(id: "2.1") { status(area: "%s") { status } } } } }',
+            ]
+        )
+    )
+    token = (
+        {"Authorization": "Bearer bogus"} if template.startswith("mutation") and draw(st.booleans()) else {}
+    )
     return _post("bad string escape", template % escape, headers=token)
 
 
@@ -410,10 +642,29 @@ def _not_a_date(value) -> bool:
 
 
 BAD_DATES = st.one_of(
-    st.sampled_from(["2022-02-30", "2022-13-01", "0000-01-01", "10000-01-01", "+2022-01-01", "2022-1-1", "", " ",
-                     "2022-01-01T00:00:00", "٢٠٢٢-٠١-٠١", "today", "\x00", "99999999999999999999"]),
-    _odd_text, st.integers(), st.floats(), st.booleans(), st.lists(st.integers(), max_size=2),
-).filter(_not_a_date)  # fmt: skip
+    st.sampled_from(
+        [
+            "2022-02-30",
+            "2022-13-01",
+            "0000-01-01",
+            "10000-01-01",
+            "+2022-01-01",
+            "2022-1-1",
+            "",
+            " ",
+            "2022-01-01T00:00:00",
+            "٢٠٢٢-٠١-٠١",
+            "today",
+            "\x00",
+            "99999999999999999999",
+        ]
+    ),
+    _odd_text,
+    st.integers(),
+    st.floats(),
+    st.booleans(),
+    st.lists(st.integers(), max_size=2),
+).filter(_not_a_date)
 
 
 def _literal(value) -> str:
@@ -431,12 +682,16 @@ def _literal(value) -> str:
 @st.composite
 def bad_date_literal(draw) -> Request:
     value = _literal(draw(BAD_DATES))
-    template = draw(st.sampled_from([
-        "{ strategies { revision(asOf: %s) { version } } }",
-        '{ statusTable(strategyId: "ballerup-beskaeftigelsesstrategi", asOf: %s) { version } }',
-        '{ strategy(id: "ballerup-beskaeftigelsesstrategi") { revision(version: "2022") { indicator(id: "2.1") { status(area: "151", asOf: %s) { status } } } } }',
-        '{ strategy(id: "ballerup-beskaeftigelsesstrategi") { revision(version: "2022") { indicator(id: "2.1") { series(area: "151", asOf: %s) { cell } ranking(asOf: %s) { period } } } } }',
-    ]))  # fmt: skip
+    template = draw(
+        st.sampled_from(
+            [
+                "{ strategies { revision(asOf: %s) { version } } }",
+                '{ statusTable(strategyId: "ballerup-beskaeftigelsesstrategi", asOf: %s) { version } }',
+                '{ strategy(id: "ballerup-beskaeftigelsesstrategi") { revision(version: "2022") { indicator(id: "2.1") { status(area: "151", asOf: %s) { status } } } } }',
+                '{ strategy(id: "ballerup-beskaeftigelsesstrategi") { revision(version: "2022") { indicator(id: "2.1") { series(area: "151", asOf: %s) { cell } ranking(asOf: %s) { period } } } } }',
+            ]
+        )
+    )
     return _post("bad Date literal", template.replace("%s", value))
 
 
@@ -445,23 +700,56 @@ VARIABLES_QUERY = """query Q($id: ID!, $area: String!, $period: String, $asOf: D
     status(area: $area, period: $period, asOf: $asOf) { status }
     series(area: $area, asOf: $asOf, breakdown: $breakdown) { cell } } } }
   areas(kind: $kind) { code } }"""
-GOOD_VARIABLES = {"id": STRATEGY, "area": "151", "period": "2022-09", "asOf": "2023-01-01", "kind": "REGION", "lang": "EN",
-                  "breakdown": [{"dimension": "origin", "value": "non_western"}]}  # fmt: skip
-_not_string = st.one_of(st.integers(), st.integers(min_value=2**64), st.floats(), st.booleans(), st.lists(st.integers(), max_size=2),
-                        st.dictionaries(_odd_text, st.integers(), max_size=2))  # fmt: skip
+GOOD_VARIABLES = {
+    "id": STRATEGY,
+    "area": "151",
+    "period": "2022-09",
+    "asOf": "2023-01-01",
+    "kind": "REGION",
+    "lang": "EN",
+    "breakdown": [{"dimension": "origin", "value": "non_western"}],
+}
+_not_string = st.one_of(
+    st.integers(),
+    st.integers(min_value=2**64),
+    st.floats(),
+    st.booleans(),
+    st.lists(st.integers(), max_size=2),
+    st.dictionaries(_odd_text, st.integers(), max_size=2),
+)
 BAD_VARIABLES = {
-    "id": st.one_of(st.none(), st.booleans(), st.floats().filter(lambda f: not float(f).is_integer()), st.lists(st.integers(), max_size=2),
-                    st.dictionaries(_odd_text, st.integers(), max_size=2)),
+    "id": st.one_of(
+        st.none(),
+        st.booleans(),
+        st.floats().filter(lambda f: not float(f).is_integer()),
+        st.lists(st.integers(), max_size=2),
+        st.dictionaries(_odd_text, st.integers(), max_size=2),
+    ),
     "area": st.none() | _not_string,
     "period": _not_string,
     "asOf": BAD_DATES,
-    "kind": st.one_of(st.none(), st.sampled_from(["region", "Region", "REGIONS", "", "MUNICIPALITY "]), st.integers(), st.booleans()),
-    "lang": st.one_of(st.sampled_from(["da", "en", "DE", "", "EN\x00"]), st.integers(), st.booleans(), st.lists(st.just("EN"), max_size=2)),
-    "breakdown": st.one_of(
-        st.just([{}]), st.just("origin"), st.just([None]), st.just([{"dimension": "origin"}]),
-        st.just([{"dimension": "origin", "value": "x", "zz": 1}]), st.just([{"dimension": 1, "value": "x"}]), st.integers(),
+    "kind": st.one_of(
+        st.none(),
+        st.sampled_from(["region", "Region", "REGIONS", "", "MUNICIPALITY "]),
+        st.integers(),
+        st.booleans(),
     ),
-}  # fmt: skip
+    "lang": st.one_of(
+        st.sampled_from(["da", "en", "DE", "", "EN\x00"]),
+        st.integers(),
+        st.booleans(),
+        st.lists(st.just("EN"), max_size=2),
+    ),
+    "breakdown": st.one_of(
+        st.just([{}]),
+        st.just("origin"),
+        st.just([None]),
+        st.just([{"dimension": "origin"}]),
+        st.just([{"dimension": "origin", "value": "x", "zz": 1}]),
+        st.just([{"dimension": 1, "value": "x"}]),
+        st.integers(),
+    ),
+}
 
 
 @st.composite
@@ -479,7 +767,7 @@ def _nested(depth: int) -> str:
     inner = "id"
     for _ in range(depth):
         inner = f"change {{ before {{ {inner} }} }}"
-    return "{ strategies { revisions { indicators { %s } } } }" % inner
+    return f"{{ strategies {{ revisions {{ indicators {{ {inner} }} }} }} }}"
 
 
 @st.composite
@@ -515,9 +803,9 @@ _STRUCTURAL = [
     "query { strategies { id(lang: DA) } }",
     "query($v: Undefined) { strategies { id } }",
     "{ strategy { id } }",
-    "{ revisionDiff(strategyId: \"ballerup-beskaeftigelsesstrategi\") { from } }",
+    '{ revisionDiff(strategyId: "ballerup-beskaeftigelsesstrategi") { from } }',
     "{ areas(kind: PLANET) { code } }",
-    "{ areas(kind: \"REGION\") { code } }",
+    '{ areas(kind: "REGION") { code } }',
     "{ areas(kind: 1e999) { code } }",
     "{ strategy(id: 1.5) { id } }",
     "{ strategy(id: 99999999999999999999999999999999999999e99999) { id } }",
@@ -530,7 +818,7 @@ _STRUCTURAL = [
     "}",
     "{ strategies { id } ",
     "query",
-    "{ \"strategies\" }",
+    '{ "strategies" }',
     "{ __schema { zzz } }",
 ]
 
@@ -543,11 +831,27 @@ def structurally_wrong(draw) -> Request:
 @st.composite
 def unauthorised_write(draw) -> Request:
     query = draw(hg.mutations(SDL, custom_scalars=SCALARS))
-    header = draw(st.sampled_from([None, "Bearer", "Bearer ", "Bearer kpi_", "Basic dXNlcjpwYXNz", "kpi_aaaaaaaaaa_" + "x" * 43,
-                                   "Bearer kpi_aaaaaaaaaa_" + "x" * 43, "Bearer " + "A" * 5000, "token", "Bearer kpi_ÿÿ"]))  # fmt: skip
+    header = draw(
+        st.sampled_from(
+            [
+                None,
+                "Bearer",
+                "Bearer ",
+                "Bearer kpi_",
+                "Basic dXNlcjpwYXNz",
+                "kpi_aaaaaaaaaa_" + "x" * 43,
+                "Bearer kpi_aaaaaaaaaa_" + "x" * 43,
+                "Bearer " + "A" * 5000,
+                "token",
+                "Bearer kpi_ÿÿ",
+            ]
+        )
+    )
     if header is None and draw(st.booleans()):
         header = "Bearer " + draw(st.text(st.characters(min_codepoint=0x21, max_codepoint=0xFF), max_size=80))
-    return _post("write without a valid token", query, headers={} if header is None else {"Authorization": header})
+    return _post(
+        "write without a valid token", query, headers={} if header is None else {"Authorization": header}
+    )
 
 
 @st.composite
@@ -556,13 +860,25 @@ def mutation_via_get(draw) -> Request:
 
 
 # Each kind equally often (st.one_of would favour the first branches while generation warms up).
-INVALID = st.sampled_from([
-    NEGATIVE.map(lambda q: _post("schema violation (hypothesis-graphql NEGATIVE)", q)),
-    NEGATIVE.map(lambda q: _post("schema violation (hypothesis-graphql NEGATIVE)", q)),
-    NEGATIVE.map(lambda q: _post("schema violation (hypothesis-graphql NEGATIVE)", q)),
-    unknown_field(), unknown_argument(), truncated(), raw_control_character(), bad_string_literal(), bad_date_literal(),
-    bad_variables(), bad_variables(), over_a_limit(), structurally_wrong(), unauthorised_write(), mutation_via_get(),
-]).flatmap(lambda kind: kind)  # fmt: skip
+INVALID = st.sampled_from(
+    [
+        NEGATIVE.map(lambda q: _post("schema violation (hypothesis-graphql NEGATIVE)", q)),
+        NEGATIVE.map(lambda q: _post("schema violation (hypothesis-graphql NEGATIVE)", q)),
+        NEGATIVE.map(lambda q: _post("schema violation (hypothesis-graphql NEGATIVE)", q)),
+        unknown_field(),
+        unknown_argument(),
+        truncated(),
+        raw_control_character(),
+        bad_string_literal(),
+        bad_date_literal(),
+        bad_variables(),
+        bad_variables(),
+        over_a_limit(),
+        structurally_wrong(),
+        unauthorised_write(),
+        mutation_via_get(),
+    ]
+).flatmap(lambda kind: kind)
 
 
 def _check_invalid(request: Request, answer, body, problems: list[str]) -> None:
@@ -584,8 +900,19 @@ def test_invalid_queries_are_refused_with_codes(fuzz_client):
 @st.composite
 def malformed_requests(draw) -> Request:
     choice = draw(st.integers(0, 7))
-    content_type = draw(st.sampled_from(["application/json", "application/graphql", "text/plain", "application/x-www-form-urlencoded",
-                                         "multipart/form-data; boundary=x", "application/json; charset=latin-1", None]))  # fmt: skip
+    content_type = draw(
+        st.sampled_from(
+            [
+                "application/json",
+                "application/graphql",
+                "text/plain",
+                "application/x-www-form-urlencoded",
+                "multipart/form-data; boundary=x",
+                "application/json; charset=latin-1",
+                None,
+            ]
+        )
+    )
     headers = {} if content_type is None else {"Content-Type": content_type}
     if choice == 0:
         return Request("random bytes", content=draw(st.binary(max_size=300)), headers=headers, has_json=False)
@@ -593,12 +920,25 @@ def malformed_requests(draw) -> Request:
         return Request("random JSON", json=draw(JSON_VALUES))
     if choice == 2:  # a batch, or an object with fields of the wrong type
         query = draw(VALID_QUERIES)
-        body = draw(st.sampled_from([
-            [{"query": query}], [{"query": query}, {"query": query}], [],
-            {"query": query, "variables": "x"}, {"query": query, "variables": [1]}, {"query": 1}, {"query": None},
-            {"query": [query]}, {"query": query, "operationName": "Nope"}, {"query": query, "operationName": 1},
-            {"query": query, "extensions": "x"}, {"variables": {}}, {},
-        ]))  # fmt: skip
+        body = draw(
+            st.sampled_from(
+                [
+                    [{"query": query}],
+                    [{"query": query}, {"query": query}],
+                    [],
+                    {"query": query, "variables": "x"},
+                    {"query": query, "variables": [1]},
+                    {"query": 1},
+                    {"query": None},
+                    {"query": [query]},
+                    {"query": query, "operationName": "Nope"},
+                    {"query": query, "operationName": 1},
+                    {"query": query, "extensions": "x"},
+                    {"variables": {}},
+                    {},
+                ]
+            )
+        )
         return Request("JSON of the wrong shape", json=body)
     if choice == 3:  # a valid query with random characters spliced in
         query = draw(VALID_QUERIES)
@@ -608,16 +948,31 @@ def malformed_requests(draw) -> Request:
         query = draw(VALID_QUERIES).encode()
         at = draw(st.integers(0, len(query)))
         junk = draw(st.sampled_from([b"\xff", b"\xc3", b"\xed\xa0\x80", b"\\ud800", b"\x00", b"\\u0000"]))
-        return Request("bad bytes in JSON", content=b'{"query": "' + query[:at].replace(b'"', b'\\"').replace(b"\n", b"\\n") + junk
-                       + query[at:].replace(b'"', b'\\"').replace(b"\n", b"\\n") + b'"}', headers={"Content-Type": "application/json"},
-                       has_json=False)  # fmt: skip
+        return Request(
+            "bad bytes in JSON",
+            content=b'{"query": "'
+            + query[:at].replace(b'"', b'\\"').replace(b"\n", b"\\n")
+            + junk
+            + query[at:].replace(b'"', b'\\"').replace(b"\n", b"\\n")
+            + b'"}',
+            headers={"Content-Type": "application/json"},
+            has_json=False,
+        )
     if choice == 5:  # GET with odd parameters
-        params = draw(st.dictionaries(st.sampled_from(["query", "variables", "operationName", "extensions", "x"]),
-                                      _odd_text | st.sampled_from(["{", "[]", "null", "{ strategies { id } }"]), max_size=4))  # fmt: skip
+        params = draw(
+            st.dictionaries(
+                st.sampled_from(["query", "variables", "operationName", "extensions", "x"]),
+                _odd_text | st.sampled_from(["{", "[]", "null", "{ strategies { id } }"]),
+                max_size=4,
+            )
+        )
         return Request("GET with odd parameters", method="GET", params=params, has_json=False)
     if choice == 6:  # other methods
-        return Request("other HTTP method", method=draw(st.sampled_from(["PUT", "PATCH", "DELETE", "OPTIONS", "HEAD"])),
-                       json={"query": "{ strategies { id } }"})  # fmt: skip
+        return Request(
+            "other HTTP method",
+            method=draw(st.sampled_from(["PUT", "PATCH", "DELETE", "OPTIONS", "HEAD"])),
+            json={"query": "{ strategies { id } }"},
+        )
     # an overlong or lying Content-Length is handled by the transport; send a big but valid body instead
     return _post("big variables", "{ strategies { id } }", {"x": "y" * draw(st.integers(0, 70000))})
 
@@ -637,29 +992,50 @@ def test_malformed_requests_never_fail_badly(fuzz_client):
 # ── fixed edge cases, checked on every run (some found by the fuzzers above) ───────────────
 EDGE_CASES = [
     *[_post("structurally wrong", q) for q in _STRUCTURAL],
-    *[_post("bad string escape", '{ strategy(id: "%s") { id } }' % e) for e in BAD_ESCAPES],
-    *[Request("scalar JSON body", content=body, headers={"Content-Type": "application/json"}, has_json=False)
-      for body in (b"0", b"1.5", b'"x"', b'""', b"true", b"null")],
-    *[Request("other HTTP method", method=m, json={"query": "{ strategies { id } }"}) for m in ("PUT", "PATCH", "DELETE", "OPTIONS")],
+    *[_post("bad string escape", f'{{ strategy(id: "{e}") {{ id }} }}') for e in BAD_ESCAPES],
+    *[
+        Request(
+            "scalar JSON body", content=body, headers={"Content-Type": "application/json"}, has_json=False
+        )
+        for body in (b"0", b"1.5", b'"x"', b'""', b"true", b"null")
+    ],
+    *[
+        Request("other HTTP method", method=m, json={"query": "{ strategies { id } }"})
+        for m in ("PUT", "PATCH", "DELETE", "OPTIONS")
+    ],
     _get("mutation via GET", 'mutation { importObservations(csv: "") { rows } }'),
     _post("over the depth limit", _nested(20)),
-]  # fmt: skip
+]
 
 
-@pytest.mark.parametrize("request_", EDGE_CASES, ids=[f"{r.kind}:{r.method}:{(r.json or {}).get('query', '') if isinstance(r.json, dict) else r.content!r}"[:70] for r in EDGE_CASES])
+@pytest.mark.parametrize(
+    "request_",
+    EDGE_CASES,
+    ids=[
+        f"{r.kind}:{r.method}:{(r.json or {}).get('query', '') if isinstance(r.json, dict) else r.content!r}"[
+            :70
+        ]
+        for r in EDGE_CASES
+    ],
+)
 def test_edge_cases_are_refused_cleanly(fuzz_client, request_):
     """Each is refused: < 500, a JSON `errors` list, every error with a code (not INTERNAL_SERVER_ERROR), no internals."""
     answer = fuzz_client.send(request_)
     body, problems = check_common(request_, answer)
     _check_invalid(request_, answer, body, problems)
-    assert not problems, f"{problems}\nrequest:\n{request_.describe()}\nresponse: HTTP {answer.status}: {answer.text[:500]}\nlogged: {answer.logged}"
+    assert not problems, (
+        f"{problems}\nrequest:\n{request_.describe()}\nresponse: HTTP {answer.status}: {answer.text[:500]}\nlogged: {answer.logged}"
+    )
 
 
 _covid = next(t for t in CATALOGUES if 'version = "2020"' in t and "covid" in t.lower())
 WRITE_EDGE_CASES = {  # each is answered with a report (accepted or rejected), never with an unexpected error
     "import: NUL in source": ("import", "indicator,area,period,value,source\n3.3,151,2022,5,a\x00b\n"),
     "import: 41-character value": ("import", "indicator,area,period,value\n3.3,151,2021,%s\n" % ("1" * 41)),
-    "import: 501-character source": ("import", "indicator,area,period,value,source\n3.3,151,2020,5,%s\n" % ("s" * 501)),
+    "import: 501-character source": (
+        "import",
+        "indicator,area,period,value,source\n3.3,151,2020,5,%s\n" % ("s" * 501),
+    ),
     "import: NUL in value": ("import", "indicator,area,period,value\n3.3,151,2019,5\x00\n"),
     "publish: NUL in version": ("publish", _covid.replace('version = "2020"', 'version = "2098\\u0000"', 1)),
 }
@@ -669,25 +1045,44 @@ WRITE_EDGE_CASES = {  # each is answered with a report (accepted or rejected), n
 def test_write_edge_cases_are_answered(fuzz_client, write_tokens, fuzz_service, case):
     what, text = WRITE_EDGE_CASES[case]
     if what == "import":
-        request = _post(case, IMPORT, {"csv": text, "dry": False}, {"Authorization": f"Bearer {write_tokens[tokens.Scope.IMPORT]}"})
+        request = _post(
+            case,
+            IMPORT,
+            {"csv": text, "dry": False},
+            {"Authorization": f"Bearer {write_tokens[tokens.Scope.IMPORT]}"},
+        )
     else:
-        request = _post(case, PUBLISH, {"text": text, "dry": False}, {"Authorization": f"Bearer {write_tokens[tokens.Scope.PUBLISH]}"})
+        request = _post(
+            case,
+            PUBLISH,
+            {"text": text, "dry": False},
+            {"Authorization": f"Bearer {write_tokens[tokens.Scope.PUBLISH]}"},
+        )
     answer = fuzz_client.send(request)
     body, problems = check_common(request, answer)
     _check_write(request, answer, body, problems)
     result = (body.get("data") or {}).get("importObservations") if isinstance(body, dict) else None
     undo_import(fuzz_service[1].engine, (result or {}).get("batch"))
-    assert not problems, f"{problems}\nrequest:\n{request.describe()}\nresponse: HTTP {answer.status}: {answer.text[:500]}\nlogged: {answer.logged}"
+    assert not problems, (
+        f"{problems}\nrequest:\n{request.describe()}\nresponse: HTTP {answer.status}: {answer.text[:500]}\nlogged: {answer.logged}"
+    )
 
 
 _STATUS = '{ strategy(id: "ballerup-beskaeftigelsesstrategi") { revision { indicator(id: "%s") { status(area: "151", period: "%s") { status } } } } }'
 _SERIES = '{ strategy(id: "ballerup-beskaeftigelsesstrategi") { revision { indicator(id: "%s") { series(area: "151", from: "%s", to: "%s") { cell } } } } }'
 VALID_EDGE_CASES = [  # valid queries; each is answered with data or a BAD_USER_INPUT, never an unexpected error
-    _STATUS % ("2.2", "0001"), _STATUS % ("2.2", "0999"), _STATUS % ("2.1", "0100-01"), _STATUS % ("2.2", "0000"),
-    _STATUS % ("2.2", "9999"), _STATUS % ("2.1", "9999-12"), _SERIES % ("2.2", "0001", "0999"), _SERIES % ("2.1", "0100-01", "9999-12"),
-    '{ strategies { revision(asOf: "9999-12-31") { version } } }', '{ strategies { revision(asOf: "0001-01-01") { version } } }',
+    _STATUS % ("2.2", "0001"),
+    _STATUS % ("2.2", "0999"),
+    _STATUS % ("2.1", "0100-01"),
+    _STATUS % ("2.2", "0000"),
+    _STATUS % ("2.2", "9999"),
+    _STATUS % ("2.1", "9999-12"),
+    _SERIES % ("2.2", "0001", "0999"),
+    _SERIES % ("2.1", "0100-01", "9999-12"),
+    '{ strategies { revision(asOf: "9999-12-31") { version } } }',
+    '{ strategies { revision(asOf: "0001-01-01") { version } } }',
     '{ statusTable(strategyId: "ballerup-beskaeftigelsesstrategi", asOf: "9999-12-31") { version } }',
-]  # fmt: skip
+]
 
 
 @pytest.mark.parametrize("query", VALID_EDGE_CASES)
@@ -696,10 +1091,18 @@ def test_valid_edge_cases_are_answered(fuzz_client, query):
     answer = fuzz_client.send(request)
     body, problems = check_common(request, answer)
     _check_valid(request, answer, body, problems)
-    assert not problems, f"{problems}\nquery: {query}\nresponse: HTTP {answer.status}: {answer.text[:500]}\nlogged: {answer.logged}"
+    assert not problems, (
+        f"{problems}\nquery: {query}\nresponse: HTTP {answer.status}: {answer.text[:500]}\nlogged: {answer.logged}"
+    )
 
 
-@pytest.mark.parametrize("query", ["{ strategies { id } }", '{ strategy(id: "ballerup-beskaeftigelsesstrategi") { revision { version } } }'])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "{ strategies { id } }",
+        '{ strategy(id: "ballerup-beskaeftigelsesstrategi") { revision { version } } }',
+    ],
+)
 def test_fuzz_harness_sees_a_plain_query_as_valid(fuzz_client, query):
     """The harness itself: a plain query passes every check (so a failure above is the service's)."""
     request = _post("sanity", query)

@@ -24,7 +24,11 @@ from kpi_core import shipped_strategies
 from tests.fuzz._support import EXAMPLES, LEAK_MARKERS, TALLY, Reported, fuzz_settings
 
 OPERATIONS = [op["operationId"] for methods in document()["paths"].values() for op in methods.values()]
-_PARAMETERS = {op["operationId"]: op.get("parameters", []) for methods in document()["paths"].values() for op in methods.values()}
+_PARAMETERS = {
+    op["operationId"]: op.get("parameters", [])
+    for methods in document()["paths"].values()
+    for op in methods.values()
+}
 PER_OPERATION = max(1, EXAMPLES // len(OPERATIONS))
 
 
@@ -37,12 +41,32 @@ KNOWN_PATHS = {
     "getStrategy": [{"strategy": s} for s, _ in _revisions],
     "getRevision": [{"strategy": s, "version": v} for s, v in _revisions],
     "getStatus": [{"area": a} for a in _areas],
-    "getFigure": [{"indicator": i, "file": f"{a}.{fmt}"} for i in _indicators for a in _areas for fmt in ("svg", "html", "csv", "json")],
+    "getFigure": [
+        {"indicator": i, "file": f"{a}.{fmt}"}
+        for i in _indicators
+        for a in _areas
+        for fmt in ("svg", "html", "csv", "json")
+    ],
 }
 
 
 # Period-shaped values for a figure's `from`/`to` (schemathesis' own strings are rarely periods).
-PERIODS = ["2022", "2021", "2022Q3", "2022-09", "0000", "0001", "0999", "0100-01", "0999Q4", "9999", "9999-12", "2022-13", "2022Q5", "٢٠٢٢"]
+PERIODS = [
+    "2022",
+    "2021",
+    "2022Q3",
+    "2022-09",
+    "0000",
+    "0001",
+    "0999",
+    "0100-01",
+    "0999Q4",
+    "9999",
+    "9999-12",
+    "2022-13",
+    "2022Q5",
+    "٢٠٢٢",
+]
 
 
 def cases(operation, operation_id: str, mode):
@@ -52,9 +76,16 @@ def cases(operation, operation_id: str, mode):
         known.flatmap(lambda path: operation.as_strategy(generation_mode=mode, path_parameters=path or None)),
     ]
     if operation_id == "getFigure" and mode is GenerationMode.POSITIVE:
-        periods = st.fixed_dictionaries({}, optional={"from": st.sampled_from(PERIODS), "to": st.sampled_from(PERIODS)})
-        branches.append(st.tuples(known, periods).flatmap(
-            lambda pq: operation.as_strategy(generation_mode=mode, path_parameters=pq[0], query=pq[1] or None)))  # fmt: skip
+        periods = st.fixed_dictionaries(
+            {}, optional={"from": st.sampled_from(PERIODS), "to": st.sampled_from(PERIODS)}
+        )
+        branches.append(
+            st.tuples(known, periods).flatmap(
+                lambda pq: operation.as_strategy(
+                    generation_mode=mode, path_parameters=pq[0], query=pq[1] or None
+                )
+            )
+        )
     return st.one_of(*branches)
 
 
@@ -78,8 +109,10 @@ def _without_lifespan(app):
 
 def _sent(case, response) -> str:
     """Everything the case sent, as text, for telling an echo from a leak."""
-    parts = [json.dumps(part or {}, ensure_ascii=False, default=str)
-             for part in (case.path_parameters, case.query, dict(case.headers or {}), case.cookies)]  # fmt: skip
+    parts = [
+        json.dumps(part or {}, ensure_ascii=False, default=str)
+        for part in (case.path_parameters, case.query, dict(case.headers or {}), case.cookies)
+    ]
     url = getattr(response.request, "url", None)
     if url:
         parts += [str(url), unquote(str(url)), unquote_plus(str(url))]
@@ -108,15 +141,21 @@ def errors_are_problem_documents(ctx, response, case):
     if not content_type.startswith(("application/problem+json", "application/json")) or not (
         isinstance(body, dict) and {"title", "status", "detail"} <= body.keys()
     ):
-        raise AssertionError(f"HTTP {response.status_code} ({content_type!r}) is not a problem document: {response.content[:200]!r}")
+        raise AssertionError(
+            f"HTTP {response.status_code} ({content_type!r}) is not a problem document: {response.content[:200]!r}"
+        )
 
 
 # Valid requests for every operation; invalid ones only where there is a parameter to break.
-_RUNS = [(o, GenerationMode.POSITIVE) for o in OPERATIONS] + [(o, GenerationMode.NEGATIVE) for o in OPERATIONS if _PARAMETERS[o]]
+_RUNS = [(o, GenerationMode.POSITIVE) for o in OPERATIONS] + [
+    (o, GenerationMode.NEGATIVE) for o in OPERATIONS if _PARAMETERS[o]
+]
 
 
 @pytest.mark.parametrize(
-    ("operation_id", "mode"), _RUNS, ids=[f"{o}-{'valid' if m is GenerationMode.POSITIVE else 'invalid'}" for o, m in _RUNS]
+    ("operation_id", "mode"),
+    _RUNS,
+    ids=[f"{o}-{'valid' if m is GenerationMode.POSITIVE else 'invalid'}" for o, m in _RUNS],
 )
 def test_openapi_operation(openapi_schema, operation_id, mode):
     operation = openapi_schema.find_operation_by_id(operation_id)
@@ -131,7 +170,12 @@ def test_openapi_operation(openapi_schema, operation_id, mode):
         try:
             response = case.call()
         except Exception as exc:  # in-process, the app's exception reaches us instead of its 500
-            _keep_crash(found, f"[{bucket_name}/{case.method.upper()} {case.path}] server error (HTTP 500): {type(exc).__name__}", case, exc)
+            _keep_crash(
+                found,
+                f"[{bucket_name}/{case.method.upper()} {case.path}] server error (HTTP 500): {type(exc).__name__}",
+                case,
+                exc,
+            )
             bucket.examples += 1
             bucket.kinds[f"{case.method.upper()} {case.path}"] += 1
             bucket.outcomes["500 ✗"] += 1
@@ -146,11 +190,19 @@ def test_openapi_operation(openapi_schema, operation_id, mode):
                 additional_checks=[no_internals, errors_are_problem_documents],
                 excluded_checks=[schemathesis.checks.positive_data_acceptance],
             )
-        except (Exception, BaseExceptionGroup) as failure:  # a FailureGroup or one Failure: keep each kind, shortest case
+        except (
+            Exception,
+            BaseExceptionGroup,
+        ) as failure:  # a FailureGroup or one Failure: keep each kind, shortest case
             label += " ✗"
             for single in getattr(failure, "exceptions", None) or [failure]:
-                _keep(found, f"[{bucket_name}/{case.method.upper()} {case.path}] {getattr(single, 'title', None) or type(single).__name__}",
-                      case, response, single)  # fmt: skip
+                _keep(
+                    found,
+                    f"[{bucket_name}/{case.method.upper()} {case.path}] {getattr(single, 'title', None) or type(single).__name__}",
+                    case,
+                    response,
+                    single,
+                )
         bucket.examples += 1
         bucket.kinds[f"{case.method.upper()} {case.path}"] += 1
         bucket.outcomes[label] += 1
@@ -159,8 +211,9 @@ def test_openapi_operation(openapi_schema, operation_id, mode):
 
     run()
     bucket.defects.update(found)
-    assert not found, f"{len(found)} distinct defect(s) in {operation_id} ({mode.name.lower()}):\n\n" + "\n\n".join(
-        d.describe() for d in found.values()
+    assert not found, (
+        f"{len(found)} distinct defect(s) in {operation_id} ({mode.name.lower()}):\n\n"
+        + "\n\n".join(d.describe() for d in found.values())
     )
 
 
@@ -172,7 +225,11 @@ def _keep_crash(found: dict, signature: str, case, exc: Exception) -> None:
         if len(curl) >= len(known.reproduction.split("\n", 1)[0].strip()):
             return
     frames = [f for f in traceback.extract_tb(exc.__traceback__) if "kpi_" in f.filename]
-    where = f" at {frames[-1].filename.rsplit('/', 1)[-1]}:{frames[-1].lineno} in {frames[-1].name}" if frames else ""
+    where = (
+        f" at {frames[-1].filename.rsplit('/', 1)[-1]}:{frames[-1].lineno} in {frames[-1].name}"
+        if frames
+        else ""
+    )
     reproduction = f"    {curl}\n    the app raised {type(exc).__name__}: {str(exc)[:300]}{where} (a client gets HTTP 500)"
     found[signature] = Reported(signature, reproduction, known.count if known else 1)
 
@@ -187,11 +244,13 @@ def _keep(found: dict, signature: str, case, response, failure) -> None:
             return
     message = (getattr(failure, "message", None) or str(failure)).strip()
     content_type = response.headers.get("content-type")
-    reproduction = "\n".join([
-        f"    {curl}",
-        "    " + message[:600].replace("\n", "\n    "),
-        f"    response: HTTP {response.status_code} {content_type}: {response.content[:500]!r}",
-    ])  # fmt: skip
+    reproduction = "\n".join(
+        [
+            f"    {curl}",
+            "    " + message[:600].replace("\n", "\n    "),
+            f"    response: HTTP {response.status_code} {content_type}: {response.content[:500]!r}",
+        ]
+    )
     found[signature] = Reported(signature, reproduction, known.count if known else 1)
 
 
@@ -227,5 +286,9 @@ def test_rest_edge_cases(fuzz_client, method, path):
         except ValueError:
             body = None
         if not (isinstance(body, dict) and {"title", "status", "detail"} <= body.keys()):
-            problems.append(f"HTTP {answer.status} is not a problem document ({answer.headers.get('content-type')})")
-    assert not problems, f"{problems}\n{method} {path} → HTTP {answer.status}: {answer.text[:300]}\nlogged: {answer.logged}"
+            problems.append(
+                f"HTTP {answer.status} is not a problem document ({answer.headers.get('content-type')})"
+            )
+    assert not problems, (
+        f"{problems}\n{method} {path} → HTTP {answer.status}: {answer.text[:300]}\nlogged: {answer.logged}"
+    )

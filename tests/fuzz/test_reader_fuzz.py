@@ -30,8 +30,10 @@ def test_mutated_source_files_are_imported_or_refused_with_located_problems():
     def run(case):
         (fmt, name), text = case
         try:
-            report = import_bytes(text.encode(), name, InMemoryRepository(), strategies, areas, fmt=fmt.lower(), dry_run=True)
-        except Exception as exc:  # noqa: BLE001 - every exception is a defect, tallied with its input
+            report = import_bytes(
+                text.encode(), name, InMemoryRepository(), strategies, areas, fmt=fmt.lower(), dry_run=True
+            )
+        except Exception as exc:
             frame = traceback.extract_tb(exc.__traceback__)[-1]
             where = f"{type(exc).__name__} at {frame.filename.rsplit('/', 1)[-1]}:{frame.lineno}: {exc}"
             if where not in defects or len(text) < len(defects[where]):
@@ -42,5 +44,7 @@ def test_mutated_source_files_are_imported_or_refused_with_located_problems():
         outcomes[f"{fmt} {'refused' if report.problems else 'imported'}"] += 1
 
     run()
-    print(f"\nreader fuzz: {sum(outcomes.values())} documents: {dict(sorted(outcomes.items()))}; {len(defects)} defect(s)")
+    print(
+        f"\nreader fuzz: {sum(outcomes.values())} documents: {dict(sorted(outcomes.items()))}; {len(defects)} defect(s)"
+    )
     assert not defects, "\n\n".join(f"{where}\n  document: {text[:2000]}" for where, text in defects.items())

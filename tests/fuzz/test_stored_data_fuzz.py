@@ -20,25 +20,63 @@ from kpi_core.indicators import Unit
 from tests.fuzz._support import EXAMPLES, TALLY, Request, check_common, fuzz_settings, undo_import
 
 BUCKET = "stored-data"
-_targets = [(s.id, r.version, i.id, i.unit is Unit.PERCENT) for s in shipped_strategies() for r in s.revisions for i in r.indicators]
+_targets = [
+    (s.id, r.version, i.id, i.unit is Unit.PERCENT)
+    for s in shipped_strategies()
+    for r in s.revisions
+    for i in r.indicators
+]
 # Exponents up to about a million: beyond the decimal context's range (Emax 999999), yet each
 # written out in full is only about 1 MB (1E+999999999 would be 1 GB, too much for a test run).
 EXTREME = [
-    "1E+999999", "-1E+999999", "1E+1000000", "9.99E+1000001", "1E-999999", "1E-1000001", "0E-1000000", "0E+1000000", "-0", "0", "100",
-    "99.99999999999999999999999999999", "1" + "0" * 39, "0." + "0" * 37 + "1", "12345678901234567890.123456789012345678",
-    "-0.000000000000000000000000000000000001", "1e38", "-5", "5E+5", "33.333333333333333333333333333333333333",
+    "1E+999999",
+    "-1E+999999",
+    "1E+1000000",
+    "9.99E+1000001",
+    "1E-999999",
+    "1E-1000001",
+    "0E-1000000",
+    "0E+1000000",
+    "-0",
+    "0",
+    "100",
+    "99.99999999999999999999999999999",
+    "1" + "0" * 39,
+    "0." + "0" * 37 + "1",
+    "12345678901234567890.123456789012345678",
+    "-0.000000000000000000000000000000000001",
+    "1e38",
+    "-5",
+    "5E+5",
+    "33.333333333333333333333333333333333333",
     # at and just past the bounds an importer may set (e.g. 15 digits before the point, 12 after)
-    "999999999999999.999999999999", "-999999999999999.999999999999", "0.000000000001", "99.999999999999", "1E+14", "1E-12",
-    "9999999999999999", "0.0000000000001", "1E+15", "1E-13",
-]  # fmt: skip
+    "999999999999999.999999999999",
+    "-999999999999999.999999999999",
+    "0.000000000001",
+    "99.999999999999",
+    "1E+14",
+    "1E-12",
+    "9999999999999999",
+    "0.0000000000001",
+    "1E+15",
+    "1E-13",
+]
 SHARES = [v for v in EXTREME if 0 <= Decimal(v) <= 100]  # a share in per cent must be within 0–100
-_decimals = st.decimals(allow_nan=False, allow_infinity=False).map(str).filter(lambda v: len(v) <= 40)  # the column holds 40
-_ordinary = st.decimals(-(10**15) + 1, 10**15 - 1, places=12).map(str)  # many digits, yet within common bounds
+_decimals = (
+    st.decimals(allow_nan=False, allow_infinity=False).map(str).filter(lambda v: len(v) <= 40)
+)  # the column holds 40
+_ordinary = st.decimals(-(10**15) + 1, 10**15 - 1, places=12).map(
+    str
+)  # many digits, yet within common bounds
 VALUES = {
-    True: st.one_of(st.sampled_from(SHARES), st.sampled_from(SHARES), st.decimals(0, 100, places=12).map(str),
-                    st.decimals(0, 100, allow_nan=False).map(str).filter(lambda v: len(v) <= 40)),
+    True: st.one_of(
+        st.sampled_from(SHARES),
+        st.sampled_from(SHARES),
+        st.decimals(0, 100, places=12).map(str),
+        st.decimals(0, 100, allow_nan=False).map(str).filter(lambda v: len(v) <= 40),
+    ),
     False: st.one_of(st.sampled_from(EXTREME), st.sampled_from(EXTREME), _ordinary, _decimals),
-}  # fmt: skip
+}
 PERIODS = {"year": ("2022", "2021"), "quarter": ("2022Q3", "2021Q3"), "month": ("2022-09", "2021-09")}
 AREAS = ["151", "DK", "1084", "101", "147", "153"]
 
@@ -50,7 +88,9 @@ READ = """query($s: ID!, $v: String, $i: ID!, $a: String!) { strategy(id: $s) { 
     series(area: $a) { unit cell points { periods values provisional } references { label area cell points { periods values } } }
     ranking { period among { code } entries { rank value area { code } } } }
   focusAreas { goal { status(area: $a) { status value explanation(lang: EN) } } } } } }"""
-TABLE = """query($s: ID!, $v: String) { statusTable(strategyId: $s, version: $v) { indicators areas cells } }"""
+TABLE = (
+    """query($s: ID!, $v: String) { statusTable(strategyId: $s, version: $v) { indicators areas cells } }"""
+)
 
 
 @st.composite
@@ -71,15 +111,58 @@ def _reads(strategy: str, version: str, indicator: str, area: str, note: str) ->
     variables = {"s": strategy, "v": version, "i": indicator, "a": area}
     figure = f"/figures/{indicator}/{area}"
     return [
-        (Request("GraphQL status, series, ranking", json={"query": READ, "variables": variables}, note=note), {}),
-        (Request("GraphQL statusTable", json={"query": TABLE, "variables": {"s": strategy, "v": version}}, note=note), {}),
-        (Request("REST /api/status", method="GET", path=f"/api/status/{area}?{query}", has_json=False, note=note), {"graphql": False}),
-        (Request("status page", method="GET", path=f"/status/{area}?{query}", has_json=False, note=note), {"json_body": False}),
-        *[(Request(f"figure .{fmt}", method="GET", path=f"{figure}.{fmt}?{query}&compare=DK,1084", has_json=False, note=note),
-           {"graphql": False, "json_body": fmt == "json"}) for fmt in ("svg", "html", "csv", "json")],
-        (Request("figure .svg, English, from/to", method="GET", path=f"{figure}.svg?{query}&lang=en&from=2021&to=2022", has_json=False,
-                 note=note), {"graphql": False, "json_body": False}),
-    ]  # fmt: skip
+        (
+            Request(
+                "GraphQL status, series, ranking", json={"query": READ, "variables": variables}, note=note
+            ),
+            {},
+        ),
+        (
+            Request(
+                "GraphQL statusTable",
+                json={"query": TABLE, "variables": {"s": strategy, "v": version}},
+                note=note,
+            ),
+            {},
+        ),
+        (
+            Request(
+                "REST /api/status",
+                method="GET",
+                path=f"/api/status/{area}?{query}",
+                has_json=False,
+                note=note,
+            ),
+            {"graphql": False},
+        ),
+        (
+            Request("status page", method="GET", path=f"/status/{area}?{query}", has_json=False, note=note),
+            {"json_body": False},
+        ),
+        *[
+            (
+                Request(
+                    f"figure .{fmt}",
+                    method="GET",
+                    path=f"{figure}.{fmt}?{query}&compare=DK,1084",
+                    has_json=False,
+                    note=note,
+                ),
+                {"graphql": False, "json_body": fmt == "json"},
+            )
+            for fmt in ("svg", "html", "csv", "json")
+        ],
+        (
+            Request(
+                "figure .svg, English, from/to",
+                method="GET",
+                path=f"{figure}.svg?{query}&lang=en&from=2021&to=2022",
+                has_json=False,
+                note=note,
+            ),
+            {"graphql": False, "json_body": False},
+        ),
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -95,11 +178,17 @@ def test_accepted_figures_never_break_a_reader(fuzz_client, fuzz_service, import
     def run(drawn):
         strategy, version, indicator, area, csv = drawn
         started = time.perf_counter()
-        request = Request("import", json={"query": IMPORT, "variables": {"csv": csv}}, headers={"Authorization": f"Bearer {importer}"})
+        request = Request(
+            "import",
+            json={"query": IMPORT, "variables": {"csv": csv}},
+            headers={"Authorization": f"Bearer {importer}"},
+        )
         answer = fuzz_client.send(request)
         body, problems = check_common(request, answer)
         TALLY.record(BUCKET, request, answer, body, problems)
-        result = ((body or {}).get("data") or {}).get("importObservations") if isinstance(body, dict) else None
+        result = (
+            ((body or {}).get("data") or {}).get("importObservations") if isinstance(body, dict) else None
+        )
         try:
             if result and result["added"]:
                 note = f"after importing (with an import token) this CSV, which the service accepted:\n{_indent(csv)}"

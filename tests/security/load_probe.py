@@ -25,8 +25,10 @@ def probe(base: str, pid: int, seconds: float) -> dict:
     until = time.monotonic() + seconds
     with httpx.Client(base_url=base, timeout=30, headers={"x-forwarded-for": "192.0.2.1"}) as client:
         while time.monotonic() < until:
-            for name, method, arguments in (("healthz", "GET", {"url": "/healthz"}),
-                                            ("cheap", "POST", {"url": "/graphql", "json": CHEAP})):  # fmt: skip
+            for name, method, arguments in (
+                ("healthz", "GET", {"url": "/healthz"}),
+                ("cheap", "POST", {"url": "/graphql", "json": CHEAP}),
+            ):
                 start = time.perf_counter()
                 try:
                     status = client.request(method, **arguments).status_code

@@ -2,6 +2,7 @@
 `KPI_FUZZ_TRANSACTIONS` transactions per writer (`make fuzz`: 500; CI: a few)."""
 
 import datetime
+import itertools
 import os
 import threading
 import time
@@ -27,17 +28,32 @@ def test_concurrent_writers_and_readers_lose_nothing(store_engine):
     def writer(w: int) -> None:
         try:
             for t in range(TRANSACTIONS):
-                row = Observation("2.2", "151", f"{1900 + t}", Decimal(w), {"age": f"w{w}"}, published=day, source="SYNTETISK")
-                batch = ImportBatch(f"w{w}-t{t}", "concurrency", f"sha-{w}-{t}", "csv", "test", datetime.datetime.now(datetime.UTC))
+                row = Observation(
+                    "2.2",
+                    "151",
+                    f"{1900 + t}",
+                    Decimal(w),
+                    {"age": f"w{w}"},
+                    published=day,
+                    source="SYNTETISK",
+                )
+                batch = ImportBatch(
+                    f"w{w}-t{t}",
+                    "concurrency",
+                    f"sha-{w}-{t}",
+                    "csv",
+                    "test",
+                    datetime.datetime.now(datetime.UTC),
+                )
                 store.add(batch, [row])
-        except BaseException as exc:  # noqa: BLE001 - collected, re-raised by the assertion below
+        except BaseException as exc:
             errors.append(exc)
 
     def reader(r: int) -> None:
         try:
             while not stop.is_set():
                 seen[r].append(len(store.find(ObservationQuery(indicators=("2.2",), areas=("151",)))))
-        except BaseException as exc:  # noqa: BLE001
+        except BaseException as exc:
             errors.append(exc)
 
     threads = [threading.Thread(target=writer, args=(w,)) for w in range(WRITERS)]
@@ -58,5 +74,5 @@ def test_concurrent_writers_and_readers_lose_nothing(store_engine):
     assert [repr(e) for e in errors] == []  # no "database is locked", nothing else
     assert len(store.find(ObservationQuery(indicators=("2.2",)))) == WRITERS * TRANSACTIONS  # no lost write
     # A committed write never disappears from a later read.
-    assert all(a <= b for reads in seen for a, b in zip(reads, reads[1:]))
+    assert all(a <= b for reads in seen for a, b in itertools.pairwise(reads))
     assert len(store.batches()) == WRITERS * TRANSACTIONS and store.data_version() == WRITERS * TRANSACTIONS

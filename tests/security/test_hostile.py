@@ -48,17 +48,24 @@ LONG_LIST = [{"dimension": "age", "value": "x"}] * 1_600
 def fragment_chain(n: int, body: str = "id name", inline: bool = False) -> str:
     """`fragment F1 { ...F0 ...F0 } … F{n-1}`: 2^(n-1) copies of `body` if inlined (the
     probe's F39 froze the server: strawberry's limiters walked every copy)."""
-    twice = "... on Strategy { ...F%d } ...F%d" if inline else "...F%d ...F%d"
+
+    def twice(i: int) -> str:
+        return f"... on Strategy {{ ...F{i} }} ...F{i}" if inline else f"...F{i} ...F{i}"
+
     return " ".join(
-        ["{ strategies { ...F%d } }" % (n - 1), f"fragment F0 on Strategy {{ {body} }}"]
-        + [f"fragment F{i} on Strategy {{ {twice % (i - 1, i - 1)} }}" for i in range(1, n)]
+        [f"{{ strategies {{ ...F{n - 1} }} }}", f"fragment F0 on Strategy {{ {body} }}"]
+        + [f"fragment F{i} on Strategy {{ {twice(i - 1)} }}" for i in range(1, n)]
     )
 
 
-STATUS_TABLES = "{ " + " ".join(
-    f't{i}: statusTable(strategyId: "ballerup-beskaeftigelsesstrategi", asOf: "2024-01-{i + 1:02}") {{ version }}'
-    for i in range(30)
-) + " }"
+STATUS_TABLES = (
+    "{ "
+    + " ".join(
+        f't{i}: statusTable(strategyId: "ballerup-beskaeftigelsesstrategi", asOf: "2024-01-{i + 1:02}") {{ version }}'
+        for i in range(30)
+    )
+    + " }"
+)
 
 HOSTILE = {
     "depth 50": query(
@@ -132,9 +139,12 @@ HOSTILE = {
         code="GRAPHQL_VALIDATION_FAILED",  # graphql-core refuses fragments nested over 200 deep
     ),
     "30 aliased statusTable": query(STATUS_TABLES, code="COST_LIMIT_EXCEEDED"),
-    "two introspections": query("{ a: __schema { types { name } } b: __schema { types { name } } }", code="COST_LIMIT_EXCEEDED"),
+    "two introspections": query(
+        "{ a: __schema { types { name } } b: __schema { types { name } } }", code="COST_LIMIT_EXCEEDED"
+    ),
     "introspection nested 20 deep": query(
-        "{ __type(name: \"Query\") { " + "fields { type { " * 10 + "name" + " } }" * 10 + " } }", code="DEPTH_LIMIT_EXCEEDED"
+        '{ __type(name: "Query") { ' + "fields { type { " * 10 + "name" + " } }" * 10 + " } }",
+        code="DEPTH_LIMIT_EXCEEDED",
     ),
     # OverlappingFieldsCanBeMerged compares every pair of same-named fields: this took 2.4 s.
     "330 repeats of one field": query(
@@ -142,7 +152,9 @@ HOSTILE = {
     ),
     "2,990 __typename": query("{ " + " ".join(["__typename"] * 2990) + " }", code="SELECTION_LIMIT_EXCEEDED"),
     "100 fragments spread in one place": query(
-        "{ strategies { " + " ".join(f"...A{i}" for i in range(100)) + " } } "
+        "{ strategies { "
+        + " ".join(f"...A{i}" for i in range(100))
+        + " } } "
         + " ".join(f"fragment A{i} on Strategy {{ id }}" for i in range(100)),
         code="SELECTION_LIMIT_EXCEEDED",
     ),

@@ -8,9 +8,9 @@ import httpx
 import pytest
 from strawberry.http.ides import get_graphql_ide_html
 
-from kpi_api.storage import tokens
-from kpi_api.http.security_headers import ide_policy
 from kpi_api.bootstrap import open_services
+from kpi_api.http.security_headers import ide_policy
+from kpi_api.storage import tokens
 from tests.conftest import serving
 
 STRATEGY = "ballerup-beskaeftigelsesstrategi"
@@ -46,7 +46,9 @@ def only(response, header: str) -> str:
 
 
 def policy(response) -> dict[str, str]:
-    directives = (d.strip().split(None, 1) for d in only(response, "content-security-policy").split(";") if d.strip())
+    directives = (
+        d.strip().split(None, 1) for d in only(response, "content-security-policy").split(";") if d.strip()
+    )
     return {d[0]: d[1] if len(d) > 1 else "" for d in directives}
 
 
@@ -78,7 +80,11 @@ EVERY_ROUTE = [
 ]
 
 
-@pytest.mark.parametrize(("method", "path", "kwargs", "status"), EVERY_ROUTE, ids=[f"{m} {p.split('?')[0]} {s}" for m, p, _, s in EVERY_ROUTE])
+@pytest.mark.parametrize(
+    ("method", "path", "kwargs", "status"),
+    EVERY_ROUTE,
+    ids=[f"{m} {p.split('?')[0]} {s}" for m, p, _, s in EVERY_ROUTE],
+)
 def test_every_response_carries_the_security_headers(server, method, path, kwargs, status):
     response = httpx.request(method, f"{server}{path}", **kwargs)
     assert response.status_code == status, response.text
@@ -87,7 +93,9 @@ def test_every_response_carries_the_security_headers(server, method, path, kwarg
     csp = policy(response)
     assert csp["default-src"] == "'none'" and "script-src" not in csp  # nothing here runs script
     content_type = response.headers.get("content-type", "")
-    framed = path.startswith(("/figures/", "/status/")) and content_type.startswith(("text/html", "image/svg+xml"))
+    framed = path.startswith(("/figures/", "/status/")) and content_type.startswith(
+        ("text/html", "image/svg+xml")
+    )
     assert csp["frame-ancestors"] == ("'self'" if framed else "'none'")  # KPI_FRAME_ANCESTORS kept for pages
 
 
@@ -109,7 +117,9 @@ def test_the_frameworks_own_500_carries_them_too():
         raise RuntimeError("a bug")
 
     async def ask():
-        transport = httpx.ASGITransport(app=_App(routes=[Route("/broken", broken)]), raise_app_exceptions=False)
+        transport = httpx.ASGITransport(
+            app=_App(routes=[Route("/broken", broken)]), raise_app_exceptions=False
+        )
         async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
             return await client.get("/broken")
 
@@ -122,11 +132,18 @@ def test_graphiql_gets_a_policy_for_exactly_what_it_loads(ide_server):
     response = httpx.get(f"{ide_server}/graphql", headers={"Accept": "text/html"})
     assert response.status_code == 200 and response.headers["content-type"].startswith("text/html")
     csp = policy(response)
-    assert csp["default-src"] == "'none'" and csp["connect-src"] == "'self'" and csp["frame-ancestors"] == "'none'"
+    assert (
+        csp["default-src"] == "'none'"
+        and csp["connect-src"] == "'self'"
+        and csp["frame-ancestors"] == "'none'"
+    )
     scripts = csp["script-src"].split()
     assert "'unsafe-inline'" not in scripts and "'unsafe-eval'" not in scripts and "https:" not in scripts
     assert all(s.startswith(("https://unpkg.com/", "'sha256-")) for s in scripts), scripts
-    for url in ("https://unpkg.com/react@18.2.0/umd/react.production.min.js", "https://unpkg.com/graphiql@3.8.3/graphiql.min.js"):
+    for url in (
+        "https://unpkg.com/react@18.2.0/umd/react.production.min.js",
+        "https://unpkg.com/graphiql@3.8.3/graphiql.min.js",
+    ):
         assert url in response.text and url in scripts
     assert only(response, "content-security-policy") == ide_policy(get_graphql_ide_html("graphiql"))
 
@@ -137,39 +154,80 @@ LONG = 12_000  # under the HTTP parser's 16 KiB limit for a request line
 
 @pytest.mark.parametrize(
     "path",
-    [f"/api/status/{'a' * LONG}", f"/figures/2.1/{'a' * LONG}.svg", f"/figures/{'9' * LONG}/151.svg", f"/figures/2.1/151.{'p' * LONG}",
-     f"/figures/2.1/151.svg?from={'2' * LONG}", f"/api/strategies/{'s' * LONG}", f"/status/151?revision={'r' * LONG}",
-     f"/no/such/{'p' * LONG}"],  # fmt: skip
-    ids=["rest area", "figure area", "figure indicator", "figure format", "figure from", "rest strategy", "status revision", "no route"],
+    [
+        f"/api/status/{'a' * LONG}",
+        f"/figures/2.1/{'a' * LONG}.svg",
+        f"/figures/{'9' * LONG}/151.svg",
+        f"/figures/2.1/151.{'p' * LONG}",
+        f"/figures/2.1/151.svg?from={'2' * LONG}",
+        f"/api/strategies/{'s' * LONG}",
+        f"/status/151?revision={'r' * LONG}",
+        f"/no/such/{'p' * LONG}",
+    ],
+    ids=[
+        "rest area",
+        "figure area",
+        "figure indicator",
+        "figure format",
+        "figure from",
+        "rest strategy",
+        "status revision",
+        "no route",
+    ],
 )
 def test_web_errors_quote_a_short_prefix_and_the_length(server, path):
     response = httpx.get(f"{server}{path}")
     print(f"{len(path):,} characters of URL: {len(response.content)} bytes of answer")
-    assert response.status_code in (400, 404) and response.headers["content-type"] == "application/problem+json"
+    assert (
+        response.status_code in (400, 404) and response.headers["content-type"] == "application/problem+json"
+    )
     assert len(response.content) < 1000, len(response.content)
-    assert f"({LONG + len('/no/such/') if path.startswith('/no/') else LONG:,} characters)" in response.json()["detail"]
+    assert (
+        f"({LONG + len('/no/such/') if path.startswith('/no/') else LONG:,} characters)"
+        in response.json()["detail"]
+    )
 
 
 def test_graphql_errors_quote_a_short_prefix_and_the_length(server, database_url):
-    token, _ = tokens.create(open_services(database_url).engine, tokens.Scope.PUBLISH, "hygiene")  # may send 16 MiB
+    token, _ = tokens.create(
+        open_services(database_url).engine, tokens.Scope.PUBLISH, "hygiene"
+    )  # may send 16 MiB
     huge = "a" * 1_048_576
-    status = """query($a: String!) { strategy(id: "%s") { revision(version: "2022") { indicator(id: "2.1") {
-      status(area: $a) { status } } } } }""" % STRATEGY
+    status = f"""query($a: String!) {{ strategy(id: "{STRATEGY}") {{ revision(version: "2022") {{ indicator(id: "2.1") {{
+      status(area: $a) {{ status }} }} }} }} }}"""
     diff = """query($a: ID!) { revisionDiff(strategyId: $a, from: "2020", to: "2022") { from } }"""
     for query in (status, diff):
-        response = httpx.post(f"{server}/graphql", json={"query": query, "variables": {"a": huge}},
-                              headers={"Authorization": f"Bearer {token}"}, timeout=30)  # fmt: skip
+        response = httpx.post(
+            f"{server}/graphql",
+            json={"query": query, "variables": {"a": huge}},
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=30,
+        )
         print(f"GraphQL, a 1 MiB argument: {len(response.content)} bytes of answer")
         assert len(response.content) < 1000, len(response.content)
-        assert "'aaaa" in response.text and "(1,048,576 characters)" in response.json()["errors"][0]["message"]
-    period = httpx.post(f"{server}/graphql", json={"query": """{ strategy(id: "%s") { revision(version: "2022") {
-      indicator(id: "2.1") { status(area: "151", period: "%s") { status } } } } }""" % (STRATEGY, "2" * 20_000)})  # fmt: skip
-    assert len(period.content) < 1000 and "(20,000 characters) is not a period" in period.json()["errors"][0]["message"]
+        assert (
+            "'aaaa" in response.text and "(1,048,576 characters)" in response.json()["errors"][0]["message"]
+        )
+    period = httpx.post(
+        f"{server}/graphql",
+        json={
+            "query": """{{ strategy(id: "{}") {{ revision(version: "2022") {{
+      indicator(id: "2.1") {{ status(area: "151", period: "{}") {{ status }} }} }} }} }}""".format(
+                STRATEGY, "2" * 20_000
+            )
+        },
+    )
+    assert (
+        len(period.content) < 1000
+        and "(20,000 characters) is not a period" in period.json()["errors"][0]["message"]
+    )
 
 
 # ── permission messages belong to the request they answer ────────────────────────────────
 def read(base: str, headers=None) -> dict:
-    return httpx.post(f"{base}/graphql", json={"query": "{ strategies { id } }"}, headers=headers or {}).json()
+    return httpx.post(
+        f"{base}/graphql", json={"query": "{ strategies { id } }"}, headers=headers or {}
+    ).json()
 
 
 def test_each_caller_gets_its_own_permission_message(private_server):
@@ -183,14 +241,19 @@ def test_each_caller_gets_its_own_permission_message(private_server):
 
 def test_a_cached_public_answer_is_not_given_to_an_invalid_token(server):
     assert "errors" not in read(server) and "errors" not in read(server)  # the second from the cache
-    cold, warm = (httpx.get(f"{server}/graphql", params={"query": "{ t: areas(kind: COUNTRY) { code } }"}) for _ in range(2))
+    cold, warm = (
+        httpx.get(f"{server}/graphql", params={"query": "{ t: areas(kind: COUNTRY) { code } }"})
+        for _ in range(2)
+    )
     assert cold.headers["vary"] == warm.headers["vary"] == "Authorization"  # the answer depends on who asks
     assert read(server, BOGUS)["errors"][0]["message"] == "The API token is not valid or has been revoked."
 
 
 # ── the response cache accepts exactly what strawberry accepts ───────────────────────────
 def ask(server, body: bytes, content_type: str | None) -> httpx.Response:
-    return httpx.post(f"{server}/graphql", content=body, headers={"content-type": content_type} if content_type else {})
+    return httpx.post(
+        f"{server}/graphql", content=body, headers={"content-type": content_type} if content_type else {}
+    )
 
 
 def outcome(response: httpx.Response) -> tuple:
@@ -202,7 +265,9 @@ def outcome(response: httpx.Response) -> tuple:
     [("text/plain", 400), (None, 400), ("application/x-www-form-urlencoded", 400), ("application/json", 200)],
 )
 def test_a_post_gets_the_same_answer_cached_or_not(server, content_type, status):
-    body = json.dumps({"query": "{ %s: areas(kind: COUNTRY) { code } }" % f"c{status}{len(content_type or '')}"}).encode()
+    body = json.dumps(
+        {"query": "{{ {}: areas(kind: COUNTRY) {{ code }} }}".format(f"c{status}{len(content_type or '')}")}
+    ).encode()
     cold = ask(server, body, content_type)  # nothing cached for this query yet
     assert ask(server, body, "application/json").status_code == 200  # now it is
     warm = ask(server, body, content_type)
@@ -212,10 +277,17 @@ def test_a_post_gets_the_same_answer_cached_or_not(server, content_type, status)
 def test_the_cache_reads_get_parameters_as_strawberry_does(server):
     country, region = "{ x: areas(kind: COUNTRY) { code } }", "{ x: areas(kind: REGION) { code } }"
     answers = {q: httpx.post(f"{server}/graphql", json={"query": q}).json() for q in (country, region)}
-    both = httpx.get(f"{server}/graphql", params=[("query", country), ("query", region)])  # strawberry runs the last
+    both = httpx.get(
+        f"{server}/graphql", params=[("query", country), ("query", region)]
+    )  # strawberry runs the last
     assert both.json() == answers[region]
-    assert httpx.get(f"{server}/graphql", params={"query": country}).json() == answers[country]  # not poisoned by it
-    assert httpx.get(f"{server}/graphql", params=[("query", country), ("query", region)]).json() == answers[region]
+    assert (
+        httpx.get(f"{server}/graphql", params={"query": country}).json() == answers[country]
+    )  # not poisoned by it
+    assert (
+        httpx.get(f"{server}/graphql", params=[("query", country), ("query", region)]).json()
+        == answers[region]
+    )
     blank = httpx.get(f"{server}/graphql", params={"query": country, "variables": ""})
     assert blank.status_code == 400  # strawberry refuses `variables=`; so does the cache
     bad = httpx.post(f"{server}/graphql", json={"query": country, "extensions": 5})

@@ -29,6 +29,7 @@ import statistics
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import httpx
 import pytest
@@ -46,12 +47,22 @@ STRATEGY = "ballerup-beskaeftigelsesstrategi"
 # Refusals a hostile or heavy request may get; anything else (a 500, a hang, a code
 # nobody documented) fails the run.
 REFUSALS = {
-    (400, "GRAPHQL_VALIDATION_FAILED"), (400, "GRAPHQL_PARSE_FAILED"),
-    (200, "GRAPHQL_VALIDATION_FAILED"), (200, "COST_LIMIT_EXCEEDED"), (400, "COST_LIMIT_EXCEEDED"),
-    (200, "DEPTH_LIMIT_EXCEEDED"), (400, "DEPTH_LIMIT_EXCEEDED"), (200, "TOKEN_LIMIT_EXCEEDED"),
-    (400, "TOKEN_LIMIT_EXCEEDED"), (200, "ALIAS_LIMIT_EXCEEDED"), (400, "ALIAS_LIMIT_EXCEEDED"),
-    (413, "REQUEST_TOO_LARGE"), (429, "RATE_LIMITED"), (503, "TIMEOUT"), (503, "SERVER_BUSY"),
-}  # fmt: skip
+    (400, "GRAPHQL_VALIDATION_FAILED"),
+    (400, "GRAPHQL_PARSE_FAILED"),
+    (200, "GRAPHQL_VALIDATION_FAILED"),
+    (200, "COST_LIMIT_EXCEEDED"),
+    (400, "COST_LIMIT_EXCEEDED"),
+    (200, "DEPTH_LIMIT_EXCEEDED"),
+    (400, "DEPTH_LIMIT_EXCEEDED"),
+    (200, "TOKEN_LIMIT_EXCEEDED"),
+    (400, "TOKEN_LIMIT_EXCEEDED"),
+    (200, "ALIAS_LIMIT_EXCEEDED"),
+    (400, "ALIAS_LIMIT_EXCEEDED"),
+    (413, "REQUEST_TOO_LARGE"),
+    (429, "RATE_LIMITED"),
+    (503, "TIMEOUT"),
+    (503, "SERVER_BUSY"),
+}
 
 
 def _fragments(n: int) -> str:
@@ -83,16 +94,31 @@ def _hostile_or_heavy(rng: random.Random) -> tuple[str, str, dict]:
         return kind, "GET /status/151", {"params": {"asOf": day}}
     table = f'statusTable(strategyId: "{STRATEGY}", asOf: "{day}") {{ version areas cells }}'
     if kind == "30 aliased statusTables":
-        return kind, "POST /graphql", {"json": {"query": "{ " + " ".join(f"t{i}: {table}" for i in range(30)) + " }"}}
+        return (
+            kind,
+            "POST /graphql",
+            {"json": {"query": "{ " + " ".join(f"t{i}: {table}" for i in range(30)) + " }"}},
+        )
     if kind == "uncached statusTable":
         return kind, "POST /graphql", {"json": {"query": "{ " + table + " }"}}
-    series = (f'{{ strategy(id: "{STRATEGY}") {{ revision {{ indicator(id: "2.1") '
-              f'{{ series(area: "151", asOf: "{day}") {{ points {{ periods values }} }} }} }} }} }}')  # fmt: skip
+    series = (
+        f'{{ strategy(id: "{STRATEGY}") {{ revision {{ indicator(id: "2.1") '
+        f'{{ series(area: "151", asOf: "{day}") {{ points {{ periods values }} }} }} }} }} }}'
+    )
     return kind, "POST /graphql", {"json": {"query": series}}
 
 
-KINDS = ("fragments F39", "fragments F60", "depth 60", "1 MiB body", "uncached figure", "uncached status page",
-         "30 aliased statusTables", "uncached statusTable", "uncached series")  # fmt: skip
+KINDS = (
+    "fragments F39",
+    "fragments F60",
+    "depth 60",
+    "1 MiB body",
+    "uncached figure",
+    "uncached status page",
+    "30 aliased statusTables",
+    "uncached statusTable",
+    "uncached series",
+)
 
 
 def _outcome(response: httpx.Response) -> tuple[int, str]:
@@ -111,7 +137,9 @@ def _outcome(response: httpx.Response) -> tuple[int, str]:
     return response.status_code, code
 
 
-async def _attacker(base: str, number: int, until: float, outcomes: collections.Counter, kinds: collections.Counter) -> None:
+async def _attacker(
+    base: str, number: int, until: float, outcomes: collections.Counter, kinds: collections.Counter
+) -> None:
     rng = random.Random(number)
     address = f"10.{number // 250}.{number % 250}.{rng.randrange(1, 250)}"  # as the trusted proxy reports it
     async with httpx.AsyncClient(base_url=base, timeout=60, headers={"x-forwarded-for": address}) as client:
@@ -139,7 +167,7 @@ async def _crowd(base: str) -> tuple[collections.Counter, collections.Counter]:
 
 
 def _cpu_seconds(pid: int) -> float:
-    fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
@@ -152,7 +180,9 @@ def _percentiles(samples: list[tuple[float, int]]) -> str:
 @pytest.fixture(scope="module")
 def demo_database(tmp_path_factory) -> str:
     url = f"sqlite:///{tmp_path_factory.mktemp('load') / 'kpi.sqlite3'}"
-    subprocess.run([KPI, "demo", "--from-year", str(FIRST_YEAR), "--database", url], check=True, capture_output=True)
+    subprocess.run(
+        [KPI, "demo", "--from-year", str(FIRST_YEAR), "--database", url], check=True, capture_output=True
+    )
     return url
 
 
@@ -163,8 +193,11 @@ def test_the_service_holds_under_hostile_and_heavy_load(demo_database):
         # cache (uncached GraphQL beyond KPI_MAX_GRAPHQL_IN_PROGRESS is refused as busy).
         httpx.post(f"{base}/graphql", json=CHEAP, headers={"x-forwarded-for": "192.0.2.1"}).raise_for_status()
         rss_before = rss_mb(server.pid)
-        probe = subprocess.Popen([sys.executable, "-m", "tests.security.load_probe", base, str(server.pid), str(SECONDS)],
-                                 stdout=subprocess.PIPE, text=True)  # fmt: skip
+        probe = subprocess.Popen(
+            [sys.executable, "-m", "tests.security.load_probe", base, str(server.pid), str(SECONDS)],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
         outcomes, kinds = run_async(_crowd(base))
         record = json.loads(probe.communicate(timeout=SECONDS + 120)[0])
         time.sleep(2)  # whatever the crowd left behind has had time to stop
@@ -172,10 +205,14 @@ def test_the_service_holds_under_hostile_and_heavy_load(demo_database):
         time.sleep(3)
         idle_cpu = _cpu_seconds(server.pid) - cpu_after_run
         peak = max(record["rss"])
-        print(f"\nload run: {CLIENTS} anonymous clients for {SECONDS:.0f} s on the SYNTHETIC demo data from {FIRST_YEAR}")
+        print(
+            f"\nload run: {CLIENTS} anonymous clients for {SECONDS:.0f} s on the SYNTHETIC demo data from {FIRST_YEAR}"
+        )
         print(f"  /healthz      {_percentiles(record['healthz'])}")
         print(f"  cheap query   {_percentiles(record['cheap'])}")
-        print(f"  RSS {rss_before:.0f} MB before, peak {peak:.0f} MB; CPU in the 3 s after the run {idle_cpu:.2f} s")
+        print(
+            f"  RSS {rss_before:.0f} MB before, peak {peak:.0f} MB; CPU in the 3 s after the run {idle_cpu:.2f} s"
+        )
         for (status, code), count in sorted(outcomes.items(), key=lambda item: -item[1]):
             print(f"  {count:6,} × HTTP {status} {code}")
         for (kind, status, code), count in sorted(kinds.items()):

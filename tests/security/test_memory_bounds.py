@@ -23,8 +23,12 @@ def test_distinct_queries_do_not_grow_memory_without_bound(tmp_path):
     server, base = _serve(f"sqlite:///{tmp_path / 'kpi.sqlite3'}")
     try:
         with httpx.Client(base_url=base, timeout=10) as client:
+
             def ask(i: int) -> None:
-                query = '{ strategy(id: "ballerup-beskaeftigelsesstrategi") { revision { version } } x%d: areas(kind: REGION) { code name } }' % i
+                query = (
+                    '{ strategy(id: "ballerup-beskaeftigelsesstrategi") { revision { version } } '
+                    f"x{i}: areas(kind: REGION) {{ code name }} }}"
+                )
                 assert client.post("/graphql", json={"query": query}).status_code == 200
 
             # Warm up past every cache's size (1,024 answers, 512 parsed and 512 validated

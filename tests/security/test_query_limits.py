@@ -17,20 +17,20 @@ from strawberry.extensions.max_aliases import count_fields_with_alias
 from strawberry.extensions.query_depth_limiter import create_validator
 from strawberry.schema.schema import validate_document
 
-from kpi_api.storage import tokens
-from kpi_api.config import Settings
+from kpi_api.bootstrap import open_services
 from kpi_api.catalogue import Catalogue
+from kpi_api.config import Settings
 from kpi_api.graphql.context import graphql_context
 from kpi_api.graphql.cost import COSTS, lists_of_objects
 from kpi_api.graphql.query_limits import DocumentMeasure, Limits, limits_rule
 from kpi_api.graphql.schema import build_schema, schema
-from kpi_api.bootstrap import open_services
+from kpi_api.storage import tokens
 from kpi_core.shipped import shipped_areas, shipped_strategies
 from tests.conftest import run_async
 from tests.security.test_hostile import HOSTILE, STATUS_TABLES, fragment_chain
 
 STRATEGY = "ballerup-beskaeftigelsesstrategi"
-TABLE = '{ statusTable(strategyId: "%s", version: "2022") { version indicators } }' % STRATEGY
+TABLE = f'{{ statusTable(strategyId: "{STRATEGY}", version: "2022") {{ version indicators }} }}'
 
 
 def post(server: str, query: str, token: str | None = None) -> dict:
@@ -56,7 +56,7 @@ def test_thirty_status_tables_are_refused_with_a_token_too(server, database_url)
 
 
 def test_two_status_tables_need_a_token(server, database_url):
-    two = "{ a: %s b: %s }" % (TABLE[2:-2], TABLE[2:-2])
+    two = f"{{ a: {TABLE[2:-2]} b: {TABLE[2:-2]} }}"
     assert post(server, two)["errors"][0]["extensions"]["code"] == "COST_LIMIT_EXCEEDED"
     token, _ = tokens.create(open_services(database_url).engine, tokens.Scope.READ, "two tables")
     answer = post(server, two, token)
@@ -70,7 +70,9 @@ def test_one_status_table_is_allowed_without_a_token(server):
 
 def test_an_answer_says_what_it_cost_and_what_is_allowed(server, database_url):
     query = "{ areas { code region { name } } }"  # 110 areas × (1 + a region 1)
-    assert post(server, query)["extensions"] == {"cost": {"requestedQueryCost": 220, "maximumQueryCost": 2_000}}
+    assert post(server, query)["extensions"] == {
+        "cost": {"requestedQueryCost": 220, "maximumQueryCost": 2_000}
+    }
     token, _ = tokens.create(open_services(database_url).engine, tokens.Scope.READ, "cost in the answer")
     assert post(server, query, token)["extensions"]["cost"]["maximumQueryCost"] == 10_000
 
@@ -90,7 +92,7 @@ def test_every_list_of_objects_has_a_bound_and_every_cost_names_a_field():
 
 def test_the_schema_states_each_cost_the_limit_counts():
     sdl = schema.as_str()
-    assert 'Cost: 1,500 + 1 + its selection.' in sdl  # statusTable
+    assert "Cost: 1,500 + 1 + its selection." in sdl  # statusTable
     assert "Cost: 110 × (1 + its selection), counted as 110 entries whatever it returns." in sdl  # areas
     costed = [c for c in COSTS if not c.split(".")[1].startswith("__")]
     for coordinate in costed:
@@ -100,7 +102,10 @@ def test_the_schema_states_each_cost_the_limit_counts():
 
 # ── linear, and the same numbers as the document with its fragments written out ──────────
 TYPES = {  # a corner of the schema: scalar fields, and object fields with the type they return
-    "Strategy": (["id", "name"], [("owner", "Area"), ("revisions", "Revision"), ('revision(version: "2022")', "Revision")]),
+    "Strategy": (
+        ["id", "name"],
+        [("owner", "Area"), ("revisions", "Revision"), ('revision(version: "2022")', "Revision")],
+    ),
     "Area": (["code", "name", "kind"], [("region", "Area")]),
     "Revision": (["version", "title"], [("indicators", "Indicator"), ("focusAreas", "FocusArea")]),
     "FocusArea": (["id", "number"], [("goal", "Goal"), ("indicators", "Indicator")]),
@@ -124,7 +129,9 @@ def documents(draw) -> tuple[str, str]:
         written, inlined = [], []
         for _ in range(draw(st.integers(1, 3))):
             spreadable = [f for f in fragments if f[1] == type_name]
-            kind = draw(st.sampled_from(["scalar", "object", "spread"] if spreadable else ["scalar", "object"]))
+            kind = draw(
+                st.sampled_from(["scalar", "object", "spread"] if spreadable else ["scalar", "object"])
+            )
             alias = f"a{draw(st.integers(0, 99))}: " if draw(st.booleans()) else ""
             if kind == "spread":
                 name, _, body = draw(st.sampled_from(spreadable))
@@ -150,7 +157,7 @@ def documents(draw) -> tuple[str, str]:
         fragments.append((f"F{n}", type_name, inlined))
         texts.append(f"fragment F{n} on {type_name} {{ {written} }}")
     written, inlined = selection("Strategy", 1)
-    operation = '{ strategy(id: "%s") { %%s } }' % STRATEGY
+    operation = f'{{ strategy(id: "{STRATEGY}") {{ %s }} }}'
     return " ".join([operation % written, *texts]), operation % inlined
 
 
@@ -178,7 +185,10 @@ def test_depth_and_aliases_are_counted_as_strawberry_counted_them(pair):
     validate(schema._schema, document, [create_validator(10**6, None, depths.update)])
     fragments = {d.name.value: d for d in document.definitions if d.kind == "fragment_definition"}
     measured = _measured(with_fragments)
-    assert (measured.depth, measured.aliases) == (depths["anonymous"], count_fields_with_alias(document.definitions[0], fragments))
+    assert (measured.depth, measured.aliases) == (
+        depths["anonymous"],
+        count_fields_with_alias(document.definitions[0], fragments),
+    )
 
 
 def test_a_chain_of_fragments_costs_what_it_would_written_out():
@@ -208,8 +218,10 @@ def _execute(built, query: str):
 def test_the_validation_cache_finds_the_limits_rule_again():
     # A rule class made per request (as before) gave a new cache key every time: no hit, ever.
     built = build_schema(Settings())
-    cached = ValidationCache(maxsize=512).cached_validate_document  # the LRU cache the schema's extension shares
-    query = "{ strategies { id } } # %s" % random.random()  # a document this process has not validated yet
+    cached = ValidationCache(
+        maxsize=512
+    ).cached_validate_document  # the LRU cache the schema's extension shares
+    query = f"{{ strategies {{ id }} }} # {random.random()}"  # a document this process has not validated yet
     before = cached.cache_info()
     for _ in range(3):
         assert _execute(built, query).errors is None
@@ -225,7 +237,9 @@ def test_a_refused_document_meets_no_other_rule():
 
 
 # ── while hostile documents run, the service answers others ─────────────────────────────
-@pytest.mark.parametrize("name", ["F39 fragment chain", "F60 fragment chain", "F60 with a list", "330 repeats of one field"])
+@pytest.mark.parametrize(
+    "name", ["F39 fragment chain", "F60 fragment chain", "F60 with a list", "330 repeats of one field"]
+)
 def test_health_and_a_cheap_query_answer_while_hostile_documents_run(server, name):
     case, stop = HOSTILE[name], threading.Event()
     hostile: list[tuple[float, str | None]] = []
@@ -236,8 +250,15 @@ def test_health_and_a_cheap_query_answer_while_hostile_documents_run(server, nam
                 # A comment makes each document new: no cache (parser, validation, answers) helps.
                 body = case.body.replace(b'{"query": "', b'{"query": "#%d-%d\\n' % (n, len(hostile)), 1)
                 start = time.perf_counter()
-                answer = client.post("/graphql", content=body, headers={"content-type": "application/json"}).json()
-                hostile.append((time.perf_counter() - start, (answer.get("errors") or [{}])[0].get("extensions", {}).get("code")))
+                answer = client.post(
+                    "/graphql", content=body, headers={"content-type": "application/json"}
+                ).json()
+                hostile.append(
+                    (
+                        time.perf_counter() - start,
+                        (answer.get("errors") or [{}])[0].get("extensions", {}).get("code"),
+                    )
+                )
 
     attackers = [threading.Thread(target=attack, args=(n,)) for n in range(4)]
     for thread in attackers:
@@ -250,7 +271,9 @@ def test_health_and_a_cheap_query_answer_while_hostile_documents_run(server, nam
                 assert client.get("/healthz").status_code == 200
                 health.append(time.perf_counter() - start)
                 start = time.perf_counter()
-                assert client.post("/graphql", json={"query": "{ areas(kind: REGION) { code } }"}).json()["data"]["areas"]
+                assert client.post("/graphql", json={"query": "{ areas(kind: REGION) { code } }"}).json()[
+                    "data"
+                ]["areas"]
                 cheap.append(time.perf_counter() - start)
     finally:
         stop.set()
@@ -276,7 +299,9 @@ def _repeated(names: list[str], copies: int, leaf: str) -> str:
 def _spread_everywhere(fragments: int, places: int) -> str:
     spreads = " ".join(f"...A{i}" for i in range(fragments))
     return (
-        "{ " + " ".join(f"s{j}: strategies {{ {spreads} }}" for j in range(places)) + " } "
+        "{ "
+        + " ".join(f"s{j}: strategies {{ {spreads} }}" for j in range(places))
+        + " } "
         + " ".join(f"fragment A{i} on Strategy {{ id name }}" for i in range(fragments))
     )
 
@@ -290,14 +315,22 @@ WORST = {
     "10 fragments in each of 29 places": (_spread_everywhere(10, 29), None),
     "11 fragments in each of 29 places": (_spread_everywhere(11, 29), "SELECTION_LIMIT_EXCEEDED"),
     "10 repeats": ("{ " + _repeated(["strategies"], 10, "id") + " }", None),
-    "3 × 3 nested repeats": ('{ strategy(id: "%s") { %s } }' % (STRATEGY, _repeated(["owner", "region"], 3, "code")), None),
+    "3 × 3 nested repeats": (
+        '{{ strategy(id: "{}") {{ {} }} }}'.format(STRATEGY, _repeated(["owner", "region"], 3, "code")),
+        None,
+    ),
     "8 × 8 × 8 nested repeats": (
-        '{ strategy(id: "%s") { %s } }' % (STRATEGY, _repeated(["owner", "region", "region"], 8, "code")),
+        '{{ strategy(id: "{}") {{ {} }} }}'.format(
+            STRATEGY, _repeated(["owner", "region", "region"], 8, "code")
+        ),
         "SELECTION_LIMIT_EXCEEDED",
     ),
     "330 repeats": ("{ " + " ".join(['strategy(id: "a") { id }'] * 330) + " }", "SELECTION_LIMIT_EXCEEDED"),
     "2,990 __typename": ("{ " + " ".join(["__typename"] * 2990) + " }", "SELECTION_LIMIT_EXCEEDED"),
-    "700 unused variables": ("query(" + " ".join(f"$v{i}: String" for i in range(700)) + ") { __typename }", "GRAPHQL_VALIDATION_FAILED"),
+    "700 unused variables": (
+        "query(" + " ".join(f"$v{i}: String" for i in range(700)) + ") { __typename }",
+        "GRAPHQL_VALIDATION_FAILED",
+    ),
     "the full introspection query": (get_introspection_query(descriptions=True), None),
 }
 
@@ -315,5 +348,7 @@ def test_worst_validation_found_is_refused_or_valid(name):
     if code is None:
         assert errors == [], errors[:1]
     else:
-        assert errors and ((errors[0].extensions or {}).get("code") == code or code == "GRAPHQL_VALIDATION_FAILED"), errors[:1]
+        assert errors and (
+            (errors[0].extensions or {}).get("code") == code or code == "GRAPHQL_VALIDATION_FAILED"
+        ), errors[:1]
     print(f"\nvalidation of {name!r}: {min(timings) * 1000:.1f} ms (best of 5), {code or 'valid'}")

@@ -10,12 +10,13 @@ import os
 import statistics
 import threading
 import time
+from pathlib import Path
 
 import httpx
 import pytest
 
-from kpi_api.demo.loader import load_demo
 from kpi_api.bootstrap import open_services
+from kpi_api.demo.loader import load_demo
 from tests.api.test_no_stale_answers import _serve
 from tests.conftest import run_async
 
@@ -33,12 +34,12 @@ def status_tables(n: int, day: int = 1) -> str:
 
 
 def cpu_seconds(pid: int) -> float:
-    fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
 
 
 def rss_mb(pid: int) -> float:
-    status = open(f"/proc/{pid}/status").read()
+    status = Path(f"/proc/{pid}/status").read_text()
     return int(status.split("VmRSS:")[1].split()[0]) / 1024
 
 
@@ -70,8 +71,13 @@ def one_at_a_time(demo_url):
     """One request doing store work at a time, none waiting, 2 s each."""
     # Six status tables in one query would be refused by the cost limit before they ran
     # (test_query_limits.py); here it is the work itself that must be stopped.
-    env = {"KPI_RESPONSE_CACHE": "0", "KPI_REQUEST_TIMEOUT": "2", "KPI_MAX_CONCURRENT_WORK": "1", "KPI_MAX_QUEUED_WORK": "0",
-           "KPI_MAX_COST_ANONYMOUS": "100000"}  # fmt: skip
+    env = {
+        "KPI_RESPONSE_CACHE": "0",
+        "KPI_REQUEST_TIMEOUT": "2",
+        "KPI_MAX_CONCURRENT_WORK": "1",
+        "KPI_MAX_QUEUED_WORK": "0",
+        "KPI_MAX_COST_ANONYMOUS": "100000",
+    }
     process, base = _serve(demo_url, env)
     yield process, base
     process.kill()
@@ -97,7 +103,9 @@ def test_work_past_the_time_limit_stops_and_others_are_refused_or_answered_meanw
     worker.join()
     heavy_answer = answers["heavy"]
     print(f"\nheavy request answered {heavy_answer.status_code} {code(heavy_answer)}")
-    assert still_running, "the heavy request ended before the others were sent; the checks below prove nothing"
+    assert still_running, (
+        "the heavy request ended before the others were sent; the checks below prove nothing"
+    )
     assert busy.status_code == 503 and code(busy) == "SERVER_BUSY" and int(busy.headers["retry-after"]) >= 1
     assert "KPI_MAX_CONCURRENT_WORK" in busy.json()["errors"][0]["message"]
     assert figure.status_code == 503 and figure.headers["content-type"] == "application/problem+json"
@@ -137,10 +145,19 @@ def test_100_concurrent_heavy_requests_are_answered_or_refused_and_health_always
     # The answer cache is on, as deployed: every heavy request has its own asOf and misses
     # it, while the cheap probe, asked once before the load, is answered from it (uncached
     # GraphQL requests beyond KPI_MAX_GRAPHQL_IN_PROGRESS are refused as busy).
-    env = {"KPI_REQUEST_TIMEOUT": "5", "KPI_TRUSTED_PROXIES": "1",
-           "KPI_ANONYMOUS_RATE": "10", "KPI_ANONYMOUS_BURST": "60"}  # fmt: skip
+    env = {
+        "KPI_REQUEST_TIMEOUT": "5",
+        "KPI_TRUSTED_PROXIES": "1",
+        "KPI_ANONYMOUS_RATE": "10",
+        "KPI_ANONYMOUS_BURST": "60",
+    }
     process, base = _serve(demo_url, env)
-    assert httpx.post(f"{base}/graphql", json={"query": CHEAP}, headers={"X-Forwarded-For": "10.9.9.9"}).status_code == 200
+    assert (
+        httpx.post(
+            f"{base}/graphql", json={"query": CHEAP}, headers={"X-Forwarded-For": "10.9.9.9"}
+        ).status_code
+        == 200
+    )
     peak, sampling = [rss_mb(process.pid)], threading.Event()
 
     def sample_rss() -> None:
@@ -166,7 +183,12 @@ def test_100_concurrent_heavy_requests_are_answered_or_refused_and_health_always
     print(f"server CPU in the 2 s after a 1 s pause: {grown:.2f} s")
     print(f"server RSS: {peak[0]:.0f} MB before, at most {max(peak):.0f} MB during the load")
     for status, error_code, retry_after in outcomes:
-        assert (status, error_code) in {(200, None), (503, "SERVER_BUSY"), (503, "TIMEOUT"), (429, "RATE_LIMITED")}
+        assert (status, error_code) in {
+            (200, None),
+            (503, "SERVER_BUSY"),
+            (503, "TIMEOUT"),
+            (429, "RATE_LIMITED"),
+        }
         if status != 200:
             assert retry_after is not None and int(retry_after) >= 1
     assert counts.get((200, None)), "no heavy request was answered"
@@ -184,11 +206,20 @@ async def _load(base: str):
         async def heavy(i: int):
             headers = {"X-Forwarded-For": f"10.0.{i // 250}.{i % 250 + 1}"}
             if i < 50:
-                response = await client.post("/graphql", json={"query": status_tables(1, day=1 + i % 28)}, headers=headers)
+                response = await client.post(
+                    "/graphql", json={"query": status_tables(1, day=1 + i % 28)}, headers=headers
+                )
             else:
                 await asyncio.sleep(0.5)  # after the status tables: figures would take every slot first
-                response = await client.get(f"/figures/2.1/{151 if i % 2 else 101}.svg?asOf=2024-{1 + i % 12:02}-{1 + i % 28:02}", headers=headers)
-            return response.status_code, None if response.status_code == 200 else code(response), response.headers.get("retry-after")
+                response = await client.get(
+                    f"/figures/2.1/{151 if i % 2 else 101}.svg?asOf=2024-{1 + i % 12:02}-{1 + i % 28:02}",
+                    headers=headers,
+                )
+            return (
+                response.status_code,
+                None if response.status_code == 200 else code(response),
+                response.headers.get("retry-after"),
+            )
 
         async def probe(request, timings: list, stop: asyncio.Event):
             while not stop.is_set():
@@ -201,8 +232,16 @@ async def _load(base: str):
         health, cheap = [], []
         probes = [
             asyncio.create_task(probe(lambda: client.get("/healthz"), health, stop)),
-            asyncio.create_task(probe(lambda: client.post("/graphql", json={"query": CHEAP}, headers={"X-Forwarded-For": "10.9.9.9"}), cheap, stop)),
-        ]  # fmt: skip
+            asyncio.create_task(
+                probe(
+                    lambda: client.post(
+                        "/graphql", json={"query": CHEAP}, headers={"X-Forwarded-For": "10.9.9.9"}
+                    ),
+                    cheap,
+                    stop,
+                )
+            ),
+        ]
         await asyncio.sleep(0.2)
         started = time.perf_counter()
         outcomes = await asyncio.gather(*(heavy(i) for i in range(100)))
@@ -220,7 +259,9 @@ def test_uncached_graphql_beyond_the_in_progress_cap_is_refused_but_cached_answe
         answers = {}
 
         def heavy() -> None:
-            answers["heavy"] = httpx.post(f"{base}/graphql", json={"query": status_tables(6, day=9)}, timeout=30)
+            answers["heavy"] = httpx.post(
+                f"{base}/graphql", json={"query": status_tables(6, day=9)}, timeout=30
+            )
 
         worker = threading.Thread(target=heavy)
         worker.start()
@@ -234,6 +275,10 @@ def test_uncached_graphql_beyond_the_in_progress_cap_is_refused_but_cached_answe
         process.kill()
         process.wait()
     assert still_running, "the heavy request ended before the others were sent; the checks prove nothing"
-    assert uncached.status_code == 503 and code(uncached) == "SERVER_BUSY" and int(uncached.headers["retry-after"]) >= 1
+    assert (
+        uncached.status_code == 503
+        and code(uncached) == "SERVER_BUSY"
+        and int(uncached.headers["retry-after"]) >= 1
+    )
     assert "KPI_MAX_GRAPHQL_IN_PROGRESS" in uncached.json()["errors"][0]["message"]
     assert cached.status_code == 200 and len(cached.json()["data"]["areas"]) == 5

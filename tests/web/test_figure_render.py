@@ -153,7 +153,9 @@ def figure_22(lang: Lang = Lang.DA, synthetic: bool = True) -> FigureData:
         ),
     )
     observations = [
-        Observation("2.2", line.area, p, v) for line in lines[:2] for p, v in zip(line.periods, line.values)
+        Observation("2.2", line.area, p, v)
+        for line in lines[:2]
+        for p, v in zip(line.periods, line.values, strict=False)
     ]
     return FigureData(
         strategy_id="ballerup-beskaeftigelsesstrategi",
@@ -394,7 +396,7 @@ def test_x_labels_never_overlap_over_sixteen_years_of_months():
     assert len(labels) >= 4
     for (x1, a), (x2, b) in itertools.pairwise(labels):
         assert x2 - x1 > (len(a) + len(b)) / 2 * 6.5, (a, b)  # ~6.5 px per character at 11 px
-    assert all(0 <= x - len(text) * 3.25 and x + len(text) * 3.25 <= 720 for x, text in labels)
+    assert all(x - len(text) * 3.25 >= 0 and x + len(text) * 3.25 <= 720 for x, text in labels)
 
 
 def test_a_long_title_is_shortened_but_keeps_the_area():
@@ -424,7 +426,7 @@ def test_csv_has_one_row_per_point():
     expected = [
         [line.key, line.role, line.area or "", p, "" if v is None else str(v), "percent"]
         for line in figure.lines
-        for p, v in zip(line.periods, line.values)
+        for p, v in zip(line.periods, line.values, strict=False)
     ]
     assert rows[1:] == expected
     assert ["own", "own", "151", "2022-03", "", "percent"] in rows

@@ -6,7 +6,6 @@ import xml.etree.ElementTree as ET
 
 import httpx
 
-
 SVG = "{http://www.w3.org/2000/svg}"
 
 
@@ -31,7 +30,11 @@ def test_benchmarks_differ_and_compared_areas_are_not_drawn_twice(server, seeded
     root = ET.fromstring(httpx.get(f"{server}/figures/2.1/151.svg?compare=DK,101&lang=en").text)
     groups = {g.get("data-key"): g for g in root.iter(f"{SVG}g") if g.get("data-key")}
     assert "compare:DK" not in groups and "compare:101" in groups  # DK is already a benchmark
-    dashes = {key: next(g.iter(f"{SVG}polyline")).get("stroke-dasharray") for key, g in groups.items() if any(g.iter(f"{SVG}polyline"))}
+    dashes = {
+        key: next(g.iter(f"{SVG}polyline")).get("stroke-dasharray")
+        for key, g in groups.items()
+        if any(g.iter(f"{SVG}polyline"))
+    }
     assert len(set(dashes.values())) == len(dashes), dashes  # every series has its own dash pattern
 
 

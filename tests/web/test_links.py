@@ -9,9 +9,9 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 
-from kpi_api.storage import tokens
-from kpi_api.config import Settings
 from kpi_api.bootstrap import open_services
+from kpi_api.config import Settings
+from kpi_api.storage import tokens
 from kpi_core.shipped import _DATA
 from tests.conftest import serving
 
@@ -45,13 +45,19 @@ def hostile_revision(server, database_url) -> str:
     token, _ = tokens.create(open_services(database_url).engine, tokens.Scope.PUBLISH, "links test")
     text = (_DATA / "catalogue" / f"{STRATEGY}-2022.toml").read_text(encoding="utf-8")
     text = text[: text.index("# ── What changed since the 2020 revision")]  # no changes against 2022
-    text = text.replace('version = "2022"', 'version = "2099-hostile"').replace("in_force_from = 2022-11-09", "in_force_from = 2099-01-01")
+    text = text.replace('version = "2022"', 'version = "2099-hostile"').replace(
+        "in_force_from = 2022-11-09", "in_force_from = 2099-01-01"
+    )
     start = text.index("name = ", text.index('id = "2.1"'))
     end = text.index("\n", start)
     # json.dumps gives a valid TOML basic string (quotes and backslashes escaped).
     text = text[:start] + f"name = {{ da = {json.dumps(HOSTILE)}, en = {json.dumps(HOSTILE)} }}" + text[end:]
-    answer = httpx.post(f"{server}/graphql", json={"query": PUBLISH, "variables": {"text": text}},
-                        headers={"Authorization": f"Bearer {token}"}, timeout=30).json()  # fmt: skip
+    answer = httpx.post(
+        f"{server}/graphql",
+        json={"query": PUBLISH, "variables": {"text": text}},
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=30,
+    ).json()
     assert answer["data"]["publishRevision"] == {"published": True, "problems": []}, answer
     return "2099-hostile"
 
@@ -95,7 +101,9 @@ def test_a_hostile_name_stays_one_attribute_in_each_embed_snippet(server, hostil
     response = httpx.get(f"{server}/figures/2.1/151.html?revision={hostile_revision}")
     assert response.status_code == 200, response.text
     page = parsed(response.text)
-    assert not [tag for tag, _ in page.elements if tag in ("script", "img", "iframe")]  # the page itself embeds nothing
+    assert not [
+        tag for tag, _ in page.elements if tag in ("script", "img", "iframe")
+    ]  # the page itself embeds nothing
     iframe, img = page.snippets
     (iframe_element,) = parsed(iframe).elements  # exactly one element when pasted elsewhere
     assert iframe_element[0] == "iframe" and iframe_element[1]["title"] == HOSTILE
@@ -110,11 +118,19 @@ def test_links_ignore_the_host_header_that_the_cache_does_not_key(server):
     first = httpx.get(f"{server}/figures/2.1/151.html?lang=en", headers=poison)
     second = httpx.get(f"{server}/figures/2.1/151.html?lang=en")
     for response in (first, second):
-        assert response.status_code == 200 and "evil.example" not in response.text and "javascript" not in response.text
+        assert (
+            response.status_code == 200
+            and "evil.example" not in response.text
+            and "javascript" not in response.text
+        )
     assert first.headers["etag"] == second.headers["etag"]  # the second came from the cache
     links = page_links(second.text)
-    assert links == ["/figures/2.1/151.svg?lang=en", "/figures/2.1/151.csv?lang=en", "/figures/2.1/151.json?lang=en"]
-    iframe, img = parsed(second.text).snippets
+    assert links == [
+        "/figures/2.1/151.svg?lang=en",
+        "/figures/2.1/151.csv?lang=en",
+        "/figures/2.1/151.json?lang=en",
+    ]
+    iframe, _img = parsed(second.text).snippets
     assert parsed(iframe).elements[0][1]["src"] == "/figures/2.1/151.html?lang=en"
 
 
@@ -131,12 +147,16 @@ def test_the_public_url_setting_is_checked(monkeypatch):
     monkeypatch.setenv("KPI_PUBLIC_URL", "https://kpi.example.dk/kpi/")
     assert Settings.from_env().public_url == "https://kpi.example.dk/kpi"
     monkeypatch.setenv("KPI_PUBLIC_URL", "javascript:alert(1)")
-    with pytest.raises(SystemExit, match="KPI_PUBLIC_URL='javascript:alert\\(1\\)' is not an http\\(s\\) URL"):
+    with pytest.raises(
+        SystemExit, match="KPI_PUBLIC_URL='javascript:alert\\(1\\)' is not an http\\(s\\) URL"
+    ):
         Settings.from_env()
 
 
 def test_switch_links_carry_only_parsed_parameters(server):
-    response = httpx.get(f"{server}/status/151?revision=2022&foo=x%26asOf%3D2015-01-01&lang=da%26strategy%3Dx")
+    response = httpx.get(
+        f"{server}/status/151?revision=2022&foo=x%26asOf%3D2015-01-01&lang=da%26strategy%3Dx"
+    )
     assert response.status_code == 400  # lang is checked; nothing is echoed into links
     response = httpx.get(f"{server}/status/151?revision=2022&foo=x%26asOf%3D2015-01-01")
     switches = [h for h in page_links(response.text) if h.startswith("/status/")]
@@ -153,9 +173,15 @@ def test_switch_links_carry_only_parsed_parameters(server):
 def test_figure_links_carry_only_parsed_parameters(server):
     response = httpx.get(f"{server}/figures/2.1/151.html?foo=x%26lang%3Den&compare=101&from=2021-9")
     assert response.status_code == 400  # from is checked
-    response = httpx.get(f"{server}/figures/2.1/151.html?foo=x%26lang%3Den&compare=101&from=2021-09&theme=dark")
+    response = httpx.get(
+        f"{server}/figures/2.1/151.html?foo=x%26lang%3Den&compare=101&from=2021-09&theme=dark"
+    )
     for href in page_links(response.text):
-        assert parse_qs(urlsplit(href).query) == {"compare": ["101"], "from": ["2021-09"], "theme": ["dark"]}, href
+        assert parse_qs(urlsplit(href).query) == {
+            "compare": ["101"],
+            "from": ["2021-09"],
+            "theme": ["dark"],
+        }, href
 
 
 def test_no_two_queries_share_an_etag(server):

@@ -3,8 +3,8 @@
 import httpx
 from openapi_spec_validator import validate
 
-from kpi_api.importing.service import import_bytes
 from kpi_api.bootstrap import open_services
+from kpi_api.importing.service import import_bytes
 
 STRATEGY = "ballerup-beskaeftigelsesstrategi"
 
@@ -35,7 +35,9 @@ def test_strategies_and_revisions(server, seeded):
 
 def test_goal_status_per_area_equals_graphql(server, gql, seeded):
     rest = httpx.get(f"{server}/api/status/151?revision=2022").json()
-    graph = gql('{ strategy(id: "%s") { revision(version: "2022") { focusAreas { number goal { status(area: "151") { status value referenceLabel } } } } } }' % STRATEGY)
+    graph = gql(
+        f'{{ strategy(id: "{STRATEGY}") {{ revision(version: "2022") {{ focusAreas {{ number goal {{ status(area: "151") {{ status value referenceLabel }} }} }} }} }} }}'
+    )
     for goal, area in zip(rest["goals"], graph["strategy"]["revision"]["focusAreas"], strict=True):
         status = area["goal"]["status"]
         assert (goal["status"]["status"], goal["status"]["value"]) == (status["status"], status["value"])
@@ -65,8 +67,13 @@ def test_etag_revalidation_gives_304_and_a_write_changes_the_etag(server, databa
     again = httpx.get(url, headers={"If-None-Match": etag})
     assert again.status_code == 304 and again.content == b""
     services = open_services(database_url)
-    report = import_bytes(b"indicator,area,period,value,source\n4.4,151,2022,26,SYNTETISK\n", "etag.csv",
-                          services.observations, services.strategies, services.areas)  # fmt: skip
+    report = import_bytes(
+        b"indicator,area,period,value,source\n4.4,151,2022,26,SYNTETISK\n",
+        "etag.csv",
+        services.observations,
+        services.strategies,
+        services.areas,
+    )
     assert report.added == 1
     after = httpx.get(url, headers={"If-None-Match": etag})
     assert after.status_code == 200 and after.headers["etag"] != etag  # no stale answer after a write

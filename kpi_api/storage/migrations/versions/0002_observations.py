@@ -43,7 +43,9 @@ def upgrade() -> None:
         sa.Column("provisional", sa.Boolean, nullable=False),
         sa.Column("source", sa.String(500), nullable=True),
         sa.Column("batch_id", sa.String(40), sa.ForeignKey("import_batches.id"), nullable=False),
-        sa.UniqueConstraint("indicator", "area", "period", "breakdown", "published", name="uq_observation_vintage"),
+        sa.UniqueConstraint(
+            "indicator", "area", "period", "breakdown", "published", name="uq_observation_vintage"
+        ),
     )
     op.create_index("ix_observations_area_indicator", "observations", ["area", "indicator", "period"])
     op.create_table(

@@ -21,7 +21,10 @@ depends_on = None
 
 def upgrade() -> None:
     op.create_index(
-        "uq_strategy_revisions_version_key", "strategy_revisions", ["strategy_id", sa.text("lower(version)")], unique=True
+        "uq_strategy_revisions_version_key",
+        "strategy_revisions",
+        ["strategy_id", sa.text("lower(version)")],
+        unique=True,
     )
 
 
