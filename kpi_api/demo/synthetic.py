@@ -40,7 +40,7 @@ from kpi_core.observations import Observation, group_key
 from kpi_core.references import Dimension
 from kpi_core.shipped import shipped_areas, shipped_strategies
 from kpi_core.strategy import Strategy
-from kpi_core.targets import Parity
+from kpi_core.targets import target_facts
 
 SOURCE = "SYNTETISKE DATA – demo, ikke virkelige tal (synthetic demo data, not real figures)"
 ANCHOR_YEAR = 2022  # a profile's `level` is the national level in this year
@@ -201,7 +201,7 @@ def cells_of(indicator: Indicator) -> list[Cell]:
     for a parity indicator also split by target group (5.4), origin × target group."""
     cells = [Cell(())]
     dims = indicator.breakdowns
-    parity = isinstance(indicator.target, Parity)
+    parity = target_facts(indicator.target).kind == "parity"
     for dimension in dims:
         if dimension is Dimension.ORIGIN:
             _add_origin(cells, parity)
