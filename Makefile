@@ -34,6 +34,7 @@ test: $(STAMP) $(CORE_STAMP)
 	scripts/ensure-chromium.sh
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	$(BIN)/lint-imports
 	$(BIN)/kpi export-schema --check
 	$(CORE_VENV)/bin/python -m pytest -q -p no:cacheprovider tests/core kpi_core

@@ -27,8 +27,6 @@ from kpi_core.evaluation import (
     Evaluation,
     FocusAreaStatus,
     RevisionStatusReport,
-    Status,
-    Trend,
     evaluate,
     evaluate_revision,
     latest_period,
@@ -57,6 +55,7 @@ from kpi_core.references import (
 )
 from kpi_core.shipped import shipped_areas, shipped_revision_files, shipped_strategies
 from kpi_core.sources import Remark, RemarkKind, SourceDocument, SourceRef
+from kpi_core.status import Status, Trend
 from kpi_core.strategy import (
     FocusArea,
     Goal,

@@ -24,13 +24,15 @@ class Area:
 
     code: str = attrs.field(validator=attrs.validators.instance_of(str))
     name: str = attrs.field(validator=attrs.validators.instance_of(str))
-    kind: AreaKind = attrs.field(validator=attrs.validators.in_(AreaKind))
+    kind: AreaKind = attrs.field(validator=attrs.validators.instance_of(AreaKind))
     region: str | None = attrs.field(default=None)
     name_en: str | None = attrs.field(default=None)
-    members: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    members: tuple[str, ...] = attrs.field(default=(), converter=tuple[str, ...])
 
     @region.validator
-    def _only_municipalities_have_a_region(self, attribute: attrs.Attribute, value: str | None) -> None:
+    def _only_municipalities_have_a_region(
+        self, attribute: "attrs.Attribute[str | None]", value: str | None
+    ) -> None:
         if (value is not None) != (self.kind is AreaKind.MUNICIPALITY):
             raise ValueError(f"area {self.code}: only a municipality names its region")
 
@@ -39,7 +41,7 @@ class Area:
 class AreaDirectory:
     """All known areas, looked up by code. Membership: region → municipalities."""
 
-    areas: tuple[Area, ...] = attrs.field(converter=tuple)
+    areas: tuple[Area, ...] = attrs.field(converter=tuple[Area, ...])
     _by_code: dict[str, Area] = attrs.field(init=False, repr=False, eq=False)
 
     def __attrs_post_init__(self) -> None:

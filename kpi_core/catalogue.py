@@ -10,9 +10,11 @@ what was expected, e.g. ``unknown kind 'thresh'; expected one of: … @ $.focus_
 .indicators[0].target``.
 """
 
+import datetime
 import tomllib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
+from typing import Any, TypeVar
 
 import attrs
 import cattrs
@@ -67,7 +69,7 @@ def parse_revision(text: str, name: str) -> RevisionFile:
     header_data = data.pop("strategy", None)
     header = _structure(header_data, StrategyHeader, "$.strategy", problems)
     revision = _structure(data, Revision, "$", problems)
-    if problems:
+    if problems or header is None or revision is None:  # None only with a problem told
         raise CatalogueError(name, problems)
     return RevisionFile(name, header, revision)
 
@@ -128,16 +130,17 @@ def parse_areas(text: str, name: str) -> AreaDirectory:
         raise CatalogueError(name, [str(exc)]) from None
 
 
-def unstructure_revision(revision: Revision) -> dict:
+def unstructure_revision(revision: Revision) -> dict[str, Any]:
     """A revision as plain data (JSON-ready), the inverse of structuring it."""
-    return _converter.unstructure(revision)
+    data: dict[str, Any] = _converter.unstructure(revision)
+    return data
 
 
-def structure_revision(data: dict) -> Revision:
+def structure_revision(data: dict[str, Any]) -> Revision:
     return _converter.structure(data, Revision)
 
 
-def _load_toml(text: str, name: str, parse_float=float) -> dict:
+def _load_toml(text: str, name: str, parse_float: Callable[[str], Any] = float) -> dict[str, Any]:
     """The file's TOML, read within the limits of `toml_limits` (measured before parsing)."""
     try:
         return toml_limits.loads(text, parse_float=parse_float)
@@ -147,7 +150,10 @@ def _load_toml(text: str, name: str, parse_float=float) -> dict:
         raise CatalogueError(name, [f"not valid TOML: {exc}"]) from None
 
 
-def _structure(data: object, cls: type, path: str, problems: list[str]):
+_T = TypeVar("_T")
+
+
+def _structure(data: object, cls: type[_T], path: str, problems: list[str]) -> _T | None:
     if data is None:
         problems.append(f"required table missing @ {path}")
         return None
@@ -158,6 +164,6 @@ def _structure(data: object, cls: type, path: str, problems: list[str]):
         return None
 
 
-def _chronological(f: RevisionFile) -> tuple:
+def _chronological(f: RevisionFile) -> tuple[bool, datetime.date | None, str]:
     r = f.revision
     return (r.in_force_from is None, r.in_force_from or r.adopted_on, r.version)

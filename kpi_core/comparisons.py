@@ -14,13 +14,15 @@ a plan (`reads` raises `TypeError` for one without; tests/core/test_comparisons.
 checks every class in `kpi_core.targets` and that the plan holds for generated data).
 """
 
+from collections.abc import Iterable
+
 import attrs
 
 from kpi_core.areas import COUNTRY_CODE, AreaDirectory
 from kpi_core.indicators import Indicator
 from kpi_core.observations import Observation, group_key
 from kpi_core.periods import a_year_earlier, parse_period
-from kpi_core.references import Cluster, Country, OwnRegion, PopulationGroup
+from kpi_core.references import Cluster, Country, OwnRegion, PopulationGroup, Reference
 from kpi_core.targets import (
     AtOrAbove,
     AtOrBelow,
@@ -40,6 +42,16 @@ Cell = tuple[tuple[str, str], ...]
 """A breakdown cell: sorted (dimension, value) pairs; `()` is the total."""
 
 
+# `frozenset` itself as a converter types the parameter `Iterable[_T_co]` (the attrs plugin
+# of mypy binds no type variable), which no argument fits: one converter per element type.
+def _strings(items: Iterable[str]) -> frozenset[str]:
+    return frozenset(items)
+
+
+def _cells(items: Iterable[Cell]) -> frozenset[Cell]:
+    return frozenset(items)
+
+
 @attrs.frozen
 class Reads:
     """The observations of `indicator` that one evaluation reads: those of these areas in
@@ -50,9 +62,9 @@ class Reads:
     """
 
     indicator: str
-    areas: frozenset[str] = attrs.field(converter=frozenset)
-    periods: frozenset[str] = attrs.field(converter=frozenset)
-    cells: frozenset[Cell] | None = attrs.field(converter=attrs.converters.optional(frozenset))
+    areas: frozenset[str] = attrs.field(converter=_strings)
+    periods: frozenset[str] = attrs.field(converter=_strings)
+    cells: frozenset[Cell] | None = attrs.field(converter=attrs.converters.optional(_cells))
     among: str | None = None
 
     def covers(self, observation: Observation) -> bool:
@@ -170,12 +182,13 @@ def reference_lines(
     lines = []
     for code in (COUNTRY_CODE, own.region if own else None, _cluster_code(rule)):
         known = areas.get(code) if code else None
-        if known is not None and code != area:
+        if code and known is not None and code != area:
             lines.append(ReferenceLine(Text(known.name, known.name_en or known.name), code, cell))
     return tuple(lines)
 
 
 def _cluster_code(rule: TargetRule) -> str | None:
+    reference: Reference | None
     match rule:
         case AtOrAbove() | AtOrBelow() | StrictlyBelow():
             reference = rule.reference

@@ -89,7 +89,7 @@ def _register_tagged_union(converter: cattrs.Converter, union: object, kinds: di
             raise ValueError(f"unknown kind {kind!r}; expected one of: {expected}")
         return converter.structure({k: v for k, v in value.items() if k != "kind"}, by_kind[kind])
 
-    def unstructure(value: object) -> dict:
+    def unstructure(value: object) -> dict[str, typing.Any]:
         return {"kind": kinds[type(value)], **converter.unstructure(value, type(value))}
 
     converter.register_structure_hook_func(lambda t: t == union, structure)

@@ -29,8 +29,9 @@ from kpi_core.comparisons import Cell, own_cell, reference_area, with_cell
 from kpi_core.indicators import Direction, Indicator
 from kpi_core.observations import Observation, group_key
 from kpi_core.periods import a_year_earlier, parse_period
-from kpi_core.references import PopulationGroup
+from kpi_core.references import PopulationGroup, Reference
 from kpi_core.status import Status, Trend
+from kpi_core.strategy import Revision
 from kpi_core.targets import (
     AtOrAbove,
     AtOrBelow,
@@ -65,7 +66,7 @@ class Evaluation:
     rank_of: int | None
     trend: Trend
     explanation: Text
-    breakdown: tuple = ()  # ((cell, Evaluation), …) per breakdown cell
+    breakdown: "tuple[tuple[Cell, Evaluation], ...]" = ()  # ((cell, Evaluation), …) per breakdown cell
 
 
 @attrs.frozen
@@ -257,7 +258,9 @@ def _missing_reference(value: Decimal, label: Text | None, period: str) -> _Judg
     )
 
 
-def _reference_value(reference, area, period, cell, index, areas) -> tuple[Decimal | None, Text]:
+def _reference_value(
+    reference: Reference, area: str, period: str, cell: Cell, index: ObservationIndex, areas: AreaDirectory
+) -> tuple[Decimal | None, Text]:
     if isinstance(reference, PopulationGroup):
         ref_cell = with_cell(cell, reference.dimension.value, group_key(reference.values))
         return index.get(area, period, ref_cell), describe_group(reference)
@@ -270,14 +273,23 @@ def _reference_value(reference, area, period, cell, index, areas) -> tuple[Decim
     return index.get(code, period, cell), label
 
 
-def _rank(rule: RankWithin, up: bool, area, period, cell, value, index, areas) -> _Judgement:
+def _rank(
+    rule: RankWithin,
+    up: bool,
+    area: str,
+    period: str,
+    cell: Cell,
+    value: Decimal,
+    index: ObservationIndex,
+    areas: AreaDirectory,
+) -> _Judgement:
     set_code = reference_area(rule.among, area, areas)
-    if set_code is None or areas.get(set_code) is None:
+    comparison_set = areas.get(set_code) if set_code is not None else None
+    if set_code is None or comparison_set is None:
         return _missing_reference(value, Text("sammenligningsgruppen", "the comparison set"), period)
     members = [m.code for m in areas.municipalities_in(set_code)]
     values = {m: index.get(m, period, cell) for m in members}
     known = {m: v for m, v in values.items() if v is not None}
-    comparison_set = areas.get(set_code)
     name = Text(comparison_set.name, comparison_set.name_en or comparison_set.name)
     if area not in known or len(known) < 2:
         return _missing_reference(
@@ -307,13 +319,22 @@ def ranks(values: dict[str, Decimal], direction: Direction) -> dict[str, int]:
     """
     up = direction is Direction.BETTER_UP
     ordered = sorted(values.values(), reverse=up)
-    first = {}
+    first: dict[Decimal, int] = {}
     for position, value in enumerate(ordered, start=1):
         first.setdefault(value, position)
     return {key: first[value] for key, value in values.items()}
 
 
-def _follow(rule: FollowCluster, up: bool, area, period, cell, value, index, areas) -> _Judgement:
+def _follow(
+    rule: FollowCluster,
+    up: bool,
+    area: str,
+    period: str,
+    cell: Cell,
+    value: Decimal,
+    index: ObservationIndex,
+    areas: AreaDirectory,
+) -> _Judgement:
     cluster = rule.cluster.code
     earlier = a_year_earlier(period)
     label = (
@@ -332,7 +353,7 @@ def _follow(rule: FollowCluster, up: bool, area, period, cell, value, index, are
             ),
         )
     c_now = index.get(cluster, period, cell) if cluster else None
-    c_before = index.get(cluster, earlier, cell) if cluster else None
+    c_before = index.get(cluster, earlier, cell) if cluster and earlier else None
     if c_now is None or c_before is None:
         return _missing_reference(value, label, period)
     own, theirs = value - before, c_now - c_before
@@ -351,6 +372,7 @@ def _progress(now: _Judgement, before: _Judgement, earlier: str) -> tuple[Status
         da = f"placeringen er {'forbedret' if improved else 'ikke forbedret'} fra {before.rank} i {earlier}"
         en = f"the rank has {'improved' if improved else 'not improved'} from {before.rank} in {earlier}"
     else:
+        assert now.gap is not None  # a judgement neither missing nor met has a gap
         improved = now.gap < before.gap
         da = f"afstanden til målet er {'mindsket' if improved else 'ikke mindsket'} siden {earlier} ({format_number(before.gap, Lang.DA)})"
         en = f"the gap to the target has {'shrunk' if improved else 'not shrunk'} since {earlier} ({format_number(before.gap, Lang.EN)})"
@@ -428,7 +450,7 @@ def latest_period(indicator_id: str, area: str, observations: Iterable[Observati
 
 
 def evaluate_revision(
-    revision,
+    revision: Revision,
     area: str,
     observations: Iterable[Observation],
     areas: AreaDirectory,

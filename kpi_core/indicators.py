@@ -45,17 +45,17 @@ class Indicator:
 
     id: str = attrs.field(validator=attrs.validators.matches_re(r"[A-Za-z0-9][A-Za-z0-9.\-]*"))
     name: Text = attrs.field(validator=attrs.validators.instance_of(Text))
-    unit: Unit = attrs.field(validator=attrs.validators.in_(Unit))
-    direction: Direction = attrs.field(validator=attrs.validators.in_(Direction))
+    unit: Unit = attrs.field(validator=attrs.validators.instance_of(Unit))
+    direction: Direction = attrs.field(validator=attrs.validators.instance_of(Direction))
     target: TargetRule = attrs.field()
     source: SourceRef = attrs.field(validator=attrs.validators.instance_of(SourceRef))
     description: Text | None = attrs.field(default=None)
-    breakdowns: tuple[Dimension, ...] = attrs.field(default=(), converter=tuple)
+    breakdowns: tuple[Dimension, ...] = attrs.field(default=(), converter=tuple[Dimension, ...])
     data_source: str | None = attrs.field(default=None)
-    remarks: tuple[Remark, ...] = attrs.field(default=(), converter=tuple)
+    remarks: tuple[Remark, ...] = attrs.field(default=(), converter=tuple[Remark, ...])
 
     @target.validator
-    def _direction_fits_target(self, attribute: attrs.Attribute, value: TargetRule) -> None:
+    def _direction_fits_target(self, attribute: "attrs.Attribute[TargetRule]", value: TargetRule) -> None:
         implied = implied_direction(value)
         if implied is not None and implied is not self.direction:
             raise ValueError(
@@ -64,11 +64,13 @@ class Indicator:
             )
 
     @breakdowns.validator
-    def _distinct(self, attribute: attrs.Attribute, value: tuple[Dimension, ...]) -> None:
+    def _distinct(
+        self, attribute: "attrs.Attribute[tuple[Dimension, ...]]", value: tuple[Dimension, ...]
+    ) -> None:
         if len(set(value)) != len(value):
             raise ValueError(f"indicator {self.id}: a breakdown dimension is listed twice")
 
-    def definition(self) -> tuple:
+    def definition(self) -> tuple[Unit, Direction, TargetRule, tuple[Dimension, ...], str | None]:
         """What the indicator measures and how it is judged, without its wording.
 
         Two revisions of an indicator with equal definitions but different wording were
@@ -76,7 +78,7 @@ class Indicator:
         """
         return (self.unit, self.direction, self.target, self.breakdowns, self.data_source)
 
-    def wording(self) -> tuple:
+    def wording(self) -> tuple[Text, Text | None]:
         return (self.name, self.description)
 
 

@@ -17,7 +17,8 @@ replacement link is a pair, not an arrow, and everything else is symmetric.
 """
 
 import enum
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import Any, Generic, Self, TypeVar
 
 import attrs
 
@@ -40,38 +41,42 @@ class ChangeKind(enum.Enum):
 _INVERSE = {ChangeKind.ADDED: ChangeKind.REMOVED, ChangeKind.REMOVED: ChangeKind.ADDED}
 
 
+# What a change is of: an indicator, a focus area or a goal (each checked on its own).
+_S = TypeVar("_S", Indicator, FocusArea, Goal)
+
+
 @attrs.frozen
-class Change:
+class Change(Generic[_S]):
     """One change of one subject; `before` is on the `from` side, `after` on the `to` side."""
 
     kind: ChangeKind
-    before: object | None
-    after: object | None
+    before: _S | None
+    after: _S | None
     reason: Text | None = None
     source: SourceRef | None = None
 
     @property
     def subject(self) -> str:
-        return (self.before or self.after).id  # type: ignore[union-attr]
+        return (self.before or self.after).id  # type: ignore[union-attr]  # one side is never None
 
-    def inverted(self) -> "Change":
+    def inverted(self) -> Self:
         return attrs.evolve(
             self, kind=_INVERSE.get(self.kind, self.kind), before=self.after, after=self.before
         )
 
 
 @attrs.frozen
-class IndicatorChange(Change):
+class IndicatorChange(Change[Indicator]):
     """`before` and `after` are `Indicator`s."""
 
 
 @attrs.frozen
-class FocusAreaChange(Change):
+class FocusAreaChange(Change[FocusArea]):
     """`before` and `after` are `FocusArea`s (renamed = REWORDED)."""
 
 
 @attrs.frozen
-class GoalChange(Change):
+class GoalChange(Change[Goal]):
     """`before` and `after` are `Goal`s (restated = REWORDED)."""
 
 
@@ -94,8 +99,13 @@ class RevisionDiff:
             tuple(c.inverted() for c in self.goals),
         )
 
-    def change_of(self, subject: str) -> Change | None:
-        for change in (*self.changes, *self.focus_areas, *self.goals):
+    def change_of(self, subject: str) -> IndicatorChange | FocusAreaChange | GoalChange | None:
+        every: tuple[IndicatorChange | FocusAreaChange | GoalChange, ...] = (
+            *self.changes,
+            *self.focus_areas,
+            *self.goals,
+        )
+        for change in every:
             if subject in {getattr(change.before, "id", None), getattr(change.after, "id", None)}:
                 return change
         return None
@@ -110,7 +120,7 @@ def diff(strategy: Strategy, a: Revision | str, b: Revision | str) -> RevisionDi
     notes = _notes_between(strategy.revisions[older + 1 : newer + 1])
     links = _replacement_links(strategy.revisions[older + 1 : newer + 1])
 
-    def order(items_of: callable) -> list[str]:
+    def order(items_of: Callable[[Revision], Sequence[Indicator | FocusArea | Goal]]) -> list[str]:
         # One order for both directions: the older revision's, with the newer one's
         # additions placed after their predecessor there.
         return _merged_order(
@@ -164,7 +174,7 @@ _NOTE_KIND = {
 def check_notes_agree(strategy: Strategy) -> list[str]:
     """Problems where a revision's lineage note claims a change its content does not show
     (e.g. 'rescoped' while the definition is unchanged). Empty when all agree."""
-    problems = []
+    problems: list[str] = []
     for previous, revision in zip(strategy.revisions, strategy.revisions[1:], strict=False):
         d = diff(strategy, previous, revision)
         for note in revision.lineage:
@@ -192,7 +202,7 @@ def _goals(revision: Revision) -> list[Goal]:
     return [f.goal for f in revision.focus_areas]
 
 
-def _by_id(items: Iterable) -> dict[str, object]:
+def _by_id(items: Iterable[_S]) -> dict[str, _S]:
     return {x.id: x for x in items}
 
 
@@ -211,7 +221,7 @@ def _replacement_links(revisions: Iterable[Revision]) -> dict[str, str]:
     links: dict[str, str] = {}
     for revision in revisions:
         for note in revision.lineage:
-            if note.kind is LineageKind.REPLACED:
+            if note.kind is LineageKind.REPLACED and note.successor is not None:  # always, if replaced
                 for origin, current in list(links.items()):
                     if current == note.subject:
                         links[origin] = note.successor
@@ -229,7 +239,17 @@ def _merged_order(older: list[str], newer: list[str]) -> list[str]:
     return merged
 
 
-def _changes(cls, order, before_by_id, after_by_id, notes, links):
+_C = TypeVar("_C", bound=Change[Any])
+
+
+def _changes(
+    cls: type[_C],
+    order: list[str],
+    before_by_id: Mapping[str, _S],
+    after_by_id: Mapping[str, _S],
+    notes: Mapping[str, LineageNote],
+    links: Mapping[str, str],
+) -> Iterator[_C]:
     def side(subject: str) -> str | None:
         return {(True, False): "before", (False, True): "after", (True, True): "both"}.get(
             (subject in before_by_id, subject in after_by_id)
@@ -249,7 +269,7 @@ def _changes(cls, order, before_by_id, after_by_id, notes, links):
         reason, source = (note.reason, note.source) if note else (None, None)
         partner = partners.get(subject)
         if side(subject) == "both":
-            kind = _compare(before, after)
+            kind = _compare(before_by_id[subject], after_by_id[subject])  # both hold it
         elif (
             partner is not None
             and partner not in consumed
@@ -265,13 +285,16 @@ def _changes(cls, order, before_by_id, after_by_id, notes, links):
         yield cls(kind=kind, before=before, after=after, reason=reason, source=source)
 
 
-def _compare(before, after) -> ChangeKind:
-    if isinstance(before, Indicator):
+def _compare(before: _S, after: _S) -> ChangeKind:
+    # Both sides are of one class (`_changes` compares within one kind of subject).
+    if isinstance(before, Indicator) and isinstance(after, Indicator):
         if before.definition() != after.definition():
             return ChangeKind.RESCOPED
         return ChangeKind.REWORDED if before.wording() != after.wording() else ChangeKind.UNCHANGED
-    if isinstance(before, FocusArea):
+    if isinstance(before, FocusArea) and isinstance(after, FocusArea):
         if before.key_figure != after.key_figure:
             return ChangeKind.RESCOPED
         return ChangeKind.REWORDED if before.name != after.name else ChangeKind.UNCHANGED
-    return ChangeKind.REWORDED if before.statement != after.statement else ChangeKind.UNCHANGED
+    if isinstance(before, Goal) and isinstance(after, Goal):
+        return ChangeKind.REWORDED if before.statement != after.statement else ChangeKind.UNCHANGED
+    raise TypeError(f"cannot compare a {type(before).__name__} with a {type(after).__name__}")

@@ -2,18 +2,18 @@
 and the model the SQLite and PostgreSQL adapters are tested against."""
 
 import datetime
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 import attrs
 
-from kpi_core.observations import Observation
+from kpi_core.observations import FigureKey, Observation, VintageKey
 from kpi_core.periods import Period, parse_period
 from kpi_core.repository import ConflictError, DuplicateBatchError, ImportBatch, ObservationQuery, StoreError
 
 
 class InMemoryRepository:
     def __init__(self) -> None:
-        self._rows: dict[tuple, Observation] = {}
+        self._rows: dict[VintageKey, Observation] = {}
         self._batches: list[ImportBatch] = []
         self._version = 0
 
@@ -68,7 +68,7 @@ def matches(o: Observation, query: ObservationQuery) -> bool:
     )
 
 
-def latest_periods_of(observations) -> dict[tuple[str, str], str]:
+def latest_periods_of(observations: Iterable[Observation]) -> dict[tuple[str, str], str]:
     """Per (indicator, area), the latest of the periods given (compared as periods, not text)."""
     latest: dict[tuple[str, str], Period] = {}
     for o in observations:
@@ -79,10 +79,14 @@ def latest_periods_of(observations) -> dict[tuple[str, str], str]:
     return {key: str(period) for key, period in latest.items()}
 
 
-def plan_additions(lookup, observations: Sequence[Observation]) -> tuple[list[Observation], list]:
+def plan_additions(
+    lookup: Callable[[VintageKey], Observation | None], observations: Sequence[Observation]
+) -> tuple[list[Observation], list[tuple[Observation, Observation]]]:
     """Split rows into new vintages and conflicts with stored ones (`lookup` by natural
     key); rows identical to a stored vintage are dropped. Shared by every adapter."""
-    new, conflicts, seen = [], [], set()
+    new: list[Observation] = []
+    conflicts: list[tuple[Observation, Observation]] = []
+    seen: set[VintageKey] = set()
     for o in observations:
         key = o.natural_key()
         stored = lookup(key)
@@ -95,9 +99,9 @@ def plan_additions(lookup, observations: Sequence[Observation]) -> tuple[list[Ob
     return new, conflicts
 
 
-def newest_vintages(observations) -> list[Observation]:
+def newest_vintages(observations: Iterable[Observation]) -> list[Observation]:
     """Per figure, the vintage with the latest published date, in a stable order."""
-    newest: dict[tuple, Observation] = {}
+    newest: dict[FigureKey, Observation] = {}
     for o in observations:
         current = newest.get(o.key())
         if current is None or (o.published or _MIN) > (current.published or _MIN):

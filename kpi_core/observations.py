@@ -17,7 +17,12 @@ def _breakdown(value: Mapping[str, str] | Iterable[tuple[str, str]]) -> tuple[tu
     return tuple(sorted((str(k), str(v)) for k, v in items))
 
 
-def _named(instance: object, attribute: attrs.Attribute, value: str) -> None:
+# What a vintage is a version of (indicator, area, period, cell), and one vintage of it.
+FigureKey = tuple[str, str, str, tuple[tuple[str, str], ...]]
+VintageKey = tuple[str, str, str, tuple[tuple[str, str], ...], datetime.date | None]
+
+
+def _named(instance: object, attribute: "attrs.Attribute[str]", value: str) -> None:
     if not isinstance(value, str) or not value.strip():
         raise ValueError(f"observation {attribute.name} must be a non-empty string, not {value!r}")
 
@@ -27,7 +32,7 @@ def _check_period(text: str) -> None:
     parse_period(text)  # a PeriodError says what was expected
 
 
-def _period(instance: object, attribute: attrs.Attribute, value: str) -> None:
+def _period(instance: object, attribute: "attrs.Attribute[str]", value: str) -> None:
     if not isinstance(value, str):
         raise TypeError(
             f"observation period must be a string such as '2022', '2022Q3' or '2022-09', not {value!r}"
@@ -35,7 +40,9 @@ def _period(instance: object, attribute: attrs.Attribute, value: str) -> None:
     _check_period(value)  # cached: a store reads many rows of few periods
 
 
-def _finite_or_none(instance: object, attribute: attrs.Attribute, value: Decimal | None) -> None:
+def _finite_or_none(
+    instance: object, attribute: "attrs.Attribute[Decimal | None]", value: Decimal | None
+) -> None:
     if value is None:
         return
     if not isinstance(value, Decimal):
@@ -44,7 +51,11 @@ def _finite_or_none(instance: object, attribute: attrs.Attribute, value: Decimal
         raise ValueError(f"observation {attribute.name} must be a finite number, not {value}")
 
 
-def _cells(instance: object, attribute: attrs.Attribute, cell: tuple[tuple[str, str], ...]) -> None:
+def _cells(
+    instance: object,
+    attribute: "attrs.Attribute[tuple[tuple[str, str], ...]]",
+    cell: tuple[tuple[str, str], ...],
+) -> None:
     if any(not d or not v for d, v in cell):
         raise ValueError(f"observation breakdown names a dimension and a value in every pair, not {cell!r}")
     if len({d for d, _ in cell}) != len(cell):
@@ -81,11 +92,11 @@ class Observation:
     def suppressed(self) -> bool:
         return self.value is None
 
-    def key(self) -> tuple:
+    def key(self) -> FigureKey:
         """What a vintage is a version of: indicator, area, period and cell."""
         return (self.indicator, self.area, self.period, self.breakdown)
 
-    def natural_key(self) -> tuple:
+    def natural_key(self) -> VintageKey:
         """One vintage of one figure: unique in a store."""
         return (*self.key(), self.published)
 

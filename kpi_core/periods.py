@@ -31,7 +31,7 @@ _PATTERNS = {
 _INDEX_RANGE = {PeriodKind.YEAR: range(0, 1), PeriodKind.QUARTER: range(1, 5), PeriodKind.MONTH: range(1, 13)}
 
 
-def _four_digit_year(instance: object, attribute: attrs.Attribute, year: int) -> None:
+def _four_digit_year(instance: object, attribute: "attrs.Attribute[int]", year: int) -> None:
     # Below 1000 a year would print as fewer than four digits, which parses back as no period.
     if isinstance(year, bool) or not isinstance(year, int) or not 1000 <= year <= 9999:
         raise PeriodError(f"{year!r} is not a year of a period (expected 1000–9999)")
@@ -48,11 +48,13 @@ class Period:
     """
 
     year: int = attrs.field(validator=_four_digit_year)
-    kind: PeriodKind = attrs.field(order=lambda k: k.value, validator=attrs.validators.in_(PeriodKind))
+    kind: PeriodKind = attrs.field(
+        order=lambda k: k.value, validator=attrs.validators.instance_of(PeriodKind)
+    )
     index: int = attrs.field(default=0)  # quarter 1–4 or month 1–12; 0 for a year
 
     @index.validator
-    def _index_fits_kind(self, attribute: attrs.Attribute, index: int) -> None:
+    def _index_fits_kind(self, attribute: "attrs.Attribute[int]", index: int) -> None:
         allowed = _INDEX_RANGE[self.kind]
         if isinstance(index, bool) or not isinstance(index, int) or index not in allowed:
             if self.kind is PeriodKind.YEAR:

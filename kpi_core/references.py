@@ -43,7 +43,9 @@ class Cluster:
     code: str | None = attrs.field(default=None)
 
 
-def _non_empty(instance: object, attribute: attrs.Attribute, value: tuple) -> None:
+def _non_empty(
+    instance: object, attribute: "attrs.Attribute[tuple[str, ...]]", value: tuple[str, ...]
+) -> None:
     if not value:
         raise ValueError(f"{attribute.name} must name at least one value")
 
@@ -52,8 +54,8 @@ def _non_empty(instance: object, attribute: attrs.Attribute, value: tuple) -> No
 class PopulationGroup:
     """A population group in the same municipality, e.g. origin ∈ {danish, western}."""
 
-    dimension: Dimension = attrs.field(validator=attrs.validators.in_(Dimension))
-    values: tuple[str, ...] = attrs.field(converter=tuple, validator=_non_empty)
+    dimension: Dimension = attrs.field(validator=attrs.validators.instance_of(Dimension))
+    values: tuple[str, ...] = attrs.field(converter=tuple[str, ...], validator=_non_empty)
     label: Text | None = attrs.field(default=None)
 
 

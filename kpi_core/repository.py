@@ -38,10 +38,16 @@ class ImportBatch:
 class ObservationQuery:
     """Which figures to find; None means no restriction. Periods are canonical strings."""
 
-    indicators: tuple[str, ...] | None = attrs.field(default=None, converter=attrs.converters.optional(tuple))
-    areas: tuple[str, ...] | None = attrs.field(default=None, converter=attrs.converters.optional(tuple))
+    indicators: tuple[str, ...] | None = attrs.field(
+        default=None, converter=attrs.converters.optional(tuple[str, ...])
+    )
+    areas: tuple[str, ...] | None = attrs.field(
+        default=None, converter=attrs.converters.optional(tuple[str, ...])
+    )
     as_of: datetime.date | None = None
-    periods: tuple[str, ...] | None = attrs.field(default=None, converter=attrs.converters.optional(tuple))
+    periods: tuple[str, ...] | None = attrs.field(
+        default=None, converter=attrs.converters.optional(tuple[str, ...])
+    )
 
 
 class StoreError(Exception):

@@ -40,7 +40,7 @@ class RemarkKind(enum.Enum):
 
 @attrs.frozen
 class Remark:
-    kind: RemarkKind = attrs.field(validator=attrs.validators.in_(RemarkKind))
+    kind: RemarkKind = attrs.field(validator=attrs.validators.instance_of(RemarkKind))
     text: Text = attrs.field(validator=attrs.validators.instance_of(Text))
     source: SourceRef | None = attrs.field(
         default=None, validator=attrs.validators.optional(attrs.validators.instance_of(SourceRef))

@@ -8,7 +8,7 @@ lineage notes point at indicators that exist on the side they claim.
 
 import datetime
 import enum
-from collections.abc import Iterator
+from collections.abc import Hashable, Iterator, Sequence
 
 import attrs
 
@@ -33,7 +33,7 @@ class Principle:
     text: Text = attrs.field(validator=_text)
     source: SourceRef = attrs.field(validator=_source)
     short: Text | None = attrs.field(default=None)
-    remarks: tuple[Remark, ...] = attrs.field(default=(), converter=tuple)
+    remarks: tuple[Remark, ...] = attrs.field(default=(), converter=tuple[Remark, ...])
 
 
 @attrs.frozen
@@ -43,7 +43,7 @@ class Goal:
     id: str = attrs.field(validator=attrs.validators.instance_of(str))
     statement: Text = attrs.field(validator=_text)
     source: SourceRef = attrs.field(validator=_source)
-    remarks: tuple[Remark, ...] = attrs.field(default=(), converter=tuple)
+    remarks: tuple[Remark, ...] = attrs.field(default=(), converter=tuple[Remark, ...])
 
 
 @attrs.frozen
@@ -59,12 +59,12 @@ class FocusArea:
     name: Text = attrs.field(validator=_text)
     goal: Goal = attrs.field(validator=attrs.validators.instance_of(Goal))
     key_figure: str = attrs.field(validator=attrs.validators.instance_of(str))
-    indicators: tuple[Indicator, ...] = attrs.field(converter=tuple)
+    indicators: tuple[Indicator, ...] = attrs.field(converter=tuple[Indicator, ...])
     source: SourceRef = attrs.field(validator=_source)
-    remarks: tuple[Remark, ...] = attrs.field(default=(), converter=tuple)
+    remarks: tuple[Remark, ...] = attrs.field(default=(), converter=tuple[Remark, ...])
 
     @key_figure.validator
-    def _key_figure_is_own_indicator(self, attribute: attrs.Attribute, value: str) -> None:
+    def _key_figure_is_own_indicator(self, attribute: "attrs.Attribute[str]", value: str) -> None:
         if value not in {i.id for i in self.indicators}:
             raise ValueError(f"focus area {self.id}: key figure {value!r} is not one of its indicators")
 
@@ -90,13 +90,13 @@ class LineageNote:
     """
 
     subject: str = attrs.field(validator=attrs.validators.instance_of(str))
-    kind: LineageKind = attrs.field(validator=attrs.validators.in_(LineageKind))
+    kind: LineageKind = attrs.field(validator=attrs.validators.instance_of(LineageKind))
     reason: Text = attrs.field(validator=_text)
     source: SourceRef = attrs.field(validator=_source)
     successor: str | None = attrs.field(default=None)
 
     @successor.validator
-    def _successor_iff_replaced(self, attribute: attrs.Attribute, value: str | None) -> None:
+    def _successor_iff_replaced(self, attribute: "attrs.Attribute[str | None]", value: str | None) -> None:
         if (value is not None) != (self.kind is LineageKind.REPLACED):
             raise ValueError(
                 f"lineage note on {self.subject}: a successor is named exactly when the kind is 'replaced'"
@@ -108,19 +108,19 @@ class Revision:
     """One version of a strategy, as adopted (or drafted) on one occasion."""
 
     version: str = attrs.field(validator=attrs.validators.instance_of(str))
-    status: RevisionStatus = attrs.field(validator=attrs.validators.in_(RevisionStatus))
+    status: RevisionStatus = attrs.field(validator=attrs.validators.instance_of(RevisionStatus))
     title: Text = attrs.field(validator=_text)
-    sources: tuple[SourceDocument, ...] = attrs.field(converter=tuple)
+    sources: tuple[SourceDocument, ...] = attrs.field(converter=tuple[SourceDocument, ...])
     source: SourceRef = attrs.field(validator=_source)
-    focus_areas: tuple[FocusArea, ...] = attrs.field(converter=tuple)
+    focus_areas: tuple[FocusArea, ...] = attrs.field(converter=tuple[FocusArea, ...])
     adopted_on: datetime.date | None = attrs.field(default=None, validator=_optional_date)
     in_force_from: datetime.date | None = attrs.field(default=None, validator=_optional_date)
     in_force_until: datetime.date | None = attrs.field(default=None, validator=_optional_date)
     case_number: str | None = attrs.field(default=None)
-    principles: tuple[Principle, ...] = attrs.field(default=(), converter=tuple)
-    overall_indicators: tuple[Indicator, ...] = attrs.field(default=(), converter=tuple)
-    lineage: tuple[LineageNote, ...] = attrs.field(default=(), converter=tuple)
-    remarks: tuple[Remark, ...] = attrs.field(default=(), converter=tuple)
+    principles: tuple[Principle, ...] = attrs.field(default=(), converter=tuple[Principle, ...])
+    overall_indicators: tuple[Indicator, ...] = attrs.field(default=(), converter=tuple[Indicator, ...])
+    lineage: tuple[LineageNote, ...] = attrs.field(default=(), converter=tuple[LineageNote, ...])
+    remarks: tuple[Remark, ...] = attrs.field(default=(), converter=tuple[Remark, ...])
 
     def __attrs_post_init__(self) -> None:
         _check_unique("source document", [d.id for d in self.sources], self.version)
@@ -194,8 +194,8 @@ class Revision:
             yield f"the lineage note on {n.subject}", n.source
 
 
-def _check_unique(what: str, ids: list, version: str) -> None:
-    seen = set()
+def _check_unique(what: str, ids: Sequence[Hashable], version: str) -> None:
+    seen: set[Hashable] = set()
     for i in ids:
         if i in seen:
             raise ValueError(f"revision {version}: {what} id {i!r} is used twice")
@@ -209,7 +209,7 @@ class Strategy:
     id: str = attrs.field(validator=attrs.validators.matches_re(r"[a-z0-9][a-z0-9\-]*"))
     name: Text = attrs.field(validator=_text)
     owner: str = attrs.field(validator=attrs.validators.instance_of(str))
-    revisions: tuple[Revision, ...] = attrs.field(converter=tuple)
+    revisions: tuple[Revision, ...] = attrs.field(converter=tuple[Revision, ...])
 
     def __attrs_post_init__(self) -> None:
         _check_unique("revision", [r.version for r in self.revisions], self.id)
@@ -222,7 +222,8 @@ class Strategy:
     def in_force(self, on: datetime.date) -> Revision | None:
         """The revision in force on a date: the latest one whose period covers it."""
         candidates = [r for r in self.revisions if r.is_in_force(on)]
-        return max(candidates, key=lambda r: r.in_force_from, default=None)
+        # A revision in force has a date it is in force from: `date.min` is never used.
+        return max(candidates, key=lambda r: r.in_force_from or datetime.date.min, default=None)
 
     def previous(self, revision: Revision) -> Revision | None:
         index = self.revisions.index(revision)

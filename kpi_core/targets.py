@@ -43,7 +43,7 @@ class StrictlyBelow:
     reference: Reference = attrs.field(validator=_reference)
 
 
-def _positive(instance: object, attribute: attrs.Attribute, value: int) -> None:
+def _positive(instance: object, attribute: "attrs.Attribute[int]", value: int) -> None:
     if value < 1:
         raise ValueError(f"{attribute.name} must be at least 1, not {value}")
 
@@ -65,7 +65,7 @@ class Bound(enum.Enum):
 class Threshold:
     """A fixed threshold in the indicator's unit: at least (`min`) or at most (`max`)."""
 
-    bound: Bound = attrs.field(validator=attrs.validators.in_(Bound))
+    bound: Bound = attrs.field(validator=attrs.validators.instance_of(Bound))
     value: Decimal = attrs.field(validator=_decimal)
 
 
@@ -79,12 +79,12 @@ class Parity:
     tolerance: Decimal = attrs.field(default=Decimal(0), validator=_decimal)
 
     @reference.validator
-    def _same_dimension(self, attribute: attrs.Attribute, value: PopulationGroup) -> None:
+    def _same_dimension(self, attribute: "attrs.Attribute[PopulationGroup]", value: PopulationGroup) -> None:
         if value.dimension is not self.focus.dimension:
             raise ValueError("parity compares groups of one dimension")
 
     @tolerance.validator
-    def _non_negative(self, attribute: attrs.Attribute, value: Decimal) -> None:
+    def _non_negative(self, attribute: "attrs.Attribute[Decimal]", value: Decimal) -> None:
         if value < 0:
             raise ValueError(f"tolerance must not be negative, not {value}")
 
@@ -101,7 +101,7 @@ class ExternalTarget:
     target). `values` may be empty when the source names the target but not its values."""
 
     label: Text = attrs.field(validator=attrs.validators.instance_of(Text))
-    values: tuple[PeriodValue, ...] = attrs.field(default=(), converter=tuple)
+    values: tuple[PeriodValue, ...] = attrs.field(default=(), converter=tuple[PeriodValue, ...])
 
 
 @attrs.frozen
@@ -176,6 +176,8 @@ def target_facts(rule: TargetRule) -> TargetFacts:
     TargetFacts(kind='rank_within', reference=OwnRegion(), value=None, bound=None, best=10, tolerance=None, monitored_only=False, target_label=None, target_values=())
     """
     kind = TARGET_KINDS.get(type(rule))
+    if kind is None:
+        raise _no_facts(rule)
     match rule:
         case AtOrAbove() | AtOrBelow() | StrictlyBelow():
             return TargetFacts(kind, reference=rule.reference)
@@ -195,6 +197,10 @@ def target_facts(rule: TargetRule) -> TargetFacts:
             return TargetFacts(kind, reference=rule.cluster)
         case MonitorOnly():
             return TargetFacts(kind, monitored_only=True)
-    raise TypeError(
+    raise _no_facts(rule)
+
+
+def _no_facts(rule: TargetRule) -> TypeError:
+    return TypeError(
         f"no facts for the target rule {type(rule).__name__}: add it to kpi_core.targets.target_facts"
     )

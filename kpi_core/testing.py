@@ -14,6 +14,7 @@ Public, for library users who property-test their own logic (needs `hypothesis`,
 
 import datetime
 import functools
+from typing import Any
 
 import attrs
 from hypothesis import strategies as st
@@ -36,6 +37,7 @@ from kpi_core.targets import (
     PeriodValue,
     RankWithin,
     StrictlyBelow,
+    TargetRule,
     Threshold,
 )
 from kpi_core.text import Text
@@ -138,7 +140,7 @@ def _indicators() -> st.SearchStrategy[Indicator]:
     return target_rules().flatmap(_indicator_with)
 
 
-def _indicator_with(target) -> st.SearchStrategy[Indicator]:
+def _indicator_with(target: TargetRule) -> st.SearchStrategy[Indicator]:
     implied = implied_direction(target)
     return st.builds(
         Indicator,
@@ -190,7 +192,7 @@ def observation_series(
 
 
 @st.composite
-def revisions(draw, version: str = "1", ids: list[str] | None = None) -> Revision:
+def revisions(draw: st.DrawFn, version: str = "1", ids: list[str] | None = None) -> Revision:
     """A valid revision with up to five focus areas; `ids` fixes its indicator ids."""
     if ids is None:
         ids = draw(
@@ -235,7 +237,7 @@ def _split(items: list[str], parts: int) -> list[list[str]]:
 
 
 @st.composite
-def strategies_with_history(draw, max_revisions: int = 3) -> Strategy:
+def strategies_with_history(draw: st.DrawFn, max_revisions: int = 3) -> Strategy:
     """A strategy whose revisions add, drop, replace and re-scope indicators, each later
     revision carrying lineage notes that agree with what actually changed."""
     count = draw(st.integers(1, max_revisions))
@@ -281,6 +283,8 @@ def strategies_with_history(draw, max_revisions: int = 3) -> Strategy:
             f.__class__(**{**_fields(f), "indicators": tuple(kept.get(i.id, i) for i in f.indicators)})
             for f in revision.focus_areas
         )
+        # `revisions()` and this chain date every revision they make.
+        assert previous.in_force_from is not None and revision.in_force_from is not None
         start = max(previous.in_force_from, revision.in_force_from) + datetime.timedelta(days=1)
         chain.append(
             revision.__class__(
@@ -300,5 +304,5 @@ def strategies_with_history(draw, max_revisions: int = 3) -> Strategy:
     )
 
 
-def _fields(value) -> dict:
+def _fields(value: attrs.AttrsInstance) -> dict[str, Any]:
     return {a.name: getattr(value, a.name) for a in attrs.fields(type(value)) if a.init}

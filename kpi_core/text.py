@@ -10,7 +10,7 @@ class Lang(enum.Enum):
     EN = "en"
 
 
-def _non_blank(instance: object, attribute: attrs.Attribute, value: str) -> None:
+def _non_blank(instance: object, attribute: "attrs.Attribute[str]", value: str) -> None:
     if not value.strip():
         raise ValueError(f"{attribute.name} must not be blank")
 

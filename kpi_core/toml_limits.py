@@ -20,6 +20,8 @@ none), and the scan is a few dozen lines.
 import itertools
 import re
 import tomllib
+from collections.abc import Callable
+from typing import Any
 
 import attrs
 
@@ -62,7 +64,7 @@ _STRINGS = (
 )
 
 
-def loads(text: str, parse_float=float) -> dict:
+def loads(text: str, parse_float: Callable[[str], Any] = float) -> dict[str, Any]:
     """`tomllib.loads` after `check`: raises TomlLimitError or tomllib.TOMLDecodeError."""
     check(text)
     try:
