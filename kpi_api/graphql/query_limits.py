@@ -274,9 +274,8 @@ def limits_rule(schema: GraphQLSchema, limits: Limits, anonymous: bool) -> type[
                         operation,
                         extensions={"code": "SELECTION_LIMIT_EXCEEDED"},
                     )
-            aliases = min(
-                sum(m.aliases for _, m in operations), CEILING
-            )  # the whole document's, as strawberry counted
+            # Aliases of the whole document, as strawberry counted them.
+            aliases = min(sum(m.aliases for _, m in operations), CEILING)
             if aliases > limits.max_aliases:
                 raise LimitRefused(
                     f"This document has {_count(aliases)} aliases; at most {limits.max_aliases} are allowed. Use fewer "

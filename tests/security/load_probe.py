@@ -6,6 +6,7 @@ a given time, samples the server's RSS, and prints the timings as JSON.
 """
 
 import json
+import os
 import re
 import sys
 import time
@@ -14,6 +15,12 @@ from pathlib import Path
 import httpx
 
 CHEAP = {"query": "{ areas(kind: REGION) { code name } }"}
+
+
+def cpu_seconds(pid: int) -> float:
+    """The process's CPU time so far (user + system), from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def rss_mb(pid: int) -> float:

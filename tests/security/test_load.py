@@ -29,14 +29,13 @@ import statistics
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import httpx
 import pytest
 
 from tests.api.test_no_stale_answers import KPI, _serve
 from tests.conftest import run_async
-from tests.security.load_probe import CHEAP, rss_mb
+from tests.security.load_probe import CHEAP, cpu_seconds, rss_mb
 
 CLIENTS = int(os.environ.get("KPI_FUZZ_CLIENTS", "100"))
 SECONDS = float(os.environ.get("KPI_FUZZ_LOAD_SECONDS", "12"))
@@ -166,11 +165,6 @@ async def _crowd(base: str) -> tuple[collections.Counter, collections.Counter]:
     return outcomes, kinds
 
 
-def _cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 def _percentiles(samples: list[tuple[float, int]]) -> str:
     times = sorted(t for t, _ in samples)
     p99 = times[min(len(times) - 1, int(0.99 * len(times)))]
@@ -201,9 +195,9 @@ def test_the_service_holds_under_hostile_and_heavy_load(demo_database):
         outcomes, kinds = run_async(_crowd(base))
         record = json.loads(probe.communicate(timeout=SECONDS + 120)[0])
         time.sleep(2)  # whatever the crowd left behind has had time to stop
-        cpu_after_run = _cpu_seconds(server.pid)
+        cpu_after_run = cpu_seconds(server.pid)
         time.sleep(3)
-        idle_cpu = _cpu_seconds(server.pid) - cpu_after_run
+        idle_cpu = cpu_seconds(server.pid) - cpu_after_run
         peak = max(record["rss"])
         print(
             f"\nload run: {CLIENTS} anonymous clients for {SECONDS:.0f} s on the SYNTHETIC demo data from {FIRST_YEAR}"

@@ -3,20 +3,14 @@
 printed before and after for the record."""
 
 import os
-import re
-from pathlib import Path
 
 import httpx
 
 from tests.api.test_no_stale_answers import _serve
+from tests.security.load_probe import rss_mb
 
 DISTINCT = int(os.environ.get("KPI_FUZZ_DISTINCT", "400"))
 WARM_UP = 1_100
-
-
-def rss_mb(pid: int) -> float:
-    status = Path(f"/proc/{pid}/status").read_text()
-    return int(re.search(r"VmRSS:\s+(\d+) kB", status).group(1)) / 1024
 
 
 def test_distinct_queries_do_not_grow_memory_without_bound(tmp_path):

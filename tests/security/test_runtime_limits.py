@@ -6,11 +6,9 @@ concurrent heavy requests each get an answer or a refusal. Timings are printed (
 never asserted: the machine is shared."""
 
 import asyncio
-import os
 import statistics
 import threading
 import time
-from pathlib import Path
 
 import httpx
 import pytest
@@ -19,6 +17,7 @@ from kpi_api.bootstrap import open_services
 from kpi_api.demo.loader import load_demo
 from tests.api.test_no_stale_answers import _serve
 from tests.conftest import run_async
+from tests.security.load_probe import cpu_seconds, rss_mb
 
 STRATEGY, VERSION = "ballerup-beskaeftigelsesstrategi", "2022"  # 26 indicators: about 1 s of CPU a table
 CHEAP = "{ areas(kind: REGION) { code } }"  # the catalogue in memory, no store work
@@ -31,16 +30,6 @@ def status_tables(n: int, day: int = 1) -> str:
         for i in range(n)
     )
     return "{ " + fields + " }"
-
-
-def cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
-
-
-def rss_mb(pid: int) -> float:
-    status = Path(f"/proc/{pid}/status").read_text()
-    return int(status.split("VmRSS:")[1].split()[0]) / 1024
 
 
 def cpu_growth(pid: int, after: float = 1.0, over: float = 2.0) -> float:
