@@ -23,6 +23,7 @@ from kpi_api.graphql.errors import with_code
 from kpi_api.graphql.schema import build_schema
 from kpi_api.graphql.work import REFUSALS
 from kpi_api.http.limits import GraphQLGuard
+from kpi_api.http.log_queue import logging_off_the_loop
 from kpi_api.http.problems import problem_response
 from kpi_api.http.quoting import quoted
 from kpi_api.http.request_limits import GraphQLInFlight, RequestLimits
@@ -138,7 +139,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
         # large requests' garbage (graphql-core's linked token lists) sets off.
         gc.freeze()
         sys.setswitchinterval(SWITCH_INTERVAL)  # see http/work_pool.py
-        yield
+        with logging_off_the_loop():
+            yield
         pool.close()
         versions.close()
         engine.dispose()
@@ -152,7 +154,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             exc.status_code, detail, title=exc.detail, headers=exc.headers, cross_origin=False
         )
 
-    return _App(
+    app = _App(
         exception_handlers={404: routing_problem, 405: routing_problem},
         routes=[
             Route("/", root),
@@ -164,3 +166,5 @@ def create_app(settings: Settings | None = None) -> Starlette:
         lifespan=lifespan,
         middleware=[Middleware(RequestLimits, settings=settings, pool=pool)],
     )
+    app.state.response_cache = cache  # for operators' and tests' eyes: what is cached
+    return app

@@ -1,6 +1,13 @@
 """Cache whole GraphQL answers to queries, keyed by (data version, who is calling,
-normalised query, variables, operation). Mutations, malformed requests and answers with
+query text, variables, operation). Mutations, malformed requests and answers with
 errors are never cached. GET requests also get an ETag and a 304 on revalidation.
+
+The key is the query as sent, not as parsed: parsing it here as well as in the schema
+doubled the CPU of every large document, and under a crowd of them the threads doing it
+starved the event loop of the GIL (/healthz waited). Clients send the same text each
+time, so little sharing is lost. Whether the operation run was a query (and so may be
+stored) is known only once the schema has parsed it: `RecordOperationType` notes it for
+the request (operation_note.py), and nothing is stored without that note.
 
 A request is answered from the cache only when the framework would run it as it stands:
 the cache reads it with strawberry's own rules (methods, content types, GET parameters,
@@ -10,39 +17,19 @@ POSTs that strawberry refuses, and keyed on the first of two `query` parameters 
 strawberry ran the last."""
 
 import asyncio
-import functools
 import hashlib
 
 import orjson
-from graphql import GraphQLError, OperationType, get_operation_ast, parse, print_ast
 from starlette.requests import Request
+from strawberry.types.graphql import OperationType
 
-from kpi_api.graphql.large_documents import LARGE
+from kpi_api.graphql.operation_note import noting_the_operation
 from kpi_api.http.response_cache import Cached, DataVersions, ResponseCache
 
 
-def _normalise(query: str, operation_name: str | None) -> str | None:
-    """The query printed from its syntax tree (so spacing and comments do not matter),
-    or None when it is not one cacheable query operation."""
-    try:
-        document = parse(query)
-    except GraphQLError:
-        return None
-    operation = get_operation_ast(document, operation_name)
-    if operation is None or operation.operation is not OperationType.QUERY:
-        return None
-    return print_ast(document)
-
-
-# Small documents are normalised on the event loop and remembered; large ones (up to
-# 3,000 tokens: ~100 ms to parse and print) on a worker thread and not remembered, as
-# the schema's own parsing does (kpi_api.graphql.large_documents).
-_normalised_small = functools.lru_cache(maxsize=512)(_normalise)
-
-
 async def request_key(view, scope, body: bytes) -> tuple | None:
-    """(query, variables, operation) as `view` (the strawberry GraphQL app) reads the
-    request, or None when it is not one plain query the view would run as it stands."""
+    """(the query's digest, variables, operation) as `view` (the strawberry GraphQL app)
+    reads the request, or None when it is not one plain query the view would run as it stands."""
     adapter = view.request_adapter_class(Request(scope, _replay(body)))
     if not view.is_request_allowed(adapter) or view.should_render_graphql_ide(adapter):
         return None
@@ -62,17 +49,11 @@ async def request_key(view, scope, body: bytes) -> tuple | None:
     operation = data.operation_name
     if operation is not None and not isinstance(operation, str):
         return None
-    if len(data.query) > LARGE:
-        normalised = await asyncio.to_thread(_normalise, data.query, operation)
-    else:
-        normalised = _normalised_small(data.query, operation)
-    if normalised is None:
-        return None
     try:
         variables_key = orjson.dumps(data.variables or {}, option=orjson.OPT_SORT_KEYS)
     except orjson.JSONEncodeError:  # e.g. nested deeper than orjson's limit: not worth caching
         return None
-    return (normalised, variables_key, operation)
+    return (hashlib.sha256(data.query.encode("utf-8", "surrogatepass")).digest(), variables_key, operation)
 
 
 class GraphQLResponseCache:
@@ -124,9 +105,14 @@ class GraphQLResponseCache:
                 captured["body"] += message.get("body", b"")
             await send(message)
 
-        await self.app(scope, _replay(body), capture)
+        with noting_the_operation() as note:
+            await self.app(scope, _replay(body), capture)
         content_type = dict(captured["headers"]).get(b"content-type", b"application/json").decode()
-        if captured["status"] == 200 and b'"errors"' not in captured["body"]:
+        if (
+            note.type is OperationType.QUERY
+            and captured["status"] == 200
+            and b'"errors"' not in captured["body"]
+        ):
             self.cache.put(key, Cached(captured["body"], content_type, etag))
 
 

@@ -9,14 +9,29 @@ milliseconds. And its syntax tree takes ~1-2 MB: the two caches of 512 entries e
 could hold 2 GB of them. So a document over LARGE characters is parsed and validated on
 a thread and not cached; smaller ones (~140 KB of tree at most) are cached and stay on
 the loop, so they never wait for a thread behind slow work.
+
+One thread does it for every request (at most KPI_MAX_GRAPHQL_IN_PROGRESS documents are
+in progress, so the queue is bounded): the event loop waits for the GIL behind every
+thread that holds work, and with asyncio's default pool (six threads here) a crowd of
+large documents made /healthz wait for each of them in turn.
 """
 
 import asyncio
-from collections.abc import AsyncIterator
+import contextvars
+import functools
+from collections.abc import AsyncIterator, Callable
+from concurrent.futures import ThreadPoolExecutor
 
 from strawberry.extensions import ParserCache, SchemaExtension, ValidationCache
 
 LARGE = 1024  # characters of query text: ~200 tokens, a few milliseconds to parse and validate
+_DOCUMENTS = ThreadPoolExecutor(1, thread_name_prefix="kpi-documents")
+
+
+async def off_the_loop(fn: Callable, *args, **kwargs):
+    """`fn` on the documents thread, in the request's context (its deadline)."""
+    call = functools.partial(contextvars.copy_context().run, fn, *args, **kwargs)
+    return await asyncio.get_running_loop().run_in_executor(_DOCUMENTS, call)
 
 
 class CachedParsingAndValidation(SchemaExtension):
@@ -40,4 +55,4 @@ class CachedParsingAndValidation(SchemaExtension):
     async def _run(self, cached, *args, **kwargs):
         if len(self.execution_context.query or "") <= LARGE:
             return cached(*args, **kwargs)
-        return await asyncio.to_thread(cached.__wrapped__, *args, **kwargs)  # the function lru_cache wraps
+        return await off_the_loop(cached.__wrapped__, *args, **kwargs)  # the function lru_cache wraps

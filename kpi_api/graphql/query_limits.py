@@ -15,7 +15,6 @@ Cycles are left to graphql-core's NoFragmentCycles rule and unknown fragments to
 KnownFragmentNames (a spread of either counts as nothing here).
 """
 
-import asyncio
 from collections.abc import AsyncIterator, Iterator
 from typing import NamedTuple
 
@@ -42,7 +41,7 @@ from graphql.validation.validate import ValidationAbortedError
 from strawberry.extensions import SchemaExtension
 
 from kpi_api.graphql.cost import COSTS, FieldCost
-from kpi_api.graphql.large_documents import LARGE
+from kpi_api.graphql.large_documents import LARGE, off_the_loop
 
 # Beyond this the numbers only say "far too much": saturating keeps them small (2^60
 # spreads are a few lines of GraphQL) and the message readable.
@@ -346,7 +345,7 @@ class QueryLimitsExtension(SchemaExtension):
                     )
 
                 self.cost = (
-                    await asyncio.to_thread(measure) if len(context.query or "") > LARGE else measure()
+                    await off_the_loop(measure) if len(context.query or "") > LARGE else measure()
                 ).cost
         yield
 

@@ -20,6 +20,7 @@ from kpi_api.graphql.errors import ErrorCodes, log
 from kpi_api.graphql.large_documents import CachedParsingAndValidation
 from kpi_api.graphql.list_limit import MaxListEntries
 from kpi_api.graphql.mutations import Mutation
+from kpi_api.graphql.operation_note import RecordOperationType
 from kpi_api.graphql.query_limits import Limits, QueryLimitsExtension, limits_rule
 from kpi_api.graphql.resolvers import resolve_status_table
 from kpi_api.graphql.series_types import StatusTable
@@ -124,6 +125,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     ]
     if not settings.introspection:
         extensions.append(DisableIntrospection)
+    extensions.append(RecordOperationType)  # tells the answer cache whether a query ran
     extensions.append(ErrorCodes)  # last: sees every error the others produce
     built = QuietSchema(query=Query, mutation=Mutation, extensions=extensions)
     describe_costs(built._schema)

@@ -3,7 +3,7 @@
 Every import or publish increments `data_version.version` in the same transaction as the
 write, so every worker process reads the same number from the database.
 
-SQLite: a dedicated read-only connection asks `PRAGMA data_version`, which changes
+SQLite: a read-only connection (one per thread) asks `PRAGMA data_version`, which changes
 whenever any other connection — in this process or another — has committed; only then is
 the version row read again. That costs microseconds, so a cached answer can be checked
 on every request. PostgreSQL: the one-row table is read on each request.
@@ -41,31 +41,41 @@ def read(connection: sa.Connection) -> int:
 class DataVersion:
     def __init__(self, engine: sa.Engine) -> None:
         self.engine = engine
-        self._lock = threading.Lock()
-        self._sqlite = None
-        self._seen_pragma = None
-        self._version = None
+        self._path = None
         if engine.dialect.name == "sqlite" and engine.url.database not in (None, "", ":memory:"):
-            self._sqlite = sqlite3.connect(
-                f"file:{engine.url.database}?mode=ro", uri=True, check_same_thread=False
-            )
+            self._path = engine.url.database
+        # One connection per thread, each with the pragma it last saw: a shared one needed
+        # a lock, and the event loop waited on it while a worker thread holding it waited
+        # for the GIL behind other work (a priority inversion /healthz felt under load).
+        self._local = threading.local()
+        self._opened: list[sqlite3.Connection] = []
+        self._opening = threading.Lock()
 
     @property
     def cheap(self) -> bool:
         """True when `current()` costs microseconds (no network round trip)."""
-        return self._sqlite is not None
+        return self._path is not None
 
     def current(self) -> int:
-        if self._sqlite is None:
+        if self._path is None:
             with self.engine.connect() as connection:
                 return read(connection)
-        with self._lock:
-            pragma = self._sqlite.execute("PRAGMA data_version").fetchone()[0]
-            if pragma != self._seen_pragma or self._version is None:
-                self._version = self._sqlite.execute(_SELECT_SQLITE).fetchone()[0]
-                self._seen_pragma = pragma
-            return self._version
+        local = self._local
+        connection = getattr(local, "connection", None)
+        if connection is None:
+            # Used by this thread only; closed by whichever thread closes the service.
+            connection = sqlite3.connect(f"file:{self._path}?mode=ro", uri=True, check_same_thread=False)
+            with self._opening:
+                self._opened.append(connection)
+            local.connection, local.pragma, local.version = connection, None, None
+        pragma = connection.execute("PRAGMA data_version").fetchone()[0]
+        if pragma != local.pragma or local.version is None:
+            local.version = connection.execute(_SELECT_SQLITE).fetchone()[0]
+            local.pragma = pragma
+        return local.version
 
     def close(self) -> None:
-        if self._sqlite is not None:
-            self._sqlite.close()
+        with self._opening:
+            for connection in self._opened:
+                connection.close()
+            self._opened.clear()
