@@ -6,6 +6,7 @@ import strawberry
 
 import kpi_core as core
 from kpi_api.graphql.enums import Lang, Status, Trend
+from kpi_api.graphql.judgement import JudgementBasis
 
 
 @strawberry.type(description="One breakdown dimension and value, e.g. origin = non_western.")
@@ -17,6 +18,7 @@ class BreakdownCell:
 @strawberry.type(description="How an indicator (or a goal, through its key figure) is doing, and why.")
 class Evaluation:
     domain: strawberry.Private[core.Evaluation]
+    basis: strawberry.Private[core.JudgementBasis | None] = None
 
     @strawberry.field
     def status(self) -> Status:
@@ -64,6 +66,13 @@ class Evaluation:
     @strawberry.field(description="Why, in words: the value, the reference, the period and the rule.")
     def explanation(self, lang: Lang | None = core.Lang.DA) -> str:
         return self.domain.explanation(lang)
+
+    @strawberry.field(
+        name="judgedOn",
+        description="Which figures this status is judged on, and why (null inside a breakdown: as its total).",
+    )
+    def judged_on(self) -> JudgementBasis | None:
+        return JudgementBasis(domain=self.basis) if self.basis is not None else None
 
     @strawberry.field(description="The same judgement per breakdown cell (e.g. per target group).")
     def breakdown(self) -> list["BreakdownEvaluation"]:
