@@ -50,6 +50,7 @@ class RevisionTime:
     reconstructed: bool  # a revision remark says its contents are reconstructed
     stated_period: bool  # its file states both ends and no successor cut it short
     in_force: bool  # in force on `today`
+    successor_from: datetime.date | None = None  # the day the successor is in force from
 
 
 class BasisKind(enum.Enum):
@@ -90,6 +91,7 @@ def revision_time(strategy: Strategy, revision: Revision, today: datetime.date) 
         reconstructed=any(r.kind is RemarkKind.RECONSTRUCTED for r in revision.remarks),
         stated_period=stated and until == revision.in_force_until,
         in_force=strategy.in_force(today) is revision,
+        successor_from=successor.in_force_from if successor else None,
     )
 
 

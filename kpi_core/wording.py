@@ -378,7 +378,7 @@ def revision_notice(time: RevisionTime) -> Text | None:
 
     >>> from kpi_core.strategy import RevisionStatus
     >>> notice = revision_notice(RevisionTime("2020", RevisionStatus.SUPERSEDED, datetime.date(2020, 10, 6),
-    ...     datetime.date(2022, 11, 8), "2022", True, False, False, False))
+    ...     datetime.date(2022, 11, 8), "2022", True, False, False, False, datetime.date(2022, 11, 9)))
     >>> notice.en
     'Revision 2020 has been superseded by revision 2022 (in force from 9 November 2022); it was in force 6 October 2020 – 8 November 2022.'
     """
@@ -387,8 +387,8 @@ def revision_notice(time: RevisionTime) -> Text | None:
         da = lang is Lang.DA
         span = _span_words(time.in_force_from, time.in_force_until, lang)
         sentences = []
-        if time.superseded and time.in_force_until is not None:
-            start = long_date(time.in_force_until + datetime.timedelta(days=1), lang)
+        if time.superseded and time.successor_from is not None:
+            start = long_date(time.successor_from, lang)
             sentences.append(
                 f"Revision {time.version} er afløst af revision {time.successor} (i kraft fra {start}); "
                 f"den var i kraft {span}."
@@ -396,8 +396,8 @@ def revision_notice(time: RevisionTime) -> Text | None:
                 else f"Revision {time.version} has been superseded by revision {time.successor} "
                 f"(in force from {start}); it was in force {span}."
             )
-        elif time.successor is not None and time.in_force_until is not None:
-            start = long_date(time.in_force_until + datetime.timedelta(days=1), lang)
+        elif time.successor is not None and time.successor_from is not None:
+            start = long_date(time.successor_from, lang)
             sentences.append(
                 f"Revision {time.version} afløses af revision {time.successor} fra {start}."
                 if da
