@@ -131,6 +131,18 @@ def test_graphql_the_superseded_2020_revision_in_its_own_time(served):
     )
 
 
+def test_the_status_table_of_2020_is_judged_in_its_own_time(served):
+    base, _ = served
+    table = gql(
+        base,
+        f"""{{ statusTable(strategyId: "{STRATEGY}", version: "2020") {{ version indicators areas cells
+        judgedOn {{ kind asOf }} }} }}""",
+    )["statusTable"]
+    assert table["judgedOn"] == {"kind": "AS_PUBLISHED_AT_END", "asOf": "2022-11-08"}
+    cell = table["cells"][table["areas"].index("151")][table["indicators"].index("3.1")]
+    assert cell == ["2021", "8", "ON_TRACK"]
+
+
 def test_graphql_the_2015_plan_on_2015s_figures(served):
     base, _ = served
     plan = revision(base, "ballerup-beskaeftigelsesplan", "2015")
