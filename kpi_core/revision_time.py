@@ -48,7 +48,7 @@ class RevisionTime:
     successor: str | None  # the version that takes over (published, maybe not yet in force)
     superseded: bool  # the successor is in force on `today`
     reconstructed: bool  # a revision remark says its contents are reconstructed
-    stated_period: bool  # its file states both ends and no successor cut it short
+    stated_period: bool  # its own file states both ends: written for that period
     in_force: bool  # in force on `today`
     successor_from: datetime.date | None = None  # the day the successor is in force from
 
@@ -71,6 +71,8 @@ class JudgementBasis:
     periods: tuple[str, ...] | None
     period: str | None = None  # a period the caller asked for
     outside_own_time: bool = False  # the figures asked for lie outside the revision's time
+    periods_from: datetime.date | None = None  # `periods` lie wholly between these two days
+    periods_until: datetime.date | None = None
 
 
 def revision_time(strategy: Strategy, revision: Revision, today: datetime.date) -> RevisionTime:
@@ -89,7 +91,7 @@ def revision_time(strategy: Strategy, revision: Revision, today: datetime.date) 
         successor=successor.version if successor else None,
         superseded=superseded,
         reconstructed=any(r.kind is RemarkKind.RECONSTRUCTED for r in revision.remarks),
-        stated_period=stated and until == revision.in_force_until,
+        stated_period=stated,
         in_force=strategy.in_force(today) is revision,
         successor_from=successor.in_force_from if successor else None,
     )
@@ -106,9 +108,13 @@ def judgement_basis(
     asked for (None: not asked); `period` is a canonical period string."""
     time = revision_time(strategy, revision, today)
     start, end = time.in_force_from, time.in_force_until
-    within = None
-    if time.stated_period and start is not None and end is not None:
-        within = periods_within(max(start, _years_before(end, MAX_STATED_YEARS)), end)
+    # A stated period is the revision's own (its file's two dates), even when a successor
+    # cut it short: so that with an explicit `as_of` nothing here depends on later revisions.
+    within, first, last = None, revision.in_force_from, revision.in_force_until
+    if time.stated_period and first is not None and last is not None:
+        within = periods_within(max(first, _years_before(last, MAX_STATED_YEARS)), last)
+    else:
+        first = last = None
     asked = _span(parse_period(period)) if period is not None else None
     if time.stated_period:
         outside = asked is not None and within is not None and period not in within
@@ -126,7 +132,7 @@ def judgement_basis(
         kind, vintage = BasisKind.AS_PUBLISHED_AT_END, end
     else:
         kind, vintage = BasisKind.LATEST, None
-    return JudgementBasis(kind, time, vintage, within, period, outside)
+    return JudgementBasis(kind, time, vintage, within, period, outside, first, last)
 
 
 def periods_within(first: datetime.date, last: datetime.date) -> tuple[str, ...]:

@@ -444,9 +444,9 @@ def judgement_note(basis: JudgementBasis) -> Text:
             )
         if basis.kind is BasisKind.STATED_PERIOD:
             return (
-                f"Bedømt på tallene for perioder i {_stated(time, lang)}, som revisionen er skrevet for."
+                f"Bedømt på tallene for perioder i {_stated(basis, lang)}, som revisionen er skrevet for."
                 if da
-                else f"Judged on the figures for periods in {_stated(time, lang)}, which the revision is "
+                else f"Judged on the figures for periods in {_stated(basis, lang)}, which the revision is "
                 "written for."
             )
         if basis.kind is BasisKind.REQUESTED:
@@ -465,8 +465,8 @@ def judgement_note(basis: JudgementBasis) -> Text:
             ).join(asked)
             if basis.outside_own_time:
                 span = (
-                    _stated(time, lang)
-                    if time.stated_period
+                    _stated(basis, lang)
+                    if basis.periods is not None
                     else _span_words(time.in_force_from, time.in_force_until, lang)
                 )
                 sentence += (
@@ -480,21 +480,16 @@ def judgement_note(basis: JudgementBasis) -> Text:
     return _both(words)
 
 
-def _stated(time: RevisionTime, lang: Lang) -> str:
+def _stated(basis: JudgementBasis, lang: Lang) -> str:
     """A stated period in words: `2015` for a whole calendar year, else its two days."""
-    first, last = time.in_force_from, time.in_force_until
-    if (
+    first, last = basis.periods_from, basis.periods_until
+    whole_year = (
         first is not None
         and last is not None
-        and (first.month, first.day, last.month, last.day)
-        == (
-            1,
-            1,
-            12,
-            31,
-        )
         and first.year == last.year
-    ):
+        and (first.month, first.day, last.month, last.day) == (1, 1, 12, 31)
+    )
+    if whole_year and first is not None:
         return str(first.year)
     return _span_words(first, last, lang)
 

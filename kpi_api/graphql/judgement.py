@@ -35,13 +35,11 @@ class JudgementBasis:
         "between periodsFrom and periodsUntil (a revision written for a stated period); null: any period.",
     )
     def periods_from(self) -> datetime.date | None:
-        time = self.domain.time
-        return time.in_force_from if self.domain.periods is not None else None
+        return self.domain.periods_from
 
     @strawberry.field(name="periodsUntil")
     def periods_until(self) -> datetime.date | None:
-        time = self.domain.time
-        return time.in_force_until if self.domain.periods is not None else None
+        return self.domain.periods_until
 
     @strawberry.field(
         name="outsideOwnTime",

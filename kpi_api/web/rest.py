@@ -56,12 +56,11 @@ def judged_on(basis: JudgementBasis | None, lang: Lang | None = None) -> dict | 
     if basis is None:
         return None
     note = judgement_note(basis)
-    stated = basis.periods is not None
     return {
         "kind": basis.kind.name,
         "asOf": _date(basis.as_of),
-        "periodsFrom": _date(basis.time.in_force_from) if stated else None,
-        "periodsUntil": _date(basis.time.in_force_until) if stated else None,
+        "periodsFrom": _date(basis.periods_from),
+        "periodsUntil": _date(basis.periods_until),
         "outsideOwnTime": basis.outside_own_time,
         "explanation": note(lang) if lang else _text(note),
     }

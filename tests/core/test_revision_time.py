@@ -243,20 +243,25 @@ def test_the_2015_plan_is_judged_on_2015_not_on_later_figures():
 
 @given(
     testing.strategies_with_history(max_revisions=3),
+    st.none() | st.integers(0, 800),
     st.dates(D(2000, 1, 1), D(2040, 12, 31)),
     st.dates(D(2000, 1, 1), D(2040, 12, 31)),
     st.dates(D(2000, 1, 1), D(2040, 12, 31)),
 )
-def test_an_answer_with_a_revision_and_a_date_is_pinned(strategy, as_of, today, later):
+def test_an_answer_with_a_revision_and_a_date_is_pinned(strategy, stated_days, as_of, today, later):
     """With an explicit date, what a revision is judged on depends neither on today nor
-    on any revision published after it: the same URL keeps its answer."""
+    on any revision published after it — also when its own file states an end that a
+    successor then cuts short: the same URL keeps its answer."""
     first = strategy.revisions[0]
+    assert first.in_force_from is not None  # testing.revisions() dates every revision
+    if stated_days is not None:
+        first = attrs.evolve(first, in_force_until=first.in_force_from + datetime.timedelta(days=stated_days))
+        strategy = attrs.evolve(strategy, revisions=(first, *strategy.revisions[1:]))
     alone = attrs.evolve(strategy, revisions=(first,))
     then = judgement_basis(alone, first, today, as_of=as_of)
     now = judgement_basis(strategy, first, later, as_of=as_of)
     assert (then.as_of, then.periods) == (now.as_of, now.periods) == (as_of, then.periods)
-    if first.in_force_until is None:
-        assert then.periods is None
+    assert (then.periods is None) == (stated_days is None)
 
 
 @given(testing.strategies_with_history(max_revisions=3), st.dates(D(2000, 1, 1), D(2040, 12, 31)))
