@@ -160,8 +160,9 @@ def _span(p: Period) -> tuple[datetime.date, datetime.date]:
         first_month, months = p.index, 1
     begins = datetime.date(p.year, first_month, 1)
     after = first_month + months
-    next_first = datetime.date(p.year + 1, 1, 1) if after > 12 else datetime.date(p.year, after, 1)
-    return begins, next_first - datetime.timedelta(days=1)
+    if after > 12:  # ends on 31 December: no date of the next year (there is none after 9999)
+        return begins, datetime.date(p.year, 12, 31)
+    return begins, datetime.date(p.year, after, 1) - datetime.timedelta(days=1)
 
 
 def _outside(

@@ -165,6 +165,14 @@ def test_the_notes_in_danish_and_english():
     assert plan(Lang.EN) == "Judged on the figures for periods in 2015, which the revision is written for."
 
 
+def test_the_last_possible_periods_are_judged_without_a_date_after_them():
+    """Periods run to 9999 (kpi_core.periods); their last day is 31 December 9999."""
+    for period in ("9999", "9999Q4", "9999-12"):
+        basis = judgement_basis(STRATEGY, R2022, TODAY, period=period)
+        assert (basis.kind, basis.outside_own_time) == (BasisKind.LATEST, False)
+    assert judgement_basis(PLAN, R2015, TODAY, period="9999-12").outside_own_time
+
+
 def test_periods_within_take_only_whole_periods():
     assert periods_within(D(2015, 10, 1), D(2015, 12, 31)) == ("2015Q4", "2015-10", "2015-11", "2015-12")
     assert periods_within(D(2015, 2, 15), D(2015, 4, 30)) == ("2015-03", "2015-04")
