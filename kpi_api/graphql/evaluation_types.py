@@ -69,20 +69,24 @@ class Evaluation:
 
     @strawberry.field(
         name="judgedOn",
-        description="Which figures this status is judged on, and why (null inside a breakdown: as its total).",
+        description="Which figures this status is judged on, and why (a breakdown cell: as its total).",
     )
     def judged_on(self) -> JudgementBasis | None:
         return JudgementBasis(domain=self.basis) if self.basis is not None else None
 
     @strawberry.field(description="The same judgement per breakdown cell (e.g. per target group).")
     def breakdown(self) -> list["BreakdownEvaluation"]:
-        return [BreakdownEvaluation(cell_pairs=cell, inner=e) for cell, e in self.domain.breakdown]
+        return [
+            BreakdownEvaluation(cell_pairs=cell, inner=e, basis=self.basis)
+            for cell, e in self.domain.breakdown
+        ]
 
 
 @strawberry.type
 class BreakdownEvaluation:
     cell_pairs: strawberry.Private[tuple]
     inner: strawberry.Private[core.Evaluation]
+    basis: strawberry.Private[core.JudgementBasis | None] = None
 
     @strawberry.field
     def cell(self) -> list[BreakdownCell]:
@@ -90,4 +94,4 @@ class BreakdownEvaluation:
 
     @strawberry.field
     def evaluation(self) -> Evaluation:
-        return Evaluation(domain=self.inner)
+        return Evaluation(domain=self.inner, basis=self.basis)
