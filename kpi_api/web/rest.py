@@ -93,7 +93,13 @@ def revision(catalogue, strategy_id: str, version: str) -> dict:
     found = catalogue.strategy(strategy_id)
     if found is None or found.revision(version) is None:
         raise NotFound(f"There is no revision {quoted(version)} of {quoted(strategy_id)}.")
-    return _converter.unstructure(found.revision(version))
+    revision = found.revision(version)
+    document = _converter.unstructure(revision)
+    # Its status today, not as published: a new revision supersedes it without editing it.
+    # (The end of its time stays out: a stated `in_force_until` means "written for a stated
+    # period"; the strategy's summary has the derived one.)
+    document["status"] = revision_time(found, revision, catalogue.today()).status.value
+    return document
 
 
 def evaluation(e: Evaluation | None) -> dict | None:

@@ -298,6 +298,12 @@ def test_publishing_a_2024_revision_supersedes_2022_and_pinned_answers_keep(serv
     rest = httpx.get(f"{base}/api/strategies/{STRATEGY}").json()
     assert rest["revisionInForce"] == "2024"
     assert [r["status"] for r in rest["revisions"]] == ["superseded", "superseded", "adopted"]
+    document = httpx.get(f"{base}/api/strategies/{STRATEGY}/revisions/2022").json()
+    assert (document["status"], document["in_force_from"], document["in_force_until"]) == (
+        "superseded",
+        "2022-11-09",
+        None,  # as published: its end is derived (see the summary above), never written into it
+    )
     page = httpx.get(f"{base}/status/151?revision=2022&lang=en").text
     assert "Revision 2022 has been superseded by revision 2024 (in force from 1 March 2024)" in page
 
