@@ -3,7 +3,7 @@
 Plan, fetch, evaluate: the core says what each evaluation reads (`kpi_core.reads`); the
 plans are merged into queries, and every evaluation is judged on what they found. A
 request for the status of every goal and indicator of a revision asks the store at most
-three times per `asOf` — once for the latest periods where none was given, then once
+three times per `asOf` (and set of periods to choose among) — once for the latest periods where none was given, then once
 for the plans that read a whole comparison set (rank targets) and once for the rest —
 however many indicators there are.
 """
@@ -24,16 +24,19 @@ class StatusRequest:
     area: str
     period: str | None = None
     as_of: object = None  # datetime.date | None
+    # Without `period`, the latest period is chosen among these only (a revision written
+    # for a stated period: kpi_core.revision_time); None: among all.
+    within: tuple[str, ...] | None = None
 
 
 def evaluate_many(
     requests: list[StatusRequest], repository: ObservationRepository, areas: AreaDirectory
 ) -> list[Evaluation]:
     results: dict[int, Evaluation] = {}
-    by_as_of: dict[object, list[tuple[int, StatusRequest]]] = defaultdict(list)
+    by_as_of: dict[tuple[object, tuple[str, ...] | None], list[tuple[int, StatusRequest]]] = defaultdict(list)
     for n, request in enumerate(requests):
-        by_as_of[request.as_of].append((n, request))
-    for as_of, group in by_as_of.items():
+        by_as_of[(request.as_of, request.within)].append((n, request))
+    for (as_of, within), group in by_as_of.items():
         missing = [r for _, r in group if r.period is None]
         latest = {}
         if missing:
@@ -42,6 +45,7 @@ def evaluate_many(
                     indicators=sorted({r.indicator.id for r in missing}),
                     areas=sorted({r.area for r in missing}),
                     as_of=as_of,
+                    periods=within,
                 )
             )
         chosen: dict[int, str | None] = {
@@ -78,7 +82,7 @@ def evaluate_many(
             deadline.check()  # the time of a status table goes here and in the store's rows
             period = chosen[n]
             if period is None:
-                results[n] = nothing_at_all(r.indicator, r.area)
+                results[n] = nothing_at_all(r.indicator, r.area, r.within)
             else:
                 index = indexes.get(r.indicator.id) or ObservationIndex(r.indicator.id, [])
                 results[n] = evaluate(r.indicator, r.area, period, index, areas)

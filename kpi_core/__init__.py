@@ -53,6 +53,7 @@ from kpi_core.references import (
     PopulationGroup,
     Reference,
 )
+from kpi_core.revision_time import BasisKind, JudgementBasis, RevisionTime, judgement_basis, revision_time
 from kpi_core.shipped import shipped_areas, shipped_revision_files, shipped_strategies
 from kpi_core.sources import Remark, RemarkKind, SourceDocument, SourceRef
 from kpi_core.status import Status, Trend
@@ -84,7 +85,7 @@ from kpi_core.targets import (
     target_facts,
 )
 from kpi_core.text import Lang, Text
-from kpi_core.wording import describe_reference, describe_target
+from kpi_core.wording import describe_reference, describe_target, judgement_note, revision_notice
 
 __all__ = [
     "COUNTRY_CODE",
@@ -93,6 +94,7 @@ __all__ = [
     "AreaKind",
     "AtOrAbove",
     "AtOrBelow",
+    "BasisKind",
     "Bound",
     "CatalogueError",
     "Cell",
@@ -113,6 +115,7 @@ __all__ = [
     "GoalChange",
     "Indicator",
     "IndicatorChange",
+    "JudgementBasis",
     "KpiError",
     "Lang",
     "LineageKind",
@@ -140,6 +143,7 @@ __all__ = [
     "RevisionFile",
     "RevisionStatus",
     "RevisionStatusReport",
+    "RevisionTime",
     "SourceDocument",
     "SourceRef",
     "Status",
@@ -167,6 +171,8 @@ __all__ = [
     "evaluate_revision",
     "group_key",
     "implied_direction",
+    "judgement_basis",
+    "judgement_note",
     "latest_period",
     "make_converter",
     "own_cell",
@@ -175,6 +181,8 @@ __all__ = [
     "parse_revision",
     "reads",
     "reference_lines",
+    "revision_notice",
+    "revision_time",
     "shipped_areas",
     "shipped_revision_files",
     "shipped_strategies",

@@ -482,11 +482,22 @@ def evaluate_revision(
     )
 
 
-def nothing_at_all(indicator: Indicator, area: str) -> Evaluation:
+def nothing_at_all(indicator: Indicator, area: str, within: tuple[str, ...] | None = None) -> Evaluation:
+    """NO_DATA for an area without a value in any period, or in any of `within` (the
+    periods of a revision written for a stated period: kpi_core.revision_time)."""
     why = Text(
         f"{indicator.id}: der er ingen værdier for {area} i nogen periode.",
         f"{indicator.id}: there are no values for {area} in any period.",
     )
+    if within:
+        months = [p for p in within if "-" in p] or list(within)
+        first, last = months[0], months[-1]
+        why = Text(
+            f"{indicator.id}: der er ingen værdier for {area} i perioderne fra {first} til {last}, "
+            "som revisionen bedømmes på.",
+            f"{indicator.id}: there are no values for {area} in the periods from {first} to {last}, "
+            "which the revision is judged on.",
+        )
     return Evaluation(
         indicator.id, area, Status.NO_DATA, None, None, None, None, None, None, None, Trend.UNKNOWN, why
     )

@@ -220,10 +220,32 @@ class Strategy:
         return next((r for r in self.revisions if r.version == version), None)
 
     def in_force(self, on: datetime.date) -> Revision | None:
-        """The revision in force on a date: the latest one whose period covers it."""
-        candidates = [r for r in self.revisions if r.is_in_force(on)]
+        """The revision in force on a date: the latest one whose period covers it (a
+        revision's period ends where its successor's begins: see `in_force_until`)."""
+        candidates = [r for r in self.revisions if r.is_in_force(on) and on <= (self.in_force_until(r) or on)]
         # A revision in force has a date it is in force from: `date.min` is never used.
         return max(candidates, key=lambda r: r.in_force_from or datetime.date.min, default=None)
+
+    def successor(self, revision: Revision) -> Revision | None:
+        """The revision that takes over from `revision`: the next one that is not a draft
+        and says from when it is in force. Publishing it is what supersedes `revision`."""
+        later = self.revisions[self.revisions.index(revision) + 1 :]
+        return next(
+            (r for r in later if r.status is not RevisionStatus.DRAFT and r.in_force_from is not None), None
+        )
+
+    def in_force_until(self, revision: Revision) -> datetime.date | None:
+        """The last day `revision` is in force: the day before its successor starts, or
+        the end its own file states, whichever is earlier; None while open-ended.
+
+        Derived, never stored: published revisions are immutable, so a revision's end
+        cannot be written into it when its successor is published."""
+        successor = self.successor(revision)
+        # `successor()` only returns a revision that states its start.
+        ends = [revision.in_force_until] if revision.in_force_until else []
+        if successor is not None and successor.in_force_from is not None:
+            ends.append(successor.in_force_from - datetime.timedelta(days=1))
+        return min(ends, default=None)
 
     def previous(self, revision: Revision) -> Revision | None:
         index = self.revisions.index(revision)

@@ -19,6 +19,9 @@ One place, so the chart, the pages and the explanations say the same thing:
 `describe_group`            a population group: `Borgere med dansk herkomst`
 `describe_reference`        what a target compares with: `Hele landet`
 `describe_target`           a target in one sentence: `Mindst 80 %`
+`revision_notice`           a superseded or reconstructed revision says so
+`judgement_note`            which figures a revision is judged on, and why
+`revision_tag`              the same in a few words, for a picture
 ==========================  =====================================================
 
 One rounding rule: stored figures stay exact; a display shows a value exactly up to two
@@ -33,11 +36,13 @@ decimals and rounds a longer one half up to two, as a publication prints it
 """
 
 import datetime
+from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
 
 from kpi_core.areas import Area
 from kpi_core.indicators import Unit
 from kpi_core.references import Cluster, Country, Dimension, OwnRegion, PopulationGroup, Reference
+from kpi_core.revision_time import BasisKind, JudgementBasis, RevisionTime
 from kpi_core.status import Status, Trend
 from kpi_core.targets import (
     AtOrAbove,
@@ -351,3 +356,158 @@ def describe_target(rule: TargetRule, unit: Unit) -> Text:
 
 def _lower(text: str) -> str:
     return text[:1].lower() + text[1:]
+
+
+# ── Revisions in their own time (kpi_core.revision_time) ─────────────────────────────────
+def _both(words: Callable[[Lang], str]) -> Text:
+    return Text(words(Lang.DA), words(Lang.EN))
+
+
+def _span_words(first: datetime.date | None, last: datetime.date | None, lang: Lang) -> str:
+    """`6. oktober 2020 – 8. november 2022`, `fra 9. november 2022` / `from 9 November 2022`."""
+    if first is None:
+        return "uden angivet periode" if lang is Lang.DA else "with no stated period"
+    if last is None:
+        return f"{'fra' if lang is Lang.DA else 'from'} {long_date(first, lang)}"
+    return f"{long_date(first, lang)} – {long_date(last, lang)}"
+
+
+def revision_notice(time: RevisionTime) -> Text | None:
+    """What every page and figure showing the revision says of its time, or None for a
+    revision in force that is nobody's reconstruction.
+
+    >>> from kpi_core.strategy import RevisionStatus
+    >>> notice = revision_notice(RevisionTime("2020", RevisionStatus.SUPERSEDED, datetime.date(2020, 10, 6),
+    ...     datetime.date(2022, 11, 8), "2022", True, False, False, False, datetime.date(2022, 11, 9)))
+    >>> notice.en
+    'Revision 2020 has been superseded by revision 2022 (in force from 9 November 2022); it was in force 6 October 2020 – 8 November 2022.'
+    """
+
+    def words(lang: Lang) -> str:
+        da = lang is Lang.DA
+        span = _span_words(time.in_force_from, time.in_force_until, lang)
+        sentences = []
+        if time.superseded and time.successor_from is not None:
+            start = long_date(time.successor_from, lang)
+            sentences.append(
+                f"Revision {time.version} er afløst af revision {time.successor} (i kraft fra {start}); "
+                f"den var i kraft {span}."
+                if da
+                else f"Revision {time.version} has been superseded by revision {time.successor} "
+                f"(in force from {start}); it was in force {span}."
+            )
+        elif time.successor is not None and time.successor_from is not None:
+            start = long_date(time.successor_from, lang)
+            sentences.append(
+                f"Revision {time.version} afløses af revision {time.successor} fra {start}."
+                if da
+                else f"Revision {time.version} will be superseded by revision {time.successor} on {start}."
+            )
+        elif not time.in_force and time.stated_period:
+            sentences.append(
+                f"Revision {time.version} gjaldt {span}."
+                if da
+                else f"Revision {time.version} applied {span}."
+            )
+        if time.reconstructed:
+            sentences.append(
+                f"Revision {time.version} er delvis rekonstrueret ud fra senere dokumenter, ikke gengivet "
+                "fra sine egne; se revisionens bemærkning."
+                if da
+                else f"Revision {time.version} is partly reconstructed from later documents, not taken from "
+                "its own; see the revision's remark."
+            )
+        return " ".join(sentences)
+
+    return _both(words) if words(Lang.DA) else None
+
+
+def judgement_note(basis: JudgementBasis) -> Text:
+    """Which figures a revision is judged on, and why, in one sentence.
+
+    >>> from kpi_core.strategy import RevisionStatus
+    >>> judgement_note(JudgementBasis(BasisKind.AS_PUBLISHED_AT_END, RevisionTime("2020",
+    ...     RevisionStatus.SUPERSEDED, datetime.date(2020, 10, 6), datetime.date(2022, 11, 8), "2022", True,
+    ...     False, False, False), datetime.date(2022, 11, 8), None)).da
+    'Bedømt på de tal, der var offentliggjort til og med 8. november 2022, revisionens sidste dag i kraft.'
+    """
+    time = basis.time
+
+    def words(lang: Lang) -> str:
+        da = lang is Lang.DA
+        if basis.kind is BasisKind.AS_PUBLISHED_AT_END and basis.as_of is not None:
+            day = long_date(basis.as_of, lang)
+            return (
+                f"Bedømt på de tal, der var offentliggjort til og med {day}, revisionens sidste dag i kraft."
+                if da
+                else f"Judged on the figures published by {day}, the revision's last day in force."
+            )
+        if basis.kind is BasisKind.STATED_PERIOD:
+            return (
+                f"Bedømt på tallene for perioder i {_stated(basis, lang)}, som revisionen er skrevet for."
+                if da
+                else f"Judged on the figures for periods in {_stated(basis, lang)}, which the revision is "
+                "written for."
+            )
+        if basis.kind is BasisKind.REQUESTED:
+            asked = []
+            if basis.period is not None:
+                asked.append(f"perioden {basis.period}" if da else f"the period {basis.period}")
+            if basis.as_of is not None:
+                day = long_date(basis.as_of, lang)
+                asked.append(
+                    f"tal offentliggjort til og med {day}" if da else f"the figures published by {day}"
+                )
+            elif time.stated_period:
+                asked.append("de senest offentliggjorte tal" if da else "the latest published figures")
+            sentence = ("Efter ønske bedømt på " if da else "On request, judged on ") + (
+                " og " if da else " and "
+            ).join(asked)
+            if basis.outside_own_time:
+                span = (
+                    _stated(basis, lang)
+                    if basis.periods is not None
+                    else _span_words(time.in_force_from, time.in_force_until, lang)
+                )
+                sentence += (
+                    f" – uden for revisionens egen tid ({span})"
+                    if da
+                    else f" – outside the revision's own time ({span})"
+                )
+            return sentence + "."
+        return "Bedømt på de senest offentliggjorte tal." if da else "Judged on the latest published figures."
+
+    return _both(words)
+
+
+def _stated(basis: JudgementBasis, lang: Lang) -> str:
+    """A stated period in words: `2015` for a whole calendar year, else its two days."""
+    first, last = basis.periods_from, basis.periods_until
+    whole_year = (
+        first is not None
+        and last is not None
+        and first.year == last.year
+        and (first.month, first.day, last.month, last.day) == (1, 1, 12, 31)
+    )
+    if whole_year and first is not None:
+        return str(first.year)
+    return _span_words(first, last, lang)
+
+
+def revision_tag(basis: JudgementBasis) -> Text | None:
+    """A few words for a picture that travels without its page: `Revision 2020: afløst,
+    rekonstrueret`; None for a revision in force judged in its own time."""
+    time = basis.time
+    da, en = [], []
+    if time.superseded:
+        da.append("afløst")
+        en.append("superseded")
+    if time.reconstructed:
+        da.append("rekonstrueret")
+        en.append("reconstructed")
+    if basis.outside_own_time:
+        da.append("bedømt uden for sin tid")
+        en.append("judged outside its time")
+    if not da:
+        return None
+    return Text(f"Revision {time.version}: {', '.join(da)}", f"Revision {time.version}: {', '.join(en)}")

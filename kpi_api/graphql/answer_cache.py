@@ -17,6 +17,7 @@ POSTs that strawberry refuses, and keyed on the first of two `query` parameters 
 strawberry ran the last."""
 
 import asyncio
+import datetime
 import hashlib
 
 import orjson
@@ -82,7 +83,9 @@ class GraphQLResponseCache:
         version = (
             self.versions.current() if self.versions.cheap else await asyncio.to_thread(self.versions.current)
         )
-        key = (version, *who, *parts)
+        # Answers also depend on the day (the revision in force; one superseded from its
+        # successor's first day), which changes at midnight without a write.
+        key = (version, datetime.date.today().isoformat(), *who, *parts)
         etag = 'W/"' + hashlib.sha256(repr(key).encode()).hexdigest()[:32] + '"'
         if (
             scope["method"] == "GET"

@@ -18,3 +18,10 @@ Status = strawberry.enum(
 Trend = strawberry.enum(
     core.Trend, description="The area's own value against the same period a year earlier."
 )
+JudgementBasisKind = strawberry.enum(
+    core.BasisKind,
+    name="JudgementBasisKind",
+    description="Why a revision is judged on the figures it is: LATEST (in force), AS_PUBLISHED_AT_END "
+    "(superseded or ended: what was published by its last day), STATED_PERIOD (written for a stated "
+    "period: the figures for it), REQUESTED (the caller asked for other figures).",
+)

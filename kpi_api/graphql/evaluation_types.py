@@ -6,6 +6,7 @@ import strawberry
 
 import kpi_core as core
 from kpi_api.graphql.enums import Lang, Status, Trend
+from kpi_api.graphql.judgement import JudgementBasis
 
 
 @strawberry.type(description="One breakdown dimension and value, e.g. origin = non_western.")
@@ -17,6 +18,7 @@ class BreakdownCell:
 @strawberry.type(description="How an indicator (or a goal, through its key figure) is doing, and why.")
 class Evaluation:
     domain: strawberry.Private[core.Evaluation]
+    basis: strawberry.Private[core.JudgementBasis | None] = None
 
     @strawberry.field
     def status(self) -> Status:
@@ -65,15 +67,26 @@ class Evaluation:
     def explanation(self, lang: Lang | None = core.Lang.DA) -> str:
         return self.domain.explanation(lang)
 
+    @strawberry.field(
+        name="judgedOn",
+        description="Which figures this status is judged on, and why (a breakdown cell: as its total).",
+    )
+    def judged_on(self) -> JudgementBasis | None:
+        return JudgementBasis(domain=self.basis) if self.basis is not None else None
+
     @strawberry.field(description="The same judgement per breakdown cell (e.g. per target group).")
     def breakdown(self) -> list["BreakdownEvaluation"]:
-        return [BreakdownEvaluation(cell_pairs=cell, inner=e) for cell, e in self.domain.breakdown]
+        return [
+            BreakdownEvaluation(cell_pairs=cell, inner=e, basis=self.basis)
+            for cell, e in self.domain.breakdown
+        ]
 
 
 @strawberry.type
 class BreakdownEvaluation:
     cell_pairs: strawberry.Private[tuple]
     inner: strawberry.Private[core.Evaluation]
+    basis: strawberry.Private[core.JudgementBasis | None] = None
 
     @strawberry.field
     def cell(self) -> list[BreakdownCell]:
@@ -81,4 +94,4 @@ class BreakdownEvaluation:
 
     @strawberry.field
     def evaluation(self) -> Evaluation:
-        return Evaluation(domain=self.inner)
+        return Evaluation(domain=self.inner, basis=self.basis)

@@ -12,15 +12,15 @@ from kpi_api.graphql.work import in_pool
 from kpi_api.http.quoting import shortened
 from kpi_api.status_service import StatusRequest, evaluate_many
 
-StatusKey = tuple  # (strategy id, version, indicator id, area, period, as_of)
+StatusKey = tuple  # (strategy id, version, indicator id, area, period, as_of, periods to choose among)
 
 
 def status_loader(catalogue, repository) -> DataLoader:
     async def load(keys: list[StatusKey]) -> list[core.Evaluation]:
         requests = []
-        for strategy_id, version, indicator_id, area, period, as_of in keys:
+        for strategy_id, version, indicator_id, area, period, as_of, within in keys:
             indicator = catalogue.strategy(strategy_id).revision(version).indicator(indicator_id)
-            requests.append(StatusRequest(indicator, area, period, as_of))
+            requests.append(StatusRequest(indicator, area, period, as_of, within))
         # The store is synchronous; keep the event loop free while it works.
         return await in_pool(evaluate_many, requests, repository, catalogue.areas)
 
@@ -28,8 +28,17 @@ def status_loader(catalogue, repository) -> DataLoader:
 
 
 async def load_status(
-    info, strategy, revision, indicator_id: str, area: str, period, as_of: datetime.date | None
+    info,
+    strategy,
+    revision,
+    indicator_id: str,
+    area: str,
+    period,
+    as_of: datetime.date | None,
+    within: tuple[str, ...] | None = None,
 ) -> core.Evaluation:
+    """The status as the revision's judgement basis says: `as_of` and `within` (the
+    periods to choose the latest among) come from `kpi_core.judgement_basis`."""
     catalogue = info.context["catalogue"]
     try:
         catalogue.areas.require(area)
@@ -44,5 +53,5 @@ async def load_status(
             raise GraphQLError(
                 shortened(str(exc), period), extensions={"code": "BAD_USER_INPUT", "argument": "period"}
             ) from None
-    key = (strategy.id, revision.version, indicator_id, area, period, as_of)
+    key = (strategy.id, revision.version, indicator_id, area, period, as_of, within)
     return await info.context["status_loader"].load(key)

@@ -73,7 +73,11 @@ async def resolve_ranking(
 
 
 async def resolve_status_table(
-    info, revision: core.Revision, kind: core.AreaKind, as_of: datetime.date | None
+    info,
+    revision: core.Revision,
+    kind: core.AreaKind,
+    as_of: datetime.date | None,
+    within: tuple[str, ...] | None = None,
 ) -> tuple[list[str], list]:
     """The areas of the kind and the table's cells, a row per area."""
     catalogue = info.context["catalogue"]
@@ -82,13 +86,13 @@ async def resolve_status_table(
     # All of it in the pool: building thousands of requests and cells on the event loop
     # held up every other request (and happened before the pool could refuse the work).
     cells = await in_pool(
-        _status_cells, areas, indicators, as_of, info.context["observations"], catalogue.areas
+        _status_cells, areas, indicators, as_of, within, info.context["observations"], catalogue.areas
     )
     return areas, cells
 
 
-def _status_cells(areas: list[str], indicators: list, as_of, observations, directory) -> list:
-    requests = [StatusRequest(i, a, None, as_of) for a in areas for i in indicators]
+def _status_cells(areas: list[str], indicators: list, as_of, within, observations, directory) -> list:
+    requests = [StatusRequest(i, a, None, as_of, within) for a in areas for i in indicators]
     evaluations = evaluate_many(requests, observations, directory)
     width = len(indicators)
     return [

@@ -17,6 +17,7 @@ from kpi_api.graphql.auth import ReadAccess
 from kpi_api.graphql.cost import describe_costs
 from kpi_api.graphql.enums import AreaKind
 from kpi_api.graphql.errors import ErrorCodes, log
+from kpi_api.graphql.judgement import JudgementBasis
 from kpi_api.graphql.large_documents import CachedParsingAndValidation
 from kpi_api.graphql.list_limit import MaxListEntries
 from kpi_api.graphql.mutations import Mutation
@@ -92,10 +93,17 @@ class Query:
                 else f"no revision of {strategy_id} is in force then",
                 extensions={"code": "NOT_FOUND"},
             )
-        areas, cells = await resolve_status_table(info, revision, kind, as_of)
+        # The figures of the revision's own time unless `asOf` asks for others (revision_time).
+        basis = core.judgement_basis(strategy, revision, catalogue.today(), as_of)
+        areas, cells = await resolve_status_table(info, revision, kind, basis.as_of, basis.periods)
         indicators = [i.id for i in revision.indicators]
         return StatusTable(
-            strategy_id=strategy.id, version=revision.version, indicators=indicators, areas=areas, cells=cells
+            strategy_id=strategy.id,
+            version=revision.version,
+            indicators=indicators,
+            areas=areas,
+            cells=cells,
+            judged_on=JudgementBasis(domain=basis),
         )
 
     @strawberry.field(

@@ -9,6 +9,7 @@ from strawberry.scalars import JSON
 import kpi_core as core
 from kpi_api.graphql.area import Area
 from kpi_api.graphql.enums import Lang
+from kpi_api.graphql.judgement import JudgementBasis
 from kpi_api.series_service import Points, RankingData, SeriesData
 from kpi_api.series_service import ReferenceSeries as ReferenceData
 
@@ -137,6 +138,9 @@ class StatusTable:
     indicators: list[strawberry.ID]
     areas: list[str]
     cells: JSON
+    judged_on: JudgementBasis = strawberry.field(
+        name="judgedOn", description="Which figures the table is judged on, and why."
+    )
 
 
 def _cell_text(cell) -> str:

@@ -13,8 +13,9 @@ import kpi_core as core
 from kpi_api.graphql.area import Area
 from kpi_api.graphql.enums import ChangeKind, Dimension, Direction, Lang, RemarkKind, RevisionStatus
 from kpi_api.graphql.evaluation_types import Evaluation
+from kpi_api.graphql.judgement import JudgementBasis
 from kpi_api.graphql.loaders import load_status
-from kpi_api.graphql.resolvers import resolve_ranking, resolve_series
+from kpi_api.graphql.resolvers import checked_period, resolve_ranking, resolve_series
 from kpi_api.graphql.series_types import BreakdownFilter, Ranking, Series
 from kpi_core import lineage as core_lineage
 from kpi_core import references as core_refs
@@ -22,6 +23,19 @@ from kpi_core import references as core_refs
 
 def _catalogue(info: Info):
     return info.context["catalogue"]
+
+
+async def _judged_status(
+    info: Info, strategy: core.Strategy, revision: core.Revision, indicator_id: str, area, period, as_of
+) -> Evaluation:
+    """A status on the figures the revision is judged on (kpi_core.revision_time): its own
+    time unless `asOf` or a period outside it is asked for, and then labelled so."""
+    period = checked_period(period, "period")
+    basis = core.judgement_basis(strategy, revision, _catalogue(info).today(), as_of, period)
+    found = await load_status(
+        info, strategy, revision, indicator_id, area, period, basis.as_of, basis.periods
+    )
+    return Evaluation(domain=found, basis=basis)
 
 
 @strawberry.type
@@ -196,15 +210,14 @@ class Indicator:
         return Ranking(domain=await resolve_ranking(info, self.strategy, self.domain, period, among, as_of))
 
     @strawberry.field(
-        description="How the indicator is doing for an area, judged by this revision's rule. Without "
-        "`period`, the latest period with data for the area; with `asOf`, only figures published by then."
+        description="How the indicator is doing for an area, judged by this revision's rule on the figures of "
+        "its own time (see `judgedOn`). Without `period`, the latest period with data for the area; with "
+        "`asOf`, only figures published by then."
     )
     async def status(
         self, info: Info, area: str, period: str | None = None, as_of: datetime.date | None = None
     ) -> Evaluation:
-        return Evaluation(
-            domain=await load_status(info, self.strategy, self.revision, self.domain.id, area, period, as_of)
-        )
+        return await _judged_status(info, self.strategy, self.revision, self.domain.id, area, period, as_of)
 
 
 @strawberry.type
@@ -248,9 +261,7 @@ class Goal:
     async def status(
         self, info: Info, area: str, period: str | None = None, as_of: datetime.date | None = None
     ) -> Evaluation:
-        return Evaluation(
-            domain=await load_status(info, self.strategy, self.revision, self.key_figure, area, period, as_of)
-        )
+        return await _judged_status(info, self.strategy, self.revision, self.key_figure, area, period, as_of)
 
     @strawberry.field
     def id(self) -> strawberry.ID:
@@ -364,9 +375,12 @@ class Revision:
     def version(self) -> str:
         return self.domain.version
 
-    @strawberry.field
-    def status(self) -> RevisionStatus:
-        return self.domain.status
+    @strawberry.field(
+        description="ADOPTED, DRAFT or SUPERSEDED: superseded from the day its successor is in force "
+        "(publishing a new revision supersedes the one before it)."
+    )
+    def status(self, info: Info) -> RevisionStatus:
+        return self._time(info).status
 
     @strawberry.field
     def title(self, lang: Lang | None = core.Lang.DA) -> str:
@@ -380,9 +394,63 @@ class Revision:
     def in_force_from(self) -> datetime.date | None:
         return self.domain.in_force_from
 
-    @strawberry.field(name="inForceUntil")
+    @strawberry.field(
+        name="inForceUntil",
+        description="The last day in force: the day before its successor starts, or the end its own "
+        "document states; null while open-ended.",
+    )
     def in_force_until(self) -> datetime.date | None:
-        return self.domain.in_force_until
+        return self.strategy.in_force_until(self.domain)
+
+    @strawberry.field(name="inForce", description="Whether the revision is the one in force today.")
+    def in_force(self, info: Info) -> bool:
+        return self._time(info).in_force
+
+    @strawberry.field(description="Whether a later revision has taken over (is in force).")
+    def superseded(self, info: Info) -> bool:
+        return self._time(info).superseded
+
+    @strawberry.field(
+        name="supersededBy",
+        description="The version that takes over from this one, once published (it may start later).",
+    )
+    def superseded_by(self, info: Info) -> str | None:
+        return self._time(info).successor
+
+    @strawberry.field(
+        description="Whether the revision's contents are reconstructed from other documents (see `remarks`), "
+        "as the 2020 indicator list is."
+    )
+    def reconstructed(self, info: Info) -> bool:
+        return self._time(info).reconstructed
+
+    @strawberry.field(
+        name="statedPeriod",
+        description="Whether its document states the period it is written for (the 2015 plan: 2015), "
+        "so that it is judged on the figures for that period.",
+    )
+    def stated_period(self, info: Info) -> bool:
+        return self._time(info).stated_period
+
+    @strawberry.field(
+        description="What a page showing this revision says of its time (superseded, reconstructed), "
+        "or null for a revision in force that is nobody's reconstruction."
+    )
+    def notice(self, info: Info, lang: Lang | None = core.Lang.DA) -> str | None:
+        notice = core.revision_notice(self._time(info))
+        return notice(lang) if notice else None
+
+    @strawberry.field(
+        name="judgedOn",
+        description="Which figures the revision's statuses are judged on, and why; `asOf` as on `status`.",
+    )
+    def judged_on(self, info: Info, as_of: datetime.date | None = None) -> JudgementBasis:
+        return JudgementBasis(
+            domain=core.judgement_basis(self.strategy, self.domain, _catalogue(info).today(), as_of)
+        )
+
+    def _time(self, info: Info) -> core.RevisionTime:
+        return core.revision_time(self.strategy, self.domain, _catalogue(info).today())
 
     @strawberry.field(name="caseNumber")
     def case_number(self) -> str | None:

@@ -8,11 +8,18 @@ from kpi_api.series_service import series
 from kpi_api.status_service import StatusRequest, evaluate_many
 from kpi_api.web.view_models import FigureData, GoalCard, IndicatorRow, Line, StatusPage
 from kpi_core import (
+    BasisKind,
     ChangeKind,
     FocusAreaStatus,
+    JudgementBasis,
     Lang,
+    RemarkKind,
+    Revision,
     Text,
     describe_target,
+    judgement_basis,
+    judgement_note,
+    revision_notice,
     target_facts,
 )
 from kpi_core.errors import NotFound, UnknownArea, UnknownIndicator, UnknownRevision, UnknownStrategy
@@ -79,6 +86,9 @@ def figure_data(
             raise NotFound(f"compare: there is no area {quoted(code)}.")
     strategy, revision = pick_revision(catalogue, indicator_id, strategy_id, version, as_of)
     indicator = revision.indicator(indicator_id)
+    # The chart shows what the status is judged on: a superseded revision's figures as
+    # published while it was in force (kpi_core.revision_time), unless asOf asks otherwise.
+    basis = judgement_basis(strategy, revision, catalogue.today(), as_of)
     data = series(
         indicator,
         area_code,
@@ -86,7 +96,7 @@ def figure_data(
         catalogue.areas,
         first,
         last,
-        as_of,
+        basis.as_of,
         compare=tuple(compare[:MAX_COMPARE]),
     )
     lines = [
@@ -130,7 +140,7 @@ def figure_data(
             )
         )
     (evaluation,) = evaluate_many(
-        [StatusRequest(indicator, area_code, None, as_of)], repository, catalogue.areas
+        [StatusRequest(indicator, area_code, None, basis.as_of, basis.periods)], repository, catalogue.areas
     )
     return FigureData(
         strategy_id=strategy.id,
@@ -145,6 +155,8 @@ def figure_data(
         vintage=data.vintage,
         synthetic=_synthetic(data.sources),
         lang=lang,
+        basis=basis,
+        revision_notes=revision_notes(revision, basis),
     )
 
 
@@ -163,8 +175,11 @@ def status_page(
         strategy_id = "ballerup-beskaeftigelsesstrategi"  # the strategy the page is made for
     strategy, revision = pick_revision(catalogue, None, strategy_id, version, as_of)
     indicators = list(revision.indicators)
+    basis = judgement_basis(strategy, revision, catalogue.today(), as_of)
     evaluations = evaluate_many(
-        [StatusRequest(i, area_code, None, as_of) for i in indicators], repository, catalogue.areas
+        [StatusRequest(i, area_code, None, basis.as_of, basis.periods) for i in indicators],
+        repository,
+        catalogue.areas,
     )
     by_id = dict(zip((i.id for i in indicators), evaluations, strict=True))
     diff = catalogue.changes_since_previous(strategy, revision.version)
@@ -216,7 +231,21 @@ def status_page(
         as_of=as_of,
         synthetic=any(b.format == "demo" for b in repository.batches()),
         lang=lang,
+        basis=basis,
+        revision_notes=revision_notes(revision, basis),
     )
+
+
+def revision_notes(revision: Revision, basis: JudgementBasis) -> tuple[Text, ...]:
+    """What a page or figure says of the revision's time: superseded (by what, from when),
+    reconstructed (with the revision's own remark saying how), and which figures it is
+    judged on where those are not simply the latest."""
+    notes = [n for n in (revision_notice(basis.time),) if n is not None]
+    if basis.time.reconstructed:
+        notes += [r.text for r in revision.remarks if r.kind is RemarkKind.RECONSTRUCTED]
+    if basis.kind is not BasisKind.LATEST:
+        notes.append(judgement_note(basis))
+    return tuple(notes)
 
 
 def _area(catalogue: Catalogue, code: str):

@@ -5,6 +5,7 @@ so every worker derives the same ETag for the same data and request, and none se
 stale one after a write.
 """
 
+import datetime
 import hashlib
 
 import orjson
@@ -16,7 +17,9 @@ def etag_for(version: int, request: Request) -> str:
     """Also the response cache's key: it covers everything an answer depends on (the data,
     the path, the query), encoded so that no two requests share it (joined as `k=v&…`,
     `?a=1%26b%3D2` and `?a=1&b=2` did)."""
-    request_key = [version, request.url.path, sorted(request.query_params.multi_items())]
+    # The day too: which revision is in force (or superseded) changes at midnight, not with a write.
+    day = datetime.date.today().isoformat()
+    request_key = [version, day, request.url.path, sorted(request.query_params.multi_items())]
     digest = hashlib.sha256(orjson.dumps(request_key)).hexdigest()[:32]
     return f'W/"{digest}"'
 

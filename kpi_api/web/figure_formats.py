@@ -25,7 +25,11 @@ no float rounding on the way), absent values as null::
                   "periods": ["2022-08", "2022-09"], "values": ["31.0", null]}],
       "sources": [str],
       "vintage": "YYYY-MM-DD" | null,
-      "synthetic": bool
+      "synthetic": bool,
+      "judgedOn": {"kind": "LATEST" | "AS_PUBLISHED_AT_END" | "STATED_PERIOD" | "REQUESTED",
+                   "asOf": "YYYY-MM-DD" | null, "periodsFrom": "YYYY-MM-DD" | null,
+                   "periodsUntil": "YYYY-MM-DD" | null, "outsideOwnTime": bool, "explanation": str},
+      "revisionNotes": [str]   # superseded, reconstructed, judged on other figures: shown with it
     }
 """
 
@@ -33,6 +37,7 @@ import csv
 import io
 from decimal import Decimal
 
+from kpi_api.web.rest import judged_on
 from kpi_api.web.view_models import FigureData
 from kpi_core.wording import area_name
 
@@ -94,4 +99,6 @@ def figure_json(figure: FigureData) -> dict:
         "sources": list(figure.sources),
         "vintage": figure.vintage.isoformat() if figure.vintage else None,
         "synthetic": figure.synthetic,
+        "judgedOn": judged_on(figure.basis, lang),
+        "revisionNotes": [n(lang) for n in figure.revision_notes],
     }

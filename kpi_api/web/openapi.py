@@ -93,8 +93,33 @@ def document() -> dict:
             "title": {"$ref": "#/components/schemas/Text"},
             "adoptedOn": {"type": ["string", "null"], "format": "date"},
             "inForceFrom": {"type": ["string", "null"], "format": "date"},
+            "inForceUntil": {
+                "type": ["string", "null"],
+                "format": "date",
+                "description": "The last day in force: the day before its successor starts, or the end its "
+                "own document states.",
+            },
+            "inForce": {"type": "boolean", "description": "Whether it is the revision in force today."},
+            "supersededBy": {"type": ["string", "null"], "description": "The version that takes over."},
+            "superseded": {"type": "boolean", "description": "Whether its successor is in force."},
+            "reconstructed": {"type": "boolean", "description": "Its contents are reconstructed."},
+            "statedPeriod": {"type": "boolean", "description": "Written for a stated period (2015)."},
+            "notice": _NULLABLE_TEXT,
         },
         "required": ["version", "status", "title"],
+    }
+    judged_on = {
+        "type": ["object", "null"],
+        "description": "Which figures the revision is judged on, and why (docs/status-rules.md, Revisions).",
+        "properties": {
+            "kind": {"enum": ["LATEST", "AS_PUBLISHED_AT_END", "STATED_PERIOD", "REQUESTED"]},
+            "asOf": {"type": ["string", "null"], "format": "date"},
+            "periodsFrom": {"type": ["string", "null"], "format": "date"},
+            "periodsUntil": {"type": ["string", "null"], "format": "date"},
+            "outsideOwnTime": {"type": "boolean"},
+            "explanation": {"$ref": "#/components/schemas/Text"},
+        },
+        "required": ["kind", "asOf", "outsideOwnTime", "explanation"],
     }
     strategy = {
         "type": "object",
@@ -114,6 +139,12 @@ def document() -> dict:
             "revision": {"type": "string"},
             "area": {"type": "string"},
             "asOf": {"type": ["string", "null"], "format": "date"},
+            "judgedOn": judged_on,
+            "revisionNotes": {
+                "type": "array",
+                "items": {"$ref": "#/components/schemas/Text"},
+                "description": "Superseded, reconstructed, judged on other figures: what the page says.",
+            },
             "syntheticData": {"type": "boolean"},
             "goals": {
                 "type": "array",

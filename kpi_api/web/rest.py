@@ -6,7 +6,16 @@ import json
 from kpi_api.http.quoting import quoted
 from kpi_api.web.assemble import NotFound
 from kpi_api.web.view_models import IndicatorRow, StatusPage
-from kpi_core import Evaluation, Text, make_converter
+from kpi_core import (
+    Evaluation,
+    JudgementBasis,
+    Lang,
+    Text,
+    judgement_note,
+    make_converter,
+    revision_notice,
+    revision_time,
+)
 
 _converter = make_converter()
 
@@ -19,13 +28,41 @@ def _text(text: Text | None) -> dict | None:
     return None if text is None else {"da": text.da, "en": text.en}
 
 
-def _revision_summary(revision) -> dict:
+def _date(day) -> str | None:
+    return day.isoformat() if day else None
+
+
+def _revision_summary(catalogue, s, revision) -> dict:
+    time = revision_time(s, revision, catalogue.today())
     return {
         "version": revision.version,
-        "status": revision.status.value,
+        "status": time.status.value,  # superseded from the day its successor is in force
         "title": _text(revision.title),
-        "adoptedOn": revision.adopted_on.isoformat() if revision.adopted_on else None,
-        "inForceFrom": revision.in_force_from.isoformat() if revision.in_force_from else None,
+        "adoptedOn": _date(revision.adopted_on),
+        "inForceFrom": _date(time.in_force_from),
+        "inForceUntil": _date(time.in_force_until),
+        "inForce": time.in_force,
+        "supersededBy": time.successor,
+        "superseded": time.superseded,
+        "reconstructed": time.reconstructed,
+        "statedPeriod": time.stated_period,
+        "notice": _text(revision_notice(time)),
+    }
+
+
+def judged_on(basis: JudgementBasis | None, lang: Lang | None = None) -> dict | None:
+    """Which figures a revision is judged on (kpi_core.revision_time): the explanation in
+    both languages, or in `lang` only (the figure's JSON, which is in one language)."""
+    if basis is None:
+        return None
+    note = judgement_note(basis)
+    return {
+        "kind": basis.kind.name,
+        "asOf": _date(basis.as_of),
+        "periodsFrom": _date(basis.periods_from),
+        "periodsUntil": _date(basis.periods_until),
+        "outsideOwnTime": basis.outside_own_time,
+        "explanation": note(lang) if lang else _text(note),
     }
 
 
@@ -36,7 +73,7 @@ def _strategy(catalogue, s) -> dict:
         "name": _text(s.name),
         "owner": s.owner,
         "revisionInForce": in_force.version if in_force else None,
-        "revisions": [_revision_summary(r) for r in s.revisions],
+        "revisions": [_revision_summary(catalogue, s, r) for r in s.revisions],
     }
 
 
@@ -56,7 +93,13 @@ def revision(catalogue, strategy_id: str, version: str) -> dict:
     found = catalogue.strategy(strategy_id)
     if found is None or found.revision(version) is None:
         raise NotFound(f"There is no revision {quoted(version)} of {quoted(strategy_id)}.")
-    return _converter.unstructure(found.revision(version))
+    revision = found.revision(version)
+    document = _converter.unstructure(revision)
+    # Its status today, not as published: a new revision supersedes it without editing it.
+    # (The end of its time stays out: a stated `in_force_until` means "written for a stated
+    # period"; the strategy's summary has the derived one.)
+    document["status"] = revision_time(found, revision, catalogue.today()).status.value
+    return document
 
 
 def evaluation(e: Evaluation | None) -> dict | None:
@@ -92,6 +135,8 @@ def status(page: StatusPage) -> dict:
         "revision": page.revision,
         "area": page.area.code,
         "asOf": page.as_of.isoformat() if page.as_of else None,
+        "judgedOn": judged_on(page.basis),
+        "revisionNotes": [_text(n) for n in page.revision_notes],
         "syntheticData": page.synthetic,
         "goals": [
             {

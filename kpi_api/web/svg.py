@@ -18,7 +18,7 @@ import attrs
 
 from kpi_api.web.view_models import FigureData, Line
 from kpi_core import Evaluation, Lang, Period, PeriodKind, Unit, parse_period
-from kpi_core.wording import area_name, format_number, format_value, status_phrase, unit_suffix
+from kpi_core.wording import area_name, format_number, format_value, revision_tag, status_phrase, unit_suffix
 
 WIDTH, HEIGHT = 720, 400
 _LEFT, _RIGHT = 64, 28  # room for y labels such as "100 %", and for half the last x label
@@ -109,6 +109,7 @@ def summary(figure: FigureData) -> str:
     parts.append(f"Status: {status_phrase(e.status, lang)}.")
     if figure.synthetic:
         parts.append(_pick(("Syntetiske data.", "Synthetic data."), lang))
+    parts += [note(lang) for note in figure.revision_notes]  # superseded, reconstructed, judged on
     return " ".join(parts)
 
 
@@ -454,8 +455,13 @@ def render_svg(figure: FigureData, theme: str = "auto") -> str:
         )
     axis_title = _x(_pick(_AXIS_TITLE[unit], lang))
     out.append(f'<text class="t-muted" x="{frame.left}" y="{caption_y}" font-size="12">{axis_title}</text>')
-    if figure.synthetic:  # also on the picture, which travels without the page around it
-        notice = _x(_pick(("SYNTETISKE DATA", "SYNTHETIC DATA"), lang))
+    # Also on the picture, which travels without the page around it.
+    tags = [_pick(("SYNTETISKE DATA", "SYNTHETIC DATA"), lang)] if figure.synthetic else []
+    tag = revision_tag(figure.basis) if figure.basis is not None else None
+    if tag is not None:  # a superseded or reconstructed revision says so on every figure
+        tags.append(tag(lang).upper())
+    if tags:
+        notice = _x(" · ".join(tags))
         out.append(
             f'<text class="t-text" x="{frame.right}" y="{caption_y}" font-size="12" font-weight="700" '
             f'text-anchor="end">{notice}</text>'

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import attrs
 
-from kpi_core import Area, ChangeKind, Evaluation, Indicator, Lang, Text
+from kpi_core import Area, ChangeKind, Evaluation, Indicator, JudgementBasis, Lang, Text
 
 
 @attrs.frozen
@@ -40,6 +40,8 @@ class FigureData:
     vintage: datetime.date | None  # the newest published date among the shown figures
     synthetic: bool  # any shown figure is labelled synthetic
     lang: Lang = Lang.DA
+    basis: JudgementBasis | None = None  # which figures the revision is judged on (kpi_core.revision_time)
+    revision_notes: tuple[Text, ...] = ()  # superseded, reconstructed, judged on other figures: shown
 
 
 @attrs.frozen
@@ -73,6 +75,8 @@ class StatusPage:
     overall: tuple[IndicatorRow, ...]
     goals: tuple[GoalCard, ...]
     dropped: tuple[IndicatorRow, ...]  # in the previous revision, gone from this one
-    as_of: datetime.date | None
+    as_of: datetime.date | None  # as asked for (the switch links keep it), not as judged
     synthetic: bool
     lang: Lang = Lang.DA
+    basis: JudgementBasis | None = None
+    revision_notes: tuple[Text, ...] = ()

@@ -445,7 +445,10 @@ def test_json_shape_and_decimal_strings():
         "sources",
         "vintage",
         "synthetic",
+        "judgedOn",
+        "revisionNotes",
     }
+    assert (data["judgedOn"], data["revisionNotes"]) == (None, [])  # built without a basis here
     assert data["indicator"] == {
         "id": "2.2",
         "name": _indicator("2.2").name.da,
