@@ -475,12 +475,12 @@ def _whatever_is_missing(claim: Text, j: _Judgement) -> Text:
 
 
 def _undecided_words(j: _Judgement) -> Text:
-    if _missing_count(j) == 1:
+    missing = _missing_count(j)
+    if missing == 1:
         return Text(
             "uafklaret: målet er nået, hvis den manglende værdi er dårligere, og ikke nået, hvis den er bedre",
             "undecided: the target is met if the missing value is worse, and not met if it is better",
         )
-    missing = _missing_count(j)
     return Text(
         f"uafklaret: målet er nået, hvis de {missing} manglende værdier alle er dårligere, og ikke nået, hvis de alle er bedre",
         f"undecided: the target is met if the {missing} missing values are all worse, and not met if they are all better",

@@ -18,7 +18,10 @@ def _variables(block: str) -> dict[str, str]:
 
 
 LIGHT = _variables(CSS[CSS.index(":root {") : CSS.index("@media (prefers-color-scheme: dark)")])
-DARK = {**LIGHT, **_variables(CSS[CSS.index("@media (prefers-color-scheme: dark)") : CSS.index("*, *::before")])}
+DARK = {
+    **LIGHT,
+    **_variables(CSS[CSS.index("@media (prefers-color-scheme: dark)") : CSS.index("*, *::before")]),
+}
 
 
 @pytest.mark.parametrize("status", list(Status), ids=lambda s: s.value)
