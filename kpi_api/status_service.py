@@ -82,7 +82,7 @@ def evaluate_many(
             deadline.check()  # the time of a status table goes here and in the store's rows
             period = chosen[n]
             if period is None:
-                results[n] = nothing_at_all(r.indicator, r.area, r.within)
+                results[n] = nothing_at_all(r.indicator, r.area, areas, r.within)
             else:
                 index = indexes.get(r.indicator.id) or ObservationIndex(r.indicator.id, [])
                 results[n] = evaluate(r.indicator, r.area, period, index, areas)

@@ -8,9 +8,15 @@ indicator comes from decides the rule). The rules, in plain words (docs/status-r
   same period → NO_DATA, and the explanation says which is missing. Values of different
   periods are never compared.
 - Monitor only, with a value → MONITORING (the trend is still reported).
+- A rule that does not apply to the area (a rank among municipalities, asked for the
+  country) → NOT_APPLICABLE (`kpi_core.applicability`).
 - Target met → ACHIEVED. Not met → the same judgement one year earlier (same month,
   quarter or year): a smaller gap (for a rank target: a better rank) → ON_TRACK,
-  otherwise OFF_TRACK; nothing to compare a year earlier → OFF_TRACK.
+  otherwise OFF_TRACK; nothing to compare a year earlier → NOT_MET_PROGRESS_UNKNOWN.
+- A rank target is judged on its whole comparison set (`kpi_core.rank_bounds`): with
+  values missing, met or not met only where every completion of the missing values
+  agrees, else UNDECIDED; ON_TRACK/OFF_TRACK only where the comparison with a year
+  earlier is decided too, else NOT_MET_PROGRESS_UNKNOWN.
 - `gap` is signed in the indicator's unit, positive = worse than required.
 - Trend: the area's own value against a year earlier, in the indicator's direction.
 
@@ -24,11 +30,13 @@ from decimal import Decimal
 
 import attrs
 
+from kpi_core.applicability import not_applicable
 from kpi_core.areas import AreaDirectory
 from kpi_core.comparisons import Cell, own_cell, reference_area, with_cell
 from kpi_core.indicators import Direction, Indicator
 from kpi_core.observations import Observation, group_key
 from kpi_core.periods import a_year_earlier, parse_period
+from kpi_core.rank_bounds import RankBounds, rank_bounds
 from kpi_core.references import PopulationGroup, Reference
 from kpi_core.status import Status, Trend
 from kpi_core.strategy import Revision
@@ -52,7 +60,12 @@ from kpi_core.wording import describe_group, describe_target, format_number, for
 @attrs.frozen
 class Evaluation:
     """The judgement of one indicator for one area in one period (`period` is None
-    only when the area has no values in any period)."""
+    only when the area has no values in any period).
+
+    For a rank target, `rank_of` is the size of the whole comparison set, `rank_known`
+    how many of it have a value, and the rank lies between `rank_best` (every missing
+    value worse) and `rank_worst` (every missing value better); `rank` is set only when
+    nothing is missing, so it is never a rank among a part of the set."""
 
     indicator: str
     area: str
@@ -67,6 +80,9 @@ class Evaluation:
     trend: Trend
     explanation: Text
     breakdown: "tuple[tuple[Cell, Evaluation], ...]" = ()  # ((cell, Evaluation), …) per breakdown cell
+    rank_best: int | None = None
+    rank_worst: int | None = None
+    rank_known: int | None = None
 
 
 @attrs.frozen
@@ -81,9 +97,14 @@ class _Judgement:
     rank_of: int | None = None
     missing: Text | None = None
     strict: bool = False  # met only with a negative gap (strictly below)
+    bounds: RankBounds | None = None  # a rank target: where the rank lies
+    best: int | None = None  # a rank target: within the best `best`
 
     @property
-    def met(self) -> bool:
+    def met(self) -> bool | None:
+        """Met (True), not met (False), or undecided on the figures known (None)."""
+        if self.bounds is not None and self.best is not None:
+            return self.bounds.within(self.best)
         if self.gap is None:
             return False
         return self.gap < 0 if self.strict else self.gap <= 0
@@ -129,12 +150,20 @@ def evaluate(
         else ObservationIndex(indicator.id, observations)
     )
     rule = indicator.target
-    now = _judge(indicator, area, period, cell, index, areas)
     earlier_period = a_year_earlier(period)  # None for year 1000: nothing before it
     own = own_cell(rule, cell)
     before_value = index.get(area, earlier_period, own) if earlier_period else None
     trend = _trend(indicator.direction, index.get(area, period, own), before_value)
-    if now.missing is not None:
+    inapplicable = not_applicable(rule, area, areas)
+    now = (
+        _judge(indicator, area, period, cell, index, areas)
+        if inapplicable is None
+        else _Judgement(value=index.get(area, period, own))
+    )
+    met = now.met
+    if inapplicable is not None:
+        status, because = Status.NOT_APPLICABLE, _not_applicable_words(inapplicable)
+    elif now.missing is not None:
         status, trend = Status.NO_DATA, Trend.UNKNOWN if now.value is None else trend
         because = now.missing
     elif isinstance(rule, MonitorOnly):
@@ -142,11 +171,20 @@ def evaluate(
             Status.MONITORING,
             Text("tallet følges uden målsætning", "the figure is monitored without a target"),
         )
-    elif now.met:
-        status, because = Status.ACHIEVED, Text("målet er nået", "the target is met")
+    elif met is True:
+        status, because = (
+            Status.ACHIEVED,
+            _whatever_is_missing(Text("målet er nået", "the target is met"), now),
+        )
+    elif met is None:
+        status, because = Status.UNDECIDED, _undecided_words(now)
     else:
         before = (
-            _judge(indicator, area, earlier_period, cell, index, areas) if earlier_period else _Judgement()
+            _judge(indicator, area, earlier_period, cell, index, areas)
+            if earlier_period
+            else _Judgement(
+                missing=Text("der er ingen periode et år før", "there is no period a year before")
+            )
         )
         status, because = _progress(now, before, earlier_period or "—")
     evaluation = Evaluation(
@@ -162,6 +200,9 @@ def evaluate(
         rank_of=now.rank_of,
         trend=trend,
         explanation=_explain(indicator, period, now, status, because),
+        rank_best=now.bounds.best if now.bounds else None,
+        rank_worst=now.bounds.worst if now.bounds else None,
+        rank_known=now.bounds.known if now.bounds else None,
     )
     if cell or not indicator.breakdowns:
         return evaluation
@@ -287,21 +328,37 @@ def _rank(
     comparison_set = areas.get(set_code) if set_code is not None else None
     if set_code is None or comparison_set is None:
         return _missing_reference(value, Text("sammenligningsgruppen", "the comparison set"), period)
-    members = [m.code for m in areas.municipalities_in(set_code)]
-    values = {m: index.get(m, period, cell) for m in members}
-    known = {m: v for m, v in values.items() if v is not None}
+    # The whole set the catalogue names, members without a value included (as None): a
+    # rank among those that happen to have a value is no rank in the set.
+    values = {m.code: index.get(m.code, period, cell) for m in areas.municipalities_in(set_code)}
     name = Text(comparison_set.name, comparison_set.name_en or comparison_set.name)
-    if area not in known or len(known) < 2:
-        return _missing_reference(
-            value, Text(f"de øvrige kommuner i {name.da}", f"the other municipalities in {name.en}"), period
+    if area not in values:  # only an area the directory does not know (else NOT_APPLICABLE)
+        return _Judgement(
+            value=value,
+            missing=Text(
+                f"{area} er ikke blandt kommunerne i {name.da}",
+                f"{area} is not among the municipalities of {name.en}",
+            ),
         )
-    rank = ranks(known, Direction.BETTER_UP if up else Direction.BETTER_DOWN)[area]
-    ordered = sorted(known.values(), reverse=up)
+    bounds = rank_bounds(area, values, Direction.BETTER_UP if up else Direction.BETTER_DOWN)
+    label = Text(f"{name.da}, plads {rule.best}", f"{name.en}, rank {rule.best}")
+    if bounds.exact is None:
+        # The N-th best value of the set is not known either: no reference, no gap.
+        return _Judgement(value=value, label=label, rank_of=bounds.of, bounds=bounds, best=rule.best)
+    ordered = sorted((v for v in values.values() if v is not None), reverse=up)
     nth = ordered[min(rule.best, len(ordered)) - 1]
     gap = (nth - value) if up else (value - nth)
-    label = Text(f"{name.da}, plads {rule.best}", f"{name.en}, rank {rule.best}")
     # The rank decides; the gap to the N-th value is reported, and is ≤ 0 exactly when met.
-    return _Judgement(value=value, reference=nth, label=label, gap=gap, rank=rank, rank_of=len(known))
+    return _Judgement(
+        value=value,
+        reference=nth,
+        label=label,
+        gap=gap,
+        rank=bounds.exact,
+        rank_of=bounds.of,
+        bounds=bounds,
+        best=rule.best,
+    )
 
 
 @functools.lru_cache(maxsize=4096)
@@ -362,22 +419,76 @@ def _follow(
 
 
 def _progress(now: _Judgement, before: _Judgement, earlier: str) -> tuple[Status, Text]:
-    if before.missing is not None or before.gap is None:
-        return Status.OFF_TRACK, Text(
-            f"målet er ikke nået, og der er intet at sammenligne med i {earlier}",
-            f"the target is not met, and there is nothing to compare with in {earlier}",
+    not_met = _whatever_is_missing(Text("målet er ikke nået", "the target is not met"), now)
+    if before.missing is not None or (before.gap is None and before.bounds is None):
+        why = before.missing or Text(
+            f"der er intet at sammenligne med i {earlier}", f"there is nothing to compare with in {earlier}"
         )
-    if now.rank is not None and before.rank is not None:
-        improved = now.rank < before.rank
-        da = f"placeringen er {'forbedret' if improved else 'ikke forbedret'} fra {before.rank} i {earlier}"
-        en = f"the rank has {'improved' if improved else 'not improved'} from {before.rank} in {earlier}"
+        return Status.NOT_MET_PROGRESS_UNKNOWN, Text(
+            f"{not_met.da}; udviklingen er ukendt, fordi {why.da}",
+            f"{not_met.en}; progress is unknown because {why.en}",
+        )
+    if now.bounds is not None and before.bounds is not None:
+        was = _rank_range(before.bounds)
+        decided = now.bounds.better_than(before.bounds)
+        if decided is None:
+            return Status.NOT_MET_PROGRESS_UNKNOWN, Text(
+                f"{not_met.da}; om placeringen er forbedret fra {was.da} i {earlier}, afhænger af de manglende værdier",
+                f"{not_met.en}; whether the rank has improved from {was.en} in {earlier} depends on the missing values",
+            )
+        improved = decided
+        da = f"placeringen er {'forbedret' if improved else 'ikke forbedret'} fra {was.da} i {earlier}"
+        en = f"the rank has {'improved' if improved else 'not improved'} from {was.en} in {earlier}"
     else:
-        assert now.gap is not None  # a judgement neither missing nor met has a gap
+        # A judgement neither missing nor met has a gap, and so has a year earlier's
+        # under the same rule (a rank target has bounds in both).
+        assert now.gap is not None and before.gap is not None
         improved = now.gap < before.gap
         da = f"afstanden til målet er {'mindsket' if improved else 'ikke mindsket'} siden {earlier} ({format_number(before.gap, Lang.DA)})"
         en = f"the gap to the target has {'shrunk' if improved else 'not shrunk'} since {earlier} ({format_number(before.gap, Lang.EN)})"
     status = Status.ON_TRACK if improved else Status.OFF_TRACK
-    return status, Text(f"målet er ikke nået; {da}", f"the target is not met; {en}")
+    return status, Text(f"{not_met.da}; {da}", f"{not_met.en}; {en}")
+
+
+def _rank_range(bounds: RankBounds) -> Text:
+    """`27`, or `mellem 12 og 14` where values are missing."""
+    if bounds.exact is not None:
+        return Text(str(bounds.exact), str(bounds.exact))
+    return Text(f"mellem {bounds.best} og {bounds.worst}", f"between {bounds.best} and {bounds.worst}")
+
+
+def _missing_count(j: _Judgement) -> int:
+    return j.bounds.of - j.bounds.known if j.bounds else 0
+
+
+def _whatever_is_missing(claim: Text, j: _Judgement) -> Text:
+    """A claim decided on a partial comparison set says that the missing cannot change it."""
+    missing = _missing_count(j)
+    if not missing:
+        return claim
+    if missing == 1:
+        return Text(f"{claim.da}, uanset den manglende værdi", f"{claim.en} whatever the missing value is")
+    return Text(
+        f"{claim.da}, uanset de {missing} manglende værdier",
+        f"{claim.en} whatever the {missing} missing values are",
+    )
+
+
+def _undecided_words(j: _Judgement) -> Text:
+    missing = _missing_count(j)
+    if missing == 1:
+        return Text(
+            "uafklaret: målet er nået, hvis den manglende værdi er dårligere, og ikke nået, hvis den er bedre",
+            "undecided: the target is met if the missing value is worse, and not met if it is better",
+        )
+    return Text(
+        f"uafklaret: målet er nået, hvis de {missing} manglende værdier alle er dårligere, og ikke nået, hvis de alle er bedre",
+        f"undecided: the target is met if the {missing} missing values are all worse, and not met if they are all better",
+    )
+
+
+def _not_applicable_words(reason: Text) -> Text:
+    return Text(f"gælder ikke: {reason.da}", f"not applicable: {reason.en}")
 
 
 def _trend(direction: Direction, now: Decimal | None, before: Decimal | None) -> Trend:
@@ -390,6 +501,12 @@ def _trend(direction: Direction, now: Decimal | None, before: Decimal | None) ->
 
 def _explain(indicator: Indicator, period: str, j: _Judgement, status: Status, because: Text) -> Text:
     unit = indicator.unit
+    if status is Status.NOT_APPLICABLE:  # nothing was compared: the value and why not
+        value_da, value_en = format_value(j.value, unit, Lang.DA), format_value(j.value, unit, Lang.EN)
+        return Text(
+            f"{indicator.id}, {period}: {value_da}; {because.da}.",
+            f"{indicator.id}, {period}: {value_en}; {because.en}.",
+        )
     reference_da = j.label.da if j.label else "intet sammenligningsgrundlag (følges)"
     reference_en = j.label.en if j.label else "no benchmark (monitored)"
     value_da, value_en = format_value(j.value, unit, Lang.DA), format_value(j.value, unit, Lang.EN)
@@ -397,6 +514,10 @@ def _explain(indicator: Indicator, period: str, j: _Judgement, status: Status, b
     against_en = f" against {format_value(j.reference, unit, Lang.EN)}" if j.reference is not None else ""
     rank_da = f"; nr. {j.rank} af {j.rank_of}" if j.rank is not None else ""
     rank_en = f"; no. {j.rank} of {j.rank_of}" if j.rank is not None else ""
+    if j.bounds is not None and j.rank is None:
+        b = j.bounds
+        rank_da = f"; værdier for {b.known} af {b.of} kommuner, så nr. {b.best} til {b.worst} af {b.of}"
+        rank_en = f"; values for {b.known} of {b.of} municipalities, so no. {b.best} to {b.worst} of {b.of}"
     return Text(
         f"{indicator.id}, {period}: {value_da}{against_da} (sammenlignet med: {reference_da}{rank_da}); {because.da}.",
         f"{indicator.id}, {period}: {value_en}{against_en} (compared with: {reference_en}{rank_en}); {because.en}.",
@@ -466,7 +587,7 @@ def evaluate_revision(
         rows = by_indicator.get(indicator.id, [])
         chosen = period or latest_period(indicator.id, area, rows)
         if chosen is None:
-            return nothing_at_all(indicator, area)
+            return nothing_at_all(indicator, area, areas)
         return evaluate(indicator, area, chosen, rows, areas)
 
     focus_areas = []
@@ -482,14 +603,22 @@ def evaluate_revision(
     )
 
 
-def nothing_at_all(indicator: Indicator, area: str, within: tuple[str, ...] | None = None) -> Evaluation:
-    """NO_DATA for an area without a value in any period, or in any of `within` (the
-    periods of a revision written for a stated period: kpi_core.revision_time)."""
-    why = Text(
-        f"{indicator.id}: der er ingen værdier for {area} i nogen periode.",
-        f"{indicator.id}: there are no values for {area} in any period.",
-    )
-    if within:
+def nothing_at_all(
+    indicator: Indicator,
+    area: str,
+    areas: AreaDirectory | None = None,
+    within: tuple[str, ...] | None = None,
+) -> Evaluation:
+    """The answer where the area has no values in any period, or in any of `within` (the
+    periods of a revision written for a stated period: kpi_core.revision_time): NO_DATA,
+    or NOT_APPLICABLE where the rule does not apply to the area whatever its values
+    (given `areas`)."""
+    inapplicable = not_applicable(indicator.target, area, areas) if areas is not None else None
+    if inapplicable is not None:
+        words = _not_applicable_words(inapplicable)
+        why = Text(f"{indicator.id}: {words.da}.", f"{indicator.id}: {words.en}.")
+        status = Status.NOT_APPLICABLE
+    elif within:
         months = [p for p in within if "-" in p] or list(within)
         first, last = months[0], months[-1]
         why = Text(
@@ -498,6 +627,13 @@ def nothing_at_all(indicator: Indicator, area: str, within: tuple[str, ...] | No
             f"{indicator.id}: there are no values for {area} in the periods from {first} to {last}, "
             "which the revision is judged on.",
         )
+        status = Status.NO_DATA
+    else:
+        why = Text(
+            f"{indicator.id}: der er ingen værdier for {area} i nogen periode.",
+            f"{indicator.id}: there are no values for {area} in any period.",
+        )
+        status = Status.NO_DATA
     return Evaluation(
-        indicator.id, area, Status.NO_DATA, None, None, None, None, None, None, None, Trend.UNKNOWN, why
+        indicator.id, area, status, None, None, None, None, None, None, None, Trend.UNKNOWN, why
     )

@@ -12,7 +12,16 @@ class Status(enum.Enum):
     ACHIEVED = "achieved"
     ON_TRACK = "on_track"
     OFF_TRACK = "off_track"
+    # Not met, and nothing decides whether it is closer than a year earlier: calling that
+    # OFF_TRACK would claim a comparison nobody could make.
+    NOT_MET_PROGRESS_UNKNOWN = "not_met_progress_unknown"
+    # The figures known leave both met and not met possible (a rank on a partial
+    # comparison set): neither is claimed.
+    UNDECIDED = "undecided"
     MONITORING = "monitoring"
+    # The rule does not apply to the area (a rank among municipalities, asked for the
+    # country or a region): not a lack of data.
+    NOT_APPLICABLE = "not_applicable"
     NO_DATA = "no_data"
 
 

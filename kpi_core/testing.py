@@ -14,6 +14,8 @@ Public, for library users who property-test their own logic (needs `hypothesis`,
 
 import datetime
 import functools
+from collections.abc import Sequence
+from decimal import Decimal
 from typing import Any
 
 import attrs
@@ -170,6 +172,63 @@ def area_directories(municipalities: int = 6, regions: int = 2) -> st.SearchStra
         return AreaDirectory.of(areas)
 
     return st.lists(st.integers(0, regions - 1), min_size=municipalities, max_size=municipalities).map(build)
+
+
+@st.composite
+def partial_comparison_sets(
+    draw: st.DrawFn,
+    indicator: str,
+    members: Sequence[str],
+    periods: Sequence[str],
+    area: str | None = None,
+    values: st.SearchStrategy[Decimal] | None = None,
+    max_missing: int | None = None,
+) -> list[Observation]:
+    """Observations of `indicator` for a comparison set with holes, as published tables
+    have them: in each period some members (at most `max_missing`, default any number)
+    have a suppressed cell (None) or no row at all, the rest a value. `area` (a member)
+    always has a value in the first of `periods`, the one judged.
+
+    With `completions(...)` a test states the law of rank targets: a status decided on
+    the partial set is the status of every completion of its missing values."""
+    value = values if values is not None else shares
+    rows = []
+    for period in periods:
+        candidates = [m for m in members if (m, period) != (area, periods[0])]
+        limit = len(candidates) if max_missing is None else min(max_missing, len(candidates))
+        holes = draw(st.lists(st.sampled_from(candidates), unique=True, max_size=limit)) if candidates else []
+        for member in members:
+            if member not in holes:
+                rows.append(Observation(indicator, member, period, draw(value), source="synthetic"))
+            elif draw(st.booleans()):  # suppressed; else absent
+                rows.append(Observation(indicator, member, period, None, source="synthetic"))
+    return rows
+
+
+@st.composite
+def completions(
+    draw: st.DrawFn,
+    observations: Sequence[Observation],
+    members: Sequence[str],
+    periods: Sequence[str],
+    values: st.SearchStrategy[Decimal] | None = None,
+) -> list[Observation]:
+    """`observations` (totals of one indicator) with a value for every member in every
+    period: the known values kept, each missing one (suppressed or absent) drawn."""
+    value = values if values is not None else shares
+    indicator = observations[0].indicator if observations else "synthetic"
+    known = {(o.area, o.period): o.value for o in observations if o.value is not None and not o.breakdown}
+    return [
+        Observation(
+            indicator,
+            member,
+            period,
+            known[(member, period)] if (member, period) in known else draw(value),
+            source="synthetic",
+        )
+        for period in periods
+        for member in members
+    ]
 
 
 def observation_series(

@@ -11,6 +11,8 @@ One place, so the chart, the pages and the explanations say the same thing:
 `status_label`              a status on its own: `På rette vej` (a badge)
 `status_phrase`             a status in a sentence: `ikke nået, på rette vej`
 `status_symbol`             `✓`, `✗` … beside the words, never instead of them
+`status_meaning`            what a status means, for a legend: `Målet er nået, …`
+`rank_words`                a rank or its bounds: `nr. 8 af 29`, `nr. 2 til 29 af 29 (…)`
 `trend_label`               a trend on its own: `Bedre end året før`
 `trend_phrase`              a trend in a sentence: `bedre`
 `month_name`, `long_date`   `december`, `1. december 2026` / `1 December 2026`
@@ -76,15 +78,60 @@ _STATUS_LABEL = {
     Status.ACHIEVED: Text("Nået", "Achieved"),
     Status.ON_TRACK: Text("På rette vej", "On track"),
     Status.OFF_TRACK: Text("Ikke på rette vej", "Off track"),
+    Status.NOT_MET_PROGRESS_UNKNOWN: Text("Ikke nået, udvikling ukendt", "Not met, progress unknown"),
+    Status.UNDECIDED: Text("Uafklaret", "Undecided"),
     Status.MONITORING: Text("Følges", "Monitoring"),
+    Status.NOT_APPLICABLE: Text("Gælder ikke", "Not applicable"),
     Status.NO_DATA: Text("Ingen data", "No data"),
 }
 _STATUS_PHRASE = {
     Status.ACHIEVED: Text("nået", "achieved"),
     Status.ON_TRACK: Text("ikke nået, på rette vej", "not achieved, on track"),
     Status.OFF_TRACK: Text("ikke nået, ikke på rette vej", "not achieved, off track"),
+    Status.NOT_MET_PROGRESS_UNKNOWN: Text("ikke nået, udvikling ukendt", "not achieved, progress unknown"),
+    Status.UNDECIDED: Text(
+        "uafklaret: tallene afgør ikke, om målet er nået",
+        "undecided: the figures do not decide whether it is met",
+    ),
     Status.MONITORING: Text("følges", "monitored"),
+    Status.NOT_APPLICABLE: Text("gælder ikke for området", "not applicable to the area"),
     Status.NO_DATA: Text("ingen data", "no data"),
+}
+# A legend's sentence per status: what the claim is, and what it does not claim.
+_STATUS_MEANING = {
+    Status.ACHIEVED: Text(
+        "Målet er nået, og ingen manglende værdi kan ændre det.",
+        "The target is met, and no missing value could change that.",
+    ),
+    Status.ON_TRACK: Text(
+        "Målet er ikke nået, men afstanden er mindre (for en placering: placeringen bedre) end et år før.",
+        "The target is not met, but the gap is smaller (for a rank: the rank is better) than a year earlier.",
+    ),
+    Status.OFF_TRACK: Text(
+        "Målet er ikke nået, og afstanden er ikke mindre (for en placering: placeringen ikke bedre) end et år før.",
+        "The target is not met, and the gap is not smaller (for a rank: the rank is not better) than a year earlier.",
+    ),
+    Status.NOT_MET_PROGRESS_UNKNOWN: Text(
+        "Målet er ikke nået, og det kan ikke afgøres, om afstanden er mindre end et år før, fordi der mangler tal.",
+        "The target is not met, and whether the gap is smaller than a year earlier cannot be decided, because figures are missing.",
+    ),
+    Status.UNDECIDED: Text(
+        "Der mangler værdier for nogle af de kommuner, der sammenlignes med, og de kan afgøre, om målet er nået. "
+        "Forklaringen siger, hvor mange der kendes, og hvilke placeringer der er mulige.",
+        "Values are missing for some of the municipalities compared with, and they could decide whether the target is met. "
+        "The explanation says how many are known and which ranks are possible.",
+    ),
+    Status.MONITORING: Text(
+        "Tallet har ingen målsætning og følges.", "The figure has no target and is monitored."
+    ),
+    Status.NOT_APPLICABLE: Text(
+        "Målsætningen gælder ikke for området, fx en placering blandt kommuner, set for hele landet eller en region.",
+        "The target does not apply to the area, e.g. a rank among municipalities, asked for the whole country or a region.",
+    ),
+    Status.NO_DATA: Text(
+        "Der mangler en værdi for kommunen eller for det, der sammenlignes med.",
+        "A value is missing for the municipality or for what it is compared with.",
+    ),
 }
 # Shown next to the words, so a status never depends on colour alone. U+FE0E keeps the
 # arrow as text, not an emoji.
@@ -92,7 +139,10 @@ _STATUS_SYMBOL = {
     Status.ACHIEVED: "✓",
     Status.ON_TRACK: "↗\ufe0e",
     Status.OFF_TRACK: "✗",
+    Status.NOT_MET_PROGRESS_UNKNOWN: "✗?",
+    Status.UNDECIDED: "?",
     Status.MONITORING: "●",
+    Status.NOT_APPLICABLE: "⊘",
     Status.NO_DATA: "–",
 }
 _TREND_LABEL = {
@@ -225,6 +275,29 @@ def status_phrase(status: Status, lang: Lang = Lang.DA) -> str:
 
 def status_symbol(status: Status) -> str:
     return _STATUS_SYMBOL[status]
+
+
+def status_meaning(status: Status, lang: Lang = Lang.DA) -> str:
+    """What a status claims, as a legend says it.
+
+    >>> status_meaning(Status.NOT_APPLICABLE, Lang.EN)[:34]
+    'The target does not apply to the a'
+    """
+    return _STATUS_MEANING[status](lang)
+
+
+def rank_words(best: int, worst: int, of: int, known: int, lang: Lang = Lang.DA) -> str:
+    """A rank in a comparison set of `of`, or where it lies when only `known` have a value.
+
+    >>> rank_words(8, 8, 29, 29), rank_words(2, 29, 29, 2, Lang.EN)
+    ('nr. 8 af 29', 'no. 2 to 29 of 29 (values for 2)')
+    """
+    if best == worst and known == of:
+        return Text(f"nr. {best} af {of}", f"no. {best} of {of}")(lang)
+    return Text(
+        f"nr. {best} til {worst} af {of} (værdier for {known})",
+        f"no. {best} to {worst} of {of} (values for {known})",
+    )(lang)
 
 
 def trend_label(trend: Trend, lang: Lang = Lang.DA) -> str:

@@ -13,7 +13,9 @@ Direction = strawberry.enum(core.Direction, description="Which way is better for
 Dimension = strawberry.enum(core.Dimension, description="A dimension an indicator is broken down by.")
 RemarkKind = strawberry.enum(core.RemarkKind)
 Status = strawberry.enum(
-    core.Status, description="Is the target met, on track, off track, monitored, or is data missing."
+    core.Status,
+    description="Is the target met, on track, off track, not met with unknown progress, undecided on the "
+    "figures known, monitored, not applicable to the area, or is data missing.",
 )
 Trend = strawberry.enum(
     core.Trend, description="The area's own value against the same period a year earlier."

@@ -51,13 +51,37 @@ class Evaluation:
     def gap(self) -> Decimal | None:
         return self.domain.gap
 
-    @strawberry.field
+    @strawberry.field(
+        description="For a rank target: the rank in the whole comparison set, when every member has a value; "
+        "null when values are missing (see rankBest and rankWorst)."
+    )
     def rank(self) -> int | None:
         return self.domain.rank
 
-    @strawberry.field(name="rankOf")
+    @strawberry.field(name="rankOf", description="For a rank target: the size of the whole comparison set.")
     def rank_of(self) -> int | None:
         return self.domain.rank_of
+
+    @strawberry.field(
+        name="rankBest",
+        description="For a rank target: the rank if every missing value of the comparison set were worse.",
+    )
+    def rank_best(self) -> int | None:
+        return self.domain.rank_best
+
+    @strawberry.field(
+        name="rankWorst",
+        description="For a rank target: the rank if every missing value of the comparison set were better.",
+    )
+    def rank_worst(self) -> int | None:
+        return self.domain.rank_worst
+
+    @strawberry.field(
+        name="rankKnown",
+        description="For a rank target: how many members of the comparison set have a value (of rankOf).",
+    )
+    def rank_known(self) -> int | None:
+        return self.domain.rank_known
 
     @strawberry.field
     def trend(self) -> Trend:

@@ -13,7 +13,7 @@ from kpi_api.web.svg import title_text
 from kpi_api.web.templating import environment
 from kpi_api.web.view_models import FigureData
 from kpi_core import parse_period
-from kpi_core.wording import area_name, format_value
+from kpi_core.wording import area_name, format_value, rank_words
 
 MAX_TABLE_ROWS = 24  # the table is a readable companion to the chart, not the data dump
 
@@ -50,6 +50,7 @@ def render_figure_html(
             img_snippet=img_snippet,
             lang=lang,
             fmt=fmt,
+            rank_words=rank_words,
             title=title_text(figure),
             area_name=area_name(figure.area, lang),
             rows=rows,

@@ -6,6 +6,8 @@ routes are few; a test validates the document and calls every path it lists.
 
 import functools
 
+from kpi_core import Status
+
 _LANG = {
     "name": "lang",
     "in": "query",
@@ -58,14 +60,29 @@ def document() -> dict:
     evaluation = {
         "type": ["object", "null"],
         "properties": {
-            "status": {"enum": ["ACHIEVED", "ON_TRACK", "OFF_TRACK", "MONITORING", "NO_DATA"]},
+            "status": {"enum": [s.name for s in Status]},
             "period": {"type": ["string", "null"]},
             "value": _DECIMAL,
             "reference": _DECIMAL,
             "referenceLabel": _NULLABLE_TEXT,
             "gap": _DECIMAL,
-            "rank": {"type": ["integer", "null"]},
-            "rankOf": {"type": ["integer", "null"]},
+            "rank": {
+                "type": ["integer", "null"],
+                "description": "The rank in the whole comparison set; null when values are missing.",
+            },
+            "rankOf": {"type": ["integer", "null"], "description": "The size of the whole comparison set."},
+            "rankBest": {
+                "type": ["integer", "null"],
+                "description": "The rank if every missing value of the comparison set were worse.",
+            },
+            "rankWorst": {
+                "type": ["integer", "null"],
+                "description": "The rank if every missing value of the comparison set were better.",
+            },
+            "rankKnown": {
+                "type": ["integer", "null"],
+                "description": "How many members of the comparison set have a value.",
+            },
             "trend": {"enum": ["IMPROVING", "WORSENING", "STABLE", "UNKNOWN"]},
             "explanation": {"$ref": "#/components/schemas/Text"},
         },

@@ -114,6 +114,9 @@ def evaluation(e: Evaluation | None) -> dict | None:
         "gap": None if e.gap is None else str(e.gap),
         "rank": e.rank,
         "rankOf": e.rank_of,
+        "rankBest": e.rank_best,
+        "rankWorst": e.rank_worst,
+        "rankKnown": e.rank_known,
         "trend": e.trend.name,
         "explanation": _text(e.explanation),
     }

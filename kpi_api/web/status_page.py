@@ -18,7 +18,7 @@ from kpi_core import (
     describe_target,
     target_facts,
 )
-from kpi_core.wording import NBSP, typeset_value
+from kpi_core.wording import NBSP, rank_words, typeset_value
 
 
 def render_status_page(page: StatusPage, url: Callable[..., str]) -> str:
@@ -50,6 +50,8 @@ def render_status_page(page: StatusPage, url: Callable[..., str]) -> str:
             label = f"{label}: {fmt(e.reference, unit)}"
         if e.rank is not None:
             label += t(f"; nr. {e.rank} af {e.rank_of}", f"; no. {e.rank} of {e.rank_of}")
+        elif e.rank_best is not None and e.rank_worst is not None and e.rank_of and e.rank_known:
+            label += "; " + rank_words(e.rank_best, e.rank_worst, e.rank_of, e.rank_known, lang)
         return label
 
     def target_words(row: IndicatorRow) -> str:

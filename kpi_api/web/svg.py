@@ -18,7 +18,15 @@ import attrs
 
 from kpi_api.web.view_models import FigureData, Line
 from kpi_core import Evaluation, Lang, Period, PeriodKind, Unit, parse_period
-from kpi_core.wording import area_name, format_number, format_value, revision_tag, status_phrase, unit_suffix
+from kpi_core.wording import (
+    area_name,
+    format_number,
+    format_value,
+    rank_words,
+    revision_tag,
+    status_phrase,
+    unit_suffix,
+)
 
 WIDTH, HEIGHT = 720, 400
 _LEFT, _RIGHT = 64, 28  # room for y labels such as "100 %", and for half the last x label
@@ -103,9 +111,15 @@ def summary(figure: FigureData) -> str:
     parts = [f"{latest}: {format_value(e.value, unit, lang)}{period}."]
     if e.reference_label is not None:
         compared = _pick(("Sammenlignet med", "Compared with"), lang)
-        parts.append(f"{compared} {e.reference_label(lang)}: {format_value(e.reference, unit, lang)}.")
+        # A rank on a partial comparison set has no known N-th value to print.
+        unknown = e.reference is None and e.rank_best is not None
+        value = "" if unknown else f": {format_value(e.reference, unit, lang)}"
+        parts.append(f"{compared} {e.reference_label(lang)}{value}.")
     if e.rank is not None:
         parts.append(_pick((f"Placering: {e.rank} af {e.rank_of}.", f"Rank: {e.rank} of {e.rank_of}."), lang))
+    elif e.rank_best is not None and e.rank_worst is not None and e.rank_of and e.rank_known:
+        where = rank_words(e.rank_best, e.rank_worst, e.rank_of, e.rank_known, lang)
+        parts.append(_pick((f"Placering: {where}.", f"Rank: {where}."), lang))
     parts.append(f"Status: {status_phrase(e.status, lang)}.")
     if figure.synthetic:
         parts.append(_pick(("Syntetiske data.", "Synthetic data."), lang))

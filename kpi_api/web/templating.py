@@ -43,6 +43,7 @@ def environment() -> jinja2.Environment:
     in_page_language = (
         wording.status_label,
         wording.status_phrase,
+        wording.status_meaning,
         wording.trend_label,
         wording.trend_phrase,
         wording.long_date,

@@ -62,6 +62,12 @@ type Mutation {
 }
 """
 
+# Added by issue #14 (statuses on partial data, unknown progress, rules that do not apply).
+CONTRACT += """
+extend enum Status { NOT_MET_PROGRESS_UNKNOWN UNDECIDED NOT_APPLICABLE }
+extend type Evaluation { rankBest: Int  rankWorst: Int  rankKnown: Int }
+"""
+
 
 def test_committed_schema_files_are_current():
     result = export(ROOT / "schema", check=True)

@@ -15,7 +15,10 @@ STATUS_DA = {
     "ACHIEVED": "Nået",
     "ON_TRACK": "På rette vej",
     "OFF_TRACK": "Ikke på rette vej",
+    "NOT_MET_PROGRESS_UNKNOWN": "Ikke nået, udvikling ukendt",
+    "UNDECIDED": "Uafklaret",
     "MONITORING": "Følges",
+    "NOT_APPLICABLE": "Gælder ikke",
     "NO_DATA": "Ingen data",
 }
 
@@ -93,5 +96,18 @@ def test_embed_page_in_light_and_dark_mode(browser, server, seeded, scheme):
     context = browser.new_context(color_scheme=scheme)
     page = context.new_page()
     page.goto(f"{server}/figures/2.2/151.html")
+    assert serious_violations(page) == []
+    context.close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_status_page_with_every_status_badge_in_light_and_dark_mode(browser, server, seeded, scheme):
+    # The country's page: rank and national targets do not apply there (NOT_APPLICABLE
+    # badges in the tables); the legend shows every status's badge.
+    context = browser.new_context(color_scheme=scheme)
+    page = context.new_page()
+    page.goto(f"{server}/status/DK?revision=2022&lang=en")
+    assert page.locator("td .badge--not-applicable").count() >= 1
+    assert page.locator(".legend .badge").count() == len(STATUS_DA)
     assert serious_violations(page) == []
     context.close()

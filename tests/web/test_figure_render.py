@@ -473,6 +473,9 @@ def test_json_shape_and_decimal_strings():
         "gap",
         "rank",
         "rankOf",
+        "rankBest",
+        "rankWorst",
+        "rankKnown",
         "trend",
         "explanation",
     }
