@@ -24,6 +24,7 @@ from starlette.requests import Request
 from strawberry.types.graphql import OperationType
 
 from kpi_api.graphql.operation_note import noting_the_operation
+from kpi_api.graphql.over_http import MEDIA_TYPE
 from kpi_api.http.response_cache import Cached, DataVersions, ResponseCache
 
 
@@ -77,12 +78,14 @@ class GraphQLResponseCache:
         if parts is None:
             return await self.app(scope, _replay(body), send)
         caller = scope.get("state", {}).get("caller")
-        # Anonymous, a valid token and a token that is not valid get different answers.
+        # Anonymous, a valid token and a token that is not valid get different answers;
+        # so do clients that accept different media types (graphql/over_http.py).
         who = (caller is not None and caller.presented, caller is not None and caller.token is not None)
+        media = scope.get("state", {}).get(MEDIA_TYPE)
         version = (
             self.versions.current() if self.versions.cheap else await asyncio.to_thread(self.versions.current)
         )
-        key = (version, *who, *parts)
+        key = (version, *who, media, *parts)
         etag = 'W/"' + hashlib.sha256(repr(key).encode()).hexdigest()[:32] + '"'
         if (
             scope["method"] == "GET"
