@@ -24,7 +24,7 @@ from kpi_api.graphql.answer_cache import GraphQLResponseCache
 from kpi_api.graphql.context import graphql_context
 from kpi_api.graphql.errors import with_code
 from kpi_api.graphql.over_http import GRAPHQL_RESPONSE_JSON, JSON, MEDIA_TYPE, GraphQLOverHTTP
-from kpi_api.graphql.persisted import PersistedQueries, load_directory
+from kpi_api.graphql.persisted import BadPersistedQueryFile, PersistedQueries, load_directory
 from kpi_api.graphql.schema import build_schema
 from kpi_api.graphql.work import REFUSALS
 from kpi_api.http.limits import GraphQLGuard
@@ -176,7 +176,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
     )  # inside the cache: hits are never refused
     if cache is not None:
         graphql_app = GraphQLResponseCache(graphql_app, cache, versions, view=view)
-    registered = load_directory(settings.persisted_queries, settings.max_query_bytes)
+    try:
+        registered = load_directory(settings.persisted_queries, settings.max_query_bytes)
+    except BadPersistedQueryFile as exc:
+        raise SystemExit(f"KPI_PERSISTED_QUERIES: {exc}") from None
     if settings.persisted_only and not registered:
         raise SystemExit(
             f"KPI_PERSISTED_ONLY=1 runs registered queries only, but KPI_PERSISTED_QUERIES "
