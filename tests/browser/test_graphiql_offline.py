@@ -41,7 +41,9 @@ def test_graphiql_loads_offline_and_runs_a_query(browser, ide_server):
         "document.querySelector('.graphiql-query-editor .CodeMirror').CodeMirror"
         ".setValue('{ areas(kind: COUNTRY) { code } }')"
     )
-    with page.expect_response(lambda r: r.url == f"{ide_server}/graphql" and r.request.method == "POST") as sent:
+    with page.expect_response(
+        lambda r: r.url == f"{ide_server}/graphql" and r.request.method == "POST"
+    ) as sent:
         page.locator(".graphiql-execute-button").click()
     assert sent.value.status == 200
     # (wait_for_function would evaluate a string, which the page's CSP rightly forbids)
