@@ -14,7 +14,10 @@ the cache reads it with strawberry's own rules (methods, content types, GET para
 the IDE page, batches, streaming) before it looks, so a request gets the same answer
 whether or not it is cached. Reading it by hand, the cache once answered `text/plain`
 POSTs that strawberry refuses, and keyed on the first of two `query` parameters while
-strawberry ran the last."""
+strawberry ran the last. In front of it, graphql/over_http.py has already refused what
+the GraphQL-over-HTTP rules refuse (content type, parameters) and replaced a persisted
+query's hash with its text; the key holds the media type the client accepts, since the
+answer's Content-Type (and status) depend on it."""
 
 import asyncio
 import hashlib
