@@ -297,7 +297,7 @@ def persisted_add(
             err.print(f"{file}: not a valid query for this schema: {errors[0]}", style="red")
             raise typer.Exit(1)
         sha256, new = register(folder, text)
-        console.print(f"{sha256}  {file}{'' if new else '  (already registered)'}")
+        console.print(f"{sha256}  {file}{'' if new else '  (already registered)'}", soft_wrap=True)
 
 
 @persisted_app.command("list")
@@ -306,7 +306,9 @@ def persisted_list(directory: DirectoryOption = None) -> None:
     from kpi_api.graphql.persisted import load_directory
 
     for sha256, text in load_directory(_persisted_directory(directory), max_bytes=16 * 1024 * 1024).items():
-        console.print(f"{sha256}  {text.strip().splitlines()[0][:80] if text.strip() else ''}")
+        console.print(
+            f"{sha256}  {text.strip().splitlines()[0][:80] if text.strip() else ''}", soft_wrap=True
+        )
 
 
 @app.command("export-schema")

@@ -93,13 +93,14 @@ class GraphQLOverHTTP:
             params = QueryParams(scope.get("query_string", b"").decode("latin-1"))
             if "query" not in params and "extensions" not in params and prefers_html(accept):
                 return await self.ide_page(scope, receive, send)
-        body, more = b"", True
+        chunks, more = [], True
         while more:  # bounded: the guard in front caps the body
             message = await receive()
             if message["type"] != "http.request":
                 return
-            body += message.get("body", b"")
+            chunks.append(message.get("body", b""))
             more = message.get("more_body", False)
+        body = b"".join(chunks)
         try:
             request = _read(scope, headers, body)
             persisted = (
