@@ -32,6 +32,7 @@ run: $(STAMP)
 test: $(STAMP) $(CORE_STAMP)
 	scripts/ensure-postgres.sh
 	scripts/ensure-chromium.sh
+	scripts/ensure-node-tools.sh
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy

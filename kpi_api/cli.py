@@ -231,6 +231,86 @@ def token_list(database: DatabaseOption = None) -> None:
     console.print(table)
 
 
+persisted_app = typer.Typer(
+    help="Registered (persisted) GraphQL queries: the only ones that run with KPI_PERSISTED_ONLY=1.",
+    no_args_is_help=True,
+)
+app.add_typer(persisted_app, name="persisted")
+
+DirectoryOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--dir",
+        help="Folder of registered queries [default: $KPI_PERSISTED_QUERIES]",
+        show_default=False,
+    ),
+]
+
+
+def _persisted_directory(directory: Path | None) -> Path:
+    import os
+
+    chosen = directory or (
+        Path(os.environ["KPI_PERSISTED_QUERIES"]) if os.environ.get("KPI_PERSISTED_QUERIES") else None
+    )
+    if chosen is None:
+        err.print(
+            "Name the folder with --dir or KPI_PERSISTED_QUERIES (the server reads the same one).",
+            style="red",
+        )
+        raise typer.Exit(2)
+    return chosen
+
+
+@persisted_app.command("add")
+def persisted_add(
+    files: Annotated[list[Path], typer.Argument(help="GraphQL documents, each exactly as clients send it.")],
+    directory: DirectoryOption = None,
+) -> None:
+    """Check each document against the schema and register it under its SHA-256 (printed:
+    clients send it as extensions.persistedQuery.sha256Hash). Restart the server to load them."""
+    from graphql import parse, validate
+
+    from kpi_api.config import Settings
+    from kpi_api.graphql.persisted import register
+    from kpi_api.graphql.schema import schema
+
+    folder = _persisted_directory(directory)
+    limit = Settings.from_env().max_query_bytes
+    for file in files:
+        try:
+            text = file.read_text("utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            err.print(f"{file}: cannot be read as UTF-8 text ({exc})", style="red")
+            raise typer.Exit(1) from None
+        if len(text.encode()) > limit:
+            err.print(
+                f"{file}: larger than {limit:,} bytes (KPI_MAX_QUERY_BYTES); no client could send it",
+                style="red",
+            )
+            raise typer.Exit(1)
+        try:
+            errors = validate(schema._schema, parse(text))
+        except Exception as exc:  # graphql-core's GraphQLSyntaxError: the line and column are in it
+            errors = [exc]
+        if errors:
+            err.print(f"{file}: not a valid query for this schema: {errors[0]}", style="red")
+            raise typer.Exit(1)
+        sha256, new = register(folder, text)
+        console.print(f"{sha256}  {file}{'' if new else '  (already registered)'}", soft_wrap=True)
+
+
+@persisted_app.command("list")
+def persisted_list(directory: DirectoryOption = None) -> None:
+    """The registered queries' hashes and first lines."""
+    from kpi_api.graphql.persisted import load_directory
+
+    for sha256, text in load_directory(_persisted_directory(directory), max_bytes=16 * 1024 * 1024).items():
+        console.print(
+            f"{sha256}  {text.strip().splitlines()[0][:80] if text.strip() else ''}", soft_wrap=True
+        )
+
+
 @app.command("export-schema")
 def export_schema(
     output: Annotated[Path, typer.Option(help="Folder to write into.")] = Path("schema"),

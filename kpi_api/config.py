@@ -28,7 +28,7 @@ def _int(name: str, default: int) -> int:
 @attrs.frozen
 class Settings:
     database_url: str = DEFAULT_DATABASE_URL
-    graphiql: bool = False  # strawberry's GraphiQL loads its assets from a CDN; off unless asked for
+    graphiql: bool = False  # GraphiQL at GET /graphql in a browser (assets shipped with the package)
     introspection: bool = True
     require_read_token: bool = False
     max_query_bytes: int = 64 * 1024
@@ -70,6 +70,12 @@ class Settings:
     max_graphql_in_progress: int = (
         16  # uncached GraphQL requests in progress at once; beyond: 503 SERVER_BUSY
     )
+    # Persisted queries (graphql/persisted.py): a directory of registered ones, and the
+    # automatic ones clients register, per worker process (least recently used go first).
+    persisted_queries: str = ""  # directory of <sha256>.graphql files (`kpi persisted add`)
+    persisted_only: bool = False  # run registered queries only
+    persisted_entries: int = 2000
+    persisted_bytes: int = 8 * 1024 * 1024
 
     @classmethod
     def from_env(cls, database_url: str | None = None) -> "Settings":
@@ -108,6 +114,10 @@ class Settings:
             trusted_proxies=_int("KPI_TRUSTED_PROXIES", 0),
             header_timeout=float(os.environ.get("KPI_HEADER_TIMEOUT", "10")),
             max_graphql_in_progress=_int("KPI_MAX_GRAPHQL_IN_PROGRESS", 16),
+            persisted_queries=os.environ.get("KPI_PERSISTED_QUERIES", ""),
+            persisted_only=_flag("KPI_PERSISTED_ONLY", False),
+            persisted_entries=_int("KPI_PERSISTED_ENTRIES", 2000),
+            persisted_bytes=_int("KPI_PERSISTED_BYTES", 8 * 1024 * 1024),
         )
 
 

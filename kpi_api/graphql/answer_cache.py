@@ -14,7 +14,10 @@ the cache reads it with strawberry's own rules (methods, content types, GET para
 the IDE page, batches, streaming) before it looks, so a request gets the same answer
 whether or not it is cached. Reading it by hand, the cache once answered `text/plain`
 POSTs that strawberry refuses, and keyed on the first of two `query` parameters while
-strawberry ran the last."""
+strawberry ran the last. In front of it, graphql/over_http.py has already refused what
+the GraphQL-over-HTTP rules refuse (content type, parameters) and replaced a persisted
+query's hash with its text; the key holds the media type the client accepts, since the
+answer's Content-Type (and status) depend on it."""
 
 import asyncio
 import datetime
@@ -25,6 +28,7 @@ from starlette.requests import Request
 from strawberry.types.graphql import OperationType
 
 from kpi_api.graphql.operation_note import noting_the_operation
+from kpi_api.graphql.over_http import MEDIA_TYPE
 from kpi_api.http.response_cache import Cached, DataVersions, ResponseCache
 
 
@@ -78,14 +82,16 @@ class GraphQLResponseCache:
         if parts is None:
             return await self.app(scope, _replay(body), send)
         caller = scope.get("state", {}).get("caller")
-        # Anonymous, a valid token and a token that is not valid get different answers.
+        # Anonymous, a valid token and a token that is not valid get different answers;
+        # so do clients that accept different media types (graphql/over_http.py).
         who = (caller is not None and caller.presented, caller is not None and caller.token is not None)
+        media = scope.get("state", {}).get(MEDIA_TYPE)
         version = (
             self.versions.current() if self.versions.cheap else await asyncio.to_thread(self.versions.current)
         )
         # Answers also depend on the day (the revision in force; one superseded from its
         # successor's first day), which changes at midnight without a write.
-        key = (version, datetime.date.today().isoformat(), *who, *parts)
+        key = (version, datetime.date.today().isoformat(), *who, media, *parts)
         etag = 'W/"' + hashlib.sha256(repr(key).encode()).hexdigest()[:32] + '"'
         if (
             scope["method"] == "GET"

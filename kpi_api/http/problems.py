@@ -54,9 +54,19 @@ def send_problem(status: int, detail: str, code: str, headers: list | None = Non
     )
 
 
-def send_graphql_error(status: int, message: str, code: str, headers: list | None = None):
+def send_graphql_error(
+    status: int, message: str, code: str, headers: list | None = None, content_type: str = "application/json"
+):
+    """`content_type`: the media type the client accepts (application/graphql-response+json
+    or application/json, see graphql/over_http.py)."""
     body = json.dumps({"errors": [{"message": message, "extensions": {"code": code}}]}).encode()
-    return _sender(status, b"application/json", body, headers or [])
+    return _sender(status, media_type_header(content_type), body, headers or [])
+
+
+def media_type_header(media_type: str) -> bytes:
+    """JSON is UTF-8 by definition (RFC 8259: no charset); the newer type names it, as the
+    GraphQL-over-HTTP specification's examples do."""
+    return (media_type if media_type == "application/json" else f"{media_type}; charset=utf-8").encode()
 
 
 def _sender(status: int, content_type: bytes, body: bytes, headers: list):

@@ -254,7 +254,13 @@ def _check_valid(request: Request, answer, body, problems: list[str]) -> None:
     if answer.status != 200:
         problems.append(f"a valid operation answered HTTP {answer.status}")
     if isinstance(body, dict):
-        if "data" not in body:
+        refused_by_a_limit = bool(body.get("errors")) and all(
+            isinstance(e, dict) and str((e.get("extensions") or {}).get("code")).endswith("_LIMIT_EXCEEDED")
+            for e in body["errors"]
+        )
+        # A limit refuses before anything runs: a request error, which has no `data` entry
+        # (the GraphQL spec; since issue 17, graphql/over_http.py). Anything else keeps it.
+        if "data" not in body and not refused_by_a_limit:
             problems.append("a valid operation answered without a `data` key")
         unexpected = (
             {
