@@ -14,7 +14,7 @@ import attrs
 
 from kpi_api.http import deadline
 from kpi_core import AreaDirectory, Evaluation, Indicator, evaluate, reads
-from kpi_core.evaluation import ObservationIndex, nothing_at_all
+from kpi_core.evaluation import ObservationIndex, headline_period, nothing_at_all
 from kpi_core.repository import ObservationQuery, ObservationRepository
 
 
@@ -35,17 +35,22 @@ def evaluate_many(
         by_as_of[request.as_of].append((n, request))
     for as_of, group in by_as_of.items():
         missing = [r for _, r in group if r.period is None]
-        latest = {}
+        # Per (indicator, area), the latest period of every cell: the core picks the one
+        # the headline has its figure in (the total, the focus group, the groups).
+        latest: dict[tuple[str, str], dict] = defaultdict(dict)
         if missing:
-            latest = repository.latest_periods(
+            found = repository.latest_periods_by_cell(
                 ObservationQuery(
                     indicators=sorted({r.indicator.id for r in missing}),
                     areas=sorted({r.area for r in missing}),
                     as_of=as_of,
                 )
             )
+            for (indicator, area, cell), period in found.items():
+                latest[(indicator, area)][cell] = period
         chosen: dict[int, str | None] = {
-            n: r.period or latest.get((r.indicator.id, r.area)) for n, r in group
+            n: r.period or headline_period(r.indicator, latest.get((r.indicator.id, r.area), {}))
+            for n, r in group
         }
         # A query asks for every indicator × area × period it names, so the plans that
         # read a whole comparison set get one of their own: the set's municipalities are

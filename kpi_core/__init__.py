@@ -27,8 +27,10 @@ from kpi_core.evaluation import (
     Evaluation,
     FocusAreaStatus,
     RevisionStatusReport,
+    RollupSummary,
     evaluate,
     evaluate_revision,
+    headline_period,
     latest_period,
 )
 from kpi_core.indicators import Direction, Indicator, Unit, implied_direction
@@ -53,9 +55,10 @@ from kpi_core.references import (
     PopulationGroup,
     Reference,
 )
+from kpi_core.rollup import Rollup, RollupRule, roll_up
 from kpi_core.shipped import shipped_areas, shipped_revision_files, shipped_strategies
 from kpi_core.sources import Remark, RemarkKind, SourceDocument, SourceRef
-from kpi_core.status import Status, Trend
+from kpi_core.status import SEVERITY, Status, Trend
 from kpi_core.strategy import (
     FocusArea,
     Goal,
@@ -88,6 +91,7 @@ from kpi_core.wording import describe_reference, describe_target
 
 __all__ = [
     "COUNTRY_CODE",
+    "SEVERITY",
     "Area",
     "AreaDirectory",
     "AreaKind",
@@ -140,6 +144,9 @@ __all__ = [
     "RevisionFile",
     "RevisionStatus",
     "RevisionStatusReport",
+    "Rollup",
+    "RollupRule",
+    "RollupSummary",
     "SourceDocument",
     "SourceRef",
     "Status",
@@ -166,6 +173,7 @@ __all__ = [
     "evaluate",
     "evaluate_revision",
     "group_key",
+    "headline_period",
     "implied_direction",
     "latest_period",
     "make_converter",
@@ -175,6 +183,7 @@ __all__ = [
     "parse_revision",
     "reads",
     "reference_lines",
+    "roll_up",
     "shipped_areas",
     "shipped_revision_files",
     "shipped_strategies",

@@ -52,6 +52,13 @@ class InMemoryRepository:
             o for o in self._rows.values() if matches(o, query) and not o.breakdown and o.value is not None
         )
 
+    def latest_periods_by_cell(
+        self, query: ObservationQuery
+    ) -> dict[tuple[str, str, tuple[tuple[str, str], ...]], str]:
+        return latest_cell_periods_of(
+            o for o in self._rows.values() if matches(o, query) and o.value is not None
+        )
+
     def batches(self) -> list[ImportBatch]:
         return list(self._batches)
 
@@ -74,6 +81,19 @@ def latest_periods_of(observations: Iterable[Observation]) -> dict[tuple[str, st
     for o in observations:
         period = parse_period(o.period)
         key = (o.indicator, o.area)
+        if key not in latest or period > latest[key]:
+            latest[key] = period
+    return {key: str(period) for key, period in latest.items()}
+
+
+def latest_cell_periods_of(
+    observations: Iterable[Observation],
+) -> dict[tuple[str, str, tuple[tuple[str, str], ...]], str]:
+    """Per (indicator, area, cell), the latest of the periods given (compared as periods)."""
+    latest: dict[tuple[str, str, tuple[tuple[str, str], ...]], Period] = {}
+    for o in observations:
+        period = parse_period(o.period)
+        key = (o.indicator, o.area, o.breakdown)
         if key not in latest or period > latest[key]:
             latest[key] = period
     return {key: str(period) for key, period in latest.items()}

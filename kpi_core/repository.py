@@ -95,6 +95,14 @@ class ObservationRepository(Protocol):
         value in a vintage published on or before `as_of`."""
         ...
 
+    def latest_periods_by_cell(
+        self, query: ObservationQuery
+    ) -> dict[tuple[str, str, tuple[tuple[str, str], ...]], str]:
+        """Per (indicator, area, breakdown cell), the latest period with a value in a
+        vintage published on or before `as_of`: what `kpi_core.evaluation.headline_period`
+        picks the period of an indicator judged per group (or without a total) from."""
+        ...
+
     def batches(self) -> list[ImportBatch]: ...
 
     def data_version(self) -> int: ...

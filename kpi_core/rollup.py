@@ -31,13 +31,18 @@ class RollupRule(enum.Enum):
     WORST = "worst"  # the worst group decides; ACHIEVED only when every group is
 
 
+MAX_GROUPS = 50  # more groups than a committee reads is a table, not a headline
+
+
 def _group_names(
     instance: object, attribute: "attrs.Attribute[tuple[str, ...]]", value: tuple[str, ...]
 ) -> None:
-    if any(not isinstance(v, str) or not v.strip() for v in value):
-        raise ValueError(f"{attribute.name} must be non-empty names such as 'dagpenge', not {list(value)!r}")
-    if len(set(value)) != len(value):
-        raise ValueError(f"{attribute.name} names a group twice: {list(value)!r}")
+    if len(value) > MAX_GROUPS:
+        raise ValueError(f"`groups` names {len(value)} groups; at most {MAX_GROUPS}")
+    if any(not isinstance(v, str) or not v.strip() or "+" in v for v in value):
+        raise ValueError(f"`groups` are names such as 'dagpenge' (no '+'), not {list(value)!r}")
+    if twice := sorted({v for v in value if value.count(v) > 1}):
+        raise ValueError(f"`groups` names {', '.join(repr(v) for v in twice)} twice; name each group once")
 
 
 @attrs.frozen

@@ -17,7 +17,7 @@ from kpi_api.storage.engine import write_transaction
 from kpi_api.storage.tables import import_batches as batches
 from kpi_api.storage.tables import observations
 from kpi_core import Observation
-from kpi_core.memory import latest_periods_of, plan_additions
+from kpi_core.memory import latest_cell_periods_of, latest_periods_of, plan_additions
 from kpi_core.repository import ConflictError, DuplicateBatchError, ImportBatch, ObservationQuery, StoreError
 
 _CHUNK = 5000  # rows per INSERT round trip
@@ -110,6 +110,27 @@ class SqlObservationRepository:
         with self.engine.connect() as connection:
             rows = connection.execute(statement).all()
         return latest_periods_of(Observation(r.indicator, r.area, r.period, None) for r in rows)
+
+    def latest_periods_by_cell(self, query: ObservationQuery) -> dict[tuple[str, str, tuple], str]:
+        # As latest_periods, per breakdown cell as well: the maximum per kind of period
+        # from the database, the few candidates compared as periods here.
+        latest = sa.func.max(observations.c.period).label("period")
+        statement = (
+            sa.select(observations.c.indicator, observations.c.area, observations.c.breakdown, latest)
+            .where(*_conditions(query), observations.c.value.is_not(None))
+            .group_by(
+                observations.c.indicator,
+                observations.c.area,
+                observations.c.breakdown,
+                sa.func.length(observations.c.period),
+            )
+        )
+        with self.engine.connect() as connection:
+            rows = connection.execute(statement).all()
+        return latest_cell_periods_of(
+            Observation(r.indicator, r.area, r.period, None, json.loads(r.breakdown) if r.breakdown else ())
+            for r in rows
+        )
 
     def batches(self) -> list[ImportBatch]:
         with self.engine.connect() as connection:

@@ -72,6 +72,7 @@ def contract_machine(engine):
             query = ObservationQuery(indicators=indicators, areas=areas, as_of=as_of)
             assert self.store.find(query) == self.model.find(query)
             assert self.store.latest_periods(query) == self.model.latest_periods(query)
+            assert self.store.latest_periods_by_cell(query) == self.model.latest_periods_by_cell(query)
 
         @rule(
             periods=st.sampled_from([("2022",), ("2022-09",), ("2022", "2022-09")]),
