@@ -15,6 +15,11 @@ RemarkKind = strawberry.enum(core.RemarkKind)
 Status = strawberry.enum(
     core.Status, description="Is the target met, on track, off track, monitored, or is data missing."
 )
+RollupRule = strawberry.enum(
+    core.RollupRule,
+    description="How an indicator judged per group gets its headline: WORST, the worst group decides "
+    "(achieved only when every group is).",
+)
 Trend = strawberry.enum(
     core.Trend, description="The area's own value against the same period a year earlier."
 )

@@ -1,6 +1,7 @@
 """Build the web view models from the catalogue and the store."""
 
 import datetime
+from collections.abc import Callable
 
 from kpi_api.catalogue import Catalogue
 from kpi_api.http.quoting import quoted, shortened
@@ -8,7 +9,9 @@ from kpi_api.series_service import series
 from kpi_api.status_service import StatusRequest, evaluate_many
 from kpi_api.web.view_models import FigureData, GoalCard, IndicatorRow, Line, StatusPage
 from kpi_core import (
+    Cell,
     ChangeKind,
+    Evaluation,
     FocusAreaStatus,
     Lang,
     Text,
@@ -16,6 +19,7 @@ from kpi_core import (
     target_facts,
 )
 from kpi_core.errors import NotFound, UnknownArea, UnknownIndicator, UnknownRevision, UnknownStrategy
+from kpi_core.wording import describe_cell
 
 MAX_COMPARE = 5
 SYNTHETIC_MARKERS = ("syntetisk", "synthetic")
@@ -79,6 +83,12 @@ def figure_data(
             raise NotFound(f"compare: there is no area {quoted(code)}.")
     strategy, revision = pick_revision(catalogue, indicator_id, strategy_id, version, as_of)
     indicator = revision.indicator(indicator_id)
+    (evaluation,) = evaluate_many(
+        [StatusRequest(indicator, area_code, None, as_of)], repository, catalogue.areas
+    )
+    # Judged per group, there is no line in total: draw the group that decides the
+    # headline (else the first group), named on its lines.
+    cell, named = _drawn_group(evaluation)
     data = series(
         indicator,
         area_code,
@@ -87,13 +97,14 @@ def figure_data(
         first,
         last,
         as_of,
+        cell=cell,
         compare=tuple(compare[:MAX_COMPARE]),
     )
     lines = [
         Line(
             "own",
             "own",
-            Text(area.name, area.name_en or area.name),
+            named(Text(area.name, area.name_en or area.name)),
             area_code,
             data.points.periods,
             data.points.values,
@@ -103,7 +114,7 @@ def figure_data(
         Line(
             r.area if r.area != area_code else "group",
             "reference",
-            r.label,
+            named(r.label),
             r.area,
             r.points.periods,
             r.points.values,
@@ -129,9 +140,6 @@ def figure_data(
                 tuple(v.value for v in shown),
             )
         )
-    (evaluation,) = evaluate_many(
-        [StatusRequest(indicator, area_code, None, as_of)], repository, catalogue.areas
-    )
     return FigureData(
         strategy_id=strategy.id,
         revision=revision.version,
@@ -217,6 +225,17 @@ def status_page(
         synthetic=any(b.format == "demo" for b in repository.batches()),
         lang=lang,
     )
+
+
+def _drawn_group(evaluation: Evaluation) -> tuple[Cell, Callable[[Text], Text]]:
+    """The cell a figure draws and how its lines are labelled: the total as they are, or
+    for an indicator judged per group the deciding group (else the first), its name added."""
+    rollup = evaluation.rollup
+    group = (rollup.deciding or (rollup.groups[0] if rollup.groups else None)) if rollup else None
+    if group is None:
+        return (), lambda label: label
+    name = describe_cell(group)
+    return group, lambda label: Text(f"{label.da}, {name.da}", f"{label.en}, {name.en}")
 
 
 def _area(catalogue: Catalogue, code: str):

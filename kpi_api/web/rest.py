@@ -6,7 +6,8 @@ import json
 from kpi_api.http.quoting import quoted
 from kpi_api.web.assemble import NotFound
 from kpi_api.web.view_models import IndicatorRow, StatusPage
-from kpi_core import Evaluation, Text, make_converter
+from kpi_core import Evaluation, RollupSummary, Text, make_converter
+from kpi_core.wording import describe_cell
 
 _converter = make_converter()
 
@@ -73,6 +74,24 @@ def evaluation(e: Evaluation | None) -> dict | None:
         "rankOf": e.rank_of,
         "trend": e.trend.name,
         "explanation": _text(e.explanation),
+        "rollup": _rollup(e.rollup),
+    }
+
+
+def _rollup(r: RollupSummary | None) -> dict | None:
+    if r is None:
+        return None
+
+    def group(cell) -> dict:
+        return {"value": cell[0][1], "name": _text(describe_cell(cell))}
+
+    return {
+        "rule": r.rule.value,
+        "per": r.per.value,
+        "groups": [group(g) for g in r.groups],
+        "counts": {s.name: n for s, n in r.counts},
+        "deciding": group(r.deciding) if r.deciding else None,
+        "missing": [group(g) for g in r.missing],
     }
 
 
