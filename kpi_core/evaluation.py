@@ -654,12 +654,12 @@ def latest_period(indicator: Indicator | str, area: str, observations: Iterable[
     return headline_period(indicator, latest)
 
 
-def headline_period(indicator: Indicator, latest: Mapping[Cell, str]) -> str | None:
+def headline_period(indicator: Indicator, latest: Mapping[Cell, str], or_any: bool = True) -> str | None:
     """The latest period in which the headline has its own figure, from the latest
     period with a value per cell (of one area): the total; for parity the focus group;
     judged per group, any group (for parity, its focus group). Where the headline has
-    none in any period, the latest with any value, so that the groups are shown beside a
-    headline that says why it has none.
+    none in any period (and `or_any`), the latest with any value, so that the groups are
+    shown beside a headline that says why it has none.
 
     >>> from kpi_core.shipped import shipped_strategies
     >>> r2022 = next(s for s in shipped_strategies() if s.id == "ballerup-beskaeftigelsesstrategi").revision("2022")
@@ -676,8 +676,16 @@ def headline_period(indicator: Indicator, latest: Mapping[Cell, str]) -> str | N
         own = [p for c, p in latest.items() if per in dict(c) and c == own_cell(rule, ((per, dict(c)[per]),))]
     else:
         own = [p for c, p in latest.items() if c == own_cell(rule, ())]
-    found = own or list(latest.values())
+    found = own or (list(latest.values()) if or_any else [])
     return str(max(map(parse_period, found))) if found else None
+
+
+def headline_cells(indicator: Indicator) -> Cell | None:
+    """Which cells `headline_period` looks for first, as a store's `latest_periods_by_cell`
+    takes it: None the total only; else every cell holding these pairs (the focus group
+    for parity; judged per group without parity, `()`: every cell)."""
+    own = own_cell(indicator.target, ())
+    return own if own or indicator.rollup is not None else None
 
 
 def evaluate_revision(
