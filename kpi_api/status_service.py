@@ -13,8 +13,8 @@ from collections import defaultdict
 import attrs
 
 from kpi_api.http import deadline
-from kpi_core import AreaDirectory, Evaluation, Indicator, evaluate, reads
-from kpi_core.evaluation import ObservationIndex, nothing_at_all
+from kpi_core import AreaDirectory, Cell, Evaluation, Indicator, evaluate, reads
+from kpi_core.evaluation import ObservationIndex, headline_cells, headline_period, nothing_at_all
 from kpi_core.repository import ObservationQuery, ObservationRepository
 
 
@@ -38,18 +38,24 @@ def evaluate_many(
         by_as_of[(request.as_of, request.within)].append((n, request))
     for (as_of, within), group in by_as_of.items():
         missing = [r for _, r in group if r.period is None]
-        latest = {}
+        # Per (indicator, area), the latest period of the cells the headline reads (the
+        # total, the focus group, the groups): the core picks the period from them. Where
+        # the headline has no figure in any period, one more call asks for every cell of
+        # the indicators with breakdowns, so that their groups are shown.
+        latest: dict[tuple[str, str], dict] = defaultdict(dict)
         if missing:
-            latest = repository.latest_periods(
-                ObservationQuery(
-                    indicators=sorted({r.indicator.id for r in missing}),
-                    areas=sorted({r.area for r in missing}),
-                    as_of=as_of,
-                    periods=within,
-                )
-            )
+            _latest_cells(repository, missing, as_of, within, latest, every_cell=False)
+            headless = [
+                r
+                for r in missing
+                if r.indicator.breakdowns
+                and headline_period(r.indicator, latest[(r.indicator.id, r.area)], or_any=False) is None
+            ]
+            if headless:
+                _latest_cells(repository, headless, as_of, within, latest, every_cell=True)
         chosen: dict[int, str | None] = {
-            n: r.period or latest.get((r.indicator.id, r.area)) for n, r in group
+            n: r.period or headline_period(r.indicator, latest.get((r.indicator.id, r.area), {}))
+            for n, r in group
         }
         # A query asks for every indicator × area × period it names, so the plans that
         # read a whole comparison set get one of their own: the set's municipalities are
@@ -87,3 +93,24 @@ def evaluate_many(
                 index = indexes.get(r.indicator.id) or ObservationIndex(r.indicator.id, [])
                 results[n] = evaluate(r.indicator, r.area, period, index, areas)
     return [results[n] for n in range(len(requests))]
+
+
+def _latest_cells(
+    repository: ObservationRepository,
+    requests: list[StatusRequest],
+    as_of: object,
+    within: tuple[str, ...] | None,
+    into: dict[tuple[str, str], dict],
+    every_cell: bool,
+) -> None:
+    """Add the latest period per cell of what the requests' headlines read to `into`."""
+    containing: dict[str, Cell | None] = {}
+    for r in requests:
+        wanted = () if every_cell else headline_cells(r.indicator)
+        # One id in two revisions may read different cells: then ask for every cell.
+        containing[r.indicator.id] = wanted if containing.get(r.indicator.id, wanted) == wanted else ()
+    query = ObservationQuery(
+        indicators=sorted(containing), areas=sorted({r.area for r in requests}), as_of=as_of, periods=within
+    )
+    for (indicator, area, cell), period in repository.latest_periods_by_cell(query, containing).items():
+        into[(indicator, area)][cell] = period

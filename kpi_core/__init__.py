@@ -27,8 +27,10 @@ from kpi_core.evaluation import (
     Evaluation,
     FocusAreaStatus,
     RevisionStatusReport,
+    RollupSummary,
     evaluate,
     evaluate_revision,
+    headline_period,
     latest_period,
 )
 from kpi_core.indicators import Direction, Indicator, Unit, implied_direction
@@ -54,9 +56,10 @@ from kpi_core.references import (
     Reference,
 )
 from kpi_core.revision_time import BasisKind, JudgementBasis, RevisionTime, judgement_basis, revision_time
+from kpi_core.rollup import Rollup, RollupRule, roll_up
 from kpi_core.shipped import shipped_areas, shipped_revision_files, shipped_strategies
 from kpi_core.sources import Remark, RemarkKind, SourceDocument, SourceRef
-from kpi_core.status import Status, Trend
+from kpi_core.status import SEVERITY, Status, Trend
 from kpi_core.strategy import (
     FocusArea,
     Goal,
@@ -89,6 +92,7 @@ from kpi_core.wording import describe_reference, describe_target, judgement_note
 
 __all__ = [
     "COUNTRY_CODE",
+    "SEVERITY",
     "Area",
     "AreaDirectory",
     "AreaKind",
@@ -144,6 +148,9 @@ __all__ = [
     "RevisionStatus",
     "RevisionStatusReport",
     "RevisionTime",
+    "Rollup",
+    "RollupRule",
+    "RollupSummary",
     "SourceDocument",
     "SourceRef",
     "Status",
@@ -170,6 +177,7 @@ __all__ = [
     "evaluate",
     "evaluate_revision",
     "group_key",
+    "headline_period",
     "implied_direction",
     "judgement_basis",
     "judgement_note",
@@ -183,6 +191,7 @@ __all__ = [
     "reference_lines",
     "revision_notice",
     "revision_time",
+    "roll_up",
     "shipped_areas",
     "shipped_revision_files",
     "shipped_strategies",

@@ -37,6 +37,7 @@ from kpi_core.targets import (
     Threshold,
 )
 from kpi_core.text import Text
+from kpi_core.wording import describe_group
 
 Cell = tuple[tuple[str, str], ...]
 """A breakdown cell: sorted (dimension, value) pairs; `()` is the total."""
@@ -176,7 +177,7 @@ def reference_lines(
     country, the area's region and a named cluster (those known and not the area itself)."""
     if isinstance(rule, Parity):
         group = rule.reference
-        label = group.label or Text(" og ".join(group.values), " and ".join(group.values))
+        label = describe_group(group)  # its own label, else in words: never the codes
         return (ReferenceLine(label, area, with_cell(cell, group.dimension.value, group_key(group.values))),)
     own = areas.get(area)
     lines = []

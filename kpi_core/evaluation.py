@@ -19,13 +19,18 @@ indicator comes from decides the rule). The rules, in plain words (docs/status-r
   earlier is decided too, else NOT_MET_PROGRESS_UNKNOWN.
 - `gap` is signed in the indicator's unit, positive = worse than required.
 - Trend: the area's own value against a year earlier, in the indicator's direction.
+- Judged per group (the catalogue's `rollup`, e.g. 5.4 under 2022): each group is judged
+  by the rule and the headline comes from the groups (`kpi_core.rollup`): the worst group
+  decides, its figures are the headline's, and a group without data keeps the headline
+  from being ACHIEVED. Without a roll-up, a headline without a total but with figures
+  per group says so (monitored: MONITORING; judged: NO_DATA, naming the groups).
 
 All arithmetic is exact (Decimal); rounding happens only for display. What an
 evaluation reads (so what a service fetches for it) is `kpi_core.comparisons.reads`.
 """
 
 import functools
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
 import attrs
@@ -37,8 +42,9 @@ from kpi_core.indicators import Direction, Indicator
 from kpi_core.observations import Observation, group_key
 from kpi_core.periods import a_year_earlier, parse_period
 from kpi_core.rank_bounds import RankBounds, rank_bounds
-from kpi_core.references import PopulationGroup, Reference
-from kpi_core.status import Status, Trend
+from kpi_core.references import Dimension, PopulationGroup, Reference
+from kpi_core.rollup import Rollup, RollupRule, decided, roll_up
+from kpi_core.status import SEVERITY, Status, Trend
 from kpi_core.strategy import Revision
 from kpi_core.targets import (
     AtOrAbove,
@@ -54,7 +60,16 @@ from kpi_core.targets import (
     Threshold,
 )
 from kpi_core.text import Lang, Text
-from kpi_core.wording import describe_group, describe_target, format_number, format_value
+from kpi_core.wording import (
+    count_statuses,
+    describe_cell,
+    describe_group,
+    describe_target,
+    dimension_name,
+    format_number,
+    format_value,
+    join_words,
+)
 
 
 @attrs.frozen
@@ -83,6 +98,24 @@ class Evaluation:
     rank_best: int | None = None
     rank_worst: int | None = None
     rank_known: int | None = None
+    rollup: "RollupSummary | None" = None  # how the headline came from its groups, if it did
+
+
+@attrs.frozen
+class RollupSummary:
+    """How the headline of an indicator judged per group came from its groups.
+
+    `counts` are the groups per status, best first (SEVERITY reversed, then the statuses
+    that decide nothing); `deciding` is the group whose figures the headline shows (None
+    when the groups cannot decide it); `missing` are the groups whose status is unknown.
+    """
+
+    rule: RollupRule
+    per: Dimension
+    groups: tuple[Cell, ...]
+    counts: tuple[tuple[Status, int], ...]
+    deciding: Cell | None
+    missing: tuple[Cell, ...]
 
 
 @attrs.frozen
@@ -207,9 +240,180 @@ def evaluate(
     if cell or not indicator.breakdowns:
         return evaluation
     cells = _cells(indicator, area, period, index)
+    groups = _groups(indicator, indicator.rollup, area, (period, earlier_period), index)
+    breakdown = tuple(
+        (c, evaluate(indicator, area, period, index, areas, cell=c)) for c in sorted({*cells, *groups})
+    )
+    evaluation = attrs.evolve(evaluation, breakdown=breakdown)
+    if indicator.rollup is not None:
+        return _rolled_up(indicator, indicator.rollup, evaluation, groups)
+    if now.missing is not None and now.value is None and not own:
+        return _group_only(indicator, evaluation)
+    return evaluation
+
+
+def _groups(
+    indicator: Indicator,
+    rollup: Rollup | None,
+    area: str,
+    periods: tuple[str, str | None],
+    index: "ObservationIndex",
+) -> list[Cell]:
+    """The groups a roll-up judges: those the catalogue names and those with figures in
+    the period or a year earlier (a group that has gone missing since is not forgotten)."""
+    if rollup is None:
+        return []
+    per = rollup.per.value
+    found = set(rollup.groups)
+    for p in periods:
+        if p is not None:
+            found |= {c[0][1] for c in _cells(indicator, area, p, index) if len(c) == 1 and c[0][0] == per}
+    return [((per, v),) for v in sorted(found)]
+
+
+def _rolled_up(
+    indicator: Indicator, rollup: Rollup, evaluation: "Evaluation", groups: list[Cell]
+) -> "Evaluation":
+    """The headline from the groups' own evaluations (kept in `breakdown`)."""
+    judged = dict(evaluation.breakdown)
+    members = [(g, judged[g]) for g in groups]
+    headline = roll_up([e.status for _, e in members], rollup.rule)
+    missing = tuple(g for g, e in members if not decided(e.status))
+    present = {e.status for _, e in members}
+    order = [*reversed(SEVERITY), *(s for s in Status if s not in SEVERITY)]
+    counts = tuple((s, sum(e.status is s for _, e in members)) for s in order if s in present)
+    deciding = None
+    if headline is not None:  # of the groups with the headline's status, the farthest from the target
+        deciding = max(
+            (m for m in members if m[1].status is headline),
+            key=lambda m: (m[1].gap is not None, m[1].gap or 0),
+        )
+    summary = RollupSummary(
+        rollup.rule, rollup.per, tuple(groups), counts, deciding[0] if deciding else None, missing
+    )
+    prefix = f"{indicator.id}, {evaluation.period}: "
+    dimension = dimension_name(rollup.per)
+    n = len(members)
+    intro = Text(
+        f"vurderet pr. {dimension}, hvor den dårligste gruppe afgør: "
+        + (
+            f"{count_statuses(counts).da} af {n} {'gruppe' if n == 1 else 'grupper'}"
+            if n
+            else "ingen grupper"
+        ),
+        f"judged per {dimension_name(rollup.per, Lang.EN)}, the worst group deciding: "
+        + (f"{count_statuses(counts).en} of {n} {'group' if n == 1 else 'groups'}" if n else "no groups"),
+    )
+    lacking = join_words(describe_cell(g) for g in missing) if missing else Text("–", "–")
+    if headline is not None and deciding is not None:
+        group, chosen = deciding
+        name = describe_cell(group)
+        # The group's own explanation, less its "5.4, 2022: " and its full stop: the same
+        # figures and reasons, said once.
+        own = Text(
+            chosen.explanation.da.removeprefix(prefix).removesuffix("."),
+            chosen.explanation.en.removeprefix(prefix).removesuffix("."),
+        )
+        tail_da = f"; der mangler tal for {lacking.da}, men det kan ikke gøre status bedre" if missing else ""
+        tail_en = (
+            f"; there are no figures for {lacking.en}, which cannot make the status better" if missing else ""
+        )
+        return attrs.evolve(
+            evaluation,
+            status=headline,
+            value=chosen.value,
+            reference=chosen.reference,
+            reference_label=chosen.reference_label,
+            gap=chosen.gap,
+            rank=chosen.rank,
+            rank_of=chosen.rank_of,
+            trend=chosen.trend,
+            explanation=Text(
+                f"{prefix}{intro.da}; afgørende er {name.da}: {own.da}{tail_da}.",
+                f"{prefix}{intro.en}; deciding is {name.en}: {own.en}{tail_en}.",
+            ),
+            rollup=summary,
+        )
+    known = [(g, e) for g, e in members if decided(e.status)]
+    # The data cannot decide the headline: with nothing known, there is no data; with
+    # every known group met, it is undecided; with a known group not met, the target is
+    # not met, and how far from it the missing groups may leave it is unknown.
+    status = Status.NO_DATA
+    if not members:
+        why = Text(
+            f"der er ingen tal pr. {dimension} for {evaluation.area} i {evaluation.period}",
+            f"there are no figures per {dimension_name(rollup.per, Lang.EN)} for {evaluation.area} in {evaluation.period}",
+        )
+    elif not known:
+        why = Text(f"der er ingen tal for {lacking.da}", f"there are no figures for {lacking.en}")
+    else:
+        worst_group, worst = min(known, key=lambda m: SEVERITY.index(m[1].status))
+        status = Status.UNDECIDED if worst.status is Status.ACHIEVED else Status.NOT_MET_PROGRESS_UNKNOWN
+        if worst.status is Status.ACHIEVED:
+            why = Text(
+                f"der mangler tal for {lacking.da}, så det kan ikke afgøres, om målet er nået: "
+                "det er kun nået, når alle grupper har nået det",
+                f"there are no figures for {lacking.en}, so whether the target is met cannot be decided: "
+                "it is met only when every group has met it",
+            )
+        else:
+            name = describe_cell(worst_group)
+            why = Text(
+                f"målet er ikke nået for {name.da}; der mangler tal for {lacking.da}, "
+                "så det kan ikke afgøres, om det er på rette vej",
+                f"the target is not met for {name.en}; there are no figures for {lacking.en}, "
+                "so whether it is on track cannot be decided",
+            )
     return attrs.evolve(
         evaluation,
-        breakdown=tuple((c, evaluate(indicator, area, period, index, areas, cell=c)) for c in cells),
+        status=status,
+        value=None,
+        reference=None,
+        reference_label=None,
+        gap=None,
+        rank=None,
+        rank_of=None,
+        rank_best=None,
+        rank_worst=None,
+        rank_known=None,
+        trend=Trend.UNKNOWN,
+        explanation=Text(f"{prefix}{intro.da}; {why.da}.", f"{prefix}{intro.en}; {why.en}."),
+        rollup=summary,
+    )
+
+
+def _group_only(indicator: Indicator, evaluation: "Evaluation") -> "Evaluation":
+    """A headline without a total but with figures per group, for an indicator the
+    catalogue gives no roll-up: monitored, it is followed per group; judged, its target is
+    for the total, which the groups cannot stand in for (their shares do not add up
+    without their counts, and every group meeting a benchmark does not make the total
+    meet it), so it stays NO_DATA and says where the figures are."""
+    with_values = [c for c, e in evaluation.breakdown if e.value is not None]
+    if not with_values:
+        return evaluation
+    names = {d for c in with_values for d, _ in c}
+    dims = [d for d in Dimension if d.value in names]
+    per = join_words(Text(dimension_name(d), dimension_name(d, Lang.EN)) for d in dims)
+    prefix = f"{indicator.id}, {evaluation.period}: "
+    where = Text(
+        f"der er intet tal i alt for {evaluation.area}, kun tal pr. {per.da} (se opdelingen)",
+        f"there is no figure in total for {evaluation.area}, only figures per {per.en} (see the breakdown)",
+    )
+    if isinstance(indicator.target, MonitorOnly):
+        return attrs.evolve(
+            evaluation,
+            status=Status.MONITORING,
+            explanation=Text(
+                f"{prefix}{where.da}; tallet følges uden målsætning.",
+                f"{prefix}{where.en}; the figure is monitored without a target.",
+            ),
+        )
+    return attrs.evolve(
+        evaluation,
+        explanation=Text(
+            f"{prefix}{where.da}; målet gælder tallet i alt, og kataloget angiver ingen regel for at vurdere det pr. gruppe.",
+            f"{prefix}{where.en}; the target is for the total, and the catalogue gives no rule to judge it per group.",
+        ),
     )
 
 
@@ -239,10 +443,11 @@ def _judge(
     own = own_cell(rule, cell)
     value = index.get(area, period, own)
     if value is None:
-        what = f"{area}" + (f" ({_cell_words(own)})" if own else "")
+        what = f"{area}" + (f" ({describe_cell(own).da})" if own else "")
+        what_en = f"{area}" + (f" ({describe_cell(own).en})" if own else "")
         return _Judgement(
             missing=Text(
-                f"der er ingen værdi for {what} i {period}", f"there is no value for {what} in {period}"
+                f"der er ingen værdi for {what} i {period}", f"there is no value for {what_en} in {period}"
             )
         )
     if isinstance(rule, MonitorOnly):
@@ -524,10 +729,6 @@ def _explain(indicator: Indicator, period: str, j: _Judgement, status: Status, b
     )
 
 
-def _cell_words(cell: Cell) -> str:
-    return ", ".join(f"{d}={v}" for d, v in cell)
-
-
 @attrs.frozen
 class FocusAreaStatus:
     """A goal's status is its focus area's key figure's; the rest are counted per status."""
@@ -560,14 +761,55 @@ class RevisionStatusReport:
     focus_areas: tuple[FocusAreaStatus, ...]
 
 
-def latest_period(indicator_id: str, area: str, observations: Iterable[Observation]) -> str | None:
-    """The latest period with a value for the indicator and area, or None."""
-    found = [
-        parse_period(o.period)
-        for o in observations
-        if o.indicator == indicator_id and o.area == area and o.value is not None and not o.breakdown
-    ]
-    return str(max(found)) if found else None
+def latest_period(indicator: Indicator | str, area: str, observations: Iterable[Observation]) -> str | None:
+    """The period the indicator is judged in for the area when none is asked for
+    (`headline_period`), or None without any value. Given an id only, it is read as an
+    indicator judged on its total."""
+    indicator_id = indicator if isinstance(indicator, str) else indicator.id
+    latest: dict[Cell, str] = {}
+    for o in observations:
+        if o.indicator == indicator_id and o.area == area and o.value is not None:
+            period = _canonical(o.period)
+            if o.breakdown not in latest or parse_period(period) > parse_period(latest[o.breakdown]):
+                latest[o.breakdown] = period
+    if isinstance(indicator, str):
+        found = [latest[()]] if () in latest else list(latest.values())
+        return str(max(map(parse_period, found))) if found else None
+    return headline_period(indicator, latest)
+
+
+def headline_period(indicator: Indicator, latest: Mapping[Cell, str], or_any: bool = True) -> str | None:
+    """The latest period in which the headline has its own figure, from the latest
+    period with a value per cell (of one area): the total; for parity the focus group;
+    judged per group, any group (for parity, its focus group). Where the headline has
+    none in any period (and `or_any`), the latest with any value, so that the groups are
+    shown beside a headline that says why it has none.
+
+    >>> from kpi_core.shipped import shipped_strategies
+    >>> r2022 = next(s for s in shipped_strategies() if s.id == "ballerup-beskaeftigelsesstrategi").revision("2022")
+    >>> latest = {(("origin", "non_western"), ("target_group", "dagpenge")): "2025-11",
+    ...           (("origin", "non_western"),): "2024-12", (("target_group", "dagpenge"),): "2025-12"}
+    >>> headline_period(r2022.indicator("5.4"), latest)  # per target group: the focus group's
+    '2025-11'
+    >>> headline_period(r2022.indicator("5.3"), latest)  # parity in total: the focus group's
+    '2024-12'
+    """
+    rule = indicator.target
+    if indicator.rollup is not None:
+        per = indicator.rollup.per.value
+        own = [p for c, p in latest.items() if per in dict(c) and c == own_cell(rule, ((per, dict(c)[per]),))]
+    else:
+        own = [p for c, p in latest.items() if c == own_cell(rule, ())]
+    found = own or (list(latest.values()) if or_any else [])
+    return str(max(map(parse_period, found))) if found else None
+
+
+def headline_cells(indicator: Indicator) -> Cell | None:
+    """Which cells `headline_period` looks for first, as a store's `latest_periods_by_cell`
+    takes it: None the total only; else every cell holding these pairs (the focus group
+    for parity; judged per group without parity, `()`: every cell)."""
+    own = own_cell(indicator.target, ())
+    return own if own or indicator.rollup is not None else None
 
 
 def evaluate_revision(
@@ -585,7 +827,7 @@ def evaluate_revision(
 
     def judge(indicator: Indicator) -> Evaluation:
         rows = by_indicator.get(indicator.id, [])
-        chosen = period or latest_period(indicator.id, area, rows)
+        chosen = period or latest_period(indicator, area, rows)
         if chosen is None:
             return nothing_at_all(indicator, area, areas)
         return evaluate(indicator, area, chosen, rows, areas)

@@ -5,6 +5,7 @@ import enum
 import attrs
 
 from kpi_core.references import Dimension
+from kpi_core.rollup import Rollup
 from kpi_core.sources import Remark, SourceRef
 from kpi_core.targets import (
     AtOrAbove,
@@ -12,6 +13,8 @@ from kpi_core.targets import (
     Bound,
     ExternalTarget,
     MaxDuration,
+    MonitorOnly,
+    Parity,
     StrictlyBelow,
     TargetRule,
     Threshold,
@@ -53,6 +56,11 @@ class Indicator:
     breakdowns: tuple[Dimension, ...] = attrs.field(default=(), converter=tuple[Dimension, ...])
     data_source: str | None = attrs.field(default=None)
     remarks: tuple[Remark, ...] = attrs.field(default=(), converter=tuple[Remark, ...])
+    # Judged per group, the headline rolled up from the groups (kpi_core.rollup); None:
+    # judged on the total (for parity: the focus group against the reference group).
+    rollup: Rollup | None = attrs.field(
+        default=None, validator=attrs.validators.optional(attrs.validators.instance_of(Rollup))
+    )
 
     @target.validator
     def _direction_fits_target(self, attribute: "attrs.Attribute[TargetRule]", value: TargetRule) -> None:
@@ -70,13 +78,32 @@ class Indicator:
         if len(set(value)) != len(value):
             raise ValueError(f"indicator {self.id}: a breakdown dimension is listed twice")
 
-    def definition(self) -> tuple[Unit, Direction, TargetRule, tuple[Dimension, ...], str | None]:
+    @rollup.validator
+    def _rollup_fits(self, attribute: "attrs.Attribute[Rollup | None]", value: Rollup | None) -> None:
+        if value is None:
+            return
+        where = f"indicator {self.id}: rollup.per = {value.per.value!r}"
+        if value.per not in self.breakdowns:
+            declared = ", ".join(d.value for d in self.breakdowns) or "none"
+            raise ValueError(f"{where} is not among its breakdowns ({declared}); add it to `breakdowns`")
+        if isinstance(self.target, Parity) and value.per is self.target.focus.dimension:
+            raise ValueError(
+                f"{where} is the dimension its parity compares; the groups must be of another dimension"
+            )
+        if isinstance(self.target, MonitorOnly):
+            raise ValueError(
+                f"indicator {self.id} is monitored without a target: it has no status to roll up"
+            )
+
+    def definition(
+        self,
+    ) -> tuple[Unit, Direction, TargetRule, tuple[Dimension, ...], str | None, Rollup | None]:
         """What the indicator measures and how it is judged, without its wording.
 
         Two revisions of an indicator with equal definitions but different wording were
         reworded; with different definitions, re-scoped.
         """
-        return (self.unit, self.direction, self.target, self.breakdowns, self.data_source)
+        return (self.unit, self.direction, self.target, self.breakdowns, self.data_source, self.rollup)
 
     def wording(self) -> tuple[Text, Text | None]:
         return (self.name, self.description)

@@ -2,13 +2,20 @@
 and the model the SQLite and PostgreSQL adapters are tested against."""
 
 import datetime
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 import attrs
 
 from kpi_core.observations import FigureKey, Observation, VintageKey
 from kpi_core.periods import Period, parse_period
-from kpi_core.repository import ConflictError, DuplicateBatchError, ImportBatch, ObservationQuery, StoreError
+from kpi_core.repository import (
+    Cell,
+    ConflictError,
+    DuplicateBatchError,
+    ImportBatch,
+    ObservationQuery,
+    StoreError,
+)
 
 
 class InMemoryRepository:
@@ -52,6 +59,15 @@ class InMemoryRepository:
             o for o in self._rows.values() if matches(o, query) and not o.breakdown and o.value is not None
         )
 
+    def latest_periods_by_cell(
+        self, query: ObservationQuery, containing: Mapping[str, Cell | None]
+    ) -> dict[tuple[str, str, Cell], str]:
+        return latest_cell_periods_of(
+            o
+            for o in self._rows.values()
+            if matches(o, query) and o.value is not None and asked(o, containing)
+        )
+
     def batches(self) -> list[ImportBatch]:
         return list(self._batches)
 
@@ -74,6 +90,27 @@ def latest_periods_of(observations: Iterable[Observation]) -> dict[tuple[str, st
     for o in observations:
         period = parse_period(o.period)
         key = (o.indicator, o.area)
+        if key not in latest or period > latest[key]:
+            latest[key] = period
+    return {key: str(period) for key, period in latest.items()}
+
+
+def asked(o: Observation, containing: Mapping[str, Cell | None]) -> bool:
+    """Whether `latest_periods_by_cell` asks for the observation's cell."""
+    if o.indicator not in containing:
+        return False
+    wanted = containing[o.indicator]
+    return not o.breakdown if wanted is None else set(wanted) <= set(o.breakdown)
+
+
+def latest_cell_periods_of(
+    observations: Iterable[Observation],
+) -> dict[tuple[str, str, tuple[tuple[str, str], ...]], str]:
+    """Per (indicator, area, cell), the latest of the periods given (compared as periods)."""
+    latest: dict[tuple[str, str, tuple[tuple[str, str], ...]], Period] = {}
+    for o in observations:
+        period = parse_period(o.period)
+        key = (o.indicator, o.area, o.breakdown)
         if key not in latest or period > latest[key]:
             latest[key] = period
     return {key: str(period) for key, period in latest.items()}

@@ -14,12 +14,14 @@ Semantics every implementation keeps:
 """
 
 import datetime
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Protocol
 
 import attrs
 
 from kpi_core.observations import Observation
+
+Cell = tuple[tuple[str, str], ...]  # as kpi_core.comparisons.Cell (a leaf module here)
 
 
 @attrs.frozen
@@ -93,6 +95,17 @@ class ObservationRepository(Protocol):
     def latest_periods(self, query: ObservationQuery) -> dict[tuple[str, str], str]:
         """Per (indicator, area), the latest period with a total (no breakdown) that has a
         value in a vintage published on or before `as_of`."""
+        ...
+
+    def latest_periods_by_cell(
+        self, query: ObservationQuery, containing: "Mapping[str, Cell | None]"
+    ) -> dict[tuple[str, str, Cell], str]:
+        """Per (indicator, area, breakdown cell), the latest period with a value in a
+        vintage published on or before `as_of`, for the cells `containing` asks of each
+        indicator: None the total only, a cell every cell holding all its pairs (`()`:
+        every cell, the total included); an indicator it does not name is not asked.
+        What `kpi_core.evaluation.headline_period` picks an indicator's period from; the
+        filter keeps a store from sorting every cell of every indicator."""
         ...
 
     def batches(self) -> list[ImportBatch]: ...

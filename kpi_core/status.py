@@ -30,3 +30,20 @@ class Trend(enum.Enum):
     WORSENING = "worsening"
     STABLE = "stable"
     UNKNOWN = "unknown"
+
+
+# The statuses that say how far a target is met, from worst to best: "the worst group
+# decides" (kpi_core.rollup) reads a group's status by its place here, and nowhere else
+# keeps an order of statuses. A status not in it says nothing about how far the target
+# is met (NO_DATA; MONITORING, which has no target), so a roll-up counts a group with
+# one as unknown: it could be any status here, and so never makes the headline better.
+# NOT_MET_PROGRESS_UNKNOWN sits between OFF_TRACK and ON_TRACK: not met, and whether it
+# is closer than a year earlier is unknown, so it is no better than ON_TRACK. UNDECIDED
+# and NOT_APPLICABLE stay out: the data cannot decide the one, the rule does not judge
+# the other, so both count as unknown, like NO_DATA.
+SEVERITY: tuple[Status, ...] = (
+    Status.OFF_TRACK,
+    Status.NOT_MET_PROGRESS_UNKNOWN,
+    Status.ON_TRACK,
+    Status.ACHIEVED,
+)

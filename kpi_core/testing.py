@@ -22,9 +22,12 @@ import attrs
 from hypothesis import strategies as st
 
 from kpi_core.areas import COUNTRY_CODE, Area, AreaDirectory, AreaKind
+from kpi_core.comparisons import Cell, own_cell, with_cell
 from kpi_core.indicators import Direction, Indicator, Unit, implied_direction
-from kpi_core.observations import Observation
+from kpi_core.observations import Observation, group_key
+from kpi_core.periods import a_year_earlier
 from kpi_core.references import Cluster, Country, Dimension, OwnRegion, PopulationGroup
+from kpi_core.rollup import Rollup
 from kpi_core.sources import Remark, RemarkKind, SourceDocument, SourceRef
 from kpi_core.strategy import FocusArea, Goal, LineageKind, LineageNote, Revision, RevisionStatus, Strategy
 from kpi_core.targets import (
@@ -365,3 +368,103 @@ def strategies_with_history(draw: st.DrawFn, max_revisions: int = 3) -> Strategy
 
 def _fields(value: attrs.AttrsInstance) -> dict[str, Any]:
     return {a.name: getattr(value, a.name) for a in attrs.fields(type(value)) if a.init}
+
+
+# ── Group-only data: an indicator judged per group, figures per group and no total ─────
+GROUP_NAMES = ("dagpenge", "kontanthjaelp", "uddannelseshjaelp", "sygedagpenge")
+
+
+@attrs.frozen
+class GroupOnlyCase:
+    """Figures of one indicator judged per group (`Indicator.rollup`) for one area in one
+    period and a year earlier, with no total, as `group_only_cases` draws them.
+
+    `missing` are the (period, cell) whose value the figures lack (suppressed or absent).
+    """
+
+    indicator: Indicator
+    area: str
+    period: str
+    observations: tuple[Observation, ...]
+    missing: tuple[tuple[str, Cell], ...]
+
+
+def _group_rules() -> st.SearchStrategy[TargetRule]:
+    origin = Dimension.ORIGIN
+    parity = st.builds(
+        Parity,
+        focus=st.just(PopulationGroup(origin, ("non_western",))),
+        reference=st.just(PopulationGroup(origin, ("danish", "western"))),
+        tolerance=st.decimals(min_value=0, max_value=2, places=1, allow_nan=False),
+    )
+    return st.one_of(parity, st.builds(Threshold, bound=st.sampled_from(Bound), value=shares))
+
+
+@st.composite
+def group_only_cases(
+    draw: st.DrawFn,
+    per: Dimension = Dimension.TARGET_GROUP,
+    max_groups: int = 4,
+    earlier_complete: bool = False,
+) -> GroupOnlyCase:
+    """An indicator judged per `per` (parity by origin within each group, or a threshold)
+    and its figures for area 151 in 2022 and 2021: per group, a value, a suppressed one
+    (None) or none at all, and no total. The groups are named in the catalogue
+    (`Rollup.groups`) or only found in the figures; every group found only in the figures
+    has at least one row. With `earlier_complete`, 2021 has every value."""
+    rule = draw(_group_rules())
+    implied = implied_direction(rule)
+    breakdowns = (Dimension.ORIGIN, per) if isinstance(rule, Parity) else (per,)
+    groups = draw(st.lists(st.sampled_from(GROUP_NAMES), min_size=1, max_size=max_groups, unique=True))
+    named = draw(st.booleans())
+    indicator = Indicator(
+        id="G1",
+        name=Text("Gruppeindikator (syntetisk)", "Group indicator (synthetic)"),
+        unit=Unit.PERCENT,
+        direction=implied if implied else draw(st.sampled_from(Direction)),
+        target=rule,
+        source=SourceRef(DOC, "syntetisk"),
+        breakdowns=breakdowns,
+        rollup=Rollup(per, groups=tuple(groups) if named else ()),
+    )
+    needed = [own_cell(rule, ((per.value, g),)) for g in groups]
+    if isinstance(rule, Parity):
+        reference = group_key(rule.reference.values)
+        needed += [with_cell(((per.value, g),), "origin", reference) for g in groups]
+    rows, missing = [], []
+    for period in ("2022", a_year_earlier("2022") or "2021"):
+        for cell in needed:
+            kind = (
+                "value"
+                if earlier_complete and period != "2022"
+                else draw(st.sampled_from(["value", "none", "absent"]))
+            )
+            if kind == "absent":
+                missing.append((period, cell))
+                continue
+            value = draw(shares) if kind == "value" else None
+            if value is None:
+                missing.append((period, cell))
+            rows.append(Observation("G1", "151", period, value, cell, source="synthetic"))
+    if not named:  # a group the catalogue does not name is known from its rows only
+        present = {dict(o.breakdown)[per.value] for o in rows}
+        for g in (g for g in groups if g not in present):
+            cell = needed[groups.index(g)]
+            rows.append(Observation("G1", "151", "2022", None, cell, source="synthetic"))
+    return GroupOnlyCase(indicator, "151", "2022", tuple(rows), tuple(missing))
+
+
+def group_completions(case: GroupOnlyCase) -> st.SearchStrategy[list[Observation]]:
+    """The case's figures with every missing value filled in (a later vintage of a
+    suppressed cell, or the cell that was absent)."""
+    by_key = {(o.period, o.breakdown): o for o in case.observations}
+
+    def fill(values: list[Decimal]) -> list[Observation]:
+        filled = dict(by_key)
+        for (period, cell), value in zip(case.missing, values, strict=True):
+            filled[(period, cell)] = Observation(
+                case.indicator.id, case.area, period, value, cell, source="synthetic"
+            )
+        return list(filled.values())
+
+    return st.lists(shares, min_size=len(case.missing), max_size=len(case.missing)).map(fill)

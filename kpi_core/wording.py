@@ -19,6 +19,9 @@ One place, so the chart, the pages and the explanations say the same thing:
 `area_name`                 an area in the reader's language: `Capital Region of Denmark`
 `dimension_name`            a breakdown dimension: `herkomst`, `company location`
 `describe_group`            a population group: `Borgere med dansk herkomst`
+`describe_cell`             a breakdown cell: `ikke-vestlig herkomst, kontanthjælp`
+`count_statuses`            statuses counted: `2 nået og 1 ikke på rette vej`
+`join_words`                `a, b og c` / `a, b and c`
 `describe_reference`        what a target compares with: `Hele landet`
 `describe_target`           a target in one sentence: `Mindst 80 %`
 `revision_notice`           a superseded or reconstructed revision says so
@@ -38,7 +41,7 @@ decimals and rounds a longer one half up to two, as a publication prints it
 """
 
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from decimal import ROUND_HALF_UP, Decimal
 
 from kpi_core.areas import Area
@@ -191,6 +194,16 @@ _GROUP_VALUES = {
     "non_western": Text("ikke-vestlig", "non-Western"),
     "inside": Text("i kommunen", "inside the municipality"),
     "outside": Text("uden for kommunen", "outside the municipality"),
+    "men": Text("mænd", "men"),
+    "women": Text("kvinder", "women"),
+    # Target groups (målgrupper) as the demo and the Jobindsats benefit tables name them.
+    "dagpenge": Text("dagpenge", "unemployment benefit"),
+    "kontanthjaelp": Text("kontanthjælp", "social assistance"),
+    "uddannelseshjaelp": Text("uddannelseshjælp", "education benefit"),
+    "sygedagpenge": Text("sygedagpenge", "sickness benefit"),
+    "ressourceforloeb": Text("ressourceforløb", "resource programme"),
+    "jobafklaring": Text("jobafklaring", "job clarification"),
+    "ledighedsydelse": Text("ledighedsydelse", "flex-job unemployment benefit"),
 }
 
 _DISPLAY_PLACES = Decimal("0.01")
@@ -372,6 +385,74 @@ def describe_group(group: PopulationGroup) -> Text:
         return Text(f"Virksomheder {da}", f"Companies {en}")
     dimension = _DIMENSION[group.dimension]
     return Text(f"Borgere med {da} {dimension.da}", f"Citizens of {en} {dimension.en}")
+
+
+def describe_cell(cell: tuple[tuple[str, str], ...]) -> Text:
+    """A breakdown cell as a reader names it, never as codes (`origin=non_western`).
+
+    >>> describe_cell((("origin", "non_western"), ("target_group", "kontanthjaelp"))).da
+    'ikke-vestlig herkomst, kontanthjælp'
+    >>> describe_cell((("age", "16-24"), ("origin", "danish+western"))).en
+    'aged 16-24, Danish and Western origin'
+    >>> describe_cell(()).en
+    'in total'
+    """
+    if not cell:
+        return Text("i alt", "in total")
+    parts = [_cell_part(dimension, value) for dimension, value in cell]
+    return Text(", ".join(p.da for p in parts), ", ".join(p.en for p in parts))
+
+
+def _cell_part(dimension: str, value: str) -> Text:
+    # A group of values is one cell named `danish+western` (kpi_core.observations.group_key).
+    words = [_GROUP_VALUES.get(v, Text(v, v)) for v in value.split("+")]
+    da, en = " og ".join(w.da for w in words), " and ".join(w.en for w in words)
+    if dimension == Dimension.ORIGIN.value:
+        return Text(f"{da} herkomst", f"{en} origin")
+    if dimension == Dimension.AGE.value:
+        return Text(f"{da} år", f"aged {en}")
+    if dimension == Dimension.COMPANY_LOCATION.value:
+        return Text(f"virksomheder {da}", f"companies {en}")
+    return Text(da, en)
+
+
+def count_statuses(counts: Iterable[tuple[Status, int]]) -> Text:
+    """How many have each status, in a sentence (the counts as given, zeros left out).
+
+    >>> count_statuses([(Status.ACHIEVED, 2), (Status.ON_TRACK, 0), (Status.NO_DATA, 1)]).da
+    '2 nået og 1 uden data'
+    >>> count_statuses([(Status.ACHIEVED, 1), (Status.OFF_TRACK, 1), (Status.NO_DATA, 1)]).en
+    '1 achieved, 1 off track and 1 without data'
+    """
+    shown = [(s, n) for s, n in counts if n]
+    words = [(n, _COUNTED.get(s) or _STATUS_PHRASE[s]) for s, n in shown]
+    return join_words([Text(f"{n} {w.da}", f"{n} {w.en}") for n, w in words])
+
+
+# A status after a number ("1 nået"), as the counts of a roll-up say it.
+_COUNTED = {
+    Status.ACHIEVED: Text("nået", "achieved"),
+    Status.ON_TRACK: Text("på rette vej", "on track"),
+    Status.OFF_TRACK: Text("ikke på rette vej", "off track"),
+    Status.MONITORING: Text("fulgt", "monitored"),
+    Status.NO_DATA: Text("uden data", "without data"),
+}
+
+
+def join_words(items: Iterable[Text]) -> Text:
+    """`a, b og c` / `a, b and c`.
+
+    >>> join_words([Text("dagpenge", "unemployment benefit"), Text("kontanthjælp", "social assistance")]).en
+    'unemployment benefit and social assistance'
+    """
+    listed = list(items)
+
+    def join(words: list[str], conjunction: str) -> str:
+        return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} {conjunction} {words[-1]}"
+
+    if not listed:
+        raise ValueError("nothing to join")
+    return Text(join([t.da for t in listed], "og"), join([t.en for t in listed], "and"))
 
 
 def describe_target(rule: TargetRule, unit: Unit) -> Text:

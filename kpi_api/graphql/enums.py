@@ -17,6 +17,11 @@ Status = strawberry.enum(
     description="Is the target met, on track, off track, not met with unknown progress, undecided on the "
     "figures known, monitored, not applicable to the area, or is data missing.",
 )
+RollupRule = strawberry.enum(
+    core.RollupRule,
+    description="How an indicator judged per group gets its headline: WORST, the worst group decides "
+    "(achieved only when every group is).",
+)
 Trend = strawberry.enum(
     core.Trend, description="The area's own value against the same period a year earlier."
 )

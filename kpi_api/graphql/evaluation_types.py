@@ -5,8 +5,9 @@ from decimal import Decimal
 import strawberry
 
 import kpi_core as core
-from kpi_api.graphql.enums import Lang, Status, Trend
+from kpi_api.graphql.enums import Dimension, Lang, RollupRule, Status, Trend
 from kpi_api.graphql.judgement import JudgementBasis
+from kpi_core.wording import describe_cell
 
 
 @strawberry.type(description="One breakdown dimension and value, e.g. origin = non_western.")
@@ -104,6 +105,68 @@ class Evaluation:
             BreakdownEvaluation(cell_pairs=cell, inner=e, basis=self.basis)
             for cell, e in self.domain.breakdown
         ]
+
+    @strawberry.field(
+        description="For an indicator judged per group (5.4 under 2022): how the headline came from "
+        "the groups, whose own evaluations are in `breakdown`; null otherwise."
+    )
+    def rollup(self) -> "Rollup | None":
+        return Rollup(domain=self.domain.rollup) if self.domain.rollup else None
+
+
+@strawberry.type(description="How the headline of an indicator judged per group came from its groups.")
+class Rollup:
+    domain: strawberry.Private[core.RollupSummary]
+
+    @strawberry.field
+    def rule(self) -> RollupRule:
+        return self.domain.rule
+
+    @strawberry.field(description="The dimension whose values are the groups (e.g. target_group).")
+    def per(self) -> Dimension:
+        return self.domain.per
+
+    @strawberry.field(
+        description="Every group judged: those with figures now or a year earlier, and any the catalogue names."
+    )
+    def groups(self) -> list["RollupGroup"]:
+        return [RollupGroup(cell_pairs=g) for g in self.domain.groups]
+
+    @strawberry.field(description="How many groups have each status, best first.")
+    def counts(self) -> list["StatusCount"]:
+        return [StatusCount(status=s, count=n) for s, n in self.domain.counts]
+
+    @strawberry.field(
+        description="The group whose figures the headline shows (the worst, farthest from the target); "
+        "null when the groups cannot decide the headline."
+    )
+    def deciding(self) -> "RollupGroup | None":
+        return RollupGroup(cell_pairs=self.domain.deciding) if self.domain.deciding else None
+
+    @strawberry.field(description="Groups without data: they keep the headline from being achieved.")
+    def missing(self) -> list["RollupGroup"]:
+        return [RollupGroup(cell_pairs=g) for g in self.domain.missing]
+
+
+@strawberry.type(description="One group of a roll-up: a value of its dimension.")
+class RollupGroup:
+    cell_pairs: strawberry.Private[tuple]
+
+    @strawberry.field(description='The value as the figures name it, e.g. "kontanthjaelp".')
+    def value(self) -> str:
+        return self.cell_pairs[0][1]
+
+    @strawberry.field(
+        description='The group as a reader names it, e.g. "kontanthjælp" / "social assistance".'
+    )
+    def name(self, lang: Lang | None = core.Lang.DA) -> str:
+        return describe_cell(self.cell_pairs)(lang)
+
+
+@strawberry.type
+class StatusCount:
+    status: Status
+    count: int
 
 
 @strawberry.type

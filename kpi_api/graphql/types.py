@@ -11,7 +11,15 @@ from strawberry.types import Info
 
 import kpi_core as core
 from kpi_api.graphql.area import Area
-from kpi_api.graphql.enums import ChangeKind, Dimension, Direction, Lang, RemarkKind, RevisionStatus
+from kpi_api.graphql.enums import (
+    ChangeKind,
+    Dimension,
+    Direction,
+    Lang,
+    RemarkKind,
+    RevisionStatus,
+    RollupRule,
+)
 from kpi_api.graphql.evaluation_types import Evaluation
 from kpi_api.graphql.judgement import JudgementBasis
 from kpi_api.graphql.loaders import load_status
@@ -82,6 +90,23 @@ def _remarks(remarks, revision) -> list[Remark]:
     return [Remark(domain=r, revision=revision) for r in remarks]
 
 
+@strawberry.type(description="How an indicator judged per group gets its headline from its groups.")
+class IndicatorRollup:
+    domain: strawberry.Private[core.Rollup]
+
+    @strawberry.field(description="The dimension whose values are the groups.")
+    def per(self) -> Dimension:
+        return self.domain.per
+
+    @strawberry.field
+    def rule(self) -> RollupRule:
+        return self.domain.rule
+
+    @strawberry.field(description="Groups the headline needs even when the figures lack them (often none).")
+    def groups(self) -> list[str]:
+        return list(self.domain.groups)
+
+
 @strawberry.type(description="What an indicator is measured against, and what counts as met.")
 class Target:
     domain: strawberry.Private[core.TargetRule]
@@ -150,6 +175,13 @@ class Indicator:
     @strawberry.field
     def breakdowns(self) -> list[Dimension]:
         return list(self.domain.breakdowns)
+
+    @strawberry.field(
+        description="Judged per group: the groups' dimension and the rule that gives the headline from "
+        "them (catalogue field `rollup`); null when judged in total."
+    )
+    def rollup(self) -> "IndicatorRollup | None":
+        return IndicatorRollup(domain=self.domain.rollup) if self.domain.rollup else None
 
     @strawberry.field(name="dataSource", description="The data source, where the document names one.")
     def data_source(self) -> str | None:

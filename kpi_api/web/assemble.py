@@ -1,6 +1,7 @@
 """Build the web view models from the catalogue and the store."""
 
 import datetime
+from collections.abc import Callable
 
 from kpi_api.catalogue import Catalogue
 from kpi_api.http.quoting import quoted, shortened
@@ -9,7 +10,9 @@ from kpi_api.status_service import StatusRequest, evaluate_many
 from kpi_api.web.view_models import FigureData, GoalCard, IndicatorRow, Line, StatusPage
 from kpi_core import (
     BasisKind,
+    Cell,
     ChangeKind,
+    Evaluation,
     FocusAreaStatus,
     JudgementBasis,
     Lang,
@@ -23,6 +26,7 @@ from kpi_core import (
     target_facts,
 )
 from kpi_core.errors import NotFound, UnknownArea, UnknownIndicator, UnknownRevision, UnknownStrategy
+from kpi_core.wording import describe_cell
 
 MAX_COMPARE = 5
 SYNTHETIC_MARKERS = ("syntetisk", "synthetic")
@@ -89,6 +93,12 @@ def figure_data(
     # The chart shows what the status is judged on: a superseded revision's figures as
     # published while it was in force (kpi_core.revision_time), unless asOf asks otherwise.
     basis = judgement_basis(strategy, revision, catalogue.today(), as_of)
+    (evaluation,) = evaluate_many(
+        [StatusRequest(indicator, area_code, None, basis.as_of, basis.periods)], repository, catalogue.areas
+    )
+    # Judged per group, there is no line in total: draw the group that decides the
+    # headline (else the first group), named on its lines.
+    cell, named = _drawn_group(evaluation)
     data = series(
         indicator,
         area_code,
@@ -97,13 +107,14 @@ def figure_data(
         first,
         last,
         basis.as_of,
+        cell=cell,
         compare=tuple(compare[:MAX_COMPARE]),
     )
     lines = [
         Line(
             "own",
             "own",
-            Text(area.name, area.name_en or area.name),
+            named(Text(area.name, area.name_en or area.name)),
             area_code,
             data.points.periods,
             data.points.values,
@@ -113,7 +124,7 @@ def figure_data(
         Line(
             r.area if r.area != area_code else "group",
             "reference",
-            r.label,
+            named(r.label),
             r.area,
             r.points.periods,
             r.points.values,
@@ -139,9 +150,6 @@ def figure_data(
                 tuple(v.value for v in shown),
             )
         )
-    (evaluation,) = evaluate_many(
-        [StatusRequest(indicator, area_code, None, basis.as_of, basis.periods)], repository, catalogue.areas
-    )
     return FigureData(
         strategy_id=strategy.id,
         revision=revision.version,
@@ -246,6 +254,17 @@ def revision_notes(revision: Revision, basis: JudgementBasis) -> tuple[Text, ...
     if basis.kind is not BasisKind.LATEST:
         notes.append(judgement_note(basis))
     return tuple(notes)
+
+
+def _drawn_group(evaluation: Evaluation) -> tuple[Cell, Callable[[Text], Text]]:
+    """The cell a figure draws and how its lines are labelled: the total as they are, or
+    for an indicator judged per group the deciding group (else the first), its name added."""
+    rollup = evaluation.rollup
+    group = (rollup.deciding or (rollup.groups[0] if rollup.groups else None)) if rollup else None
+    if group is None:
+        return (), lambda label: label
+    name = describe_cell(group)
+    return group, lambda label: Text(f"{label.da}, {name.da}", f"{label.en}, {name.en}")
 
 
 def _area(catalogue: Catalogue, code: str):

@@ -85,6 +85,27 @@ def document() -> dict:
             },
             "trend": {"enum": ["IMPROVING", "WORSENING", "STABLE", "UNKNOWN"]},
             "explanation": {"$ref": "#/components/schemas/Text"},
+            "rollup": {
+                "type": ["object", "null"],
+                "description": "For an indicator judged per group (5.4 under 2022): how the headline came "
+                "from its groups; null otherwise. A group is a value of `per` with its name in words.",
+                "properties": {
+                    "rule": {"enum": ["worst"]},
+                    "per": {"type": "string", "examples": ["target_group"]},
+                    "groups": {"type": "array", "items": {"$ref": "#/components/schemas/RollupGroup"}},
+                    "counts": {
+                        "type": "object",
+                        "description": "Groups per status (only statuses some group has).",
+                        "additionalProperties": {"type": "integer"},
+                    },
+                    "deciding": {
+                        "anyOf": [{"$ref": "#/components/schemas/RollupGroup"}, {"type": "null"}],
+                        "description": "The group whose figures the headline shows; null when undecided.",
+                    },
+                    "missing": {"type": "array", "items": {"$ref": "#/components/schemas/RollupGroup"}},
+                },
+                "required": ["rule", "per", "groups", "counts", "deciding", "missing"],
+            },
         },
         "required": ["status", "trend", "explanation"],
     }
@@ -349,6 +370,14 @@ def document() -> dict:
             "schemas": {
                 "Text": _TEXT,
                 "Evaluation": evaluation,
+                "RollupGroup": {
+                    "type": "object",
+                    "properties": {
+                        "value": {"type": "string"},
+                        "name": {"$ref": "#/components/schemas/Text"},
+                    },
+                    "required": ["value", "name"],
+                },
                 "IndicatorRow": row,
                 "RevisionSummary": revision_summary,
                 "Strategy": strategy,

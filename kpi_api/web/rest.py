@@ -10,12 +10,14 @@ from kpi_core import (
     Evaluation,
     JudgementBasis,
     Lang,
+    RollupSummary,
     Text,
     judgement_note,
     make_converter,
     revision_notice,
     revision_time,
 )
+from kpi_core.wording import describe_cell
 
 _converter = make_converter()
 
@@ -119,6 +121,24 @@ def evaluation(e: Evaluation | None) -> dict | None:
         "rankKnown": e.rank_known,
         "trend": e.trend.name,
         "explanation": _text(e.explanation),
+        "rollup": _rollup(e.rollup),
+    }
+
+
+def _rollup(r: RollupSummary | None) -> dict | None:
+    if r is None:
+        return None
+
+    def group(cell) -> dict:
+        return {"value": cell[0][1], "name": _text(describe_cell(cell))}
+
+    return {
+        "rule": r.rule.value,
+        "per": r.per.value,
+        "groups": [group(g) for g in r.groups],
+        "counts": {s.name: n for s, n in r.counts},
+        "deciding": group(r.deciding) if r.deciding else None,
+        "missing": [group(g) for g in r.missing],
     }
 
 

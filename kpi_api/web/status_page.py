@@ -18,7 +18,15 @@ from kpi_core import (
     describe_target,
     target_facts,
 )
-from kpi_core.wording import NBSP, rank_words, typeset_value
+from kpi_core.wording import (
+    NBSP,
+    count_statuses,
+    describe_cell,
+    dimension_name,
+    join_words,
+    rank_words,
+    typeset_value,
+)
 
 
 def render_status_page(page: StatusPage, url: Callable[..., str]) -> str:
@@ -32,10 +40,30 @@ def render_status_page(page: StatusPage, url: Callable[..., str]) -> str:
         return typeset_value(value, unit, lang)
 
     def value_words(row: IndicatorRow) -> str:
-        """`41,3 % (2022)`."""
+        """`41,3 % (2022)`; judged per group, the deciding group's: `10 % (2022, kontanthjælp)`."""
         e = row.evaluation
-        period = f" ({e.period})" if e.period else ""
-        return fmt(e.value, row.indicator.unit) + period
+        shown = [e.period] if e.period else []
+        if e.rollup and e.rollup.deciding:
+            shown.append(describe_cell(e.rollup.deciding)(lang))
+        return fmt(e.value, row.indicator.unit) + (f" ({', '.join(shown)})" if shown else "")
+
+    def rollup_words(row: IndicatorRow) -> str:
+        """For an indicator judged per group: how many groups have each status, which
+        group decides and which lack figures; "" otherwise."""
+        r = row.evaluation.rollup if row.evaluation else None
+        if r is None:
+            return ""
+        per = dimension_name(r.per, lang)
+        words = [
+            t(f"Vurderet pr. {per}; den dårligste gruppe afgør", f"Judged per {per}; the worst group decides")
+            + (f": {count_statuses(r.counts)(lang)}." if r.counts else ".")
+        ]
+        if r.deciding:
+            words.append(t("Afgørende:", "Deciding:") + f" {describe_cell(r.deciding)(lang)}.")
+        if r.missing:
+            missing = join_words(describe_cell(g) for g in r.missing)(lang)
+            words.append(t(f"Mangler tal for {missing}.", f"No figures for {missing}."))
+        return " ".join(words)
 
     def reference_words(row: IndicatorRow) -> str:
         """What the value is compared with: `Hele landet: 36,5 %`; a fixed target by its words."""
@@ -79,6 +107,7 @@ def render_status_page(page: StatusPage, url: Callable[..., str]) -> str:
         url=url,
         change_words=change_words,
         value_words=value_words,
+        rollup_words=rollup_words,
         reference_words=reference_words,
         target_words=target_words,
         statuses=tuple(Status),

@@ -20,6 +20,7 @@ from kpi_api.web.view_models import FigureData, Line
 from kpi_core import Evaluation, Lang, Period, PeriodKind, Unit, parse_period
 from kpi_core.wording import (
     area_name,
+    describe_cell,
     format_number,
     format_value,
     rank_words,
@@ -106,7 +107,10 @@ def summary(figure: FigureData) -> str:
     """The chart in words: latest value, what it is compared with, and the status."""
     e: Evaluation = figure.evaluation
     lang, unit = figure.lang, figure.indicator.unit
-    period = f" ({e.period})" if e.period else ""
+    shown = [e.period] if e.period else []
+    if e.rollup and e.rollup.deciding:  # judged per group: the deciding group's value
+        shown.append(describe_cell(e.rollup.deciding)(lang))
+    period = f" ({', '.join(shown)})" if shown else ""
     latest = _pick(("Seneste værdi", "Latest value"), lang)
     parts = [f"{latest}: {format_value(e.value, unit, lang)}{period}."]
     if e.reference_label is not None:

@@ -178,7 +178,7 @@ class BrokenStore:
     def find(self, query):
         raise RuntimeError("connection to /var/lib/secret.sqlite3 failed: SELECT * FROM observations")
 
-    latest_periods = find
+    latest_periods = latest_periods_by_cell = find
 
 
 def test_an_unexpected_failure_is_masked(database_url):

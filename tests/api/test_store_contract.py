@@ -39,6 +39,16 @@ def outcome(call):
         return (type(exc).__name__, None)
 
 
+# What latest_periods_by_cell may be asked per indicator: the total, cells holding a pair
+# (with a LIKE wildcard `_` in it, and a case the SQLite LIKE would ignore), every cell.
+CONTAINING = [
+    {"2.2": None, "O1": (("age", "16-24"),)},
+    {"2.2": (), "O1": (("gender", "women"),)},
+    {"O1": (("age", "25_29"),), "2.2": (("AGE", "16-24"),)},
+    {},
+]
+
+
 def contract_machine(engine):
     class StoreContract(RuleBasedStateMachine):
         def __init__(self) -> None:
@@ -72,6 +82,10 @@ def contract_machine(engine):
             query = ObservationQuery(indicators=indicators, areas=areas, as_of=as_of)
             assert self.store.find(query) == self.model.find(query)
             assert self.store.latest_periods(query) == self.model.latest_periods(query)
+            for containing in CONTAINING:
+                assert self.store.latest_periods_by_cell(
+                    query, containing
+                ) == self.model.latest_periods_by_cell(query, containing)
 
         @rule(
             periods=st.sampled_from([("2022",), ("2022-09",), ("2022", "2022-09")]),

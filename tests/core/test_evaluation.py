@@ -149,10 +149,13 @@ def test_the_revision_decides_the_rule():
     ]
     e2020 = evaluate(R2020.indicator("5.4"), "151", "2022", obs, AREAS)
     e2022 = evaluate(R2022.indicator("5.4"), "151", "2022", obs, AREAS)
-    assert e2020.status is e2022.status is Status.ACHIEVED
-    assert e2020.breakdown == ()
+    # 2020: the total, 30 % against 30 %: met. 2022: per target group, and the only group,
+    # dagpenge, is 5 points below (20 against 25) with nothing a year earlier: not met,
+    # progress unknown — and so is the headline it decides.
+    assert e2020.status is Status.ACHIEVED and e2020.breakdown == ()
     ((cell, per_group),) = e2022.breakdown
     assert cell == (("target_group", "dagpenge"),) and per_group.status is Status.NOT_MET_PROGRESS_UNKNOWN
+    assert e2022.status is Status.NOT_MET_PROGRESS_UNKNOWN and e2022.gap == D("5")
 
 
 def test_periods_are_checked():

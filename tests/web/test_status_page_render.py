@@ -45,12 +45,14 @@ def _vs_country(
     return observations
 
 
-def _parity(indicator: str, focus: str, others: str, focus_before: str, others_before: str) -> list:
+def _parity(
+    indicator: str, focus: str, others: str, focus_before: str, others_before: str, **group: str
+) -> list:
     return [
-        _obs(indicator, "151", "2022", focus, origin="non_western"),
-        _obs(indicator, "151", "2022", others, origin="danish+western"),
-        _obs(indicator, "151", "2021", focus_before, origin="non_western"),
-        _obs(indicator, "151", "2021", others_before, origin="danish+western"),
+        _obs(indicator, "151", "2022", focus, origin="non_western", **group),
+        _obs(indicator, "151", "2022", others, origin="danish+western", **group),
+        _obs(indicator, "151", "2021", focus_before, origin="non_western", **group),
+        _obs(indicator, "151", "2021", others_before, origin="danish+western", **group),
     ]
 
 
@@ -74,7 +76,15 @@ DATA = {
     "4.1": ("2022", _vs_country("4.1", "71.3", "73.8", "70.2", "73.9")),  # on track
     "4.4": ("2022", [_obs("4.4", "151", "2022", "27.5")]),
     "5.1": ("2022", [_obs("5.1", "151", "2022", "16.8")]),
-    "5.4": ("2022", _parity("5.4", "18.0", "22.5", "15.0", "22.0")),  # on track
+    # Judged per target group under 2022: dagpenge on track (gap 7 → 4.5), kontanthjælp
+    # achieved (25 against 24): the worst group, dagpenge, decides: on track.
+    "5.4": (
+        "2022",
+        [
+            *_parity("5.4", "18.0", "22.5", "15.0", "22.0", target_group="dagpenge"),
+            *_parity("5.4", "25.0", "24.0", "25.0", "24.0", target_group="kontanthjaelp"),
+        ],
+    ),
 }
 
 
