@@ -1,8 +1,9 @@
 """HTTP routes for figures, the status page and REST. Each parses its input with clear
 400s, asks the assembly for a view model, renders it, and sets caching, framing and CORS
 headers (kpi_api.http.security_headers adds the rest). Public GET formats allow any origin;
-nothing uses cookies. An answer depends only on the path, the query and the data, never
-on a request header: the response cache serves it to everyone who asks the same."""
+nothing uses cookies. An answer depends only on the path, the query, the data and whether
+the caller holds a valid token (never on another request header): the response cache
+serves it to everyone who asks the same."""
 
 import datetime
 import json
@@ -17,7 +18,7 @@ from kpi_api.http.problems import problem_response
 from kpi_api.http.quoting import quoted, shortened
 from kpi_api.http.response_cache import Cached
 from kpi_api.web import assemble, links
-from kpi_api.web.caching import etag_for, not_modified
+from kpi_api.web.caching import etag_for, not_modified, reader
 from kpi_core import Lang, parse_period
 
 FORMATS = {
@@ -108,7 +109,10 @@ class Web:
             return problem_response(503, str(exc), "SERVER_BUSY", exc.retry_after)
         except DeadlineExceeded as exc:
             return problem_response(503, str(exc), "TIMEOUT", work_pool.RETRY_AFTER_BUSY)
-        headers = {"ETag": etag, "Cache-Control": "no-cache"}
+        # The answer depends on who asks (caching.etag_for); a token-holder's is for them alone.
+        private = reader(request) == "token"
+        headers = {"ETag": etag, "Cache-Control": "private, no-cache" if private else "no-cache"}
+        headers["Vary"] = "Authorization"
         if cors:
             headers["Access-Control-Allow-Origin"] = "*"
         if frame:  # no script-src: pages and SVGs run no script, framed or opened
