@@ -42,11 +42,12 @@ def needs_token(settings, path: str) -> bool:
 
 def asks_for_a_page(scope) -> bool:
     """GET /graphql from a browser without a query: the IDE or the instructions page,
-    which hold no data (the IDE asks for data with the token typed into it)."""
+    which hold no data (the IDE asks for data with the token typed into it). No query
+    string at all: `?%71uery=…` is a query too, once decoded."""
     headers = dict(scope.get("headers") or [])
     return (
         scope["method"] == "GET"
-        and b"query=" not in b"&" + scope.get("query_string", b"")
+        and not scope.get("query_string")
         and b"text/html" in headers.get(b"accept", b"")
     )
 
