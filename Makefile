@@ -25,9 +25,14 @@ $(CORE_STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# `make run PORT=8080 HOST=0.0.0.0`; DEMO_ARGS go to `kpi demo` (e.g. "--from-year 2024").
+HOST ?= 127.0.0.1
+PORT ?= 8000
+DEMO_ARGS ?=
+
 run: $(STAMP)
-	$(BIN)/kpi demo    # SYNTHETIC data for a new database; a no-op once loaded
-	$(BIN)/kpi serve
+	$(BIN)/kpi demo $(DEMO_ARGS)    # SYNTHETIC data for a new database; a no-op once loaded
+	$(BIN)/kpi serve --host '$(HOST)' --port '$(PORT)'
 
 test: $(STAMP) $(CORE_STAMP)
 	scripts/ensure-postgres.sh

@@ -31,6 +31,7 @@ from kpi_api.http.limits import GraphQLGuard
 from kpi_api.http.log_queue import logging_off_the_loop
 from kpi_api.http.problems import media_type_header, problem_response, send_graphql_error
 from kpi_api.http.quoting import quoted
+from kpi_api.http.read_policy import ReadPolicy
 from kpi_api.http.request_limits import GraphQLInFlight, RequestLimits
 from kpi_api.http.response_cache import ResponseCache
 from kpi_api.http.security_headers import SecurityHeaders
@@ -234,7 +235,13 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Mount("/static", StaticFiles(packages=[("kpi_api", "web/static")]), name="static"),
         ],
         lifespan=lifespan,
-        middleware=[Middleware(RequestLimits, settings=settings, pool=pool)],
+        middleware=[
+            Middleware(RequestLimits, settings=settings, pool=pool),
+            # Who reads the web routes, and whether they may (/graphql: its guard does it).
+            Middleware(
+                ReadPolicy, tokens=services.tokens, settings=settings, pool=pool, guesses=graphql.guesses
+            ),
+        ],
     )
     app.state.response_cache = cache  # for operators' and tests' eyes: what is cached
     app.state.persisted_queries = persisted

@@ -31,6 +31,9 @@ class Settings:
     graphiql: bool = False  # GraphiQL at GET /graphql in a browser (assets shipped with the package)
     introspection: bool = True
     require_read_token: bool = False
+    # With require_read_token: paths that stay public (e.g. /figures/ for <img> embeds,
+    # which cannot send a token); see http/read_policy.py.
+    public_read_paths: tuple[str, ...] = ()
     max_query_bytes: int = 64 * 1024
     max_import_bytes: int = 16 * 1024 * 1024  # for requests with an import/publish token
     request_timeout: int = 15  # seconds
@@ -84,6 +87,7 @@ class Settings:
             graphiql=_flag("KPI_GRAPHIQL", False),
             introspection=_flag("KPI_INTROSPECTION", True),
             require_read_token=_flag("KPI_REQUIRE_READ_TOKEN", False),
+            public_read_paths=_public_read_paths("KPI_PUBLIC_READ_PATHS"),
             max_query_bytes=_int("KPI_MAX_QUERY_BYTES", 64 * 1024),
             max_import_bytes=_int("KPI_MAX_IMPORT_BYTES", 16 * 1024 * 1024),
             request_timeout=_int("KPI_REQUEST_TIMEOUT", 15),
@@ -119,6 +123,27 @@ class Settings:
             persisted_entries=_int("KPI_PERSISTED_ENTRIES", 2000),
             persisted_bytes=_int("KPI_PERSISTED_BYTES", 8 * 1024 * 1024),
         )
+
+
+# What KPI_PUBLIC_READ_PATHS may open: the web surfaces, each whole or below a prefix.
+# Never /graphql (one query reaches everything: it needs a token or it does not) and
+# never "/" (that would be KPI_REQUIRE_READ_TOKEN=0 said in a confusing way).
+READ_SURFACES = ("/figures/", "/status/", "/api/", "/openapi.json")
+MAX_PUBLIC_READ_PATHS = 20
+
+
+def _public_read_paths(name: str) -> tuple[str, ...]:
+    """Comma-separated paths or prefixes ending in `/`, each inside one of READ_SURFACES."""
+    entries = tuple(p.strip() for p in os.environ.get(name, "").split(",") if p.strip())
+    if len(entries) > MAX_PUBLIC_READ_PATHS:
+        raise SystemExit(f"{name} lists {len(entries)} paths; at most {MAX_PUBLIC_READ_PATHS}")
+    for entry in entries:
+        if len(entry) > 200 or not (entry == "/openapi.json" or entry.startswith(READ_SURFACES[:3])):
+            raise SystemExit(
+                f"{name}: {entry[:200]!r} is not a read surface that can be made public; "
+                f"use one of {', '.join(READ_SURFACES)} or a path below them, e.g. /figures/"
+            )
+    return entries
 
 
 def _public_url(name: str) -> str:

@@ -21,12 +21,23 @@ class PeriodKind(enum.Enum):
     MONTH = "month"
 
 
+# ASCII digits only: Python's \d also matches other scripts' digits ("٢٠٢٢" read as 2022).
 _PATTERNS = {
-    PeriodKind.YEAR: re.compile(r"(\d{4})"),
-    PeriodKind.QUARTER: re.compile(r"(\d{4})[Qq](\d)"),
-    PeriodKind.MONTH: re.compile(r"(\d{4})-(\d{2})"),
+    PeriodKind.YEAR: re.compile(r"([0-9]{4})"),
+    PeriodKind.QUARTER: re.compile(r"([0-9]{4})[Qq]([0-9])"),
+    PeriodKind.MONTH: re.compile(r"([0-9]{4})-([0-9]{2})"),
 }
 
+
+# The canonical forms as regular expressions that JSON Schema (ECMA-262) and Python read
+# alike, for what a URL or a schema may say: ASCII digits, years 1000–9999, quarters 1–4,
+# months 01–12. `parse_period` accepts exactly these, and is lenient beyond them only in
+# spaces around the text (files typed by hand).
+PERIOD_PATTERNS = {
+    PeriodKind.YEAR: "^[1-9][0-9]{3}$",
+    PeriodKind.QUARTER: "^[1-9][0-9]{3}[Qq][1-4]$",
+    PeriodKind.MONTH: "^[1-9][0-9]{3}-(0[1-9]|1[0-2])$",
+}
 
 _INDEX_RANGE = {PeriodKind.YEAR: range(0, 1), PeriodKind.QUARTER: range(1, 5), PeriodKind.MONTH: range(1, 13)}
 

@@ -11,6 +11,7 @@ import attrs
 from kpi_api.access import Caller, Scope
 from kpi_api.http.problems import send_graphql_error
 from kpi_api.http.quoting import quoted
+from kpi_api.http.read_policy import refusal as read_refusal
 
 
 class RateLimiter:
@@ -104,6 +105,8 @@ class GraphQLGuard:
             if (wait := (self.limiter if record else self.guesses).wait_needed(key, now)) > 0:
                 return await _rate_limited(wait, who)(send)
         scope.setdefault("state", {})["caller"] = caller
+        if (refused := read_refusal(self.settings, scope, caller)) is not None:  # KPI_REQUIRE_READ_TOKEN
+            return await refused(send)
         writes = caller.token is not None and caller.token.scope in (Scope.IMPORT, Scope.PUBLISH)
         limit = self.settings.max_import_bytes if writes else self.settings.max_query_bytes
         declared = headers.get(b"content-length")

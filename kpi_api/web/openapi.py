@@ -6,20 +6,28 @@ routes are few; a test validates the document and calls every path it lists.
 
 import functools
 
-from kpi_core import Status
+from kpi_api.web import parameters
+from kpi_core import Lang, Status, Trend
+from kpi_core.lineage import ChangeKind
+from kpi_core.periods import PERIOD_PATTERNS, PeriodKind
+from kpi_core.strategy import RevisionStatus
+
+STRATEGY_ID = "ballerup-beskaeftigelsesstrategi"  # the examples name what a new database holds
 
 _LANG = {
     "name": "lang",
     "in": "query",
     "required": False,
-    "schema": {"type": "string", "enum": ["da", "en"], "default": "da"},
+    "schema": {"type": "string", "enum": [lang.value for lang in Lang], "default": Lang.DA.value},
+    "example": Lang.EN.value,
 }
 _AS_OF = {
     "name": "asOf",
     "in": "query",
     "required": False,
-    "description": "Only figures published on or before this date.",
-    "schema": {"type": "string", "format": "date"},
+    "description": "Only figures published on or before this date (YYYY-MM-DD).",
+    "schema": {"type": "string", "format": "date", "pattern": parameters.DATE},
+    "example": "2023-02-01",
 }
 _REVISION = {
     "name": "revision",
@@ -27,24 +35,52 @@ _REVISION = {
     "required": False,
     "description": "Default: the revision in force.",
     "schema": {"type": "string", "maxLength": 40},
+    "example": "2022",
 }
 _STRATEGY = {
     "name": "strategy",
     "in": "query",
     "required": False,
+    "description": "A strategy id; default: the area's first strategy.",
     "schema": {"type": "string", "maxLength": 100},
+    "example": STRATEGY_ID,
 }
 _AREA = {
     "name": "area",
     "in": "path",
     "required": True,
-    "description": 'Area code: "151", "1084", "DK".',
+    "description": 'Area code: a municipality ("151"), a region ("1084") or the country ("DK").',
     "schema": {"type": "string", "maxLength": 10},
+    "example": "151",
+}
+_PERIOD = {
+    "type": "string",
+    "description": "A period as the sources publish it (kpi_core.periods.PERIOD_PATTERNS).",
+    "anyOf": [
+        {"title": kind.value, "pattern": PERIOD_PATTERNS[kind], "examples": [example]}
+        for kind, example in zip(PeriodKind, ("2019", "2022Q3", "2022-09"), strict=True)
+    ],
 }
 _PROBLEM = {
     "description": "A problem (RFC 9457).",
     "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}},
 }
+# Every operation may answer these (the read policy, the rate and time limits).
+_REFUSALS = {
+    "401": {
+        **_PROBLEM,
+        "description": "With KPI_REQUIRE_READ_TOKEN=1: no valid API token (UNAUTHENTICATED).",
+    },
+    "429": {**_PROBLEM, "description": "Too many requests from this address (RATE_LIMITED; Retry-After)."},
+    "503": {**_PROBLEM, "description": "Busy or out of time (SERVER_BUSY, TIMEOUT; Retry-After)."},
+}
+# Optional: a token is needed only where the service requires one for reads.
+_SECURITY = [{}, {"bearerToken": []}]
+
+
+def _names(enum_class) -> list[str]:
+    return [member.name for member in enum_class]
+
 
 _TEXT = {
     "type": "object",
@@ -60,7 +96,7 @@ def document() -> dict:
     evaluation = {
         "type": ["object", "null"],
         "properties": {
-            "status": {"enum": [s.name for s in Status]},
+            "status": {"enum": _names(Status)},
             "period": {"type": ["string", "null"]},
             "value": _DECIMAL,
             "reference": _DECIMAL,
@@ -83,7 +119,7 @@ def document() -> dict:
                 "type": ["integer", "null"],
                 "description": "How many members of the comparison set have a value.",
             },
-            "trend": {"enum": ["IMPROVING", "WORSENING", "STABLE", "UNKNOWN"]},
+            "trend": {"enum": _names(Trend)},
             "explanation": {"$ref": "#/components/schemas/Text"},
             "rollup": {
                 "type": ["object", "null"],
@@ -117,7 +153,7 @@ def document() -> dict:
             "isKeyFigure": {"type": "boolean"},
             "change": {
                 "type": ["string", "null"],
-                "enum": ["UNCHANGED", "ADDED", "REMOVED", "REPLACED", "RESCOPED", "REWORDED", None],
+                "enum": [*_names(ChangeKind), None],
             },
             "status": {"$ref": "#/components/schemas/Evaluation"},
         },
@@ -127,7 +163,7 @@ def document() -> dict:
         "type": "object",
         "properties": {
             "version": {"type": "string"},
-            "status": {"enum": ["draft", "adopted", "superseded"]},
+            "status": {"enum": [s.value for s in RevisionStatus]},
             "title": {"$ref": "#/components/schemas/Text"},
             "adoptedOn": {"type": ["string", "null"], "format": "date"},
             "inForceFrom": {"type": ["string", "null"], "format": "date"},
@@ -214,7 +250,7 @@ def document() -> dict:
             "content": {"application/json": {"schema": {"$ref": ref}}},
         }
 
-    return {
+    spec = {
         "openapi": "3.1.0",
         "info": {
             "title": "kommune-kpi",
@@ -252,6 +288,7 @@ def document() -> dict:
                             "in": "path",
                             "required": True,
                             "schema": {"type": "string", "maxLength": 100},
+                            "example": STRATEGY_ID,
                         }
                     ],
                     "responses": {
@@ -270,12 +307,14 @@ def document() -> dict:
                             "in": "path",
                             "required": True,
                             "schema": {"type": "string", "maxLength": 100},
+                            "example": STRATEGY_ID,
                         },
                         {
                             "name": "version",
                             "in": "path",
                             "required": True,
                             "schema": {"type": "string", "maxLength": 40},
+                            "example": "2022",
                         },
                     ],
                     "responses": {
@@ -309,6 +348,7 @@ def document() -> dict:
                             "in": "path",
                             "required": True,
                             "schema": {"type": "string", "maxLength": 20},
+                            "example": "2.1",
                         },
                         {
                             "name": "file",
@@ -317,8 +357,9 @@ def document() -> dict:
                             "description": "Area code and format, e.g. 151.svg",
                             "schema": {
                                 "type": "string",
-                                "pattern": r"^[A-Za-z0-9]{1,10}\.(svg|html|csv|json)$",
+                                "pattern": rf"^{parameters.AREA}\.(svg|html|csv|json)$",
                             },
+                            "example": "151.svg",
                         },
                         _STRATEGY,
                         _REVISION,
@@ -328,26 +369,36 @@ def document() -> dict:
                             "name": "from",
                             "in": "query",
                             "required": False,
-                            "schema": {"type": "string", "maxLength": 10},
+                            "description": "First period shown: a year YYYY, a quarter YYYYQn or a month YYYY-MM.",
+                            "schema": _PERIOD,
+                            "example": "2019",
                         },
                         {
                             "name": "to",
                             "in": "query",
                             "required": False,
-                            "schema": {"type": "string", "maxLength": 10},
+                            "description": "Last period shown (same forms as `from`).",
+                            "schema": _PERIOD,
+                            "example": "2025-12",
                         },
                         {
                             "name": "theme",
                             "in": "query",
                             "required": False,
-                            "schema": {"type": "string", "enum": ["light", "dark", "auto"]},
+                            "schema": {
+                                "type": "string",
+                                "enum": ["light", "dark", "auto"],
+                                "default": "auto",
+                            },
+                            "example": "dark",
                         },
                         {
                             "name": "compare",
                             "in": "query",
                             "required": False,
-                            "description": "Up to 5 area codes, comma-separated.",
-                            "schema": {"type": "string", "maxLength": 60},
+                            "description": f"Up to {parameters.MAX_COMPARE} area codes, comma-separated.",
+                            "schema": {"type": "string", "pattern": parameters.COMPARE},
+                            "example": "DK,1084",
                         },
                     ],
                     "responses": {
@@ -389,9 +440,26 @@ def document() -> dict:
                         "title": {"type": "string"},
                         "status": {"type": "integer"},
                         "detail": {"type": "string"},
+                        "code": {
+                            "type": "string",
+                            "description": "A stable name to branch on (SERVER_BUSY, …).",
+                        },
                     },
                     "required": ["title", "status", "detail"],
                 },
-            }
+            },
+            "securitySchemes": {
+                "bearerToken": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "An API token (`kpi token create`), needed for reads only where the service "
+                    "sets KPI_REQUIRE_READ_TOKEN=1 (and the path is not in KPI_PUBLIC_READ_PATHS).",
+                }
+            },
         },
     }
+    for methods in spec["paths"].values():
+        for operation in methods.values():
+            operation["responses"] = {**operation["responses"], **_REFUSALS}
+            operation["security"] = _SECURITY
+    return spec

@@ -1,8 +1,9 @@
 """HTTP routes for figures, the status page and REST. Each parses its input with clear
 400s, asks the assembly for a view model, renders it, and sets caching, framing and CORS
 headers (kpi_api.http.security_headers adds the rest). Public GET formats allow any origin;
-nothing uses cookies. An answer depends only on the path, the query and the data, never
-on a request header: the response cache serves it to everyone who asks the same."""
+nothing uses cookies. An answer depends only on the path, the query, the data and whether
+the caller holds a valid token (never on another request header): the response cache
+serves it to everyone who asks the same."""
 
 import datetime
 import json
@@ -16,8 +17,8 @@ from kpi_api.http.deadline import DeadlineExceeded
 from kpi_api.http.problems import problem_response
 from kpi_api.http.quoting import quoted, shortened
 from kpi_api.http.response_cache import Cached
-from kpi_api.web import assemble, links
-from kpi_api.web.caching import etag_for, not_modified
+from kpi_api.web import assemble, links, parameters
+from kpi_api.web.caching import etag_for, not_modified, reader
 from kpi_core import Lang, parse_period
 
 FORMATS = {
@@ -44,6 +45,8 @@ def _date(request: Request, name: str = "asOf") -> datetime.date | None:
     if value is None:
         return None
     try:
+        if not parameters.matches(parameters.DATE, value):
+            raise ValueError(value)
         return datetime.date.fromisoformat(value)
     except ValueError:
         raise BadRequest(f"{name} must be a date YYYY-MM-DD, not {quoted(value)}") from None
@@ -54,9 +57,14 @@ def _period(request: Request, name: str) -> str | None:
     if value is None:
         return None
     try:
-        return str(parse_period(value))
+        period = parse_period(value)
     except ValueError as exc:
         raise BadRequest(f"{name}: {shortened(str(exc), value)}") from None
+    if not parameters.matches(parameters.PERIOD, value):  # the core reads files leniently, a URL exactly
+        raise BadRequest(
+            f"{name}: {quoted(value)} is not a period as a URL writes it: YYYY, YYYYQn or YYYY-MM"
+        )
+    return str(period)
 
 
 class Web:
@@ -108,7 +116,10 @@ class Web:
             return problem_response(503, str(exc), "SERVER_BUSY", exc.retry_after)
         except DeadlineExceeded as exc:
             return problem_response(503, str(exc), "TIMEOUT", work_pool.RETRY_AFTER_BUSY)
-        headers = {"ETag": etag, "Cache-Control": "no-cache"}
+        # The answer depends on who asks (caching.etag_for); a token-holder's is for them alone.
+        private = reader(request) == "token"
+        headers = {"ETag": etag, "Cache-Control": "private, no-cache" if private else "no-cache"}
+        headers["Vary"] = "Authorization"
         if cors:
             headers["Access-Control-Allow-Origin"] = "*"
         if frame:  # no script-src: pages and SVGs run no script, framed or opened
@@ -132,9 +143,13 @@ class Web:
             theme = query.get("theme", "auto")
             if theme not in ("light", "dark", "auto"):
                 raise BadRequest(f"theme must be light, dark or auto, not {quoted(theme)}")
-            compare = tuple(c for c in query.get("compare", "").split(",") if c)
-            if len(compare) > assemble.MAX_COMPARE:
-                raise BadRequest(f"compare at most {assemble.MAX_COMPARE} areas")
+            compare_text = query.get("compare")
+            if compare_text is not None and not parameters.matches(parameters.COMPARE, compare_text):
+                raise BadRequest(
+                    f"compare must be up to {assemble.MAX_COMPARE} area codes separated by commas "
+                    f"(e.g. DK,1084), not {quoted(compare_text)}"
+                )
+            compare = tuple(compare_text.split(",")) if compare_text else ()
             first, last, as_of = _period(request, "from"), _period(request, "to"), _date(request)
             figure = assemble.figure_data(
                 self.holder.get(),

@@ -176,7 +176,9 @@ def test_rest_carries_the_roll_up(server, groups):
     assert "deciding is education benefit: 10 % against 20 %" in rows["5.4"]["explanation"]["en"]
     assert rows["5.3"]["status"] == "ON_TRACK" and rows["5.3"]["rollup"] is None
     undecided = rest_row(server, "155")["5.4"]
-    assert undecided["status"] == "UNDECIDED" and undecided["rollup"]["missing"][0]["value"] == "kontanthjaelp"
+    assert (
+        undecided["status"] == "UNDECIDED" and undecided["rollup"]["missing"][0]["value"] == "kontanthjaelp"
+    )
 
 
 def test_the_figure_draws_the_deciding_group(server, groups):
