@@ -162,6 +162,7 @@ SAMPLES = {
     "KPI_CORS_ORIGINS": "https://intra.example.dk",
     "KPI_PUBLIC_URL": "https://kpi.example.dk",
     "KPI_PUBLIC_READ_PATHS": "/figures/",
+    "KPI_PERSISTED_QUERIES": "/etc/kpi/persisted",
 }
 
 
