@@ -4,6 +4,7 @@ Every setting is an environment variable (see the README's table)."""
 
 import os
 import urllib.parse
+from pathlib import Path
 
 import attrs
 
@@ -70,6 +71,11 @@ class Settings:
     max_graphql_in_progress: int = (
         16  # uncached GraphQL requests in progress at once; beyond: 503 SERVER_BUSY
     )
+    mappings_dir: str = ""  # a directory of the municipality's own mapping files (*.toml)
+
+    @property
+    def mappings_directory(self) -> "Path | None":
+        return Path(self.mappings_dir) if self.mappings_dir else None
 
     @classmethod
     def from_env(cls, database_url: str | None = None) -> "Settings":
@@ -108,6 +114,7 @@ class Settings:
             trusted_proxies=_int("KPI_TRUSTED_PROXIES", 0),
             header_timeout=float(os.environ.get("KPI_HEADER_TIMEOUT", "10")),
             max_graphql_in_progress=_int("KPI_MAX_GRAPHQL_IN_PROGRESS", 16),
+            mappings_dir=os.environ.get("KPI_MAPPINGS", "").strip(),
         )
 
 

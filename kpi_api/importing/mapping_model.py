@@ -154,6 +154,28 @@ class _File:
 _converter = cattrs.Converter(forbid_extra_keys=True)
 
 
+def _strict(kind: type, expected: str):
+    """cattrs turns 2.10 into "2.1", "yes" into True and "abc" into ('a', 'b', 'c'); a
+    mapping says what it means or is refused."""
+
+    def structure(value: Any, _: type) -> Any:
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            raise ValueError(f"expected {expected}, found {type(value).__name__} {value!r:.40}")
+        return value
+
+    return structure
+
+
+_converter.register_structure_hook(str, _strict(str, 'text (in quotes: "2.10")'))
+_converter.register_structure_hook(bool, _strict(bool, "true or false"))
+_converter.register_structure_hook_func(
+    lambda t: getattr(t, "__origin__", None) is tuple,
+    lambda value, t: tuple(
+        _converter.structure(v, t.__args__[0]) for v in _strict(list, "a list [...]")(value, t)
+    ),
+)
+
+
 def parse_mapping(text: str, name: str) -> Mapping:
     """The mapping in `text` (TOML), or MappingError listing every problem with its place."""
     try:
@@ -167,7 +189,8 @@ def mapping_from_dict(raw: dict[str, Any], name: str) -> Mapping:
     try:
         file = _converter.structure(raw, _File)
     except Exception as exc:  # cattrs' ClassValidationError: a tree of located errors
-        raise MappingError(name, [_located(m) for m in cattrs.transform_error(exc, path="")]) from None
+        messages = cattrs.transform_error(exc, path="", format_exception=_said)
+        raise MappingError(name, [_located(m) for m in messages]) from None
     problems: list[str] = []
     time = file.time or file.period
     if (file.time is None) == (file.period is None):
@@ -200,10 +223,18 @@ def _format_from_keys(file: _File) -> str | None:
     return None
 
 
+def _said(exc: BaseException, kind: type | None) -> str:
+    """Our own strict hooks' words; cattrs' own for the rest (missing or extra keys)."""
+    if isinstance(exc, ValueError) and str(exc).startswith("expected "):
+        return str(exc)
+    return cattrs.v.format_exception(exc, kind)
+
+
 def _located(message: str) -> str:
-    """cattrs says "invalid value for type, expected str @ $.tables.X"; we say the place first."""
+    """cattrs says "invalid value for type, expected str @ $.tables['X'].unit"; we say
+    "tables.X.unit: …", the place first, as a dotted key of the file."""
     text, _, path = message.rpartition(" @ ")
-    path = path.removeprefix("$").removeprefix(".") or "(the file)"
+    path = re.sub(r"\['([^']*)'\]", r".\1", path).removeprefix("$").removeprefix(".") or "(the file)"
     return f"{path}: {text}" if text else message
 
 

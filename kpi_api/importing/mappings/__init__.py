@@ -30,7 +30,8 @@ def load_mapping(name: str, directory: Path | None = None) -> Mapping:
         return read_mapping_file(own[name])
     available = sorted({*shipped_names(), *own})
     if name not in shipped_names():
-        raise MappingError(name, [f"no mapping named {name!r}; available: {', '.join(available)}"])
+        shown = name if len(name) <= 40 else f"{name[:40]}…"
+        raise MappingError(shown, [f"no mapping named {shown!r}; available: {', '.join(available)}"])
     text = (resources.files(__name__) / f"{name}.toml").read_text(encoding="utf-8")
     return parse_mapping(text, name)
 
