@@ -10,6 +10,7 @@ shapes of real answers, not real data. Expected values are read off the fixtures
 import datetime
 import json
 import os
+import re
 import subprocess
 import sys
 import tomllib
@@ -29,8 +30,9 @@ from kpi_api.importing.rows import ReadError
 from kpi_api.importing.service import import_bytes
 from kpi_api.importing.validate import indicator_facts, validate
 from kpi_api.storage import tokens
-from kpi_core import shipped_areas, shipped_strategies
+from kpi_core import parse_revision, shipped_areas, shipped_strategies
 from kpi_core.repository import ObservationQuery
+from kpi_core.shipped import _DATA
 from tests.conftest import serving
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
@@ -424,6 +426,33 @@ def test_cli_mapping_check(tmp_path):
     ]
     for name in ("statbank", "jobindsats"):  # the shipped files pass their own check
         assert kpi("mapping", "check", str(SHIPPED / f"{name}.toml"), cwd=tmp_path).returncode == 0
+
+
+def test_a_mapping_may_feed_an_indicator_of_any_published_strategy(tmp_path):
+    # A strategy of another municipality, published into the database: its indicator E2
+    # (a count) is fed from AULK04's persons by a mapping of one's own.
+    text = (_DATA / "catalogue" / "ballerup-covid19-opfoelgning-2020.toml").read_text(encoding="utf-8")
+    text = re.sub(
+        r'"C([123])"', r'"E\1"', text.replace('id = "ballerup-covid19-opfoelgning"', 'id = "egen-strategi"')
+    )
+    services = open_services(f"sqlite:///{tmp_path / 'kpi.sqlite3'}")
+    assert services.revisions.publish([parse_revision(text, "egen.toml")], by="test").added
+    own = tmp_path / "egen.toml"
+    own.write_text(
+        OWN_MAPPING.replace('indicator = "2.3"\nunit = "percent"', 'indicator = "E2"\nunit = "count"')
+        .replace('total = ["2"]', 'total = ["1"]')
+        .replace('skip = ["1"]', 'skip = ["2"]')
+    )
+    data = tmp_path / "aulk04.json"
+    data.write_text(json.dumps(AULK04))
+
+    assert kpi("mapping", "check", str(own), cwd=tmp_path).returncode == 1  # not in the shipped catalogue
+    database = f"sqlite:///{tmp_path / 'kpi.sqlite3'}"
+    checked = kpi("mapping", "check", "--database", database, str(own), cwd=tmp_path)
+    assert checked.returncode == 0, checked.stderr
+    imported = kpi("import", "--mapping", str(own), str(data), cwd=tmp_path)
+    assert imported.returncode == 0, imported.stderr
+    assert _stored(tmp_path, "E2") == [("151", "2022-09", "310"), ("DK", "2022-09", "41000")]
 
 
 # ── Through GraphQL ─────────────────────────────────────────────────────────────────────
