@@ -117,7 +117,7 @@ def test_neither_a_label_prefix_nor_the_file_name_says_which_table_it_is():
         list(read_jsonstat(data, "aup03.json", load_mapping("statbank")))
     assert _problems(excinfo) == [
         "aup03.json: does not say which Statbank table it is; it has no `extension.px.tableid` and several "
-        "ContentsCode categories; say the table (--table AUP01). Mapped: statbank: AUP01, AUP03"
+        "ContentsCode categories; say the table (--table AUP01). Mapped: statbank: AUP01, AUP03, AULK04"
     ]
 
 
@@ -219,8 +219,9 @@ def _statbank_dict() -> dict:
     return tomllib.loads((SHIPPED / "statbank.toml").read_text(encoding="utf-8"))
 
 
-# A mapping of the municipality's own: Statbank AULK04 (long-term unemployed; ENHED 1 =
-# persons, 2 = per cent of the labour force) for 2.3, keeping the per-cent unit only.
+# A mapping of the municipality's own, for a table no shipped mapping knows: EGEN01, a
+# made-up table in Statbank's shape (as AULK04: ENHED 1 = persons, 2 = per cent of the
+# labour force), for 2.3, keeping the per-cent unit only.
 OWN_MAPPING = """\
 format = "jsonstat"
 source = "Danmarks Statistik"
@@ -235,21 +236,21 @@ absent = "000"
 dimension = "Tid"
 periods = [{ pattern = '(\\d{4})M(\\d{2})', to = "{0}-{1}" }]
 
-[tables.AULK04]
+[tables.EGEN01]
 indicator = "2.3"
 unit = "percent"
 
-[tables.AULK04.dimensions.ENHED]
+[tables.EGEN01.dimensions.ENHED]
 total = ["2"]  # the share: the figure itself, no breakdown
 skip = ["1"]   # the count of persons
 """
 
-AULK04 = {
+OWN_TABLE = {
     "dataset": {
         "dimension": {
             "OMRÅDE": {"category": {"index": {"000": 0, "151": 1}}},
             "ENHED": {"category": {"index": {"1": 0, "2": 1}}},
-            "ContentsCode": {"category": {"index": {"AULK04": 0}}},
+            "ContentsCode": {"category": {"index": {"EGEN01": 0}}},
             "Tid": {"category": {"index": {"2022M09": 0}}},
             "id": ["OMRÅDE", "ENHED", "ContentsCode", "Tid"],
             "size": [2, 2, 1, 1],
@@ -262,8 +263,17 @@ AULK04 = {
 }
 
 
+def test_the_shipped_aulk04_feeds_2_3_with_the_share_of_the_labour_force():
+    document = json.loads(json.dumps(OWN_TABLE).replace('"EGEN01"', '"AULK04"'))
+    rows = list(read_jsonstat(json.dumps(document).encode(), "x.json", load_mapping("statbank")))
+    assert _facts(rows) == [("2.3", "DK", "2022-09", "1.4"), ("2.3", "151", "2022-09", "1.0")]
+    assert {r.get("source") for r in rows} == {"Danmarks Statistik, AULK04"}
+
+
 def test_an_own_mapping_reads_a_table_the_shipped_ones_do_not():
-    rows = list(read_jsonstat(json.dumps(AULK04).encode(), "aulk04.json", parse_mapping(OWN_MAPPING, "own")))
+    rows = list(
+        read_jsonstat(json.dumps(OWN_TABLE).encode(), "egen01.json", parse_mapping(OWN_MAPPING, "own"))
+    )
     assert _facts(rows) == [("2.3", "DK", "2022-09", "1.4"), ("2.3", "151", "2022-09", "1.0")]
 
 
@@ -272,7 +282,7 @@ def test_an_own_mapping_reads_a_table_the_shipped_ones_do_not():
     [
         (
             lambda t: t.replace('indicator = "2.3"', 'indicatr = "2.3"'),
-            ["tables.AULK04: extra fields found (indicatr)"],
+            ["tables.EGEN01: extra fields found (indicatr)"],
         ),
         (
             lambda t: t.replace("keep_known_codes = true", 'keep_known_codes = "yes"'),
@@ -285,9 +295,9 @@ def test_an_own_mapping_reads_a_table_the_shipped_ones_do_not():
             ],
         ),
         (
-            lambda t: t + '\n[tables.AULK04.dimensions."KØN"]\ncolumn = "sex"\nvalues = { M = "men" }\n',
+            lambda t: t + '\n[tables.EGEN01.dimensions."KØN"]\ncolumn = "sex"\nvalues = { M = "men" }\n',
             [
-                "tables.AULK04.dimensions.KØN.column: `sex` is not a breakdown column; expected one of: "
+                "tables.EGEN01.dimensions.KØN.column: `sex` is not a breakdown column; expected one of: "
                 "age, gender, origin, target_group, company_location"
             ],
         ),
@@ -324,14 +334,14 @@ def test_two_own_mappings_of_one_table_are_refused_naming_both(tmp_path):
     with pytest.raises(MappingError) as excinfo:
         mappings_for_import(directory=tmp_path)
     assert excinfo.value.problems == [
-        "tables.AULK04: mapped by both a.toml and b.toml; keep it in one of them"
+        "tables.EGEN01: mapped by both a.toml and b.toml; keep it in one of them"
     ]
 
 
 def test_an_own_file_named_like_a_shipped_one_replaces_it(tmp_path):
     (tmp_path / "statbank.toml").write_text(OWN_MAPPING)
     names = [(m.name, sorted(m.tables)) for m in mappings_for_import(directory=tmp_path)]
-    assert names == [("statbank", ["AULK04"]), ("jobindsats", ["y01a02", "y07a02"])]
+    assert names == [("statbank", ["EGEN01"]), ("jobindsats", ["y01a02", "y07a02"])]
 
 
 # ── Through the CLI, as an analyst runs it ──────────────────────────────────────────────
@@ -372,15 +382,15 @@ def test_cli_imports_jobindsats_v3_with_the_table_named(tmp_path):
 
 
 def test_cli_own_mapping_by_option_and_by_directory(tmp_path):
-    data = tmp_path / "aulk04.json"
-    data.write_text(json.dumps(AULK04))
+    data = tmp_path / "egen01.json"
+    data.write_text(json.dumps(OWN_TABLE))
     own = tmp_path / "mappings"
     own.mkdir()
     (own / "ballerup.toml").write_text(OWN_MAPPING)
 
     refused = kpi("import", "--dry-run", str(data), cwd=tmp_path)
     assert refused.returncode == 1
-    assert "is table AULK04 (its ContentsCode), which no mapping knows" in refused.stderr
+    assert "is table EGEN01 (its ContentsCode), which no mapping knows" in refused.stderr
 
     by_option = kpi("import", "--dry-run", "--mapping", str(own / "ballerup.toml"), str(data), cwd=tmp_path)
     assert by_option.returncode == 0, by_option.stderr
@@ -391,16 +401,16 @@ def test_cli_own_mapping_by_option_and_by_directory(tmp_path):
 
 
 def test_cli_refuses_an_import_whose_mapping_is_broken(tmp_path):
-    data = tmp_path / "aulk04.json"
-    data.write_text(json.dumps(AULK04))
+    data = tmp_path / "egen01.json"
+    data.write_text(json.dumps(OWN_TABLE))
     bad = tmp_path / "bad.toml"
     bad.write_text(OWN_MAPPING.replace('unit = "percent"', 'unit = "percent"\ncolour = "red"'))
     result = kpi("import", "--mapping", str(bad), str(data), cwd=tmp_path)
     assert result.returncode == 2
     assert result.stderr.splitlines() == [
-        "Rejected aulk04.json: the mapping cannot be used; nothing was written.",
+        "Rejected egen01.json: the mapping cannot be used; nothing was written.",
         "mapping bad is invalid:",
-        "  tables.AULK04: extra fields found (colour)",
+        "  tables.EGEN01: extra fields found (colour)",
     ]
     assert not (tmp_path / "kpi.sqlite3").exists()
 
@@ -417,11 +427,11 @@ def test_cli_mapping_check(tmp_path):
     result = kpi("mapping", "check", str(good), str(wrong), cwd=tmp_path)
     assert result.returncode == 1
     assert result.stdout.splitlines() == [
-        f"ok  {good}: jsonstat, tables AULK04 (indicators checked against the shipped catalogue)"
+        f"ok  {good}: jsonstat, tables EGEN01 (indicators checked against the shipped catalogue)"
     ]
     assert result.stderr.splitlines() == [
         f"{wrong}: 1 problem(s)",
-        "  tables.AULK04.indicator: `9.9` is not an indicator of any published strategy (ids look like 2.1, "
+        "  tables.EGEN01.indicator: `9.9` is not an indicator of any published strategy (ids look like 2.1, "
         "1.5b, O1; publish its strategy first)",
     ]
     for name in ("statbank", "jobindsats"):  # the shipped files pass their own check
@@ -430,7 +440,7 @@ def test_cli_mapping_check(tmp_path):
 
 def test_a_mapping_may_feed_an_indicator_of_any_published_strategy(tmp_path):
     # A strategy of another municipality, published into the database: its indicator E2
-    # (a count) is fed from AULK04's persons by a mapping of one's own.
+    # (a count) is fed from EGEN01's persons by a mapping of one's own.
     text = (_DATA / "catalogue" / "ballerup-covid19-opfoelgning-2020.toml").read_text(encoding="utf-8")
     text = re.sub(
         r'"C([123])"', r'"E\1"', text.replace('id = "ballerup-covid19-opfoelgning"', 'id = "egen-strategi"')
@@ -443,8 +453,8 @@ def test_a_mapping_may_feed_an_indicator_of_any_published_strategy(tmp_path):
         .replace('total = ["2"]', 'total = ["1"]')
         .replace('skip = ["1"]', 'skip = ["2"]')
     )
-    data = tmp_path / "aulk04.json"
-    data.write_text(json.dumps(AULK04))
+    data = tmp_path / "egen01.json"
+    data.write_text(json.dumps(OWN_TABLE))
 
     assert kpi("mapping", "check", str(own), cwd=tmp_path).returncode == 1  # not in the shipped catalogue
     database = f"sqlite:///{tmp_path / 'kpi.sqlite3'}"
@@ -489,7 +499,7 @@ def test_graphql_takes_the_format_the_table_and_the_mapping(own_server):
     result = _import(own_server, data=data, format="JOBINDSATS", table="y07a02", mapping="jobindsats")
     assert (result["format"], result["rejected"], result["added"]) == ("jobindsats", False, 4)
 
-    result = _import(own_server, data=json.dumps(AULK04), format="JSONSTAT", mapping="ballerup")
+    result = _import(own_server, data=json.dumps(OWN_TABLE), format="JSONSTAT", mapping="ballerup")
     assert (result["rejected"], result["added"]) == (False, 2)
 
 
