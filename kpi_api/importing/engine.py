@@ -14,18 +14,20 @@ from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
 
 from kpi_api.importing.cells import CodedTable, Record
+from kpi_api.importing.derived import Accumulator
 from kpi_api.importing.mapping_model import AreaRule, Categories, Mapping, Table, TimeRule
 from kpi_api.importing.rows import MAX_JSON_CELLS, Problem, ReadError, SourceRow
 from kpi_core import shipped_areas
 
 _FORMAT_NAMES = {"jsonstat": "JSON-stat", "jobindsats": "Jobindsats"}
-_AREA, _PERIOD, _MEASURE, _IGNORE, _BREAKDOWN, _CONTENTS = (
+_AREA, _PERIOD, _MEASURE, _IGNORE, _BREAKDOWN, _CONTENTS, _SUMMED = (
     "area",
     "period",
     "measure",
     "ignore",
     "breakdown",
     "contents",
+    "summed",  # a dimension a derived indicator's input adds up over
 )
 
 
@@ -33,13 +35,24 @@ def source_rows(
     tables: Sequence[CodedTable], mappings: Sequence[Mapping], table: str | None = None
 ) -> Iterator[SourceRow]:
     """The rows of every table, each read with the first mapping (in the order given)
-    that knows it; `table` names the table where the file does not (or must agree)."""
+    that knows it; `table` names the table where the file does not (or must agree): one
+    id, or one per table of the file, comma-separated in their order (y08a02,y09a02)."""
     rows: list[SourceRow] = []
     problems: dict[str, Problem] = {}  # one per place in the file
-    for coded in tables:
-        chosen = _choose(coded, mappings, table, problems)
+    inputs = Accumulator()  # the figures derived indicators are computed from
+    named = [t.strip() for t in table.split(",")] if table else []
+    if len(named) > 1 and len(named) != len(tables):
+        message = (
+            f"holds {len(tables)} table(s), but the import named {len(named)}; name one per table, in order"
+        )
+        raise ReadError([Problem(tables[0].name if tables else "file", None, message)])
+    for number, coded in enumerate(tables):
+        wanted = named[number] if len(named) > 1 else table
+        chosen = _choose(coded, mappings, wanted, problems)
         if chosen is not None:
-            _TableMapper(coded, *chosen, problems).read(rows)
+            _TableMapper(coded, *chosen, problems, inputs).read(rows)
+    if not problems:
+        rows += inputs.rows(problems)
     if problems:
         raise ReadError(list(problems.values()))
     yield from rows
@@ -118,9 +131,19 @@ def _jobindsats_role(column: str, mapping: Mapping, table: Table) -> tuple[str, 
 class _TableMapper:
     """One coded table read with one table of one mapping."""
 
-    def __init__(self, coded: CodedTable, mapping: Mapping, table_key: str, problems: dict[str, Problem]):
+    def __init__(
+        self,
+        coded: CodedTable,
+        mapping: Mapping,
+        table_key: str,
+        problems: dict[str, Problem],
+        inputs: Accumulator,
+    ):
         self.coded, self.mapping, self.table_key, self.problems = coded, mapping, table_key, problems
         self.table = mapping.tables[table_key]
+        self.inputs, self.accumulator = mapping.inputs_of(table_key), inputs
+        self.direct = bool(self.table.indicator or self.table.measures)
+        self.summed = {d for *_, given in self.inputs for d in given.where}
         self.memo: dict[tuple[int, object], str | None] = {}
         self.suppressed = set(mapping.suppressed)
         self.suppressed_status = set(mapping.suppressed_status)
@@ -154,6 +177,8 @@ class _TableMapper:
                 )
             else:
                 role = _jobindsats_role(column, mapping, self.table)
+            if role is None and find_key(column, self.summed) is not None:
+                role = (_SUMMED, None)
             if role is None:
                 if coded.one_figure:
                     message = f"is not in the mapping for table {self.table_key}; map its categories to a breakdown, the total or skip them"
@@ -169,7 +194,7 @@ class _TableMapper:
                 self.coded.place(),
                 f"has no period {'dimension' if coded.one_figure else 'column'} ({wanted}; it has: {', '.join(coded.columns)})",
             )
-        if not coded.one_figure and _MEASURE not in kinds:
+        if not coded.one_figure and self.direct and _MEASURE not in kinds:
             self._problem(
                 self.coded.place(), f"has none of the measures the mapping names for table {self.table_key}"
             )
@@ -233,6 +258,8 @@ class _TableMapper:
         fields: dict[str, str] = {}
         columns: dict[str, str] = {}
         figures: list[tuple[str, object, str]] = []  # (measure key, raw, status)
+        texts: dict[str, str] = {}  # the codes of the categories, by column
+        breakdowns: list[tuple[str, str, str | None]] = []  # (column, breakdown column, mapped)
         kept = True
         area = self.absent_area
         for index, ((role, spec), raw) in enumerate(zip(self.roles, record.values, strict=True)):
@@ -242,13 +269,19 @@ class _TableMapper:
                     figures.append((column, raw, ""))
                 continue
             text = "" if raw is None else str(raw).strip()
+            texts[column] = text
             if role == _CONTENTS:
                 figures.append((text, record.value, record.status))
+                continue
+            if role == _SUMMED:
                 continue
             function: Callable[[str, object], str | None] = (
                 map_area if role == _AREA else map_period if role == _PERIOD else map_category  # type: ignore[assignment]
             )
             result = self._map(index, text, function, spec)
+            if role == _BREAKDOWN:
+                assert isinstance(spec, Categories)
+                breakdowns.append((column, spec.column or "", result))
             kept = kept and result is not None
             if not result:  # skipped, not known, or the total ("")
                 continue
@@ -262,39 +295,89 @@ class _TableMapper:
                 fields[spec.column], columns[spec.column] = result, column
         if self.coded.one_figure and self.coded.measure_column is None:
             figures.append((self.table_key, record.value, record.status))
-        if not kept or area is None or "period" not in fields:
+        if area is None or "period" not in fields:
+            return
+        if self.inputs:
+            self._collect(record, location, area, fields["period"], texts, breakdowns)
+        if not kept or not self.direct:
             return
         for key, raw, status in figures:
-            measure = self.table.measure(key) if self.coded.one_figure else self.table.measures[key]
-            if measure is None:
-                place = self._code_place(self.coded.measure_column or "", key)
-                self._problem(
-                    place,
-                    f"is not a measure of table {self.table_key} in the mapping (it maps: {', '.join(self.table.measures) or 'none'})",
-                )
+            self._figure(key, raw, status, location, area, fields, columns, rows)
+
+    def _figure(self, key, raw, status, location, area, fields, columns, rows) -> None:
+        measure = self.table.measure(key) if self.coded.one_figure else self.table.measures[key]
+        if measure is None:
+            place = self._code_place(self.coded.measure_column or "", key)
+            known = ", ".join(self.table.measures) or "none"
+            self._problem(
+                place, f"is not a measure of table {self.table_key} in the mapping (it maps: {known})"
+            )
+            return
+        value = self._value(raw, status)
+        if value is None:
+            where = location if self.coded.one_figure else f"{location}, column '{key}'"
+            self._problem(where, f"`{raw}` is not a number")
+            return
+        if len(rows) >= MAX_JSON_CELLS:
+            limit = (
+                f"a {_FORMAT_NAMES[self.coded.format]} file may have at most {MAX_JSON_CELLS:,} (split it)"
+            )
+            raise ReadError([Problem(location, None, f"has more than {MAX_JSON_CELLS:,} figures; {limit}")])
+        row_fields = {
+            "indicator": measure.indicator,
+            "area": area,
+            **fields,
+            "value": value,
+            "unit": measure.unit,
+            "source": self.source,
+        }
+        if self.coded.published:
+            row_fields["published"] = self.coded.published
+        row_columns = columns if self.coded.one_figure else {"value": key, **columns}
+        rows.append(SourceRow(location, row_fields, row_columns))
+
+    def _collect(self, record: Record, location: str, area: str, period: str, texts, breakdowns) -> None:
+        """The record's figure as an input of every derived indicator that reads it."""
+        for indicator, part, position, given in self.inputs:
+            summed = {find_key(d, texts) or d: codes for d, codes in given.where.items()}
+            if any(texts.get(d) not in codes for d, codes in summed.items()):
+                continue
+            breakdown: dict[str, str] = {}
+            counted = True
+            for column, target, mapped in breakdowns:
+                if column in summed:
+                    continue
+                if mapped is None:  # skipped (or unknown: a problem already)
+                    counted = False
+                elif mapped:
+                    breakdown[target] = mapped
+            if not counted:
+                continue
+            if self.coded.one_figure:
+                if given.measure and texts.get(self.coded.measure_column or "") != given.measure:
+                    continue
+                raw, status = record.value, record.status
+            elif given.measure in self.coded.columns:
+                raw, status = record.values[self.coded.columns.index(str(given.measure))], ""
+            else:  # the file lacks the figure: the indicator is not computed from it
                 continue
             value = self._value(raw, status)
-            if value is None:
-                where = location if self.coded.one_figure else f"{location}, column '{key}'"
-                self._problem(where, f"`{raw}` is not a number")
-                continue
-            if len(rows) >= MAX_JSON_CELLS:
-                limit = f"a {_FORMAT_NAMES[self.coded.format]} file may have at most {MAX_JSON_CELLS:,} (split it)"
-                raise ReadError(
-                    [Problem(location, None, f"has more than {MAX_JSON_CELLS:,} figures; {limit}")]
+            codes = tuple(texts[d] for d in summed)
+            problem = (
+                f"`{raw}` is not a number"
+                if value is None
+                else self.accumulator.add(
+                    self.mapping,
+                    (indicator, part, position),
+                    codes,
+                    (area, period, breakdown),
+                    value,
+                    self.coded.published,
+                    location,
                 )
-            row_fields = {
-                "indicator": measure.indicator,
-                "area": area,
-                **fields,
-                "value": value,
-                "unit": measure.unit,
-                "source": self.source,
-            }
-            if self.coded.published:
-                row_fields["published"] = self.coded.published
-            row_columns = columns if self.coded.one_figure else {"value": key, **columns}
-            rows.append(SourceRow(location, row_fields, row_columns))
+            )
+            if problem:
+                self._problem(location, f"{problem} (an input of {indicator})")
 
     def _value(self, raw: object, status: str) -> str | None:
         """A figure as text: empty when withheld (null, a suppression marker or status); None if not a number."""

@@ -39,4 +39,15 @@ def catalogue_problems(mapping: Mapping, facts: dict[str, IndicatorFacts]) -> li
                         f"tables.{table_id}.dimensions.{key}.column: indicator {measure.indicator} is not "
                         f"broken down by {categories.column} (it declares: {declared})"
                     )
+    for indicator, derived in mapping.derived.items():
+        fact = facts.get(indicator)
+        if fact is None:
+            problems.append(
+                f"derived.{indicator}: `{indicator}` is not an indicator of any published strategy "
+                "(publish its strategy first)"
+            )
+        elif UNIT_ALIASES.get(derived.unit) is not fact.unit:
+            problems.append(
+                f"derived.{indicator}.unit: a share in {derived.unit}, but {indicator} is measured in {fact.unit.value}"
+            )
     return problems

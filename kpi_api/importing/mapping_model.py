@@ -116,6 +116,30 @@ class TimeRule:
 
 
 @attrs.frozen
+class Input:
+    """Figures of one table that a derived indicator adds up: the measure (a Jobindsats
+    column, a Statbank ContentsCode; default: the table's one figure) of the records whose
+    codes are among `where`'s, summed over those dimensions. The table's other dimensions
+    keep their mapping (the total, a breakdown value, or skipped)."""
+
+    table: str
+    measure: str | None = None
+    where: dict[str, tuple[str, ...]] = attrs.field(factory=dict)
+
+
+@attrs.frozen
+class Derived:
+    """A share computed from counts: 100 × Σ numerator ÷ Σ denominator, per area, period
+    and breakdown, rounded to `decimals`; the counts are stored with it."""
+
+    numerator: tuple[Input, ...]
+    denominator: tuple[Input, ...]
+    unit: str = "percent"
+    decimals: int = 1
+    source: str = ""  # default: the formula, naming the tables and codes
+
+
+@attrs.frozen
 class Mapping:
     """A whole mapping file. `name` is the file's stem (not written in the file)."""
 
@@ -127,6 +151,17 @@ class Mapping:
     source: str = ""
     suppressed: tuple[str, ...] = ()  # cell texts meaning "no figure" (Jobindsats)
     suppressed_status: tuple[str, ...] = ("..",)  # JSON-stat statuses meaning "withheld"
+    derived: dict[str, Derived] = attrs.field(factory=dict)  # by indicator id
+
+    def inputs_of(self, table_key: str) -> list[tuple[str, str, int, Input]]:
+        """(indicator, "numerator" or "denominator", position, input) reading `table_key`."""
+        found = []
+        for indicator, derived in self.derived.items():
+            for part in ("numerator", "denominator"):
+                for position, given in enumerate(getattr(derived, part)):
+                    if self.table(given.table) == table_key:
+                        found.append((indicator, part, position, given))
+        return found
 
     def table(self, table_id: str) -> str | None:
         """The key of `table_id` among the tables, matched ignoring case (Jobindsats says
@@ -149,6 +184,7 @@ class _File:
     suppressed_status: tuple[str, ...] = ("..",)
     time: TimeRule | None = None
     period: TimeRule | None = None
+    derived: dict[str, Derived] = attrs.field(factory=dict)
 
 
 _converter = cattrs.Converter(forbid_extra_keys=True)
@@ -168,6 +204,7 @@ def _strict(kind: type, expected: str):
 
 _converter.register_structure_hook(str, _strict(str, 'text (in quotes: "2.10")'))
 _converter.register_structure_hook(bool, _strict(bool, "true or false"))
+_converter.register_structure_hook(int, _strict(int, "a whole number"))
 _converter.register_structure_hook_func(
     lambda t: getattr(t, "__origin__", None) is tuple,
     lambda value, t: tuple(
@@ -207,6 +244,7 @@ def mapping_from_dict(raw: dict[str, Any], name: str) -> Mapping:
         source=file.source,
         suppressed=file.suppressed,
         suppressed_status=file.suppressed_status,
+        derived=file.derived,
     )
     problems += _problems(mapping)
     if problems:
@@ -258,9 +296,14 @@ def _problems(mapping: Mapping) -> list[str]:
         problems += _pattern(f"area.skip_matching[{number}]", pattern)
     if not mapping.tables:
         problems.append("tables: map at least one table ([tables.<id>] with an indicator or measures)")
+    inputs = {
+        mapping.table(i.table) for d in mapping.derived.values() for i in (*d.numerator, *d.denominator)
+    }
     for table_id, table in mapping.tables.items():
         where = f"tables.{table_id}"
-        if (table.indicator is None) == (not table.measures):
+        if table.indicator is None and not table.measures and table_id in inputs:
+            pass  # read only for a derived indicator
+        elif (table.indicator is None) == (not table.measures):
             problems.append(
                 f"{where}: give either `indicator` (every figure of the table) or `measures` (by code or column), not "
                 + ("both" if table.indicator else "neither")
@@ -281,6 +324,40 @@ def _problems(mapping: Mapping) -> list[str]:
                 problems.append(
                     f"{where}.dimensions.{key}: {', '.join(sorted(doubled))} listed twice (as a value, the total or skipped)"
                 )
+    problems += _derived_problems(mapping)
+    return problems
+
+
+def _derived_problems(mapping: Mapping) -> list[str]:
+    problems = []
+    for indicator, derived in mapping.derived.items():
+        where = f"derived.{indicator}"
+        if not derived.numerator or not derived.denominator:
+            problems.append(f"{where}: give both a `numerator` and a `denominator` (lists of inputs)")
+        if not 0 <= derived.decimals <= 6:
+            problems.append(f"{where}.decimals: {derived.decimals} is not 0–6")
+        if derived.unit != "percent":
+            problems.append(f'{where}.unit: a derived indicator is a share, unit = "percent"')
+        for part in ("numerator", "denominator"):
+            for position, given in enumerate(getattr(derived, part)):
+                place = f"{where}.{part}[{position}]"
+                key = mapping.table(given.table)
+                if key is None:
+                    problems.append(
+                        f"{place}.table: `{given.table}` is not among the mapping's tables; add [tables.{given.table}]"
+                    )
+                    continue
+                table = mapping.tables[key]
+                if mapping.format == "jobindsats" and given.measure not in (*table.measures, *table.ignore):
+                    problems.append(
+                        f"{place}.measure: name a figure column of tables.{key} (one of its `measures` or `ignore`)"
+                    )
+                for dimension in given.where:
+                    if dimension in table.dimensions and table.dimensions[dimension].values:
+                        problems.append(
+                            f"{place}.where.{dimension}: the dimension is summed here and a breakdown in "
+                            f"tables.{key}; it cannot be both"
+                        )
     return problems
 
 

@@ -23,7 +23,7 @@ from kpi_core import AreaDirectory, Strategy
 from kpi_core.repository import DuplicateBatchError, ImportBatch, ObservationRepository, StoreError
 
 FORMATS = ("csv", "jsonstat", "jobindsats")
-_TABLE_ID = re.compile(r"[A-Za-z0-9_]{1,40}")
+_TABLE_ID = re.compile(r"[A-Za-z0-9_]{1,40}(,[A-Za-z0-9_]{1,40}){0,15}")  # one per table of the file
 
 
 @attrs.frozen
@@ -130,7 +130,7 @@ def import_bytes(
         )
     fmt = fmt or detect_format(name, data)
     if table is not None and not _TABLE_ID.fullmatch(table):
-        message = f"the table `{table[:40]}` is not a table id (letters, digits and _, at most 40: AUP01, y01a02, ptv_a02)"
+        message = f"the table `{table[:40]}` is not a table id (letters, digits and _, at most 40: AUP01, y01a02, ptv_a02; several: y08a02,y09a02)"
         return ImportReport(name, fmt, problems=(Problem(name, None, message),))
     if fmt == "csv" and table:
         message = "is canonical CSV, which names its indicators itself; a table applies to Statbank and Jobindsats files"

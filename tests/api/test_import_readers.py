@@ -253,7 +253,7 @@ def test_unknown_table_is_a_read_error():
     with pytest.raises(ReadError) as excinfo:
         statbank_rows(document, name="download.json")
     assert _problems(excinfo) == [
-        "download.json: is table FOLK1A (its ContentsCode), which no mapping knows (statbank: AUP01, AUP03, AULK04); map it in "
+        "download.json: is table FOLK1A (its ContentsCode), which no mapping knows (statbank: AUP01, AUP03, AULK04, HFUDD11); map it in "
         "a mapping of your own ([tables.FOLK1A] in a file given with --mapping or kept in KPI_MAPPINGS)"
     ]
 

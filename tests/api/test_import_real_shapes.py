@@ -117,7 +117,7 @@ def test_neither_a_label_prefix_nor_the_file_name_says_which_table_it_is():
         list(read_jsonstat(data, "aup03.json", load_mapping("statbank")))
     assert _problems(excinfo) == [
         "aup03.json: does not say which Statbank table it is; it has no `extension.px.tableid` and several "
-        "ContentsCode categories; say the table (--table AUP01). Mapped: statbank: AUP01, AUP03, AULK04"
+        "ContentsCode categories; say the table (--table AUP01). Mapped: statbank: AUP01, AUP03, AULK04, HFUDD11"
     ]
 
 
@@ -178,7 +178,7 @@ def test_a_jobindsats_table_the_mappings_do_not_know_is_named_with_the_fix():
     with pytest.raises(ReadError) as excinfo:
         list(read_jobindsats((FIXTURES / V3).read_bytes(), "x.json", load_mapping("jobindsats"), "y25i01"))
     assert _problems(excinfo) == [
-        "x.json: is table y25i01, which no mapping knows (jobindsats: y01a02, y07a02); map it in a mapping of "
+        "x.json: is table y25i01, which no mapping knows (jobindsats: y01a02, y07a02, y08a02, y09a02); map it in a mapping of "
         "your own ([tables.y25i01] in a file given with --mapping or kept in KPI_MAPPINGS)"
     ]
 
@@ -311,8 +311,18 @@ def test_an_own_mapping_reads_a_table_the_shipped_ones_do_not():
                 "(the file): extra fields found (tid)",
             ],
         ),
+        (
+            lambda t: (
+                t
+                + '[derived."2.3"]\ndecimals = 9\nnumerator = [{ table = "NOPE" }]\ndenominator = [{ table = "EGEN01" }]\n'
+            ),
+            [
+                "derived.2.3.decimals: 9 is not 0–6",
+                "derived.2.3.numerator[0].table: `NOPE` is not among the mapping's tables; add [tables.NOPE]",
+            ],
+        ),
     ],
-    ids=["typo", "type", "regex", "column", "format", "section"],
+    ids=["typo", "type", "regex", "column", "format", "section", "derived"],
 )
 def test_a_broken_mapping_is_refused_with_every_problem_located(change, expected):
     with pytest.raises(MappingError) as excinfo:
@@ -341,7 +351,7 @@ def test_two_own_mappings_of_one_table_are_refused_naming_both(tmp_path):
 def test_an_own_file_named_like_a_shipped_one_replaces_it(tmp_path):
     (tmp_path / "statbank.toml").write_text(OWN_MAPPING)
     names = [(m.name, sorted(m.tables)) for m in mappings_for_import(directory=tmp_path)]
-    assert names == [("statbank", ["EGEN01"]), ("jobindsats", ["y01a02", "y07a02"])]
+    assert names == [("statbank", ["EGEN01"]), ("jobindsats", ["y01a02", "y07a02", "y08a02", "y09a02"])]
 
 
 # ── Through the CLI, as an analyst runs it ──────────────────────────────────────────────
@@ -517,4 +527,94 @@ def test_graphql_refuses_an_unknown_mapping_and_a_wrong_table(own_server):
     assert result["problems"][0] == {
         "location": "column 'Status før sygedagpenge'",
         "message": "is not in the mapping for table y01a02; name it as a dimension, a measure or ignore it",
+    }
+
+
+# ── Derived indicators ──────────────────────────────────────────────────────────────────
+
+HFUDD11 = "statbank_hfudd11.jsonstat.json"
+FLEX = "jobindsats_v2_y08a02_y09a02.json"
+
+
+def test_4_1_is_the_share_of_25_29_year_olds_with_a_qualifying_education():
+    rows = list(read_jsonstat((FIXTURES / HFUDD11).read_bytes(), HFUDD11, load_mapping("statbank")))
+    # DK: (60,000 + 15,000 + 55,000 + 40,000 + 48,000 + 2,000) / 350,000 = 62.857… %;
+    # Ballerup: (650 + 150 + 500 + 200 + 330 + 20) / 3,000 = 61.666… %.
+    assert _facts(rows) == [("4.1", "DK", "2022", "62.9"), ("4.1", "151", "2022", "61.7")]
+    assert (rows[0].get("numerator"), rows[0].get("denominator")) == ("220000", "350000")
+    assert rows[0].get("published") == "2023-06-21"
+    assert rows[0].get("source") == (
+        "Danmarks Statistik, 100 × (HFUDD11 [HFUDD=H30+H40+H50+H60+H70+H80; ALDER=25-29]) ÷ "
+        "(HFUDD11 [HFUDD=TOT; ALDER=25-29])"
+    )
+    result = _validated(rows)
+    assert result.problems == []
+    assert [(o.value, o.numerator, o.denominator) for o in result.observations] == [
+        (Decimal("62.9"), Decimal(220000), Decimal(350000)),
+        (Decimal("61.7"), Decimal(1850), Decimal(3000)),
+    ]
+
+
+def test_a_withheld_input_withholds_the_share():
+    document = json.loads((FIXTURES / HFUDD11).read_text(encoding="utf-8"))
+    document["dataset"]["value"][17] = None  # Ballerup, H80
+    rows = list(read_jsonstat(json.dumps(document).encode(), HFUDD11, load_mapping("statbank")))
+    assert _facts(rows) == [("4.1", "DK", "2022", "62.9"), ("4.1", "151", "2022", "")]
+    assert rows[1].get("numerator") == "" and rows[1].get("denominator") == ""
+
+
+def _flex_rows(document=None, table="y08a02,y09a02"):
+    data = (FIXTURES / FLEX).read_bytes() if document is None else json.dumps(document).encode()
+    return list(read_jobindsats(data, "download.json", load_mapping("jobindsats"), table))
+
+
+def test_3_2_is_computed_from_two_tables_of_one_answer():
+    rows = _flex_rows()
+    # Ballerup 2024M01: 72.5 / (652.5 + 72.5) = 10.0 %; DK: 8,488 / (66,012 + 8,488) = 11.39… %;
+    # Ballerup 2024M02: ledighedsydelse withheld, so the share is too.
+    assert _facts(rows) == [
+        ("3.2", "151", "2024-01", "10.0"),
+        ("3.2", "DK", "2024-01", "11.4"),
+        ("3.2", "151", "2024-02", ""),
+    ]
+    assert (rows[0].get("numerator"), rows[0].get("denominator")) == ("72.5", "725.0")
+    assert _validated(rows).problems == []
+
+
+def test_an_input_missing_where_the_others_are_stops_the_import():
+    document = json.loads((FIXTURES / FLEX).read_text(encoding="utf-8"))
+    del document[1]["Data"][1]  # Y09A02 for Hele landet
+    with pytest.raises(ReadError) as excinfo:
+        _flex_rows(document)
+    assert _problems(excinfo) == [
+        "derived 3.2 (DK, 2024-01): lacks the numerator's y09a02 (the file has its other inputs there); import "
+        "a file holding every input of the share, or drop the place from the download"
+    ]
+
+
+def test_one_table_alone_computes_nothing_and_the_tables_are_named_one_each():
+    document = json.loads((FIXTURES / FLEX).read_text(encoding="utf-8"))
+    assert _flex_rows(document[:1], table="y08a02") == []
+    with pytest.raises(ReadError) as excinfo:
+        _flex_rows(table="y08a02,y09a02,y01a02")
+    assert _problems(excinfo) == [
+        "download.json: holds 2 table(s), but the import named 3; name one per table, in order"
+    ]
+
+
+def test_cli_stores_a_derived_share_with_its_counts(tmp_path):
+    path = tmp_path / "flex.json"
+    path.write_bytes((FIXTURES / FLEX).read_bytes())
+    result = kpi("import", "--table", "y08a02,y09a02", str(path), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    services = open_services(f"sqlite:///{tmp_path / 'kpi.sqlite3'}")
+    found = services.observations.find(ObservationQuery(indicators=("3.2",)))
+    assert sorted((o.area, o.period, o.value, o.numerator, o.denominator) for o in found) == [
+        ("151", "2024-01", Decimal("10.0"), Decimal("72.5"), Decimal("725.0")),
+        ("151", "2024-02", None, None, None),
+        ("DK", "2024-01", Decimal("11.4"), Decimal("8488.0"), Decimal("74500.0")),
+    ]
+    assert {o.source for o in found} == {
+        "Jobindsats (STAR), 100 × (Y09A02 Antal fuldtidspersoner) ÷ (Y08A02 Antal fuldtidspersoner + "
+        "Y09A02 Antal fuldtidspersoner)"
     }
