@@ -338,6 +338,12 @@ def test_a_mapping_file_is_bounded_like_every_toml_input(tmp_path):
     assert excinfo.value.problems == ["is 300,002 bytes; a mapping file has at most 262,144"]
 
 
+def test_a_mapping_that_never_ends_is_read_no_further_than_the_limit():
+    with pytest.raises(MappingError) as excinfo:
+        mappings_for_import(Path("/dev/zero"))
+    assert excinfo.value.problems == ["is longer than 262,144 bytes; a mapping file has at most 262,144"]
+
+
 def test_two_own_mappings_of_one_table_are_refused_naming_both(tmp_path):
     (tmp_path / "a.toml").write_text(OWN_MAPPING)
     (tmp_path / "b.toml").write_text(OWN_MAPPING)

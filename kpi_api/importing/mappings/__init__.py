@@ -38,18 +38,21 @@ def load_mapping(name: str, directory: Path | None = None) -> Mapping:
 
 def read_mapping_file(path: Path) -> Mapping:
     """A mapping file, measured before it is read (as every TOML input)."""
+    limit = toml_limits.MAX_BYTES
     try:
-        if (size := path.stat().st_size) > toml_limits.MAX_BYTES:
-            raise MappingError(
-                str(path), [f"is {size:,} bytes; a mapping file has at most {toml_limits.MAX_BYTES:,}"]
-            )
-        text = path.read_bytes().decode("utf-8-sig")
+        with path.open("rb") as file:  # read no more than the limit: a FIFO or /dev/zero has no size
+            data = file.read(limit + 1)
     except OSError as exc:
         raise MappingError(str(path), [f"cannot be read: {exc.strerror}"]) from None
+    if len(data) > limit:
+        size = path.stat().st_size if path.is_file() else None
+        found = f"is {size:,} bytes" if size else f"is longer than {limit:,} bytes"
+        raise MappingError(str(path), [f"{found}; a mapping file has at most {limit:,}"])
+    try:
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise MappingError(str(path), [f"is not UTF-8 (byte {exc.start}); save it as UTF-8"]) from None
-    mapping = parse_mapping(text, path.stem)
-    return mapping
+    return parse_mapping(text, path.stem)
 
 
 def mappings_for_import(
