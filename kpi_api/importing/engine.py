@@ -10,7 +10,7 @@ at, so that one run lists every unknown code.
 """
 
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from decimal import Decimal
 
 from kpi_api.importing.cells import CodedTable, Record
@@ -19,6 +19,7 @@ from kpi_api.importing.mapping_model import AreaRule, Categories, Mapping, Table
 from kpi_api.importing.rows import MAX_JSON_CELLS, Problem, ReadError, SourceRow
 from kpi_core import shipped_areas
 
+_UNSEEN = object()  # not in the memo yet (None there means: skipped or not known)
 _FORMAT_NAMES = {"jsonstat": "JSON-stat", "jobindsats": "Jobindsats"}
 _AREA, _PERIOD, _MEASURE, _IGNORE, _BREAKDOWN, _CONTENTS, _SUMMED = (
     "area",
@@ -236,25 +237,28 @@ class _TableMapper:
     def read(self, rows: list[SourceRow]) -> None:
         """Every record, even when a column could not be placed (the file is refused then),
         so that one run names every unknown code."""
-        coded, roles, width = self.coded, self.roles, len(self.roles)
-        names = [
-            c for c, (role, _) in zip(coded.columns, roles, strict=True) if role not in (_MEASURE, _IGNORE)
+        coded, width = self.coded, len(self.roles)
+        functions = {_AREA: map_area, _PERIOD: map_period, _BREAKDOWN: map_category}
+        # What to do with each column, worked out once (a file repeats it a million times).
+        self.plan = [
+            (index, role, spec, functions.get(role), coded.columns[index])
+            for index, (role, spec) in enumerate(self.roles)
         ]
+        self.shown = [i for i, (role, _) in enumerate(self.roles) if role not in (_MEASURE, _IGNORE)]
         for record in coded.records:
             if len(record.values) != width:
                 message = f"has {len(record.values)} values, but there are {width} variables"
                 self._problem(coded.place(record.location), message)
                 continue
-            shown = [
-                v
-                for v, (role, _) in zip(record.values, roles, strict=True)
-                if role not in (_MEASURE, _IGNORE)
-            ]
-            named = ", ".join(f"{c}={v}" for c, v in zip(names, shown, strict=True))
-            location = f"{coded.place(record.location)} ({named})"
-            self._record(record, location, rows)
+            self._record(record, rows)
 
-    def _record(self, record: Record, location: str, rows: list[SourceRow]) -> None:
+    def _location(self, record: Record) -> str:
+        """Where a record is, with its codes: made only for a record that becomes a row or a problem."""
+        columns, values = self.coded.columns, record.values
+        named = ", ".join(f"{columns[i]}={values[i]}" for i in self.shown)
+        return f"{self.coded.place(record.location)} ({named})"
+
+    def _record(self, record: Record, rows: list[SourceRow]) -> None:
         fields: dict[str, str] = {}
         columns: dict[str, str] = {}
         figures: list[tuple[str, object, str]] = []  # (measure key, raw, status)
@@ -262,41 +266,42 @@ class _TableMapper:
         breakdowns: list[tuple[str, str, str | None]] = []  # (column, breakdown column, mapped)
         kept = True
         area = self.absent_area
-        for index, ((role, spec), raw) in enumerate(zip(self.roles, record.values, strict=True)):
-            column = self.coded.columns[index]
-            if role in (_MEASURE, _IGNORE):
-                if role == _MEASURE:
-                    figures.append((column, raw, ""))
+        memo, values = self.memo, record.values
+        for index, role, spec, function, column in self.plan:
+            raw = values[index]
+            if role is _MEASURE:
+                figures.append((column, raw, ""))
+                continue
+            if role is _IGNORE:
                 continue
             text = "" if raw is None else str(raw).strip()
             texts[column] = text
-            if role == _CONTENTS:
+            if role is _CONTENTS:
                 figures.append((text, record.value, record.status))
                 continue
-            if role == _SUMMED:
+            if role is _SUMMED:
                 continue
-            function: Callable[[str, object], str | None] = (
-                map_area if role == _AREA else map_period if role == _PERIOD else map_category  # type: ignore[assignment]
-            )
-            result = self._map(index, text, function, spec)
-            if role == _BREAKDOWN:
-                assert isinstance(spec, Categories)
-                breakdowns.append((column, spec.column or "", result))
-            kept = kept and result is not None
-            if not result:  # skipped, not known, or the total ("")
+            result = memo.get((index, text), _UNSEEN)
+            if result is _UNSEEN:
+                result = self._map(index, text, function, spec)
+            if role is _BREAKDOWN:
+                breakdowns.append((column, spec.column or "", result))  # type: ignore[union-attr]
+            if result is None:
+                kept = False
+            elif not result:  # the total ("")
                 continue
-            if role == _AREA:
+            elif role is _AREA:
                 area = result
                 columns["area"] = column
-            elif role == _PERIOD:
+            elif role is _PERIOD:
                 fields["period"], columns["period"] = result, column
-            else:
-                assert isinstance(spec, Categories) and spec.column  # checked when the mapping was read
-                fields[spec.column], columns[spec.column] = result, column
+            else:  # a breakdown value; its column was checked when the mapping was read
+                fields[spec.column], columns[spec.column] = result, column  # type: ignore[union-attr]
         if self.coded.one_figure and self.coded.measure_column is None:
             figures.append((self.table_key, record.value, record.status))
-        if area is None or "period" not in fields:
+        if area is None or "period" not in fields or not (self.inputs or (kept and self.direct)):
             return
+        location = self._location(record)
         if self.inputs:
             self._collect(record, location, area, fields["period"], texts, breakdowns)
         if not kept or not self.direct:
