@@ -624,3 +624,14 @@ def test_cli_stores_a_derived_share_with_its_counts(tmp_path):
         "Jobindsats (STAR), 100 × (Y09A02 Antal fuldtidspersoner) ÷ (Y08A02 Antal fuldtidspersoner + "
         "Y09A02 Antal fuldtidspersoner)"
     }
+
+
+def test_cli_mapping_check_refuses_a_toml_bomb_by_its_limit(tmp_path):
+    bomb = tmp_path / "bomb.toml"
+    bomb.write_text('format = "jsonstat"\nx = ' + "[" * 50_000 + "]" * 50_000 + "\n")
+    result = kpi("mapping", "check", str(bomb), cwd=tmp_path)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.splitlines() == [
+        f"{bomb}: 1 problem(s)",
+        "  nested more than 16 deep (line 2, column 21)",
+    ]
