@@ -633,5 +633,5 @@ def test_cli_mapping_check_refuses_a_toml_bomb_by_its_limit(tmp_path):
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert result.stderr.splitlines() == [
         f"{bomb}: 1 problem(s)",
-        "  nested more than 16 deep (line 2, column 21)",
+        "  arrays and inline tables are nested more than 16 deep (line 2, column 21)",
     ]
