@@ -108,7 +108,8 @@ def import_(
         str | None,
         typer.Option(
             "--table",
-            help="The Statbank or Jobindsats table the file holds, e.g. y01a02 [default: what the file says]",
+            help="The Statbank or Jobindsats table the file holds, e.g. y01a02; one per table of a file of several, "
+            "in order: y08a02,y09a02 [default: what the file says]",
             show_default=False,
         ),
     ] = None,

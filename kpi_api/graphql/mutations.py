@@ -72,7 +72,8 @@ class PublishResult:
 class Mutation:
     @strawberry.mutation(
         name="importObservations",
-        description="Import observations (canonical CSV, JSON-stat or Jobindsats JSON as text): every row is "
+        description="Import observations (canonical CSV, Statbank JSON-stat 1.x or 2.0, or Jobindsats JSON v3 or v2, "
+        "as text): every row is "
         "checked, then all are stored or none. Needs a token with scope 'import'.",
     )
     async def import_observations(
@@ -85,7 +86,7 @@ class Mutation:
             str | None,
             strawberry.argument(
                 description="The Statbank or Jobindsats table the data holds (e.g. y01a02), where the data "
-                "does not say it (Jobindsats never does)."
+                "does not say it (Jobindsats never does); one per table of a file of several, in order: y08a02,y09a02."
             ),
         ] = None,
         mapping: Annotated[
