@@ -19,6 +19,8 @@ from pathlib import Path
 
 import httpx
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from kpi_api.bootstrap import open_services
 from kpi_api.importing import mappings as shipped_mappings
@@ -635,3 +637,24 @@ def test_cli_mapping_check_refuses_a_toml_bomb_by_its_limit(tmp_path):
         f"{bomb}: 1 problem(s)",
         "  arrays and inline tables are nested more than 16 deep (line 2, column 21)",
     ]
+
+
+_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+    max_leaves=12,
+)
+_KEYS = st.sampled_from(
+    ["format", "area", "time", "period", "tables", "derived", "source", "suppressed", "x"]
+)
+
+
+@given(
+    st.dictionaries(_KEYS, _VALUES, max_size=5)
+    | st.builds(lambda d, t: {**_statbank_dict(), t: d}, _VALUES, _KEYS)
+)
+def test_any_mapping_is_a_mapping_or_located_problems(raw):
+    try:
+        mapping_from_dict(raw, "fuzz")
+    except MappingError as exc:
+        assert exc.problems and all(isinstance(p, str) and p for p in exc.problems)
