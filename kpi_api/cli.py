@@ -7,6 +7,8 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from kpi_api.cli_mapping import mapping_app
+
 app = typer.Typer(
     help="Danish municipal strategy goals and indicators: the kpi service and tools.",
     no_args_is_help=True,
@@ -81,7 +83,10 @@ def serve(
 @app.command("import")
 def import_(
     file: Annotated[
-        Path, typer.Argument(help="File of observations: canonical CSV, JSON-stat 2.0 or Jobindsats JSON.")
+        Path,
+        typer.Argument(
+            help="File of observations: canonical CSV, Statbank JSON-stat (1.x or 2.0) or Jobindsats JSON (v3 or v2)."
+        ),
     ],
     format: Annotated[
         str | None,
@@ -90,6 +95,24 @@ def import_(
         ),
     ] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Check and count, write nothing.")] = False,
+    mapping: Annotated[
+        Path | None,
+        typer.Option(
+            "--mapping",
+            help="A mapping file (TOML, as the shipped ones) to read a Statbank or Jobindsats file with "
+            "[default: the files in $KPI_MAPPINGS, then the shipped mappings]",
+            show_default=False,
+        ),
+    ] = None,
+    table: Annotated[
+        str | None,
+        typer.Option(
+            "--table",
+            help="The Statbank or Jobindsats table the file holds, e.g. y01a02; one per table of a file of several, "
+            "in order: y08a02,y09a02 [default: what the file says]",
+            show_default=False,
+        ),
+    ] = None,
     database: DatabaseOption = None,
 ) -> None:
     """Import observations: every row is checked first; all rows are stored or none."""
@@ -97,6 +120,8 @@ def import_(
     from rich.table import Table
 
     from kpi_api.config import Settings
+    from kpi_api.importing.mapping_model import MappingError
+    from kpi_api.importing.mappings import mappings_for_import
     from kpi_api.importing.rows import MAX_FILE_BYTES
     from kpi_api.importing.service import import_bytes
 
@@ -108,6 +133,13 @@ def import_(
         data = file.read_bytes()
     except OSError as exc:
         err.print(f"{file}: cannot read: {exc.strerror}", style="red")
+        raise typer.Exit(2) from None
+    settings = Settings.from_env(database)
+    try:
+        mappings = mappings_for_import(mapping, directory=settings.mappings_directory)
+    except MappingError as exc:
+        err.print(f"Rejected {file.name}: the mapping cannot be used; nothing was written.", style="red bold")
+        err.print(str(exc))
         raise typer.Exit(2) from None
     services = _services(database)
     with Progress(
@@ -128,8 +160,10 @@ def import_(
             services.areas,
             fmt=format,
             dry_run=dry_run,
+            table=table,
+            mappings=mappings,
             progress=lambda n: bar.update(task, advance=n),
-            max_rows=Settings.from_env(database).max_import_rows,
+            max_rows=settings.max_import_rows,
         )
     if report.rejected:
         err.print(
@@ -175,6 +209,7 @@ token_app = typer.Typer(
     help="API tokens for writes (and reads, if they are configured to need one).", no_args_is_help=True
 )
 app.add_typer(token_app, name="token")
+app.add_typer(mapping_app, name="mapping")
 
 
 @token_app.command("create")

@@ -4,6 +4,7 @@ Every setting is an environment variable (see the README's table)."""
 
 import os
 import urllib.parse
+from pathlib import Path
 
 import attrs
 
@@ -79,6 +80,11 @@ class Settings:
     persisted_only: bool = False  # run registered queries only
     persisted_entries: int = 2000
     persisted_bytes: int = 8 * 1024 * 1024
+    mappings: str = ""  # KPI_MAPPINGS: a directory of the municipality's own mapping files (*.toml)
+
+    @property
+    def mappings_directory(self) -> "Path | None":
+        return Path(self.mappings) if self.mappings else None
 
     @classmethod
     def from_env(cls, database_url: str | None = None) -> "Settings":
@@ -122,6 +128,7 @@ class Settings:
             persisted_only=_flag("KPI_PERSISTED_ONLY", False),
             persisted_entries=_int("KPI_PERSISTED_ENTRIES", 2000),
             persisted_bytes=_int("KPI_PERSISTED_BYTES", 8 * 1024 * 1024),
+            mappings=os.environ.get("KPI_MAPPINGS", "").strip(),
         )
 
 

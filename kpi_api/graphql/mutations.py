@@ -1,6 +1,7 @@
 """Writes: import observations, publish a revision. Each needs a token of its scope."""
 
 import enum
+from typing import Annotated
 
 import strawberry
 from graphql import GraphQLError
@@ -10,6 +11,9 @@ from kpi_api.access import Scope
 from kpi_api.catalogue import PublishConflict
 from kpi_api.graphql.auth import require
 from kpi_api.graphql.work import in_pool
+from kpi_api.importing.mapping_model import MappingError
+from kpi_api.importing.mappings import mappings_for_import
+from kpi_api.importing.rows import Problem
 from kpi_api.importing.service import import_bytes
 from kpi_core import CatalogueError, parse_revision
 
@@ -41,6 +45,20 @@ class ImportResult:
     problems: list[ImportProblem]
 
 
+def _rejected(fmt: str, dry_run: bool, problems: list[ImportProblem]) -> ImportResult:
+    return ImportResult(
+        format=fmt,
+        rows=0,
+        added=0,
+        unchanged=0,
+        rejected=True,
+        dry_run=dry_run,
+        batch=None,
+        message=None,
+        problems=problems,
+    )
+
+
 @strawberry.type
 class PublishResult:
     strategy_id: strawberry.ID | None
@@ -54,7 +72,8 @@ class PublishResult:
 class Mutation:
     @strawberry.mutation(
         name="importObservations",
-        description="Import observations (canonical CSV, JSON-stat or Jobindsats JSON as text): every row is "
+        description="Import observations (canonical CSV, Statbank JSON-stat 1.x or 2.0, or Jobindsats JSON v3 or v2, "
+        "as text): every row is "
         "checked, then all are stored or none. Needs a token with scope 'import'.",
     )
     async def import_observations(
@@ -63,11 +82,36 @@ class Mutation:
         csv: str,
         format: ImportFormat | None = ImportFormat.CSV,
         dry_run: bool | None = False,
+        table: Annotated[
+            str | None,
+            strawberry.argument(
+                description="The Statbank or Jobindsats table the data holds (e.g. y01a02), where the data "
+                "does not say it (Jobindsats never does); one per table of a file of several, in order: y08a02,y09a02."
+            ),
+        ] = None,
+        mapping: Annotated[
+            str | None,
+            strawberry.argument(
+                description="The name of the mapping to read the data with: one of the server's KPI_MAPPINGS "
+                "directory or a shipped one (statbank, jobindsats). Default: every one, the server's first."
+            ),
+        ] = None,
     ) -> ImportResult:
         token = require(info, Scope.IMPORT)
         format, dry_run = format or ImportFormat.CSV, bool(dry_run)  # null means the default
         catalogue = info.context["catalogue"]
         name = f"graphql-import.{'csv' if format is ImportFormat.CSV else 'json'}"
+        settings = info.context["settings"]
+        try:
+            mappings = mappings_for_import(name=mapping, directory=settings.mappings_directory)
+        except MappingError as exc:
+            bounded = [
+                Problem(f"mapping {exc.name}", None, p) for p in exc.problems
+            ]  # a name is quoted cut short
+            problems = [
+                ImportProblem(location=p.location, column=p.column, message=p.message) for p in bounded
+            ]
+            return _rejected(format.value, dry_run, problems)
         report = await in_pool(
             import_bytes,
             csv.encode(),
@@ -77,10 +121,10 @@ class Mutation:
             catalogue.areas,
             fmt=format.value,
             dry_run=dry_run,
+            table=table or None,
+            mappings=mappings,
             imported_by=f"token {token.id} ({token.name}) via GraphQL",
-            max_rows=min(
-                info.context["settings"].max_import_rows, info.context["settings"].max_api_import_rows
-            ),
+            max_rows=min(settings.max_import_rows, settings.max_api_import_rows),
         )
         return ImportResult(
             format=report.format,

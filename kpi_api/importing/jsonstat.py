@@ -15,33 +15,80 @@ fastest) or a sparse object keyed by that position; `status` is one string for a
 an array or an object. A dimension's `category.index` is an array of codes or an object
 code → position (or absent for a single category named in `label`).
 
-A mapping (see mappings/statbank.toml) says which dimension is the area and which the
-time, which table or measure code feeds which indicator, and what every other category
-means. Anything the mapping cannot place stops the import (`ReadError`), naming the
-dimension and category, since a guessed figure is worse than none.
+The table is what the file says it is: `extension.px.tableid` where the answer has it,
+else the code of the one category of the metric dimension (ContentsCode), which
+Statbank names after the table in single-content tables ("FOLK1A"). The dataset's label
+and the file's name are never taken for it. The reader turns the cube into coded
+records (cells.py); the mapping engine (engine.py) does the rest.
 """
 
 import datetime
 import math
-import re
 from collections.abc import Iterator
-from decimal import Decimal
 
-from kpi_api.importing.mappings import find_key, map_area, map_category, map_period
-from kpi_api.importing.rows import DIMENSIONS, MAX_JSON_CELLS, Problem, ReadError, SourceRow, load_json
+from kpi_api.importing.cells import CodedTable, Record
+from kpi_api.importing.engine import find_key, source_rows
+from kpi_api.importing.mapping_model import Mapping
+from kpi_api.importing.rows import MAX_JSON_CELLS, Problem, ReadError, SourceRow, load_json
 
 MAX_DIMENSIONS = 32
-_TABLE_PREFIX = re.compile(r"\s*([A-Za-z0-9ÆØÅæøå]+)\s*:")
 
 
-def read_jsonstat(data: bytes, name: str, mapping: dict) -> Iterator[SourceRow]:
-    dataset = _dataset(load_json(data, name), name)
+def read_jsonstat(data: bytes, name: str, mappings, table: str | None = None) -> Iterator[SourceRow]:
+    """The rows of a JSON-stat file, read with `mappings` (one Mapping or several, first wins)."""
+    return source_rows(coded_tables(load_json(data, name), name), _listed(mappings), table)
+
+
+def coded_tables(document, name: str) -> list[CodedTable]:
+    """The file's one dataset as a coded table (cells.py)."""
+    dataset = _dataset(document, name)
     ids, categories = _dimensions(dataset, name)
     cells = _cells(dataset, [len(categories[d]) for d in ids], name)
-    rows, problems = _Mapper(dataset, ids, categories, name, mapping).rows(cells)
-    if problems:
-        raise ReadError(problems)
-    yield from rows
+    role = _roles(dataset, name)
+    metric = next((d for d in role.get("metric", []) if d in ids), None)
+    if metric is None:
+        metric = find_key("ContentsCode", ids)
+    table_id, evidence = _table_id(dataset, metric, categories)
+    return [
+        CodedTable(
+            format="jsonstat",
+            name=name,
+            where="",
+            columns=tuple(ids),
+            records=_records(ids, categories, cells),
+            table_id=table_id,
+            table_evidence=evidence,
+            measure_column=metric,
+            roles=role,
+            published=_published(dataset.get("updated")),
+        )
+    ]
+
+
+def _listed(mappings) -> list[Mapping]:
+    return [mappings] if isinstance(mappings, Mapping) else list(mappings)
+
+
+def _records(ids: list[str], categories: dict[str, list[str]], cells: dict[int, tuple[object, str]]):
+    """A record per cell given, in position order (never one per position of the cube)."""
+    sizes = [(dim, categories[dim], len(categories[dim])) for dim in reversed(ids)]
+    for position in sorted(cells):
+        codes, rest = [], position
+        for _, codes_of, size in sizes:  # the last dimension varies fastest
+            rest, index = divmod(rest, size)
+            codes.append(codes_of[index])
+        raw, status = cells[position]
+        yield Record(f"value[{position}]", tuple(reversed(codes)), raw, status)
+
+
+def _table_id(dataset: dict, metric: str | None, categories: dict[str, list[str]]) -> tuple[str | None, str]:
+    extension = dataset.get("extension")
+    px = extension.get("px") if isinstance(extension, dict) else None
+    if isinstance(px, dict) and isinstance(px.get("tableid"), str) and px["tableid"].strip():
+        return px["tableid"].strip(), "its extension.px.tableid"
+    if metric is not None and len(categories[metric]) == 1:
+        return categories[metric][0], f"its {metric}"
+    return None, ""
 
 
 def _error(location: str, message: str) -> ReadError:
@@ -157,152 +204,6 @@ def _position(key: str, total: int, what: str) -> int:
         key = key if len(key) <= 20 else f"{key[:20]}…"
         raise _error(f"{what}[{key}]", f"is not a cell position (0–{total - 1})")
     return int(key)
-
-
-class _Mapper:
-    """Applies a Statbank-style mapping to the cells of one dataset."""
-
-    def __init__(
-        self, dataset: dict, ids: list[str], categories: dict[str, list[str]], name: str, mapping: dict
-    ):
-        self.ids, self.categories, self.name, self.mapping = ids, categories, name, mapping
-        self.problems: dict[str, Problem] = {}  # one per place in the file, not one per cell
-        self.memo: dict[tuple, str | None] = {}
-        self.tables = mapping.get("tables", {})
-        self.suppressed = set(mapping.get("suppressed_status", [".."]))
-        self.published = _published(dataset.get("updated"))
-        role = _roles(dataset, name)
-        self.area_dim = self._dimension(mapping["area"]["dimension"], role.get("geo"))
-        self.time_dim = self._dimension(mapping["time"]["dimension"], role.get("time"))
-        self.metric_dim = next((d for d in role.get("metric", []) if d in ids), None)
-        self.breakdown_dims = [d for d in ids if d not in (self.area_dim, self.time_dim, self.metric_dim)]
-        self.table_id = self._table_id(dataset)
-
-    def rows(self, cells: dict[int, tuple[object, str]]) -> tuple[list[SourceRow], list[Problem]]:
-        rows = []
-        if not self.problems:  # without an area, a time or a table no cell can be read
-            for position in sorted(cells):  # the cells given, never every position of the cube
-                row = self._row(position, self._codes_at(position), *cells[position])
-                if row is not None:
-                    rows.append(row)
-        return rows, list(self.problems.values())
-
-    def _codes_at(self, position: int) -> dict[str, str]:
-        """The category of each dimension at a row-major position (the last dimension varies fastest)."""
-        codes = {}
-        for dim in reversed(self.ids):
-            position, index = divmod(position, len(self.categories[dim]))
-            codes[dim] = self.categories[dim][index]
-        return {dim: codes[dim] for dim in self.ids}
-
-    def _row(self, position: int, codes: dict[str, str], raw, status: str) -> SourceRow | None:
-        """One cell as a row; None when the mapping skips it or cannot read it (then a problem is noted)."""
-        location = f"value[{position}] ({', '.join(f'{d}={c}' for d, c in codes.items())})"
-        table_key = self._table(codes)
-        area = self._map(self.area_dim, codes, map_area, self.mapping["area"])
-        period = self._map(self.time_dim, codes, map_period, self.mapping["time"]["periods"])
-        if table_key is None:
-            return None
-        breakdown, columns, kept = {}, {"area": self.area_dim, "period": self.time_dim}, True
-        for dim in self.breakdown_dims:  # every dimension, so that each unknown one is reported
-            spec = self._dimension_spec(table_key, dim)
-            value = None if spec is None else self._map(dim, codes, map_category, spec, table_key)
-            kept = kept and value is not None
-            if value:  # "" is the total: no breakdown column
-                breakdown[spec["column"]] = value
-                columns[spec["column"]] = dim
-        if not kept or area is None or period is None:
-            return None
-        if status in self.suppressed or raw is None:  # null: missing or withheld
-            value_text = ""
-        elif isinstance(raw, int | Decimal | str) and not isinstance(raw, bool):
-            value_text = str(raw)
-        else:
-            self.problems.setdefault(location, Problem(location, None, f"`{raw}` is not a number"))
-            return None
-        table = self.tables[table_key]
-        fields = {
-            "indicator": table["indicator"],
-            "area": area,
-            "period": period,
-            "value": value_text,
-            "unit": table.get("unit", ""),
-            "source": ", ".join(s for s in (self.mapping.get("source", ""), self.table_id or table_key) if s),
-            "published": self.published,
-            **breakdown,
-        }
-        return SourceRow(location, fields, columns)
-
-    def _map(self, dim: str, codes: dict[str, str], function, spec, table_key: str = "") -> str | None:
-        """Map one category once; a failure is one problem, however many cells share it."""
-        key = (table_key, dim, codes[dim])
-        if key not in self.memo:
-            try:
-                self.memo[key] = function(codes[dim], spec)
-            except LookupError as exc:
-                self.memo[key] = None
-                where = f"dimension {dim}, category '{codes[dim]}'"
-                note = f" (table {table_key})" if table_key else ""
-                self.problems.setdefault(where, Problem(where, None, f"{exc}{note}"))
-        return self.memo[key]
-
-    def _table(self, codes: dict[str, str]) -> str | None:
-        """The mapping table (a table or measure code) a cell belongs to."""
-        if self.metric_dim is None:
-            return self.table_id
-        code = codes[self.metric_dim]
-        if code in self.tables:
-            return code
-        if len(self.categories[self.metric_dim]) == 1 and self.table_id is not None:
-            return self.table_id  # a single measure whose code is not the table id
-        where = f"dimension {self.metric_dim}, category '{code}'"
-        known = ", ".join(self.tables) or "none"
-        self.problems.setdefault(
-            where, Problem(where, None, f"is not a table or measure the mapping knows (it maps: {known})")
-        )
-        return None
-
-    def _dimension_spec(self, table_key: str, dim: str) -> dict | None:
-        specs = self.tables[table_key].get("dimensions", {})
-        key = find_key(dim, specs)
-        if key is None:
-            where = f"dimension {dim}"
-            message = f"is not in the mapping for table {table_key}; map its categories to a breakdown, the total or skip them"
-            self.problems.setdefault(where, Problem(where, None, message))
-            return None
-        spec = specs[key]
-        if spec.get("values") and spec.get("column") not in DIMENSIONS:
-            raise ValueError(
-                f"mapping tables.{table_key}.dimensions.{key}: `column` must be one of {', '.join(DIMENSIONS)}"
-            )
-        return spec
-
-    def _dimension(self, wanted: str, role_dims) -> str:
-        found = find_key(wanted, self.ids)
-        if found is None and isinstance(role_dims, list) and len(role_dims) == 1 and role_dims[0] in self.ids:
-            found = role_dims[0]  # the dataset's own role says which dimension it is
-        if found is None:
-            message = f"has no dimension {wanted} (it has: {', '.join(self.ids)})"
-            self.problems.setdefault(f"dimension {wanted}", Problem(self.name, None, message))
-        return found or wanted
-
-    def _table_id(self, dataset: dict) -> str | None:
-        """The Statbank table: the metric code, the label's "AUP01:" prefix, or the file name."""
-        candidates = []
-        if self.metric_dim is not None and len(self.categories[self.metric_dim]) == 1:
-            candidates.append(self.categories[self.metric_dim][0])
-        if isinstance(dataset.get("label"), str) and (match := _TABLE_PREFIX.match(dataset["label"])):
-            candidates.append(match.group(1).upper())
-        lowered = self.name.lower()
-        candidates += [
-            t for t in self.tables if re.search(rf"(?<![a-z0-9]){re.escape(t.lower())}(?![a-z0-9])", lowered)
-        ]
-        found = next((c for c in candidates if c in self.tables), None)
-        if found is None and self.metric_dim is None:
-            known = ", ".join(self.tables) or "none"
-            message = f"does not say which Statbank table it is (looked at the label and the file name; the mapping knows: {known})"
-            self.problems.setdefault(self.name, Problem(self.name, None, message))
-        return found
 
 
 def _published(updated) -> str:

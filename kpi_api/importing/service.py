@@ -3,21 +3,27 @@
 import datetime
 import getpass
 import hashlib
-import json
+import re
 import socket
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import attrs
 
+from kpi_api.importing import jobindsats, jsonstat
 from kpi_api.importing.csv_format import read_csv
-from kpi_api.importing.rows import MAX_JSON_BYTES, MAX_ROWS, Problem, ReadError, SourceRow
+from kpi_api.importing.engine import source_rows
+from kpi_api.importing.jobindsats import is_jobindsats
+from kpi_api.importing.mapping_model import Mapping, MappingError
+from kpi_api.importing.mappings import mappings_for_import
+from kpi_api.importing.rows import MAX_ROWS, Problem, ReadError, SourceRow, load_json
 from kpi_api.importing.validate import indicator_facts, validate
 from kpi_core import AreaDirectory, Strategy
 from kpi_core.repository import DuplicateBatchError, ImportBatch, ObservationRepository, StoreError
 
 FORMATS = ("csv", "jsonstat", "jobindsats")
+_TABLE_ID = re.compile(r"[A-Za-z0-9_]{1,40}(,[A-Za-z0-9_]{1,40}){0,15}")  # one per table of the file
 
 
 @attrs.frozen
@@ -43,37 +49,45 @@ class ImportReport:
 
 
 def detect_format(name: str, data: bytes) -> str:
+    """csv, or json for a file that starts like JSON (which JSON is seen once it is parsed)."""
     if name.lower().endswith((".csv", ".txt")):
         return "csv"
     start = data[:64].lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
-    if start not in (b"{", b"["):
-        return "csv"
-    json_format = "jsonstat" if start == b"{" else "jobindsats"
-    if len(data) > MAX_JSON_BYTES:  # not parsed twice: its reader refuses it by its size
-        return json_format
-    try:
-        parsed = json.loads(data)
-    except RecursionError:  # its reader says so
-        return json_format
-    except ValueError:
-        return "csv"
-    if isinstance(parsed, dict) and (parsed.get("class") == "dataset" or parsed.get("version") == "2.0"):
+    return "json" if start in (b"{", b"[") else "csv"
+
+
+def json_format(document) -> str | None:
+    """jsonstat or jobindsats by the document's shape; None if it is neither."""
+    if is_jobindsats(document):
+        return "jobindsats"
+    if isinstance(document, dict) and (
+        document.get("class") == "dataset"
+        or "dimension" in document
+        or any(isinstance(v, dict) and "dimension" in v for v in document.values())
+    ):
         return "jsonstat"
-    return "jobindsats"
+    return None
 
 
-def read_rows(data: bytes, name: str, fmt: str) -> Iterator[SourceRow]:
+def read_source(
+    data: bytes, name: str, fmt: str, mappings: Sequence[Mapping], table: str | None = None
+) -> tuple[str, Iterator[SourceRow]]:
+    """The file's format and its rows: canonical CSV as it is, the statistics formats
+    through their reader and the mapping engine. A JSON file is parsed once."""
     if fmt == "csv":
-        return read_csv(data, name)
-    from kpi_api.importing.mappings import load_mapping
-
-    if fmt == "jsonstat":
-        from kpi_api.importing.jsonstat import read_jsonstat
-
-        return read_jsonstat(data, name, load_mapping("statbank"))
-    from kpi_api.importing.jobindsats import read_jobindsats
-
-    return read_jobindsats(data, name, load_mapping("jobindsats"))
+        return "csv", read_csv(data, name)
+    document = load_json(data, name)
+    detected = json_format(document)
+    if fmt == "json":
+        if detected is None:
+            message = (
+                'is JSON, but neither a Statbank/JSON-stat dataset ({"dataset": {...}} or {"class": "dataset", ...}) '
+                f"nor a Jobindsats answer ({jobindsats.SHAPES})"
+            )
+            raise ReadError([Problem(name, None, message)])
+        fmt = detected
+    reader = jsonstat if fmt == "jsonstat" else jobindsats
+    return fmt, source_rows(reader.coded_tables(document, name), mappings, table)
 
 
 def _at_most(rows: Iterator[SourceRow], limit: int, name: str) -> Iterator[SourceRow]:
@@ -99,25 +113,42 @@ def import_bytes(
     areas: AreaDirectory,
     fmt: str | None = None,
     dry_run: bool = False,
+    table: str | None = None,
+    mappings: Sequence[Mapping] | None = None,
     imported_by: str | None = None,
     today: Callable[[], datetime.date] = datetime.date.today,
     progress: Callable[[int], None] | None = None,
     max_rows: int = MAX_ROWS,
 ) -> ImportReport:
-    fmt = fmt or detect_format(name, data)
-    if fmt not in FORMATS:
+    """Read, validate and store a file; `table` names the table of a Statbank or Jobindsats
+    file where the file does not, `mappings` are the ones to try (default: the shipped)."""
+    if fmt is not None and fmt not in FORMATS:
         return ImportReport(
             name,
             fmt,
             problems=(Problem(name, None, f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}"),),
         )
-    rows = _at_most(read_rows(data, name, fmt), max_rows, name)
+    fmt = fmt or detect_format(name, data)
+    if table is not None and not _TABLE_ID.fullmatch(table):
+        message = f"the table `{table[:40]}` is not a table id (letters, digits and _, at most 40: AUP01, y01a02, ptv_a02; several: y08a02,y09a02)"
+        return ImportReport(name, fmt, problems=(Problem(name, None, message),))
+    if fmt == "csv" and table:
+        message = "is canonical CSV, which names its indicators itself; a table applies to Statbank and Jobindsats files"
+        return ImportReport(name, fmt, problems=(Problem(name, None, message),))
     try:  # rows are validated as they are read: only the valid ones and the first problems are kept
+        if mappings is None:
+            mappings = mappings_for_import()
+        fmt, source = read_source(data, name, fmt, mappings, table)
+        rows = _at_most(source, max_rows, name)
         checked = validate(
             rows, indicator_facts(strategies), areas, published=today(), source=Path(name).name
         )
     except ReadError as exc:
         return ImportReport(name, fmt, problems=tuple(exc.problems))
+    except MappingError as exc:
+        return ImportReport(
+            name, fmt, problems=tuple(Problem(f"mapping {exc.name}", None, p) for p in exc.problems)
+        )
     if checked.problems:
         return ImportReport(
             name,

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from kpi_api.importing import csv_format, jobindsats
+from kpi_api.importing import csv_format, engine
 from kpi_api.importing.jobindsats import read_jobindsats
 from kpi_api.importing.jsonstat import read_jsonstat
 from kpi_api.importing.mappings import load_mapping
@@ -60,7 +60,7 @@ def test_a_line_of_exactly_the_limit_is_read():
 
 
 def test_a_jobindsats_file_of_too_many_figures_is_refused(monkeypatch):
-    monkeypatch.setattr(jobindsats, "MAX_JSON_CELLS", 10)
+    monkeypatch.setattr(engine, "MAX_JSON_CELLS", 10)
     problems = refused(
         read_jobindsats,
         (FIXTURES / "jobindsats_y01a02.json").read_bytes(),
@@ -86,7 +86,7 @@ def test_a_jsonstat_cube_with_too_many_dimensions_is_refused():
 def test_deep_or_oversized_json_is_refused_by_name_not_by_a_crash():
     with pytest.raises(ReadError, match="is nested too deeply"):
         load_json(b"[" * 200_000 + b"]" * 200_000, "deep.json")
-    assert detect_format("deep.json", b"[" * 200_000) == "jobindsats"  # detected, then refused by its reader
+    assert detect_format("deep.json", b"[" * 200_000) == "json"  # detected, then refused when parsed
     with pytest.raises(ReadError, match="at most 16,777,216 bytes"):
         load_json(b" " * (16 * 1024 * 1024 + 1), "big.json")
 

@@ -12,6 +12,7 @@ import pytest
 
 from kpi_api.importing.jobindsats import read_jobindsats
 from kpi_api.importing.jsonstat import read_jsonstat
+from kpi_api.importing.mapping_model import MappingError, mapping_from_dict
 from kpi_api.importing.mappings import load_mapping
 from kpi_api.importing.rows import ReadError, SourceRow
 from kpi_api.importing.validate import indicator_facts, validate
@@ -43,9 +44,9 @@ def _problems(excinfo) -> list[str]:
 # ── Statbank JSON-stat ─────────────────────────────────────────────────────────────────
 
 
-def statbank_rows(document=None, name=STATBANK, mapping=None) -> list[SourceRow]:
+def statbank_rows(document=None, name=STATBANK, mapping=None, table=None) -> list[SourceRow]:
     data = (FIXTURES / STATBANK).read_bytes() if document is None else json.dumps(document).encode()
-    return list(read_jsonstat(data, name, mapping or load_mapping("statbank")))
+    return list(read_jsonstat(data, name, mapping or load_mapping("statbank"), table))
 
 
 def statbank_document() -> dict:
@@ -120,21 +121,24 @@ def test_statbank_dimension_names_match_ignoring_case():
 # A JSON-stat 2.0 dataset with the features Statbank's own answer does not use: ids and
 # sizes on the dataset, category index as an array, a sparse value object, a status, a
 # quarter, and a gender breakdown.
-GENDER_MAPPING = {
-    "source": "Danmarks Statistik",
-    "suppressed_status": [".."],
-    "area": {"dimension": "OMRÅDE", "codes": {"000": "DK"}, "keep_known_codes": True},
-    "time": {"dimension": "TID", "periods": [{"pattern": r"(\d{4})K([1-4])", "to": "{0}Q{1}"}]},
-    "tables": {
-        "XYZ01": {
-            "indicator": "5.2",
-            "unit": "percent",
-            "dimensions": {
-                "KØN": {"column": "gender", "total": ["TOT"], "values": {"M": "men", "K": "women"}}
-            },
-        }
+GENDER_MAPPING = mapping_from_dict(
+    {
+        "source": "Danmarks Statistik",
+        "suppressed_status": [".."],
+        "area": {"dimension": "OMRÅDE", "codes": {"000": "DK"}, "keep_known_codes": True},
+        "time": {"dimension": "TID", "periods": [{"pattern": r"(\d{4})K([1-4])", "to": "{0}Q{1}"}]},
+        "tables": {
+            "XYZ01": {
+                "indicator": "5.2",
+                "unit": "percent",
+                "dimensions": {
+                    "KØN": {"column": "gender", "total": ["TOT"], "values": {"M": "men", "K": "women"}}
+                },
+            }
+        },
     },
-}
+    "gender",
+)
 
 
 def jsonstat2(**changes) -> dict:
@@ -160,7 +164,7 @@ def jsonstat2(**changes) -> dict:
 
 
 def test_jsonstat2_sparse_values_status_quarters_and_gender():
-    rows = _by_location(statbank_rows(jsonstat2(), name="xyz.json", mapping=GENDER_MAPPING))
+    rows = _by_location(statbank_rows(jsonstat2(), name="xyz.json", mapping=GENDER_MAPPING, table="XYZ01"))
     # position 3 (151, TOT) is absent from the sparse value object: no row at all.
     assert set(rows) == {
         "value[0] (OMRÅDE=000, KØN=TOT, TID=2022K3)",
@@ -176,7 +180,7 @@ def test_jsonstat2_sparse_values_status_quarters_and_gender():
         "women",
         "10.9",
     )
-    assert women.get("source") == "Danmarks Statistik, XYZ01"  # the table id from the label
+    assert women.get("source") == "Danmarks Statistik, XYZ01"  # the table the import was told
     assert women.get("published") == "2022-12-01"
     assert rows["value[4] (OMRÅDE=151, KØN=M, TID=2022K3)"].get("gender") == "men"
     assert rows["value[5] (OMRÅDE=151, KØN=K, TID=2022K3)"].get("value") == ""  # status '..'
@@ -186,7 +190,7 @@ def test_jsonstat2_sparse_values_status_quarters_and_gender():
 def test_jsonstat2_value_array_and_index_object_read_the_same():
     dense = jsonstat2(value=[10.5, 10.1, 10.9, None, 12.0, 12.8], status=None)
     dense["dimension"]["KØN"]["category"]["index"] = {"TOT": 0, "M": 1, "K": 2}
-    rows = _by_location(statbank_rows(dense, name="xyz.json", mapping=GENDER_MAPPING))
+    rows = _by_location(statbank_rows(dense, name="xyz.json", mapping=GENDER_MAPPING, table="XYZ01"))
     assert len(rows) == 6
     assert rows["value[3] (OMRÅDE=151, KØN=TOT, TID=2022K3)"].get("value") == ""  # null: suppressed
     assert rows["value[5] (OMRÅDE=151, KØN=K, TID=2022K3)"].get("value") == "12.8"
@@ -249,7 +253,8 @@ def test_unknown_table_is_a_read_error():
     with pytest.raises(ReadError) as excinfo:
         statbank_rows(document, name="download.json")
     assert _problems(excinfo) == [
-        "dimension ContentsCode, category 'FOLK1A': is not a table or measure the mapping knows (it maps: AUP01)"
+        "download.json: is table FOLK1A (its ContentsCode), which no mapping knows (statbank: AUP01, AUP03, AULK04, HFUDD11); map it in "
+        "a mapping of your own ([tables.FOLK1A] in a file given with --mapping or kept in KPI_MAPPINGS)"
     ]
 
 
@@ -387,11 +392,24 @@ def test_jobindsats_table_found_by_its_columns_when_the_name_does_not_say():
 
 def test_jobindsats_unknown_area_names_the_column_and_value():
     document = jobindsats_document()
-    document[0]["Data"][0][0] = "RAR Hovedstaden"
+    document[0]["Data"][0][0] = "Atlantis"
     with pytest.raises(ReadError) as excinfo:
         jobindsats_rows(document)
     (problem,) = _problems(excinfo)
-    assert problem.startswith("column 'Area', value 'RAR Hovedstaden': is not an area")
+    assert problem.startswith("column 'Area', value 'Atlantis': is not an area")
+
+
+def test_jobindsats_areas_we_do_not_model_are_skipped_by_the_shipped_mapping():
+    # The regional labour-market councils and "Uoplyst område" are skipped, not refused;
+    # "Ballerup Kommune" is Ballerup.
+    document = jobindsats_document()
+    document[0]["Data"][0][0] = "RAR Hovedstaden"
+    document[0]["Data"][1][0] = "Uoplyst område"
+    document[0]["Data"][2][0] = "Ballerup Kommune"
+    rows = jobindsats_rows(document)
+    assert len(rows) == 11 - 2
+    assert not any("RAR" in r.location or "Uoplyst" in r.location for r in rows)
+    assert [r.get("area") for r in rows if "Ballerup Kommune" in r.location] == ["151"]
 
 
 def test_jobindsats_unknown_category_and_column():
@@ -414,21 +432,27 @@ def test_jobindsats_unknown_category_and_column():
     ]
 
 
-def test_jobindsats_rolling_year_period_is_not_guessed():
+def test_jobindsats_rolling_year_period_is_refused_with_the_mappings_reason():
     document = jobindsats_document()
     document[0]["Data"][0][1] = "2022QMAT02"
     with pytest.raises(ReadError) as excinfo:
         jobindsats_rows(document)
-    assert _problems(excinfo)[0].startswith(
-        "column 'Periode', value '2022QMAT02': is not a period the mapping knows"
-    )
+    assert _problems(excinfo) == [
+        "column 'Periode', value '2022QMAT02': is a rolling year (QMAT: a twelve-month total or average), which "
+        "has no canonical period; download the table with period type M, Q or Y instead (v3: period.M=…, "
+        "period.Q=…) (table y01a02)"
+    ]
 
 
 @pytest.mark.parametrize(
     ("data", "expected"),
     [
         (b'[{"Variables": [', "upload.json: is not valid JSON (line 1, column"),
-        (b'{"rows": []}', 'upload.json: is not a Jobindsats table (expected "Variables" and "Data" lists)'),
+        (
+            b'{"rows": []}',
+            'upload.json: is not a Jobindsats table (expected {"columns": [...], "rows": [...]} (API v3) '
+            'or [{"Variables": [...], "Data": [...]}] (API v2))',
+        ),
     ],
 )
 def test_unreadable_jobindsats_files(data, expected):
@@ -450,26 +474,27 @@ def test_jobindsats_row_of_the_wrong_width():
 
 
 def test_packaged_mappings_load_and_unknown_names_are_refused():
-    assert load_mapping("statbank")["tables"]["AUP01"]["indicator"] == "O1"
-    assert (
-        load_mapping("jobindsats")["tables"]["y07a02"]["measures"][
-            "Fuldtidspersoner i pct. af arbejdsstyrken 16-66 år"
-        ]["indicator"]
-        == "2.5"
+    assert load_mapping("statbank").tables["AUP01"].indicator == "O1"
+    measure = (
+        load_mapping("jobindsats")
+        .tables["y07a02"]
+        .measures["Fuldtidspersoner i pct. af arbejdsstyrken 16-66 år"]
     )
-    with pytest.raises(ValueError, match="no mapping named 'dst'; available: jobindsats, statbank"):
+    assert measure.indicator == "2.5"
+    with pytest.raises(MappingError, match="no mapping named 'dst'; available: jobindsats, statbank"):
         load_mapping("dst")
-    with pytest.raises(ValueError):
+    with pytest.raises(MappingError):
         load_mapping("../statbank")
 
 
 def test_mapped_indicators_and_units_exist_in_the_catalogue():
     facts = indicator_facts(shipped_strategies())
-    statbank = load_mapping("statbank")["tables"].values()
-    jobindsats = [m for t in load_mapping("jobindsats")["tables"].values() for m in t["measures"].values()]
-    for target in [*statbank, *jobindsats]:
-        assert target["indicator"] in facts
-        assert facts[target["indicator"]].unit.value == target["unit"]
+    for name in ("statbank", "jobindsats"):
+        for table in load_mapping(name).tables.values():
+            targets = [*table.measures.values(), *([table.measure("")] if table.indicator else [])]
+            for target in targets:
+                assert target.indicator in facts
+                assert facts[target.indicator].unit.value == target.unit
 
 
 def test_mapping_is_not_changed_by_reading():

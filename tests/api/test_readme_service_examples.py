@@ -163,6 +163,7 @@ SAMPLES = {
     "KPI_PUBLIC_URL": "https://kpi.example.dk",
     "KPI_PUBLIC_READ_PATHS": "/figures/",
     "KPI_PERSISTED_QUERIES": "/etc/kpi/persisted",
+    "KPI_MAPPINGS": "/etc/kpi/mappings",
 }
 
 
