@@ -23,7 +23,7 @@ DatabaseOption = Annotated[
     typer.Option(
         "--database",
         help="Database URL, e.g. sqlite:///kpi.sqlite3 or postgresql+psycopg://… "
-        "[default: $KPI_DATABASE_URL, else sqlite:///kpi.sqlite3 in the working folder]",
+        "[default: $KPI_DATABASE_URL, else kpi.sqlite3 in the user's data folder (see README)]",
         show_default=False,
     ),
 ]
@@ -47,9 +47,8 @@ def serve(
 
     logging.basicConfig(level=logging.INFO, format="%(levelname)s:     %(message)s")
     settings = Settings.from_env(database)
-    console.print(
-        f"GraphQL at http://{host}:{port}/graphql · status page http://{host}:{port}/status/151 · database {settings.database_url}"
-    )
+    _say_database(settings.database_url)
+    console.print(f"GraphQL at http://{host}:{port}/graphql · status page http://{host}:{port}/status/151")
     # uvicorn's own X-Forwarded-* handling trusts 127.0.0.1 by default; the service
     # believes proxies only when told how many there are (KPI_TRUSTED_PROXIES).
     proxies = {"proxy_headers": settings.trusted_proxies > 0, "forwarded_allow_ips": "*"}
@@ -109,7 +108,7 @@ def import_(
     except OSError as exc:
         err.print(f"{file}: cannot read: {exc.strerror}", style="red")
         raise typer.Exit(2) from None
-    services = _services(database)
+    services = _services(database, dry_run=dry_run)
     with Progress(
         TextColumn("{task.description}", markup=False),
         BarColumn(),
@@ -228,7 +227,7 @@ def token_list(database: DatabaseOption = None) -> None:
             f"{r.created_at:%Y-%m-%d %H:%M}",
             f"{r.revoked_at:%Y-%m-%d %H:%M}" if r.revoked_at else "",
         )
-    console.print(table)
+    _print_table(table)
 
 
 @app.command("export-schema")
@@ -288,7 +287,113 @@ def validate(files: Annotated[list[Path], typer.Argument(help="Catalogue files (
         console.print(f"ok  {s.id}: revisions {', '.join(r.version for r in s.revisions)}")
 
 
-def _services(database: str | None):
-    from kpi_api.bootstrap import open_services
+batches_app = typer.Typer(
+    help="Imported batches: list them, take one back.",
+    invoke_without_command=True,
+)
+app.add_typer(batches_app, name="batches")
 
-    return open_services(database)
+
+@batches_app.callback()
+def batches_list(ctx: typer.Context, database: DatabaseOption = None) -> None:
+    """List imported batches (id, file, rows, who, when); `kpi batches retract ID` takes one back."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from rich.table import Table
+
+    table = Table("id", "file", "format", "rows", "stored", "imported by", "imported", "retracted")
+    for b in _services(database).observations.batches():
+        table.add_row(
+            b.id,
+            b.file_name,
+            b.format,
+            f"{b.rows:,}",
+            f"{b.added:,}",
+            b.imported_by,
+            f"{b.imported_at:%Y-%m-%d %H:%M}",
+            f"from {b.retracted_on} by {b.retracted_by}" if b.retracted_on else "",
+        )
+    _print_table(table)
+
+
+@batches_app.command("retract")
+def batches_retract(
+    batch_id: Annotated[str, typer.Argument(help="The batch's id (see `kpi batches`).")],
+    database: DatabaseOption = None,
+) -> None:
+    """Withdraw a batch as a new vintage: from today its figures leave every view (the
+    vintage before it shows again, if any); a replay as of an earlier day still shows them."""
+    import datetime
+    import getpass
+    import socket
+
+    from kpi_core.repository import StoreError
+
+    today = datetime.date.today()  # the same clock as an import's `published` default
+    by = f"{getpass.getuser()}@{socket.gethostname()} (kpi batches retract)"
+    try:
+        batch = _services(database).observations.retract(
+            batch_id, today, by, datetime.datetime.now(datetime.UTC)
+        )
+    except StoreError as exc:
+        err.print(str(exc), style="red", soft_wrap=True)
+        raise typer.Exit(1) from None
+    day_before = today - datetime.timedelta(days=1)
+    console.print(
+        f"Retracted batch {batch.id} ({batch.file_name}, {batch.added:,} figure(s) stored): from {today} its "
+        f"figures leave the views; a replay as of {day_before} or earlier still shows them.",
+        soft_wrap=True,
+    )
+
+
+def _print_table(table) -> None:
+    # Piped into a file or `grep`, a listing is as wide as it needs to be: ids must come
+    # out whole (Rich cuts columns to the terminal's width, 80 when there is none).
+    wide = console if console.is_terminal else Console(markup=False, emoji=False, width=2000)
+    wide.print(table)
+
+
+def _shown_url(url: str) -> str:
+    """The database URL as printed: a password never is."""
+    import sqlalchemy as sa
+
+    try:
+        return sa.make_url(url).render_as_string(hide_password=True)
+    except sa.exc.ArgumentError:
+        return url
+
+
+def _say_database(url: str) -> None:
+    # On stderr: piped output (a token, a table) stays clean.
+    err.print(f"database: {_shown_url(url)}", soft_wrap=True)
+
+
+def _missing_sqlite_file(url: str) -> bool:
+    import sqlalchemy as sa
+
+    try:
+        parsed = sa.make_url(url)
+    except sa.exc.ArgumentError:
+        return False
+    name = parsed.database
+    return (
+        parsed.get_backend_name() == "sqlite"
+        and name not in (None, "", ":memory:")
+        and not Path(name).exists()
+    )
+
+
+def _services(database: str | None, dry_run: bool = False):
+    from kpi_api.bootstrap import open_services
+    from kpi_api.config import Settings
+
+    url = Settings.from_env(database).database_url
+    if dry_run and _missing_sqlite_file(url):
+        # A dry run writes nothing, not even a new file: it checks against what a new
+        # database would hold (the shipped catalogue), in memory.
+        err.print(
+            f"database: {_shown_url(url)} does not exist; the dry run checks against a new, empty one in memory"
+        )
+        return open_services("sqlite://")
+    _say_database(url)
+    return open_services(url)
