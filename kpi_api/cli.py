@@ -80,13 +80,21 @@ def serve(
 @app.command("import")
 def import_(
     file: Annotated[
-        Path, typer.Argument(help="File of observations: canonical CSV, JSON-stat 2.0 or Jobindsats JSON.")
+        Path,
+        typer.Argument(
+            help="File of observations: canonical CSV, an Excel workbook (.xlsx) with the same columns, "
+            "JSON-stat 2.0 or Jobindsats JSON."
+        ),
     ],
     format: Annotated[
         str | None,
         typer.Option(
-            "--format", help="csv, jsonstat or jobindsats [default: from the file]", show_default=False
+            "--format", help="csv, xlsx, jsonstat or jobindsats [default: from the file]", show_default=False
         ),
+    ] = None,
+    sheet: Annotated[
+        str | None,
+        typer.Option("--sheet", help="The workbook's sheet to read [default: the first]", show_default=False),
     ] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Check and count, write nothing.")] = False,
     database: DatabaseOption = None,
@@ -129,6 +137,7 @@ def import_(
             dry_run=dry_run,
             progress=lambda n: bar.update(task, advance=n),
             max_rows=Settings.from_env(database).max_import_rows,
+            sheet=sheet,
         )
     if report.rejected:
         err.print(

@@ -17,7 +17,7 @@ from kpi_api.importing.validate import indicator_facts, validate
 from kpi_core import AreaDirectory, Strategy
 from kpi_core.repository import DuplicateBatchError, ImportBatch, ObservationRepository, StoreError
 
-FORMATS = ("csv", "jsonstat", "jobindsats")
+FORMATS = ("csv", "jsonstat", "jobindsats", "xlsx")
 
 
 @attrs.frozen
@@ -45,6 +45,10 @@ class ImportReport:
 def detect_format(name: str, data: bytes) -> str:
     if name.lower().endswith((".csv", ".txt")):
         return "csv"
+    if data.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")) or name.lower().endswith(
+        (".xlsx", ".xlsm", ".xls")
+    ):
+        return "xlsx"  # a zip archive (or the old .xls, which its reader names)
     start = data[:64].lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
     if start not in (b"{", b"["):
         return "csv"
@@ -62,9 +66,13 @@ def detect_format(name: str, data: bytes) -> str:
     return "jobindsats"
 
 
-def read_rows(data: bytes, name: str, fmt: str) -> Iterator[SourceRow]:
+def read_rows(data: bytes, name: str, fmt: str, sheet: str | None = None) -> Iterator[SourceRow]:
     if fmt == "csv":
         return read_csv(data, name)
+    if fmt == "xlsx":
+        from kpi_api.importing.excel import read_excel
+
+        return read_excel(data, name, sheet)
     from kpi_api.importing.mappings import load_mapping
 
     if fmt == "jsonstat":
@@ -103,6 +111,7 @@ def import_bytes(
     today: Callable[[], datetime.date] = datetime.date.today,
     progress: Callable[[int], None] | None = None,
     max_rows: int = MAX_ROWS,
+    sheet: str | None = None,  # a workbook's sheet (default: the first)
 ) -> ImportReport:
     fmt = fmt or detect_format(name, data)
     if fmt not in FORMATS:
@@ -111,7 +120,10 @@ def import_bytes(
             fmt,
             problems=(Problem(name, None, f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}"),),
         )
-    rows = _at_most(read_rows(data, name, fmt), max_rows, name)
+    if sheet is not None and fmt != "xlsx":
+        message = f"is read as {fmt}; a sheet (`--sheet {sheet}`) is chosen in an Excel workbook (.xlsx) only"
+        return ImportReport(name, fmt, problems=(Problem(name, None, message),))
+    rows = _at_most(read_rows(data, name, fmt, sheet), max_rows, name)
     try:  # rows are validated as they are read: only the valid ones and the first problems are kept
         checked = validate(
             rows, indicator_facts(strategies), areas, published=today(), source=Path(name).name
