@@ -162,6 +162,42 @@ def import_(
 
 
 @app.command()
+def template(
+    indicator: Annotated[str, typer.Argument(help="The indicator's id, e.g. 1.2.")],
+    database: Annotated[
+        str | None,
+        typer.Option(
+            "--database",
+            help="Take the indicator from the catalogue published in this database "
+            "[default: the shipped catalogue; no database is opened]",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Print the canonical CSV header and one example row for an indicator: `kpi template 1.2 > 1.2.csv`,
+    then replace the example with your figures and `kpi import 1.2.csv`."""
+    import datetime
+    import sys
+
+    from kpi_api.template import NoSuchIndicator
+    from kpi_api.template import template as make_template
+    from kpi_core import shipped_strategies
+
+    strategies = _services(database).strategies if database else tuple(shipped_strategies())
+    try:
+        made = make_template(indicator, strategies, datetime.date.today())
+    except NoSuchIndicator as exc:
+        err.print(str(exc), style="red", soft_wrap=True)
+        raise typer.Exit(1) from None
+    sys.stdout.write(made.text)  # the file itself: no console formatting
+    err.print(
+        f"Example row for {made.indicator.id} ({made.indicator.name.en}; {made.indicator.unit.value}, "
+        f"{'monthly' if made.monthly else 'yearly'}, area {made.strategy.owner}): replace it with your figures.",
+        soft_wrap=True,
+    )
+
+
+@app.command()
 def demo(
     seed: Annotated[int, typer.Option(help="Seed of the synthetic dataset.")] = 2022,
     first_year: Annotated[int, typer.Option("--from-year", help="First year.")] = 2010,
