@@ -31,7 +31,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from kpi_api.importing.csv_format import MAX_COLUMNS
-from kpi_api.importing.csv_format import _header as canonical_header
+from kpi_api.importing.csv_format import _header as canonical_header  # one header check for both
 from kpi_api.importing.rows import Problem, ReadError, SourceRow
 
 MAX_ENTRIES = 10_000  # files inside the workbook's archive (a workbook of one sheet has ~10)
@@ -195,6 +195,8 @@ def _text(cell, column: str) -> "str | _Refusal":
         number = Decimal(format(value, ".15g"))  # Excel's precision: 15 significant digits
     else:
         return str(value).strip()
+    if not number.is_finite():  # `<v>1e400</v>` reads as infinity: refused by validation as what it is
+        return str(value)
     if "%" in str(cell.number_format or ""):
         number *= 100  # shown as a percentage: the percentage is the figure
     return _plain(number)

@@ -6,6 +6,7 @@ Workbooks are written by openpyxl, as Excel would save them."""
 import datetime
 import io
 import os
+import re
 import struct
 import subprocess
 import sys
@@ -258,3 +259,23 @@ def test_the_cli_reads_a_named_sheet_and_says_which_database(tmp_path):
     assert result.returncode == 0, result.stderr
     assert result.stderr.splitlines()[0] == f"database: sqlite:///{database}"
     assert "new figures (vintages) stored │ 1" in result.stdout
+
+
+def test_values_excel_saves_but_no_figure_is_are_refused_by_cell(engine):
+    """An error value (#DIV/0!) and a number past a double's range, as they stand in the XML."""
+    data = workbook(
+        ("Tal", [["indicator", "area", "period", "value"], ["2.2", 151, 2022, 1], ["2.2", "DK", 2022, 2]])
+    )
+    source = zipfile.ZipFile(io.BytesIO(data))
+    packed = io.BytesIO()
+    with zipfile.ZipFile(packed, "w", zipfile.ZIP_DEFLATED) as archive:
+        for entry in source.infolist():
+            body = source.read(entry.filename)
+            if entry.filename == "xl/worksheets/sheet1.xml":
+                body = re.sub(rb'<c r="D2"[^>]*>.*?</c>', b'<c r="D2" t="e"><v>#DIV/0!</v></c>', body)
+                body = re.sub(rb'<c r="D3"[^>]*>.*?</c>', b'<c r="D3" t="n"><v>1e400</v></c>', body)
+            archive.writestr(entry.filename, body)
+    assert [str(p) for p in run(engine, packed.getvalue()).problems] == [
+        "sheet 'Tal', row 2, column `D (value)`: `#DIV/0!` is not a number (use a decimal point or a Danish decimal comma: 3.1 or 3,1)",
+        "sheet 'Tal', row 3, column `D (value)`: `inf` is not a finite number",
+    ]
