@@ -68,6 +68,15 @@ def _check_archive(data: bytes, name: str) -> None:
         entries = zipfile.ZipFile(io.BytesIO(data)).infolist()
     except zipfile.BadZipFile:
         raise refuse("is not an Excel workbook (.xlsx is a zip archive, and this is none)") from None
+    except (
+        NotImplementedError,
+        ValueError,
+        EOFError,
+        zipfile.LargeZipFile,
+    ) as exc:  # e.g. "zip file version 13.1"
+        raise refuse(
+            f"is a zip archive this reader cannot open ({_reason(exc)}); save it again from Excel"
+        ) from None
     if len(entries) > MAX_ENTRIES:
         raise refuse(f"holds {len(entries):,} files; an Excel workbook has at most {MAX_ENTRIES:,}")
     unpacked = sum(e.file_size for e in entries)
