@@ -61,9 +61,9 @@ def reference(engine: sa.Engine, data: bytes) -> float:
     )
     with write_transaction(engine) as c:
         c.exec_driver_sql(
-            "INSERT INTO import_batches VALUES ('ref', 'ref', 'ref', 'csv', 0, 0, 'bench', '2026-01-01')"
+            "INSERT INTO import_batches (id, file_name, sha256, format, rows, added, imported_by, imported_at) VALUES ('ref', 'ref', 'ref', 'csv', 0, 0, 'bench', '2026-01-01')"
             if engine.dialect.name == "sqlite"
-            else "INSERT INTO import_batches VALUES ('ref', 'ref', 'ref', 'csv', 0, 0, 'bench', now())"
+            else "INSERT INTO import_batches (id, file_name, sha256, format, rows, added, imported_by, imported_at) VALUES ('ref', 'ref', 'ref', 'csv', 0, 0, 'bench', now())"
         )
     sqlite = engine.dialect.name == "sqlite"
     rows = [_values(o, "ref", sqlite) for o in checked.observations]

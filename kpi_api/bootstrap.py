@@ -6,7 +6,7 @@ from importlib import resources
 import attrs
 import sqlalchemy as sa
 
-from kpi_api.config import Settings
+from kpi_api.config import DEFAULT_DATABASE_FILE, DEFAULT_DATABASE_URL, Settings
 from kpi_api.storage import statement_deadline
 from kpi_api.storage.catalogue_store import Revisions
 from kpi_api.storage.engine import create_engine, migrate
@@ -33,6 +33,8 @@ def open_services(database_url: str | None = None, settings: Settings | None = N
     """Create and migrate the database if needed and publish the shipped catalogue into
     it (a revision already published is never overwritten)."""
     settings = settings or Settings.from_env(database_url)
+    if settings.database_url == DEFAULT_DATABASE_URL:  # the user's data folder, made on first use
+        DEFAULT_DATABASE_FILE.parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(settings.database_url)
     statement_deadline.install(engine)
     migrate(engine)

@@ -25,7 +25,7 @@ DatabaseOption = Annotated[
     typer.Option(
         "--database",
         help="Database URL, e.g. sqlite:///kpi.sqlite3 or postgresql+psycopg://… "
-        "[default: $KPI_DATABASE_URL, else sqlite:///kpi.sqlite3 in the working folder]",
+        "[default: $KPI_DATABASE_URL, else kpi.sqlite3 in the user's data folder (see README)]",
         show_default=False,
     ),
 ]
@@ -49,9 +49,8 @@ def serve(
 
     logging.basicConfig(level=logging.INFO, format="%(levelname)s:     %(message)s")
     settings = Settings.from_env(database)
-    console.print(
-        f"GraphQL at http://{host}:{port}/graphql · status page http://{host}:{port}/status/151 · database {settings.database_url}"
-    )
+    _say_database(settings.database_url)
+    console.print(f"GraphQL at http://{host}:{port}/graphql · status page http://{host}:{port}/status/151")
     # uvicorn's own X-Forwarded-* handling trusts 127.0.0.1 by default; the service
     # believes proxies only when told how many there are (KPI_TRUSTED_PROXIES).
     proxies = {"proxy_headers": settings.trusted_proxies > 0, "forwarded_allow_ips": "*"}
@@ -85,14 +84,19 @@ def import_(
     file: Annotated[
         Path,
         typer.Argument(
-            help="File of observations: canonical CSV, Statbank JSON-stat (1.x or 2.0) or Jobindsats JSON (v3 or v2)."
+            help="File of observations: canonical CSV, an Excel workbook (.xlsx) with the same columns, "
+            "Statbank JSON-stat (1.x or 2.0) or Jobindsats JSON (v3 or v2)."
         ),
     ],
     format: Annotated[
         str | None,
         typer.Option(
-            "--format", help="csv, jsonstat or jobindsats [default: from the file]", show_default=False
+            "--format", help="csv, xlsx, jsonstat or jobindsats [default: from the file]", show_default=False
         ),
+    ] = None,
+    sheet: Annotated[
+        str | None,
+        typer.Option("--sheet", help="The workbook's sheet to read [default: the first]", show_default=False),
     ] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Check and count, write nothing.")] = False,
     mapping: Annotated[
@@ -141,7 +145,7 @@ def import_(
         err.print(f"Rejected {file.name}: the mapping cannot be used; nothing was written.", style="red bold")
         err.print(str(exc))
         raise typer.Exit(2) from None
-    services = _services(database)
+    services = _services(database, dry_run=dry_run)
     with Progress(
         TextColumn("{task.description}", markup=False),
         BarColumn(),
@@ -164,6 +168,7 @@ def import_(
             mappings=mappings,
             progress=lambda n: bar.update(task, advance=n),
             max_rows=settings.max_import_rows,
+            sheet=sheet,
         )
     if report.rejected:
         err.print(
@@ -185,6 +190,42 @@ def import_(
     console.print(summary)
     if report.message:
         console.print(report.message)
+
+
+@app.command()
+def template(
+    indicator: Annotated[str, typer.Argument(help="The indicator's id, e.g. 1.2.")],
+    database: Annotated[
+        str | None,
+        typer.Option(
+            "--database",
+            help="Take the indicator from the catalogue published in this database "
+            "[default: the shipped catalogue; no database is opened]",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Print the canonical CSV header and one example row for an indicator: `kpi template 1.2 > 1.2.csv`,
+    then replace the example with your figures and `kpi import 1.2.csv`."""
+    import datetime
+    import sys
+
+    from kpi_api.template import NoSuchIndicator
+    from kpi_api.template import template as make_template
+    from kpi_core import shipped_strategies
+
+    strategies = _services(database).strategies if database else tuple(shipped_strategies())
+    try:
+        made = make_template(indicator, strategies, datetime.date.today())
+    except NoSuchIndicator as exc:
+        err.print(str(exc), style="red", soft_wrap=True)
+        raise typer.Exit(1) from None
+    sys.stdout.write(made.text)  # the file itself: no console formatting
+    err.print(
+        f"Example row for {made.indicator.id} ({made.indicator.name.en}; {made.indicator.unit.value}, "
+        f"{'monthly' if made.monthly else 'yearly'}, area {made.strategy.owner}): replace it with your figures.",
+        soft_wrap=True,
+    )
 
 
 @app.command()
@@ -263,7 +304,7 @@ def token_list(database: DatabaseOption = None) -> None:
             f"{r.created_at:%Y-%m-%d %H:%M}",
             f"{r.revoked_at:%Y-%m-%d %H:%M}" if r.revoked_at else "",
         )
-    console.print(table)
+    _print_table(table)
 
 
 persisted_app = typer.Typer(
@@ -403,7 +444,113 @@ def validate(files: Annotated[list[Path], typer.Argument(help="Catalogue files (
         console.print(f"ok  {s.id}: revisions {', '.join(r.version for r in s.revisions)}")
 
 
-def _services(database: str | None):
-    from kpi_api.bootstrap import open_services
+batches_app = typer.Typer(
+    help="Imported batches: list them, take one back.",
+    invoke_without_command=True,
+)
+app.add_typer(batches_app, name="batches")
 
-    return open_services(database)
+
+@batches_app.callback()
+def batches_list(ctx: typer.Context, database: DatabaseOption = None) -> None:
+    """List imported batches (id, file, rows, who, when); `kpi batches retract ID` takes one back."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from rich.table import Table
+
+    table = Table("id", "file", "format", "rows", "stored", "imported by", "imported", "retracted")
+    for b in _services(database).observations.batches():
+        table.add_row(
+            b.id,
+            b.file_name,
+            b.format,
+            f"{b.rows:,}",
+            f"{b.added:,}",
+            b.imported_by,
+            f"{b.imported_at:%Y-%m-%d %H:%M}",
+            f"from {b.retracted_on} by {b.retracted_by}" if b.retracted_on else "",
+        )
+    _print_table(table)
+
+
+@batches_app.command("retract")
+def batches_retract(
+    batch_id: Annotated[str, typer.Argument(help="The batch's id (see `kpi batches`).")],
+    database: DatabaseOption = None,
+) -> None:
+    """Withdraw a batch as a new vintage: from today its figures leave every view (the
+    vintage before it shows again, if any); a replay as of an earlier day still shows them."""
+    import datetime
+    import getpass
+    import socket
+
+    from kpi_core.repository import StoreError
+
+    today = datetime.date.today()  # the same clock as an import's `published` default
+    by = f"{getpass.getuser()}@{socket.gethostname()} (kpi batches retract)"
+    try:
+        batch = _services(database).observations.retract(
+            batch_id, today, by, datetime.datetime.now(datetime.UTC)
+        )
+    except StoreError as exc:
+        err.print(str(exc), style="red", soft_wrap=True)
+        raise typer.Exit(1) from None
+    day_before = today - datetime.timedelta(days=1)
+    console.print(
+        f"Retracted batch {batch.id} ({batch.file_name}, {batch.added:,} figure(s) stored): from {today} its "
+        f"figures leave the views; a replay as of {day_before} or earlier still shows them.",
+        soft_wrap=True,
+    )
+
+
+def _print_table(table) -> None:
+    # Piped into a file or `grep`, a listing is as wide as it needs to be: ids must come
+    # out whole (Rich cuts columns to the terminal's width, 80 when there is none).
+    wide = console if console.is_terminal else Console(markup=False, emoji=False, width=2000)
+    wide.print(table)
+
+
+def _shown_url(url: str) -> str:
+    """The database URL as printed: a password never is."""
+    import sqlalchemy as sa
+
+    try:
+        return sa.make_url(url).render_as_string(hide_password=True)
+    except sa.exc.ArgumentError:
+        return url
+
+
+def _say_database(url: str) -> None:
+    # On stderr: piped output (a token, a table) stays clean.
+    err.print(f"database: {_shown_url(url)}", soft_wrap=True)
+
+
+def _missing_sqlite_file(url: str) -> bool:
+    import sqlalchemy as sa
+
+    try:
+        parsed = sa.make_url(url)
+    except sa.exc.ArgumentError:
+        return False
+    name = parsed.database
+    return (
+        parsed.get_backend_name() == "sqlite"
+        and name not in (None, "", ":memory:")
+        and not Path(name).exists()
+    )
+
+
+def _services(database: str | None, dry_run: bool = False):
+    from kpi_api.bootstrap import open_services
+    from kpi_api.config import Settings
+
+    url = Settings.from_env(database).database_url
+    if dry_run and _missing_sqlite_file(url):
+        # A dry run writes nothing, not even a new file: it checks against what a new
+        # database would hold (the shipped catalogue), in memory.
+        err.print(
+            f"database: {_shown_url(url)} does not exist; the dry run checks against a new, empty one in memory"
+        )
+        return open_services("sqlite://")
+    _say_database(url)
+    return open_services(url)

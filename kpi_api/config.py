@@ -7,8 +7,15 @@ import urllib.parse
 from pathlib import Path
 
 import attrs
+import platformdirs
 
-DEFAULT_DATABASE_URL = "sqlite:///kpi.sqlite3"  # a file in the working folder
+# One place per user, whichever folder a command runs in: `kpi serve`, `kpi import` and
+# `kpi token` must agree on the database (a file in the working folder made a token created
+# in one folder unknown to a server started in another). Linux:
+# ~/.local/share/kommune-kpi/kpi.sqlite3; macOS: ~/Library/Application Support/kommune-kpi/;
+# Windows: %LOCALAPPDATA%\kommune-kpi\.
+DEFAULT_DATABASE_FILE = Path(platformdirs.user_data_dir("kommune-kpi", appauthor=False)) / "kpi.sqlite3"
+DEFAULT_DATABASE_URL = f"sqlite:///{DEFAULT_DATABASE_FILE}"
 
 
 def _flag(name: str, default: bool) -> bool:

@@ -9,18 +9,25 @@ import attrs
 from kpi_core.observations import FigureKey, Observation, VintageKey
 from kpi_core.periods import Period, parse_period
 from kpi_core.repository import (
+    AlreadyRetractedError,
     Cell,
     ConflictError,
     DuplicateBatchError,
     ImportBatch,
     ObservationQuery,
     StoreError,
+    UnknownBatchError,
+    WithdrawnFigureError,
 )
 
 
 class InMemoryRepository:
     def __init__(self) -> None:
-        self._rows: dict[VintageKey, Observation] = {}
+        self._rows: dict[VintageKey, Observation] = {}  # the vintages in view
+        self._batch_of: dict[VintageKey, str] = {}
+        # Rows of retracted batches with the date they were withdrawn from (still shown
+        # by a replay as of an earlier date).
+        self._withdrawn: list[tuple[Observation, datetime.date]] = []
         self._batches: list[ImportBatch] = []
         self._version = 0
 
@@ -39,24 +46,41 @@ class InMemoryRepository:
         new, conflicts = plan_additions(self._rows.get, observations)
         if conflicts:
             raise ConflictError(conflicts)
+        check_withdrawn(new, withdrawn_until(self._withdrawn))
         stored = attrs.evolve(batch, rows=len(observations), added=len(new))
         if dry_run:
             return stored
         self._batches.append(stored)
         for o in new:
             self._rows[o.natural_key()] = o
+            self._batch_of[o.natural_key()] = batch.id
         if progress is not None:
             progress(len(new))
-        if new:
-            self._version += 1
+        self._version += 1  # the list of batches changed, even if no figure did
         return stored
 
+    def retract(self, batch_id: str, on: datetime.date, by: str, at: datetime.datetime) -> ImportBatch:
+        index = next((i for i, b in enumerate(self._batches) if b.id == batch_id), None)
+        if index is None:
+            raise UnknownBatchError(batch_id)
+        if self._batches[index].retracted_on is not None:
+            raise AlreadyRetractedError(self._batches[index])
+        retracted = attrs.evolve(self._batches[index], retracted_on=on, retracted_at=at, retracted_by=by)
+        self._batches[index] = retracted
+        for key in [k for k, b in self._batch_of.items() if b == batch_id]:
+            self._withdrawn.append((self._rows.pop(key), on))
+            del self._batch_of[key]
+        self._version += 1
+        return retracted
+
     def find(self, query: ObservationQuery) -> list[Observation]:
-        return newest_vintages(o for o in self._rows.values() if matches(o, query))
+        return newest_vintages(o for o in self._visible(query.as_of) if matches(o, query))
 
     def latest_periods(self, query: ObservationQuery) -> dict[tuple[str, str], str]:
         return latest_periods_of(
-            o for o in self._rows.values() if matches(o, query) and not o.breakdown and o.value is not None
+            o
+            for o in self._visible(query.as_of)
+            if matches(o, query) and not o.breakdown and o.value is not None
         )
 
     def latest_periods_by_cell(
@@ -64,9 +88,15 @@ class InMemoryRepository:
     ) -> dict[tuple[str, str, Cell], str]:
         return latest_cell_periods_of(
             o
-            for o in self._rows.values()
+            for o in self._visible(query.as_of)
             if matches(o, query) and o.value is not None and asked(o, containing)
         )
+
+    def _visible(self, as_of: datetime.date | None) -> Iterable[Observation]:
+        """The rows in view, and those withdrawn after `as_of` (a replay of an earlier day)."""
+        yield from self._rows.values()
+        if as_of is not None:
+            yield from (o for o, on in self._withdrawn if as_of < on)
 
     def batches(self) -> list[ImportBatch]:
         return list(self._batches)
@@ -134,6 +164,30 @@ def plan_additions(
         elif stored.value != o.value:
             conflicts.append((stored, o))
     return new, conflicts
+
+
+def withdrawn_until(
+    withdrawn: Iterable[tuple[Observation, datetime.date]],
+) -> Callable[[VintageKey], datetime.date | None]:
+    """Per natural key, the last date a withdrawn vintage of it was in view until (rows
+    withdrawn before they were published were never in view)."""
+    until: dict[VintageKey, datetime.date] = {}
+    for o, on in withdrawn:
+        if o.published is not None and o.published < on:
+            key = o.natural_key()
+            until[key] = max(on, until.get(key, on))
+    return until.get
+
+
+def check_withdrawn(
+    new: Sequence[Observation], withdrawn_until: Callable[[VintageKey], datetime.date | None]
+) -> None:
+    """Refuse a new row that would be in view on a day a withdrawn vintage of the same
+    figure was (a past view would change). Shared by every adapter."""
+    for o in new:
+        until = withdrawn_until(o.natural_key())
+        if until is not None and o.published is not None and o.published < until:
+            raise WithdrawnFigureError(o, until)
 
 
 def newest_vintages(observations: Iterable[Observation]) -> list[Observation]:

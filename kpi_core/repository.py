@@ -10,7 +10,14 @@ Semantics every implementation keeps:
 - A batch whose file hash is already stored is a `DuplicateBatchError`.
 - `find` returns, per figure (indicator, area, period, cell), the newest vintage published
   on or before `as_of` (all dates when `as_of` is None).
-- `data_version` grows with every successful write that changed something.
+- `retract` withdraws a batch as a new vintage on a date: from that date its figures
+  leave every view (`find` then shows the vintage each figure had before, if any), while
+  a replay `as_of` an earlier date still shows them, so a committee's past views stay
+  reproducible. The rows stay stored; the batch records when and by whom. A new row for
+  a figure a retracted row had must be published on or after the retraction (an earlier
+  date would change what a past view showed): a `ConflictError` otherwise.
+- `data_version` grows with every successful write: a stored batch (even one that added
+  nothing, since the list of batches is an answer too), a retraction.
 """
 
 import datetime
@@ -34,6 +41,11 @@ class ImportBatch:
     imported_at: datetime.datetime
     rows: int = 0  # rows in the file
     added: int = 0  # rows stored (new vintages)
+    # Set by `retract`: the date from which its figures are withdrawn (a vintage, like
+    # `published`), when it was done and by whom.
+    retracted_on: datetime.date | None = None
+    retracted_at: datetime.datetime | None = None
+    retracted_by: str | None = None
 
 
 @attrs.frozen
@@ -62,6 +74,36 @@ class DuplicateBatchError(StoreError):
         super().__init__(
             f"this file was already imported as batch {existing.id} ({existing.file_name}, "
             f"{existing.imported_at:%Y-%m-%d %H:%M}); nothing changed"
+        )
+
+
+class UnknownBatchError(StoreError):
+    def __init__(self, batch_id: str) -> None:
+        self.batch_id = batch_id
+        super().__init__(f"there is no batch {batch_id!r}; `kpi batches` lists them")
+
+
+class AlreadyRetractedError(StoreError):
+    def __init__(self, batch: ImportBatch) -> None:
+        self.batch = batch
+        when = f"{batch.retracted_at:%Y-%m-%d %H:%M}" if batch.retracted_at else str(batch.retracted_on)
+        super().__init__(
+            f"batch {batch.id} ({batch.file_name}) was already retracted on {when} by {batch.retracted_by}; "
+            "nothing changed"
+        )
+
+
+class WithdrawnFigureError(StoreError):
+    """A row would change what a past view showed: its figure had a vintage, now
+    withdrawn, that was in view on dates this row claims to be published by."""
+
+    def __init__(self, new: Observation, withdrawn_on: datetime.date) -> None:
+        self.new = new
+        super().__init__(
+            f"{new.indicator} {new.area} {new.period} {dict(new.breakdown) or ''} published {new.published}: "
+            f"a vintage of this figure was shown until its batch was retracted on {withdrawn_on}; a "
+            f"replacement must be published on or after {withdrawn_on} (set the `published` column), or "
+            "the views of the days before would change; nothing was written"
         )
 
 
@@ -109,5 +151,10 @@ class ObservationRepository(Protocol):
         ...
 
     def batches(self) -> list[ImportBatch]: ...
+
+    def retract(self, batch_id: str, on: datetime.date, by: str, at: datetime.datetime) -> ImportBatch:
+        """Withdraw the figures the batch stored from the date `on`; return the batch as
+        now stored. Unknown: `UnknownBatchError`; retracted before: `AlreadyRetractedError`."""
+        ...
 
     def data_version(self) -> int: ...

@@ -45,8 +45,10 @@ COSTS: dict[str, FieldCost] = {
     "Query.__type": FieldCost(own=20),
     "Mutation.importObservations": FieldCost(own=10),
     "Mutation.publishRevision": FieldCost(own=10),
+    "Mutation.retractBatch": FieldCost(own=10),
     # Lists of objects, with the most entries each is counted as having.
     "Query.strategies": FieldCost(bound=10),
+    "Query.importBatches": FieldCost(bound=200),  # its `limit` (mutations.MAX_BATCHES)
     "Query.areas": FieldCost(bound=110),
     "Strategy.revisions": FieldCost(bound=10),
     "Revision.principles": FieldCost(bound=10),

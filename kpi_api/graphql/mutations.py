@@ -1,5 +1,6 @@
 """Writes: import observations, publish a revision. Each needs a token of its scope."""
 
+import datetime
 import enum
 from typing import Annotated
 
@@ -16,6 +17,7 @@ from kpi_api.importing.mappings import mappings_for_import
 from kpi_api.importing.rows import Problem
 from kpi_api.importing.service import import_bytes
 from kpi_core import CatalogueError, parse_revision
+from kpi_core import repository as store
 
 
 @strawberry.enum(description="The format of imported data.")
@@ -57,6 +59,71 @@ def _rejected(fmt: str, dry_run: bool, problems: list[ImportProblem]) -> ImportR
         message=None,
         problems=problems,
     )
+
+
+@strawberry.type(
+    name="ImportBatch",
+    description="One import: a file's figures, stored all together. A retracted batch's figures have left "
+    "the views from `retractedOn`; a replay `asOf` an earlier day still shows them.",
+)
+class ImportBatchType:
+    domain: strawberry.Private[store.ImportBatch]
+
+    @strawberry.field
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(self.domain.id)
+
+    @strawberry.field(
+        description="The file's name (`graphql-import.csv` for text sent to importObservations)."
+    )
+    def file_name(self) -> str:
+        return self.domain.file_name
+
+    @strawberry.field
+    def format(self) -> str:
+        return self.domain.format
+
+    @strawberry.field(description="Rows in the file.")
+    def rows(self) -> int:
+        return self.domain.rows
+
+    @strawberry.field(description="New figures (vintages) it stored; the other rows were stored before.")
+    def added(self) -> int:
+        return self.domain.added
+
+    @strawberry.field
+    def imported_by(self) -> str:
+        return self.domain.imported_by
+
+    @strawberry.field
+    def imported_at(self) -> datetime.datetime:
+        return self.domain.imported_at
+
+    @strawberry.field(description="The day from which its figures are withdrawn; null while it is in force.")
+    def retracted_on(self) -> datetime.date | None:
+        return self.domain.retracted_on
+
+    @strawberry.field
+    def retracted_at(self) -> datetime.datetime | None:
+        return self.domain.retracted_at
+
+    @strawberry.field
+    def retracted_by(self) -> str | None:
+        return self.domain.retracted_by
+
+
+MAX_BATCHES = 200  # entries importBatches answers at most (its cost bound)
+
+
+async def import_batches(info: Info, limit: int) -> list[ImportBatchType]:
+    require(info, Scope.IMPORT)
+    if not 1 <= limit <= MAX_BATCHES:
+        raise GraphQLError(
+            f"`limit` is {limit}; it must be 1–{MAX_BATCHES}", extensions={"code": "BAD_USER_INPUT"}
+        )
+    stored = await in_pool(info.context["observations"].batches)
+    newest = sorted(stored, key=lambda b: b.imported_at, reverse=True)
+    return [ImportBatchType(domain=b) for b in newest[:limit]]
 
 
 @strawberry.type
@@ -140,6 +207,26 @@ class Mutation:
                 for p in report.problems
             ],
         )
+
+    @strawberry.mutation(
+        name="retractBatch",
+        description="Take a batch back as a new vintage: from today its figures leave every view (the vintage "
+        "before it shows again, if any), while a replay `asOf` an earlier day still shows them. Needs a token "
+        "with scope 'import'.",
+    )
+    async def retract_batch(self, info: Info, id: strawberry.ID) -> ImportBatchType:
+        token = require(info, Scope.IMPORT)
+        by = f"token {token.id} ({token.name}) via GraphQL"
+        today = datetime.date.today()  # the clock of an import's `published` default
+        try:
+            batch = await in_pool(
+                info.context["observations"].retract, str(id), today, by, datetime.datetime.now(datetime.UTC)
+            )
+        except store.UnknownBatchError as exc:
+            raise GraphQLError(str(exc), extensions={"code": "NOT_FOUND"}) from None
+        except store.AlreadyRetractedError as exc:
+            raise GraphQLError(str(exc), extensions={"code": "CONFLICT"}) from None
+        return ImportBatchType(domain=batch)
 
     @strawberry.mutation(
         name="publishRevision",

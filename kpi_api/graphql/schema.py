@@ -20,7 +20,7 @@ from kpi_api.graphql.errors import ErrorCodes, log
 from kpi_api.graphql.judgement import JudgementBasis
 from kpi_api.graphql.large_documents import CachedParsingAndValidation
 from kpi_api.graphql.list_limit import MaxListEntries
-from kpi_api.graphql.mutations import Mutation
+from kpi_api.graphql.mutations import ImportBatchType, Mutation, import_batches
 from kpi_api.graphql.operation_note import RecordOperationType
 from kpi_api.graphql.query_limits import Limits, QueryLimitsExtension, limits_rule
 from kpi_api.graphql.resolvers import resolve_status_table
@@ -30,6 +30,13 @@ from kpi_api.http.quoting import quoted, shortened
 
 @strawberry.type
 class Query:
+    @strawberry.field(
+        name="importBatches",
+        description="The imports, newest first (at most `limit`, 1–200). Needs a token with scope 'import'.",
+    )
+    async def import_batches(self, info: Info, limit: int = 50) -> list[ImportBatchType]:
+        return await import_batches(info, limit)
+
     @strawberry.field(description="Every strategy in the catalogue.", permission_classes=[ReadAccess])
     def strategies(self, info: Info) -> list[t.Strategy]:
         return [t.Strategy(domain=s) for s in info.context["catalogue"].strategies]

@@ -22,7 +22,7 @@ from kpi_api.importing.validate import indicator_facts, validate
 from kpi_core import AreaDirectory, Strategy
 from kpi_core.repository import DuplicateBatchError, ImportBatch, ObservationRepository, StoreError
 
-FORMATS = ("csv", "jsonstat", "jobindsats")
+FORMATS = ("csv", "jsonstat", "jobindsats", "xlsx")
 _TABLE_ID = re.compile(r"[A-Za-z0-9_]{1,40}(,[A-Za-z0-9_]{1,40}){0,15}")  # one per table of the file
 
 
@@ -52,6 +52,10 @@ def detect_format(name: str, data: bytes) -> str:
     """csv, or json for a file that starts like JSON (which JSON is seen once it is parsed)."""
     if name.lower().endswith((".csv", ".txt")):
         return "csv"
+    if data.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")) or name.lower().endswith(
+        (".xlsx", ".xlsm", ".xls")
+    ):
+        return "xlsx"  # a zip archive (or the old .xls, which its reader names)
     start = data[:64].lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
     return "json" if start in (b"{", b"[") else "csv"
 
@@ -70,12 +74,21 @@ def json_format(document) -> str | None:
 
 
 def read_source(
-    data: bytes, name: str, fmt: str, mappings: Sequence[Mapping], table: str | None = None
+    data: bytes,
+    name: str,
+    fmt: str,
+    mappings: Sequence[Mapping],
+    table: str | None = None,
+    sheet: str | None = None,
 ) -> tuple[str, Iterator[SourceRow]]:
-    """The file's format and its rows: canonical CSV as it is, the statistics formats
-    through their reader and the mapping engine. A JSON file is parsed once."""
+    """The file's format and its rows: canonical CSV and Excel as they are, the statistics
+    formats through their reader and the mapping engine. A JSON file is parsed once."""
     if fmt == "csv":
         return "csv", read_csv(data, name)
+    if fmt == "xlsx":
+        from kpi_api.importing.excel import read_excel  # openpyxl is loaded only for workbooks
+
+        return "xlsx", read_excel(data, name, sheet)
     document = load_json(data, name)
     detected = json_format(document)
     if fmt == "json":
@@ -119,6 +132,7 @@ def import_bytes(
     today: Callable[[], datetime.date] = datetime.date.today,
     progress: Callable[[int], None] | None = None,
     max_rows: int = MAX_ROWS,
+    sheet: str | None = None,  # a workbook's sheet (default: the first)
 ) -> ImportReport:
     """Read, validate and store a file; `table` names the table of a Statbank or Jobindsats
     file where the file does not, `mappings` are the ones to try (default: the shipped)."""
@@ -132,13 +146,16 @@ def import_bytes(
     if table is not None and not _TABLE_ID.fullmatch(table):
         message = f"the table `{table[:40]}` is not a table id (letters, digits and _, at most 40: AUP01, y01a02, ptv_a02; several: y08a02,y09a02)"
         return ImportReport(name, fmt, problems=(Problem(name, None, message),))
-    if fmt == "csv" and table:
-        message = "is canonical CSV, which names its indicators itself; a table applies to Statbank and Jobindsats files"
+    if sheet is not None and fmt != "xlsx":
+        message = f"is read as {fmt}; a sheet (`--sheet {sheet}`) is chosen in an Excel workbook (.xlsx) only"
+        return ImportReport(name, fmt, problems=(Problem(name, None, message),))
+    if fmt in ("csv", "xlsx") and table:
+        message = "has the canonical columns, which name their indicators themselves; a table applies to Statbank and Jobindsats files"
         return ImportReport(name, fmt, problems=(Problem(name, None, message),))
     try:  # rows are validated as they are read: only the valid ones and the first problems are kept
         if mappings is None:
             mappings = mappings_for_import()
-        fmt, source = read_source(data, name, fmt, mappings, table)
+        fmt, source = read_source(data, name, fmt, mappings, table, sheet)
         rows = _at_most(source, max_rows, name)
         checked = validate(
             rows, indicator_facts(strategies), areas, published=today(), source=Path(name).name

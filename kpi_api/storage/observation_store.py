@@ -17,8 +17,23 @@ from kpi_api.storage.engine import write_transaction
 from kpi_api.storage.tables import import_batches as batches
 from kpi_api.storage.tables import observations
 from kpi_core import Observation
-from kpi_core.memory import asked, latest_cell_periods_of, latest_periods_of, plan_additions
-from kpi_core.repository import ConflictError, DuplicateBatchError, ImportBatch, ObservationQuery, StoreError
+from kpi_core.memory import (
+    asked,
+    check_withdrawn,
+    latest_cell_periods_of,
+    latest_periods_of,
+    plan_additions,
+    withdrawn_until,
+)
+from kpi_core.repository import (
+    AlreadyRetractedError,
+    ConflictError,
+    DuplicateBatchError,
+    ImportBatch,
+    ObservationQuery,
+    StoreError,
+    UnknownBatchError,
+)
 
 _CHUNK = 5000  # rows per INSERT round trip
 
@@ -53,10 +68,11 @@ class SqlObservationRepository:
             existing = connection.execute(sa.select(batches).where(batches.c.sha256 == batch.sha256)).first()
             if existing is not None:
                 raise DuplicateBatchError(_batch(existing))
-            stored = self._stored_vintages(connection, rows)
+            stored, withdrawn = self._stored_vintages(connection, rows)
             new, conflicts = plan_additions(stored.get, rows)
             if conflicts:
                 raise ConflictError(conflicts)
+            check_withdrawn(new, withdrawn_until(withdrawn))
             result = attrs.evolve(batch, rows=len(rows), added=len(new))
             if dry_run:  # the same checks and counts as a real import, nothing written
                 return result
@@ -71,9 +87,31 @@ class SqlObservationRepository:
                 connection.exec_driver_sql(insert, [_values(o, batch.id, sqlite) for o in chunk])
                 if progress is not None:
                     progress(len(chunk))
-            if new:
-                data_version.bump(connection)
+            data_version.bump(connection)  # the list of batches changed, even if no figure did
         return result
+
+    def retract(self, batch_id: str, on: datetime.date, by: str, at: datetime.datetime) -> ImportBatch:
+        with write_transaction(self.engine) as connection:
+            row = connection.execute(sa.select(batches).where(batches.c.id == batch_id)).first()
+            if row is None:
+                raise UnknownBatchError(batch_id)
+            if row.retracted_on is not None:
+                raise AlreadyRetractedError(_batch(row))
+            connection.execute(
+                sa.update(batches)
+                .where(batches.c.id == batch_id)
+                .values(retracted_on=on, retracted_at=at, retracted_by=by)
+            )
+            # The rows stay (a replay as of an earlier day shows them); they leave the
+            # views from `on`. No index on batch_id: one scan per retraction is cheaper
+            # than an index every import pays for (1.4 million rows: see the README).
+            connection.execute(
+                sa.update(observations)
+                .where(observations.c.batch_id == batch_id, observations.c.withdrawn.is_(None))
+                .values(withdrawn=on)
+            )
+            data_version.bump(connection)
+        return attrs.evolve(_batch(row), retracted_on=on, retracted_at=at, retracted_by=by)
 
     def find(self, query: ObservationQuery) -> list[Observation]:
         conditions = _conditions(query)
@@ -163,10 +201,13 @@ class SqlObservationRepository:
         with self.engine.connect() as connection:
             return data_version.read(connection)
 
-    def _stored_vintages(self, connection: sa.Connection, rows: Sequence[Observation]) -> dict:
-        """Stored vintages that rows of this batch could collide with, by natural key."""
+    def _stored_vintages(
+        self, connection: sa.Connection, rows: Sequence[Observation]
+    ) -> tuple[dict, list[tuple[Observation, datetime.date]]]:
+        """Stored vintages that rows of this batch could collide with: those in view by
+        natural key, and the withdrawn ones with the date they were withdrawn from."""
         if not rows:
-            return {}
+            return {}, []
         # Narrow by every key column the batch spans few values of: a small write then
         # reads a handful of rows, not every vintage of its indicator (which made many
         # small writes quadratic). A column with very many values is left to the others.
@@ -179,8 +220,14 @@ class SqlObservationRepository:
         ):
             if len(values) <= _NARROWING_LIMIT or column is observations.c.indicator:
                 conditions.append(column.in_(sorted(values)))
-        statement = sa.select(observations).where(*conditions)
-        return {o.natural_key(): o for o in map(_observation, connection.execute(statement))}
+        live, withdrawn = {}, []
+        for r in connection.execute(sa.select(observations).where(*conditions)):
+            o = _observation(r)
+            if r.withdrawn is None:
+                live[o.natural_key()] = o
+            else:
+                withdrawn.append((o, r.withdrawn))
+        return live, withdrawn
 
 
 def _until_deadline(rows):
@@ -198,8 +245,12 @@ def _conditions(query: ObservationQuery) -> list:
         conditions.append(observations.c.area.in_(query.areas))
     if query.periods is not None:
         conditions.append(observations.c.period.in_(query.periods))
-    if query.as_of is not None:
+    if query.as_of is None:
+        conditions.append(observations.c.withdrawn.is_(None))
+    else:
         conditions.append(observations.c.published <= query.as_of)
+        # A retracted batch's rows are in view until the day they were withdrawn from.
+        conditions.append(sa.or_(observations.c.withdrawn.is_(None), observations.c.withdrawn > query.as_of))
     return conditions
 
 
@@ -280,4 +331,19 @@ def _batch(r) -> ImportBatch:
     imported_at = r.imported_at
     if imported_at.tzinfo is None:  # SQLite returns naive datetimes; they were stored in UTC
         imported_at = imported_at.replace(tzinfo=datetime.UTC)
-    return ImportBatch(r.id, r.file_name, r.sha256, r.format, r.imported_by, imported_at, r.rows, r.added)
+    retracted_at = r.retracted_at
+    if retracted_at is not None and retracted_at.tzinfo is None:
+        retracted_at = retracted_at.replace(tzinfo=datetime.UTC)
+    return ImportBatch(
+        r.id,
+        r.file_name,
+        r.sha256,
+        r.format,
+        r.imported_by,
+        imported_at,
+        r.rows,
+        r.added,
+        retracted_on=r.retracted_on,
+        retracted_at=retracted_at,
+        retracted_by=r.retracted_by,
+    )

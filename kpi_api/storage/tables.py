@@ -44,6 +44,10 @@ import_batches = sa.Table(
     sa.Column("added", sa.Integer, nullable=False),
     sa.Column("imported_by", sa.String(200), nullable=False),
     sa.Column("imported_at", sa.DateTime(timezone=True), nullable=False),
+    # A retraction (migration 0005): its figures are withdrawn from `retracted_on`.
+    sa.Column("retracted_on", sa.Date, nullable=True),
+    sa.Column("retracted_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("retracted_by", sa.String(200), nullable=True),
 )
 
 observations = sa.Table(
@@ -64,9 +68,21 @@ observations = sa.Table(
     sa.Column("provisional", sa.Boolean, nullable=False),
     sa.Column("source", sa.String(500), nullable=True),
     sa.Column("batch_id", sa.String(40), sa.ForeignKey("import_batches.id"), nullable=False),
-    sa.UniqueConstraint(
-        "indicator", "area", "period", "breakdown", "published", name="uq_observation_vintage"
-    ),
+    # The day its batch was retracted from (NULL: in view). Migration 0005.
+    sa.Column("withdrawn", sa.Date, nullable=True),
+)
+# One vintage in view per figure and date; withdrawn rows stay beside it (migration 0005).
+_IN_VIEW = sa.text("withdrawn IS NULL")
+sa.Index(
+    "uq_observation_vintage_in_view",
+    observations.c.indicator,
+    observations.c.area,
+    observations.c.period,
+    observations.c.breakdown,
+    observations.c.published,
+    unique=True,
+    sqlite_where=_IN_VIEW,
+    postgresql_where=_IN_VIEW,
 )
 sa.Index(
     "ix_observations_area_indicator", observations.c.area, observations.c.indicator, observations.c.period

@@ -26,6 +26,7 @@ def test_a_rejected_import_prints_the_file_text_as_it_is(tmp_path):
     assert result.returncode == 1 and "Traceback" not in result.stderr and "MarkupError" not in result.stderr
     units = "percent, percent_change, count, number, months, weeks"
     assert result.stderr.splitlines() == [
+        f"database: sqlite:///{tmp_path / 'kpi.sqlite3'} does not exist; the dry run checks against a new, empty one in memory",
         "Rejected [strategy] :thumbs_up:.csv: 4 problem(s); nothing was written.",
         "  row 2, column `indicator`: `[bold]` is not an indicator of the catalogue (ids look like 2.1, 1.5b, O1)",
         "  row 2, column `area`: `[/x]` is not a known area code (use a municipality code such as 151, a region 1081–1085 or DK)",

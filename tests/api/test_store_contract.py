@@ -12,7 +12,12 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 from kpi_api.storage.observation_store import SqlObservationRepository
 from kpi_core import Observation
 from kpi_core.memory import InMemoryRepository
-from kpi_core.repository import ConflictError, DuplicateBatchError, ImportBatch, ObservationQuery
+from kpi_core.repository import (
+    ConflictError,
+    ImportBatch,
+    ObservationQuery,
+    StoreError,
+)
 from tests.conftest import reset_observations
 
 DAYS = [datetime.date(2023, 1, 15), datetime.date(2023, 2, 15), datetime.date(2023, 3, 15)]
@@ -35,7 +40,7 @@ observations = st.builds(
 def outcome(call):
     try:
         return ("ok", call())
-    except (ConflictError, DuplicateBatchError) as exc:
+    except StoreError as exc:  # conflicts, duplicates, withdrawn figures, unknown or retracted batches
         return (type(exc).__name__, None)
 
 
@@ -71,6 +76,13 @@ def contract_machine(engine):
             )
             expected = outcome(lambda: self.model.add(batch, rows))
             actual = outcome(lambda: self.store.add(batch, rows))
+            assert actual == expected
+
+        @rule(number=st.integers(1, 8), on=st.sampled_from(DAYS))
+        def retract(self, number, on):
+            at = datetime.datetime(2023, 5, 1, 9, number, tzinfo=datetime.UTC)
+            expected = outcome(lambda: self.model.retract(f"batch-{number}", on, "contract test", at))
+            actual = outcome(lambda: self.store.retract(f"batch-{number}", on, "contract test", at))
             assert actual == expected
 
         @rule(

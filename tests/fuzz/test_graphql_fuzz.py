@@ -193,7 +193,11 @@ def _get(kind: str, query: str) -> Request:
 
 
 # ── valid operations ───────────────────────────────────────────────────────────────────
-VALID_QUERIES = hg.queries(SDL, custom_scalars=SCALARS, allow_x00=True)
+# Query fields that need a token of a scope (the write fuzz sends them with one): anonymous
+# valid queries are generated over the others.
+TOKEN_FIELDS = {"importBatches"}
+PUBLIC_FIELDS = [name for name in GRAPHQL_SCHEMA.query_type.fields if name not in TOKEN_FIELDS]
+VALID_QUERIES = hg.queries(SDL, fields=PUBLIC_FIELDS, custom_scalars=SCALARS, allow_x00=True)
 INTROSPECTION = st.one_of(
     st.just("{ __schema { queryType { name } types { name kind } } }"),
     TEXT.map(lambda name: f"{{ __type(name: {json.dumps(name)}) {{ name kind fields {{ name }} }} }}"),
@@ -232,10 +236,7 @@ def raw_in_string(draw) -> Request:
 # Half the generated queries ask for one root field only: an unknown id in a non-null root field
 # (revisionDiff, statusTable) nulls the whole `data`, hiding what the other fields would have done.
 ONE_ROOT_FIELD = st.sampled_from(
-    [
-        hg.queries(SDL, fields=[name], custom_scalars=SCALARS, allow_x00=True)
-        for name in GRAPHQL_SCHEMA.query_type.fields
-    ]
+    [hg.queries(SDL, fields=[name], custom_scalars=SCALARS, allow_x00=True) for name in PUBLIC_FIELDS]
 ).flatmap(lambda queries: queries)
 
 
@@ -527,10 +528,15 @@ def write_requests(draw, made: dict) -> Request:
         return _post(
             "publish", PUBLISH, {"text": draw(mutated_toml()), "dry": draw(st.integers(0, 4)) > 0}, publisher
         )
-    # A generated mutation (random arguments) of one field, with that field's token.
-    field = draw(st.sampled_from(["importObservations", "publishRevision"]))
+    # A generated mutation (random arguments) of one field, with that field's token; or a
+    # generated query of a field that needs the import token.
+    field = draw(st.sampled_from(["importObservations", "publishRevision", "retractBatch", "importBatches"]))
+    if field == "importBatches":
+        return _post(
+            "generated query", draw(hg.queries(SDL, fields=[field], custom_scalars=SCALARS)), None, importer
+        )
     query = draw(hg.mutations(SDL, fields=[field], custom_scalars=SCALARS))
-    return _post("generated mutation", query, None, importer if field == "importObservations" else publisher)
+    return _post("generated mutation", query, None, publisher if field == "publishRevision" else importer)
 
 
 def _check_write(request: Request, answer, body, problems: list[str]) -> None:

@@ -124,7 +124,9 @@ def test_kpi_import_refuses_a_hostile_file_within_1_gib(tmp_path, case):
     write(tmp_path / name)
     code, stderr = run_limited("import", "--dry-run", str(tmp_path / name), cwd=tmp_path)
     assert code == 1, stderr
-    assert stderr.startswith(f"Rejected {name}: ") and "nothing was written" in stderr
+    database, _, report = stderr.partition("\n")  # first the database it checks against
+    assert database.startswith("database: ") and report.startswith(f"Rejected {name}: ")
+    assert "nothing was written" in report
     assert "Traceback" not in stderr and "MemoryError" not in stderr
     for text in expected:
         assert text in stderr
