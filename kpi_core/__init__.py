@@ -43,7 +43,7 @@ from kpi_core.lineage import (
     diff,
 )
 from kpi_core.observations import Observation, group_key
-from kpi_core.periods import Period, PeriodKind, a_year_earlier, parse_period
+from kpi_core.periods import Frequency, Period, PeriodKind, a_year_earlier, parse_period
 from kpi_core.references import (
     Cluster,
     ComparisonSet,
@@ -54,7 +54,7 @@ from kpi_core.references import (
     Reference,
 )
 from kpi_core.shipped import shipped_areas, shipped_revision_files, shipped_strategies
-from kpi_core.sources import Remark, RemarkKind, SourceDocument, SourceRef
+from kpi_core.sources import Remark, RemarkKind, RemarkTopic, SourceDocument, SourceRef
 from kpi_core.status import Status, Trend
 from kpi_core.strategy import (
     FocusArea,
@@ -109,6 +109,7 @@ __all__ = [
     "FocusAreaChange",
     "FocusAreaStatus",
     "FollowCluster",
+    "Frequency",
     "Goal",
     "GoalChange",
     "Indicator",
@@ -135,6 +136,7 @@ __all__ = [
     "ReferenceLine",
     "Remark",
     "RemarkKind",
+    "RemarkTopic",
     "Revision",
     "RevisionDiff",
     "RevisionFile",

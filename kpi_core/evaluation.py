@@ -12,7 +12,8 @@ indicator comes from decides the rule). The rules, in plain words (docs/status-r
   quarter or year): a smaller gap (for a rank target: a better rank) → ON_TRACK,
   otherwise OFF_TRACK; nothing to compare a year earlier → OFF_TRACK.
 - `gap` is signed in the indicator's unit, positive = worse than required.
-- Trend: the area's own value against a year earlier, in the indicator's direction.
+- Trend: the area's own value against a year earlier, in the indicator's direction
+  (up or down where it has none); a percentage change is its own trend (its sign).
 
 All arithmetic is exact (Decimal); rounding happens only for display. What an
 evaluation reads (so what a service fetches for it) is `kpi_core.comparisons.reads`.
@@ -26,10 +27,10 @@ import attrs
 
 from kpi_core.areas import AreaDirectory
 from kpi_core.comparisons import Cell, own_cell, reference_area, with_cell
-from kpi_core.indicators import Direction, Indicator
+from kpi_core.indicators import Direction, Indicator, Unit
 from kpi_core.observations import Observation, group_key
 from kpi_core.periods import a_year_earlier, parse_period
-from kpi_core.references import PopulationGroup, Reference
+from kpi_core.references import Country, PopulationGroup, Reference
 from kpi_core.status import Status, Trend
 from kpi_core.strategy import Revision
 from kpi_core.targets import (
@@ -46,7 +47,15 @@ from kpi_core.targets import (
     Threshold,
 )
 from kpi_core.text import Lang, Text
-from kpi_core.wording import describe_group, describe_target, format_number, format_value
+from kpi_core.wording import (
+    area_in_sentence,
+    describe_cell,
+    describe_group,
+    describe_reference,
+    describe_target,
+    format_value,
+    in_sentence,
+)
 
 
 @attrs.frozen
@@ -133,7 +142,7 @@ def evaluate(
     earlier_period = a_year_earlier(period)  # None for year 1000: nothing before it
     own = own_cell(rule, cell)
     before_value = index.get(area, earlier_period, own) if earlier_period else None
-    trend = _trend(indicator.direction, index.get(area, period, own), before_value)
+    trend = _trend(indicator, index.get(area, period, own), before_value)
     if now.missing is not None:
         status, trend = Status.NO_DATA, Trend.UNKNOWN if now.value is None else trend
         because = now.missing
@@ -148,7 +157,7 @@ def evaluate(
         before = (
             _judge(indicator, area, earlier_period, cell, index, areas) if earlier_period else _Judgement()
         )
-        status, because = _progress(now, before, earlier_period or "—")
+        status, because = _progress(now, before, earlier_period or "—", indicator.unit)
     evaluation = Evaluation(
         indicator=indicator.id,
         area=area,
@@ -198,10 +207,13 @@ def _judge(
     own = own_cell(rule, cell)
     value = index.get(area, period, own)
     if value is None:
-        what = f"{area}" + (f" ({_cell_words(own)})" if own else "")
+        what = Text(area, area)
+        if own:  # the cell in words, never its code names
+            words = describe_cell(own)
+            what = Text(f"{area} ({words.da})", f"{area} ({words.en})")
         return _Judgement(
             missing=Text(
-                f"der er ingen værdi for {what} i {period}", f"there is no value for {what} in {period}"
+                f"der er ingen værdi for {what.da} i {period}", f"there is no value for {what.en} in {period}"
             )
         )
     if isinstance(rule, MonitorOnly):
@@ -209,7 +221,9 @@ def _judge(
     if isinstance(rule, AtOrAbove | AtOrBelow | StrictlyBelow):
         reference, label = _reference_value(rule.reference, area, period, cell, index, areas)
         if reference is None:
-            return _missing_reference(value, label, period)
+            # In a sentence the country is "the whole country", not "whole country".
+            said = describe_reference(rule.reference) if isinstance(rule.reference, Country) else None
+            return _missing_reference(value, label, period, said)
         gap = reference - value if isinstance(rule, AtOrAbove) else value - reference
         # "Holdes under": equal to the reference is not below it.
         return _Judgement(
@@ -246,14 +260,17 @@ def _judge(
     return _follow(rule, up, area, period, cell, value, index, areas)
 
 
-def _missing_reference(value: Decimal, label: Text | None, period: str) -> _Judgement:
-    name = label or Text("sammenligningsgrundlaget", "the benchmark")
+def _missing_reference(
+    value: Decimal, label: Text | None, period: str, said: Text | None = None
+) -> _Judgement:
+    name = in_sentence(
+        said or label or Text("sammenligningsgrundlaget", "the benchmark")
+    )  # "Region Hovedstaden" kept
     return _Judgement(
         value=value,
         label=label,
         missing=Text(
-            f"der er ingen værdi for {name.da.lower()} i {period}",
-            f"there is no value for {name.en[:1].lower() + name.en[1:]} in {period}",
+            f"der er ingen værdi for {name.da} i {period}", f"there is no value for {name.en} in {period}"
         ),
     )
 
@@ -266,7 +283,7 @@ def _reference_value(
         return index.get(area, period, ref_cell), describe_group(reference)
     code = reference_area(reference, area, areas)
     if code is None:
-        return None, Text("kommunens klynge (ikke angivet)", "the municipality's cluster (not named)")
+        return None, _UNNAMED_CLUSTER
     known = areas.get(code)
     name = known.name if known else code
     label = Text(name, known.name_en or name) if known else Text(code, code)
@@ -292,8 +309,9 @@ def _rank(
     known = {m: v for m, v in values.items() if v is not None}
     name = Text(comparison_set.name, comparison_set.name_en or comparison_set.name)
     if area not in known or len(known) < 2:
+        among = area_in_sentence(comparison_set, Lang.DA), area_in_sentence(comparison_set, Lang.EN)
         return _missing_reference(
-            value, Text(f"de øvrige kommuner i {name.da}", f"the other municipalities in {name.en}"), period
+            value, Text(f"de øvrige kommuner i {among[0]}", f"the other municipalities in {among[1]}"), period
         )
     rank = ranks(known, Direction.BETTER_UP if up else Direction.BETTER_DOWN)[area]
     ordered = sorted(known.values(), reverse=up)
@@ -302,6 +320,9 @@ def _rank(
     label = Text(f"{name.da}, plads {rule.best}", f"{name.en}, rank {rule.best}")
     # The rank decides; the gap to the N-th value is reported, and is ≤ 0 exactly when met.
     return _Judgement(value=value, reference=nth, label=label, gap=gap, rank=rank, rank_of=len(known))
+
+
+_UNNAMED_CLUSTER = Text("kommunens ikke angivne klynge", "the municipality's unnamed cluster")
 
 
 @functools.lru_cache(maxsize=4096)
@@ -337,11 +358,7 @@ def _follow(
 ) -> _Judgement:
     cluster = rule.cluster.code
     earlier = a_year_earlier(period)
-    label = (
-        Text(f"klynge {cluster}", f"cluster {cluster}")
-        if cluster
-        else Text("kommunens klynge (ikke angivet)", "the municipality's cluster (not named)")
-    )
+    label = Text(f"klynge {cluster}", f"cluster {cluster}") if cluster else _UNNAMED_CLUSTER
     before = index.get(area, earlier, cell) if earlier else None
     if before is None:
         return _Judgement(
@@ -361,7 +378,7 @@ def _follow(
     return _Judgement(value=value, reference=c_now, label=label, gap=gap)
 
 
-def _progress(now: _Judgement, before: _Judgement, earlier: str) -> tuple[Status, Text]:
+def _progress(now: _Judgement, before: _Judgement, earlier: str, unit: Unit) -> tuple[Status, Text]:
     if before.missing is not None or before.gap is None:
         return Status.OFF_TRACK, Text(
             f"målet er ikke nået, og der er intet at sammenligne med i {earlier}",
@@ -374,24 +391,38 @@ def _progress(now: _Judgement, before: _Judgement, earlier: str) -> tuple[Status
     else:
         assert now.gap is not None  # a judgement neither missing nor met has a gap
         improved = now.gap < before.gap
-        da = f"afstanden til målet er {'mindsket' if improved else 'ikke mindsket'} siden {earlier} ({format_number(before.gap, Lang.DA)})"
-        en = f"the gap to the target has {'shrunk' if improved else 'not shrunk'} since {earlier} ({format_number(before.gap, Lang.EN)})"
+        # The earlier gap with its unit: "(2 måneder)", not "(2)".
+        da = f"afstanden til målet er {'mindsket' if improved else 'ikke mindsket'} siden {earlier} ({format_value(before.gap, unit, Lang.DA)})"
+        en = f"the gap to the target has {'shrunk' if improved else 'not shrunk'} since {earlier} ({format_value(before.gap, unit, Lang.EN)})"
     status = Status.ON_TRACK if improved else Status.OFF_TRACK
     return status, Text(f"målet er ikke nået; {da}", f"the target is not met; {en}")
 
 
-def _trend(direction: Direction, now: Decimal | None, before: Decimal | None) -> Trend:
-    if now is None or before is None:
+def _trend(indicator: Indicator, now: Decimal | None, before: Decimal | None) -> Trend:
+    """Which way the figure went over the year: better or worse in its direction, or just
+    up or down where it has none (`Direction.NONE`)."""
+    if indicator.unit is Unit.PERCENT_CHANGE:
+        # The value is itself the change over the year: -2 % after -5 % is still fewer than
+        # a year before, so its sign is the trend, not a comparison of two changes.
+        change = now
+    else:
+        change = None if now is None or before is None else now - before
+    if change is None:
         return Trend.UNKNOWN
-    if now == before:
+    if change == 0:
         return Trend.STABLE
-    return Trend.IMPROVING if (now > before) == (direction is Direction.BETTER_UP) else Trend.WORSENING
+    if indicator.direction is Direction.NONE:
+        return Trend.RISING if change > 0 else Trend.FALLING
+    return (
+        Trend.IMPROVING if (change > 0) == (indicator.direction is Direction.BETTER_UP) else Trend.WORSENING
+    )
 
 
 def _explain(indicator: Indicator, period: str, j: _Judgement, status: Status, because: Text) -> Text:
     unit = indicator.unit
-    reference_da = j.label.da if j.label else "intet sammenligningsgrundlag (følges)"
-    reference_en = j.label.en if j.label else "no benchmark (monitored)"
+    # No parentheses inside the parenthesis this goes into.
+    reference_da = j.label.da if j.label else "intet sammenligningsgrundlag"
+    reference_en = j.label.en if j.label else "no benchmark"
     value_da, value_en = format_value(j.value, unit, Lang.DA), format_value(j.value, unit, Lang.EN)
     against_da = f" mod {format_value(j.reference, unit, Lang.DA)}" if j.reference is not None else ""
     against_en = f" against {format_value(j.reference, unit, Lang.EN)}" if j.reference is not None else ""
@@ -401,10 +432,6 @@ def _explain(indicator: Indicator, period: str, j: _Judgement, status: Status, b
         f"{indicator.id}, {period}: {value_da}{against_da} (sammenlignet med: {reference_da}{rank_da}); {because.da}.",
         f"{indicator.id}, {period}: {value_en}{against_en} (compared with: {reference_en}{rank_en}); {because.en}.",
     )
-
-
-def _cell_words(cell: Cell) -> str:
-    return ", ".join(f"{d}={v}" for d, v in cell)
 
 
 @attrs.frozen

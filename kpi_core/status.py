@@ -17,7 +17,12 @@ class Status(enum.Enum):
 
 
 class Trend(enum.Enum):
+    """The figure against a year earlier. IMPROVING/WORSENING only where a direction is
+    stated or its assumption shown; RISING/FALLING where no direction is (`Direction.NONE`)."""
+
     IMPROVING = "improving"
     WORSENING = "worsening"
     STABLE = "stable"
     UNKNOWN = "unknown"
+    RISING = "rising"
+    FALLING = "falling"

@@ -6,6 +6,8 @@ routes are few; a test validates the document and calls every path it lists.
 
 import functools
 
+from kpi_core import Direction, Trend
+
 _LANG = {
     "name": "lang",
     "in": "query",
@@ -66,7 +68,7 @@ def document() -> dict:
             "gap": _DECIMAL,
             "rank": {"type": ["integer", "null"]},
             "rankOf": {"type": ["integer", "null"]},
-            "trend": {"enum": ["IMPROVING", "WORSENING", "STABLE", "UNKNOWN"]},
+            "trend": {"enum": [t.name for t in Trend]},
             "explanation": {"$ref": "#/components/schemas/Text"},
         },
         "required": ["status", "trend", "explanation"],
@@ -76,6 +78,8 @@ def document() -> dict:
         "properties": {
             "id": {"type": "string"},
             "name": {"$ref": "#/components/schemas/Text"},
+            "direction": {"enum": [d.value for d in Direction]},
+            "directionAssumption": _NULLABLE_TEXT,
             "isKeyFigure": {"type": "boolean"},
             "change": {
                 "type": ["string", "null"],

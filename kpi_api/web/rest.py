@@ -7,6 +7,7 @@ from kpi_api.http.quoting import quoted
 from kpi_api.web.assemble import NotFound
 from kpi_api.web.view_models import IndicatorRow, StatusPage
 from kpi_core import Evaluation, Text, make_converter
+from kpi_core.wording import direction_assumption
 
 _converter = make_converter()
 
@@ -77,9 +78,13 @@ def evaluation(e: Evaluation | None) -> dict | None:
 
 
 def _row(r: IndicatorRow) -> dict:
+    assumed = direction_assumption(r.indicator)
     return {
         "id": r.indicator.id,
         "name": _text(r.indicator.name),
+        "direction": r.indicator.direction.value,
+        # Beside the trend: where no target states the direction, who chose it and why.
+        "directionAssumption": _text(assumed) if assumed else None,
         "isKeyFigure": r.is_key_figure,
         "change": r.change.name if r.change else None,
         "status": evaluation(r.evaluation),
