@@ -263,9 +263,8 @@ def _judge(
 def _missing_reference(
     value: Decimal, label: Text | None, period: str, said: Text | None = None
 ) -> _Judgement:
-    name = in_sentence(
-        said or label or Text("sammenligningsgrundlaget", "the benchmark")
-    )  # "Region Hovedstaden" kept
+    # In a sentence: "hele landet", but "Region Hovedstaden" as the region writes itself.
+    name = in_sentence(said or label or Text("sammenligningsgrundlaget", "the benchmark"))
     return _Judgement(
         value=value,
         label=label,

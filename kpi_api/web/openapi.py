@@ -6,7 +6,7 @@ routes are few; a test validates the document and calls every path it lists.
 
 import functools
 
-from kpi_core import Direction, Trend
+from kpi_core import Direction, RevisionStatus, Trend
 
 _LANG = {
     "name": "lang",
@@ -93,7 +93,7 @@ def document() -> dict:
         "type": "object",
         "properties": {
             "version": {"type": "string"},
-            "status": {"enum": ["draft", "adopted", "superseded"]},
+            "status": {"enum": [s.value for s in RevisionStatus]},
             "title": {"$ref": "#/components/schemas/Text"},
             "adoptedOn": {"type": ["string", "null"], "format": "date"},
             "inForceFrom": {"type": ["string", "null"], "format": "date"},

@@ -215,6 +215,10 @@ def test_every_shipped_indicator_declares_its_frequency():
             for i in rev.indicators:
                 assert i.frequency is not None, (s.id, rev.version, i.id)
                 kinds[i.id] = i.frequency.value
+    # Where no source says how often (the case-system figures), the assumption is a remark.
+    r2022 = revision("ballerup-beskaeftigelsesstrategi", "2022")
+    for iid in ("1.2", "1.3", "2.6"):
+        assert any(r.about is RemarkTopic.FREQUENCY for r in r2022.indicator(iid).remarks), iid
     # As the sources publish them: Jobindsats/Statbank monthly, quarterly tables, yearly education.
     assert (kinds["2.2"], kinds["O1"], kinds["1.1"], kinds["3.3"], kinds["4.1"], kinds["P4.1"]) == (
         "monthly",
