@@ -45,7 +45,7 @@ from kpi_core.lineage import (
     diff,
 )
 from kpi_core.observations import Observation, group_key
-from kpi_core.periods import Period, PeriodKind, a_year_earlier, parse_period
+from kpi_core.periods import Frequency, Period, PeriodKind, a_year_earlier, parse_period
 from kpi_core.references import (
     Cluster,
     ComparisonSet,
@@ -58,7 +58,7 @@ from kpi_core.references import (
 from kpi_core.revision_time import BasisKind, JudgementBasis, RevisionTime, judgement_basis, revision_time
 from kpi_core.rollup import Rollup, RollupRule, roll_up
 from kpi_core.shipped import shipped_areas, shipped_revision_files, shipped_strategies
-from kpi_core.sources import Remark, RemarkKind, SourceDocument, SourceRef
+from kpi_core.sources import Remark, RemarkKind, RemarkTopic, SourceDocument, SourceRef
 from kpi_core.status import SEVERITY, Status, Trend
 from kpi_core.strategy import (
     FocusArea,
@@ -115,6 +115,7 @@ __all__ = [
     "FocusAreaChange",
     "FocusAreaStatus",
     "FollowCluster",
+    "Frequency",
     "Goal",
     "GoalChange",
     "Indicator",
@@ -142,6 +143,7 @@ __all__ = [
     "ReferenceLine",
     "Remark",
     "RemarkKind",
+    "RemarkTopic",
     "Revision",
     "RevisionDiff",
     "RevisionFile",

@@ -84,8 +84,9 @@ def reads(indicator: Indicator, area: str, period: str, areas: AreaDirectory, ce
 
     >>> from kpi_core.shipped import shipped_areas, shipped_strategies
     >>> ballerup = next(s for s in shipped_strategies() if s.id == "ballerup-beskaeftigelsesstrategi").revision("2020")
-    >>> ballerup.indicator("2.1").target  # among the ten best in Region Hovedstaden
-    RankWithin(best=10, among=OwnRegion())
+    >>> rule = ballerup.indicator("2.1").target  # among the ten best in Region Hovedstaden
+    >>> rule.best, rule.among
+    (10, OwnRegion())
     >>> plan = reads(ballerup.indicator("2.1"), "151", "2022", shipped_areas())
     >>> len(plan.areas), sorted(plan.periods), plan.cells, plan.among
     (29, ['2021', '2022'], frozenset({()}), '1084')

@@ -102,8 +102,11 @@ def describe_error(exc: BaseException, type_: type | None) -> str:
         return "required field missing"
     if isinstance(exc, cattrs.ForbiddenExtraKeysError):
         return f"unknown field(s) {', '.join(sorted(exc.extra_fields))} (check the spelling)"
-    if isinstance(exc, ValueError) and isinstance(type_, type) and issubclass(type_, enum.Enum):
-        return f"{exc}; expected one of: {', '.join(str(m.value) for m in type_)}"
+    # An optional field (`Frequency | None`) is reported with its union type.
+    members = [a for a in typing.get_args(type_) if a is not type(None)] or [type_]
+    enum_type = members[0] if len(members) == 1 else None
+    if isinstance(exc, ValueError) and isinstance(enum_type, type) and issubclass(enum_type, enum.Enum):
+        return f"{exc}; expected one of: {', '.join(str(m.value) for m in enum_type)}"
     if isinstance(exc, ValueError | TypeError) and str(exc):
         return str(exc)
     return cattrs.v.format_exception(exc, type_)

@@ -18,7 +18,8 @@ indicator comes from decides the rule). The rules, in plain words (docs/status-r
   agrees, else UNDECIDED; ON_TRACK/OFF_TRACK only where the comparison with a year
   earlier is decided too, else NOT_MET_PROGRESS_UNKNOWN.
 - `gap` is signed in the indicator's unit, positive = worse than required.
-- Trend: the area's own value against a year earlier, in the indicator's direction.
+- Trend: the area's own value against a year earlier, in the indicator's direction
+  (up or down where it has none); a percentage change is its own trend (its sign).
 - Judged per group (the catalogue's `rollup`, e.g. 5.4 under 2022): each group is judged
   by the rule and the headline comes from the groups (`kpi_core.rollup`): the worst group
   decides, its figures are the headline's, and a group without data keeps the headline
@@ -38,11 +39,11 @@ import attrs
 from kpi_core.applicability import not_applicable
 from kpi_core.areas import AreaDirectory
 from kpi_core.comparisons import Cell, own_cell, reference_area, with_cell
-from kpi_core.indicators import Direction, Indicator
+from kpi_core.indicators import Direction, Indicator, Unit
 from kpi_core.observations import Observation, group_key
 from kpi_core.periods import a_year_earlier, parse_period
 from kpi_core.rank_bounds import RankBounds, rank_bounds
-from kpi_core.references import Dimension, PopulationGroup, Reference
+from kpi_core.references import Country, Dimension, PopulationGroup, Reference
 from kpi_core.rollup import Rollup, RollupRule, decided, roll_up
 from kpi_core.status import SEVERITY, Status, Trend
 from kpi_core.strategy import Revision
@@ -61,13 +62,15 @@ from kpi_core.targets import (
 )
 from kpi_core.text import Lang, Text
 from kpi_core.wording import (
+    area_in_sentence,
     count_statuses,
     describe_cell,
     describe_group,
+    describe_reference,
     describe_target,
     dimension_name,
-    format_number,
     format_value,
+    in_sentence,
     join_words,
 )
 
@@ -186,7 +189,7 @@ def evaluate(
     earlier_period = a_year_earlier(period)  # None for year 1000: nothing before it
     own = own_cell(rule, cell)
     before_value = index.get(area, earlier_period, own) if earlier_period else None
-    trend = _trend(indicator.direction, index.get(area, period, own), before_value)
+    trend = _trend(indicator, index.get(area, period, own), before_value)
     inapplicable = not_applicable(rule, area, areas)
     now = (
         _judge(indicator, area, period, cell, index, areas)
@@ -219,7 +222,7 @@ def evaluate(
                 missing=Text("der er ingen periode et år før", "there is no period a year before")
             )
         )
-        status, because = _progress(now, before, earlier_period or "—")
+        status, because = _progress(now, before, earlier_period or "—", indicator.unit)
     evaluation = Evaluation(
         indicator=indicator.id,
         area=area,
@@ -443,11 +446,13 @@ def _judge(
     own = own_cell(rule, cell)
     value = index.get(area, period, own)
     if value is None:
-        what = f"{area}" + (f" ({describe_cell(own).da})" if own else "")
-        what_en = f"{area}" + (f" ({describe_cell(own).en})" if own else "")
+        what = Text(area, area)
+        if own:  # the cell in words, never its code names
+            words = describe_cell(own)
+            what = Text(f"{area} ({words.da})", f"{area} ({words.en})")
         return _Judgement(
             missing=Text(
-                f"der er ingen værdi for {what} i {period}", f"there is no value for {what_en} in {period}"
+                f"der er ingen værdi for {what.da} i {period}", f"there is no value for {what.en} in {period}"
             )
         )
     if isinstance(rule, MonitorOnly):
@@ -455,7 +460,9 @@ def _judge(
     if isinstance(rule, AtOrAbove | AtOrBelow | StrictlyBelow):
         reference, label = _reference_value(rule.reference, area, period, cell, index, areas)
         if reference is None:
-            return _missing_reference(value, label, period)
+            # In a sentence the country is "the whole country", not "whole country".
+            said = describe_reference(rule.reference) if isinstance(rule.reference, Country) else None
+            return _missing_reference(value, label, period, said)
         gap = reference - value if isinstance(rule, AtOrAbove) else value - reference
         # "Holdes under": equal to the reference is not below it.
         return _Judgement(
@@ -492,14 +499,16 @@ def _judge(
     return _follow(rule, up, area, period, cell, value, index, areas)
 
 
-def _missing_reference(value: Decimal, label: Text | None, period: str) -> _Judgement:
-    name = label or Text("sammenligningsgrundlaget", "the benchmark")
+def _missing_reference(
+    value: Decimal, label: Text | None, period: str, said: Text | None = None
+) -> _Judgement:
+    # In a sentence: "hele landet", but "Region Hovedstaden" as the region writes itself.
+    name = in_sentence(said or label or Text("sammenligningsgrundlaget", "the benchmark"))
     return _Judgement(
         value=value,
         label=label,
         missing=Text(
-            f"der er ingen værdi for {name.da.lower()} i {period}",
-            f"there is no value for {name.en[:1].lower() + name.en[1:]} in {period}",
+            f"der er ingen værdi for {name.da} i {period}", f"there is no value for {name.en} in {period}"
         ),
     )
 
@@ -512,7 +521,7 @@ def _reference_value(
         return index.get(area, period, ref_cell), describe_group(reference)
     code = reference_area(reference, area, areas)
     if code is None:
-        return None, Text("kommunens klynge (ikke angivet)", "the municipality's cluster (not named)")
+        return None, _UNNAMED_CLUSTER
     known = areas.get(code)
     name = known.name if known else code
     label = Text(name, known.name_en or name) if known else Text(code, code)
@@ -538,11 +547,12 @@ def _rank(
     values = {m.code: index.get(m.code, period, cell) for m in areas.municipalities_in(set_code)}
     name = Text(comparison_set.name, comparison_set.name_en or comparison_set.name)
     if area not in values:  # only an area the directory does not know (else NOT_APPLICABLE)
+        among = area_in_sentence(comparison_set, Lang.DA), area_in_sentence(comparison_set, Lang.EN)
         return _Judgement(
             value=value,
             missing=Text(
-                f"{area} er ikke blandt kommunerne i {name.da}",
-                f"{area} is not among the municipalities of {name.en}",
+                f"{area} er ikke blandt kommunerne i {among[0]}",
+                f"{area} is not among the municipalities of {among[1]}",
             ),
         )
     bounds = rank_bounds(area, values, Direction.BETTER_UP if up else Direction.BETTER_DOWN)
@@ -564,6 +574,9 @@ def _rank(
         bounds=bounds,
         best=rule.best,
     )
+
+
+_UNNAMED_CLUSTER = Text("kommunens ikke angivne klynge", "the municipality's unnamed cluster")
 
 
 @functools.lru_cache(maxsize=4096)
@@ -599,11 +612,7 @@ def _follow(
 ) -> _Judgement:
     cluster = rule.cluster.code
     earlier = a_year_earlier(period)
-    label = (
-        Text(f"klynge {cluster}", f"cluster {cluster}")
-        if cluster
-        else Text("kommunens klynge (ikke angivet)", "the municipality's cluster (not named)")
-    )
+    label = Text(f"klynge {cluster}", f"cluster {cluster}") if cluster else _UNNAMED_CLUSTER
     before = index.get(area, earlier, cell) if earlier else None
     if before is None:
         return _Judgement(
@@ -623,7 +632,7 @@ def _follow(
     return _Judgement(value=value, reference=c_now, label=label, gap=gap)
 
 
-def _progress(now: _Judgement, before: _Judgement, earlier: str) -> tuple[Status, Text]:
+def _progress(now: _Judgement, before: _Judgement, earlier: str, unit: Unit) -> tuple[Status, Text]:
     not_met = _whatever_is_missing(Text("målet er ikke nået", "the target is not met"), now)
     if before.missing is not None or (before.gap is None and before.bounds is None):
         why = before.missing or Text(
@@ -649,8 +658,9 @@ def _progress(now: _Judgement, before: _Judgement, earlier: str) -> tuple[Status
         # under the same rule (a rank target has bounds in both).
         assert now.gap is not None and before.gap is not None
         improved = now.gap < before.gap
-        da = f"afstanden til målet er {'mindsket' if improved else 'ikke mindsket'} siden {earlier} ({format_number(before.gap, Lang.DA)})"
-        en = f"the gap to the target has {'shrunk' if improved else 'not shrunk'} since {earlier} ({format_number(before.gap, Lang.EN)})"
+        # The earlier gap with its unit: "(2 måneder)", not "(2)".
+        da = f"afstanden til målet er {'mindsket' if improved else 'ikke mindsket'} siden {earlier} ({format_value(before.gap, unit, Lang.DA)})"
+        en = f"the gap to the target has {'shrunk' if improved else 'not shrunk'} since {earlier} ({format_value(before.gap, unit, Lang.EN)})"
     status = Status.ON_TRACK if improved else Status.OFF_TRACK
     return status, Text(f"{not_met.da}; {da}", f"{not_met.en}; {en}")
 
@@ -696,12 +706,24 @@ def _not_applicable_words(reason: Text) -> Text:
     return Text(f"gælder ikke: {reason.da}", f"not applicable: {reason.en}")
 
 
-def _trend(direction: Direction, now: Decimal | None, before: Decimal | None) -> Trend:
-    if now is None or before is None:
+def _trend(indicator: Indicator, now: Decimal | None, before: Decimal | None) -> Trend:
+    """Which way the figure went over the year: better or worse in its direction, or just
+    up or down where it has none (`Direction.NONE`)."""
+    if indicator.unit is Unit.PERCENT_CHANGE:
+        # The value is itself the change over the year: -2 % after -5 % is still fewer than
+        # a year before, so its sign is the trend, not a comparison of two changes.
+        change = now
+    else:
+        change = None if now is None or before is None else now - before
+    if change is None:
         return Trend.UNKNOWN
-    if now == before:
+    if change == 0:
         return Trend.STABLE
-    return Trend.IMPROVING if (now > before) == (direction is Direction.BETTER_UP) else Trend.WORSENING
+    if indicator.direction is Direction.NONE:
+        return Trend.RISING if change > 0 else Trend.FALLING
+    return (
+        Trend.IMPROVING if (change > 0) == (indicator.direction is Direction.BETTER_UP) else Trend.WORSENING
+    )
 
 
 def _explain(indicator: Indicator, period: str, j: _Judgement, status: Status, because: Text) -> Text:
@@ -712,8 +734,9 @@ def _explain(indicator: Indicator, period: str, j: _Judgement, status: Status, b
             f"{indicator.id}, {period}: {value_da}; {because.da}.",
             f"{indicator.id}, {period}: {value_en}; {because.en}.",
         )
-    reference_da = j.label.da if j.label else "intet sammenligningsgrundlag (følges)"
-    reference_en = j.label.en if j.label else "no benchmark (monitored)"
+    # No parentheses inside the parenthesis this goes into.
+    reference_da = j.label.da if j.label else "intet sammenligningsgrundlag"
+    reference_en = j.label.en if j.label else "no benchmark"
     value_da, value_en = format_value(j.value, unit, Lang.DA), format_value(j.value, unit, Lang.EN)
     against_da = f" mod {format_value(j.reference, unit, Lang.DA)}" if j.reference is not None else ""
     against_en = f" against {format_value(j.reference, unit, Lang.EN)}" if j.reference is not None else ""

@@ -4,9 +4,10 @@ import enum
 
 import attrs
 
+from kpi_core.periods import Frequency
 from kpi_core.references import Dimension
 from kpi_core.rollup import Rollup
-from kpi_core.sources import Remark, SourceRef
+from kpi_core.sources import Remark, RemarkTopic, SourceRef
 from kpi_core.targets import (
     AtOrAbove,
     AtOrBelow,
@@ -23,10 +24,15 @@ from kpi_core.text import Text
 
 
 class Direction(enum.Enum):
-    """Which way is better for the figure."""
+    """Which way is better for the figure.
+
+    NONE: no way is better; the figure is followed, and its trend says only whether it
+    rose or fell. Only for a monitor-only indicator: every target states a direction.
+    """
 
     BETTER_UP = "better_up"
     BETTER_DOWN = "better_down"
+    NONE = "none"
 
 
 class Unit(enum.Enum):
@@ -44,6 +50,13 @@ class Indicator:
 
     `id` is public and stable across revisions (`1.5b`, `O1`); the same id in two
     revisions is the same indicator, possibly with a changed definition.
+
+    A target states which way is better; a monitor-only indicator has no target, so a
+    better/worse direction on it is the catalogue's choice and must carry a remark
+    `about = "direction"` saying why (shown beside the trend), or be `none` (a remark
+    may then say why no direction was chosen).
+    `frequency` is the one kind of period its source publishes (None: not declared,
+    any kind accepted).
     """
 
     id: str = attrs.field(validator=attrs.validators.matches_re(r"[A-Za-z0-9][A-Za-z0-9.\-]*"))
@@ -61,6 +74,9 @@ class Indicator:
     rollup: Rollup | None = attrs.field(
         default=None, validator=attrs.validators.optional(attrs.validators.instance_of(Rollup))
     )
+    frequency: Frequency | None = attrs.field(
+        default=None, validator=attrs.validators.optional(attrs.validators.instance_of(Frequency))
+    )
 
     @target.validator
     def _direction_fits_target(self, attribute: "attrs.Attribute[TargetRule]", value: TargetRule) -> None:
@@ -69,6 +85,25 @@ class Indicator:
             raise ValueError(
                 f"indicator {self.id}: a {type(value).__name__} target means {implied.value}, "
                 f"but the direction is {self.direction.value}"
+            )
+        if self.direction is Direction.NONE and not isinstance(value, MonitorOnly):
+            raise ValueError(
+                f"indicator {self.id}: direction 'none' is only for a monitor-only indicator; "
+                f"a {type(value).__name__} target needs better_up or better_down"
+            )
+
+    @remarks.validator
+    def _direction_is_explained(
+        self, attribute: "attrs.Attribute[tuple[Remark, ...]]", value: tuple[Remark, ...]
+    ) -> None:
+        # A status of "better" or "worse" is a claim; on a figure without a target nobody
+        # made it unless the catalogue says who did and why.
+        explained = any(r.about is RemarkTopic.DIRECTION for r in value)
+        if isinstance(self.target, MonitorOnly) and self.direction is not Direction.NONE and not explained:
+            raise ValueError(
+                f"indicator {self.id}: a monitor-only indicator with direction {self.direction.value} needs "
+                'a remark with about = "direction" saying why (or direction = "none": the trend then '
+                "says up or down, not better or worse)"
             )
 
     @breakdowns.validator
@@ -104,6 +139,10 @@ class Indicator:
         reworded; with different definitions, re-scoped.
         """
         return (self.unit, self.direction, self.target, self.breakdowns, self.data_source, self.rollup)
+
+    def direction_remark(self) -> Remark | None:
+        """The remark that says why this direction was chosen, shown beside the trend."""
+        return next((r for r in self.remarks if r.about is RemarkTopic.DIRECTION), None)
 
     def wording(self) -> tuple[Text, Text | None]:
         return (self.name, self.description)

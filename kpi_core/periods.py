@@ -21,6 +21,28 @@ class PeriodKind(enum.Enum):
     MONTH = "month"
 
 
+class Frequency(enum.Enum):
+    """How often a source publishes an indicator: the one kind of period its series has.
+
+    A series of one kind only can be charted and compared a year back; a yearly figure
+    in a monthly series is a different measure, not a thirteenth month.
+    """
+
+    MONTHLY = "monthly"
+    QUARTERLY = "quarterly"
+    YEARLY = "yearly"
+
+    @property
+    def period_kind(self) -> "PeriodKind":
+        return _KIND_OF[self]
+
+
+_KIND_OF = {
+    Frequency.MONTHLY: PeriodKind.MONTH,
+    Frequency.QUARTERLY: PeriodKind.QUARTER,
+    Frequency.YEARLY: PeriodKind.YEAR,
+}
+
 # ASCII digits only: Python's \d also matches other scripts' digits ("٢٠٢٢" read as 2022).
 _PATTERNS = {
     PeriodKind.YEAR: re.compile(r"([0-9]{4})"),

@@ -38,10 +38,21 @@ class RemarkKind(enum.Enum):
     ASSUMPTION = "assumption"  # something the source leaves open that the catalogue had to choose
 
 
+class RemarkTopic(enum.Enum):
+    """What of an indicator's definition a remark explains, where a page must show the
+    remark beside it: the direction next to the trend it gives words to."""
+
+    DIRECTION = "direction"  # why "higher/lower is better" where the source states no target
+    FREQUENCY = "frequency"  # why the series is monthly/quarterly/yearly where no source says
+
+
 @attrs.frozen
 class Remark:
     kind: RemarkKind = attrs.field(validator=attrs.validators.instance_of(RemarkKind))
     text: Text = attrs.field(validator=attrs.validators.instance_of(Text))
     source: SourceRef | None = attrs.field(
         default=None, validator=attrs.validators.optional(attrs.validators.instance_of(SourceRef))
+    )
+    about: RemarkTopic | None = attrs.field(
+        default=None, validator=attrs.validators.optional(attrs.validators.instance_of(RemarkTopic))
     )

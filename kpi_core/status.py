@@ -26,10 +26,15 @@ class Status(enum.Enum):
 
 
 class Trend(enum.Enum):
+    """The figure against a year earlier. IMPROVING/WORSENING only where a direction is
+    stated or its assumption shown; RISING/FALLING where no direction is (`Direction.NONE`)."""
+
     IMPROVING = "improving"
     WORSENING = "worsening"
     STABLE = "stable"
     UNKNOWN = "unknown"
+    RISING = "rising"
+    FALLING = "falling"
 
 
 # The statuses that say how far a target is met, from worst to best: "the worst group

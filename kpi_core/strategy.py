@@ -25,6 +25,9 @@ class RevisionStatus(enum.Enum):
     DRAFT = "draft"
     ADOPTED = "adopted"
     SUPERSEDED = "superseded"
+    # The committee took note of it ("taget til efterretning"): a report it heard, not a
+    # decision it made, such as the COVID-19 follow-up of 6 October 2020.
+    NOTED = "noted"
 
 
 @attrs.frozen

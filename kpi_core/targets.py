@@ -54,6 +54,11 @@ class RankWithin:
 
     best: int = attrs.field(validator=[attrs.validators.instance_of(int), _positive])
     among: ComparisonSet = attrs.field(validator=_comparison_set)
+    # The document's own phrase for the target ("blandt de ti kommuner i Region
+    # Hovedstaden, som har den laveste andel"), shown instead of the generic words.
+    label: Text | None = attrs.field(
+        default=None, validator=attrs.validators.optional(attrs.validators.instance_of(Text))
+    )
 
 
 class Bound(enum.Enum):

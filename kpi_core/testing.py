@@ -25,10 +25,10 @@ from kpi_core.areas import COUNTRY_CODE, Area, AreaDirectory, AreaKind
 from kpi_core.comparisons import Cell, own_cell, with_cell
 from kpi_core.indicators import Direction, Indicator, Unit, implied_direction
 from kpi_core.observations import Observation, group_key
-from kpi_core.periods import a_year_earlier
+from kpi_core.periods import Frequency, a_year_earlier
 from kpi_core.references import Cluster, Country, Dimension, OwnRegion, PopulationGroup
 from kpi_core.rollup import Rollup
-from kpi_core.sources import Remark, RemarkKind, SourceDocument, SourceRef
+from kpi_core.sources import Remark, RemarkKind, RemarkTopic, SourceDocument, SourceRef
 from kpi_core.strategy import FocusArea, Goal, LineageKind, LineageNote, Revision, RevisionStatus, Strategy
 from kpi_core.targets import (
     AtOrAbove,
@@ -147,19 +147,39 @@ def _indicators() -> st.SearchStrategy[Indicator]:
 
 def _indicator_with(target: TargetRule) -> st.SearchStrategy[Indicator]:
     implied = implied_direction(target)
-    return st.builds(
-        Indicator,
-        id=st.from_regex(r"[1-5]\.[1-9][ab]?", fullmatch=True),
-        name=texts(),
-        unit=st.sampled_from(Unit),
-        direction=st.just(implied) if implied else st.sampled_from(Direction),
-        target=st.just(target),
-        source=source_refs(),
-        description=st.none() | texts(),
-        breakdowns=st.lists(st.sampled_from(Dimension), unique=True, max_size=3).map(tuple),
-        data_source=st.none() | st.just("Jobindsats"),
-        remarks=st.lists(remarks(), max_size=1).map(tuple),
+    monitor = isinstance(target, MonitorOnly)
+    if implied:
+        directions: st.SearchStrategy[Direction] = st.just(implied)
+    elif monitor:  # no target: no direction, or one the catalogue chose and explains
+        directions = st.sampled_from(Direction)
+    else:  # rank, parity, follow the cluster: either way, but a way
+        directions = st.sampled_from([Direction.BETTER_UP, Direction.BETTER_DOWN])
+    return directions.flatmap(
+        lambda direction: st.builds(
+            Indicator,
+            id=st.from_regex(r"[1-5]\.[1-9][ab]?", fullmatch=True),
+            name=texts(),
+            unit=st.sampled_from(Unit),
+            direction=st.just(direction),
+            target=st.just(target),
+            source=source_refs(),
+            description=st.none() | texts(),
+            breakdowns=st.lists(st.sampled_from(Dimension), unique=True, max_size=3).map(tuple),
+            data_source=st.none() | st.just("Jobindsats"),
+            remarks=st.lists(remarks(), max_size=1).map(
+                lambda rs: (*rs, *_direction_remark(monitor, direction))
+            ),
+            frequency=st.none() | st.sampled_from(Frequency),
+        )
     )
+
+
+def _direction_remark(monitor: bool, direction: Direction) -> tuple[Remark, ...]:
+    """The remark a monitor-only indicator needs for a better/worse direction."""
+    if not monitor or direction is Direction.NONE:
+        return ()
+    why = Text("Retningen er antaget (syntetisk).", "The direction is assumed (synthetic).")
+    return (Remark(RemarkKind.ASSUMPTION, why, about=RemarkTopic.DIRECTION),)
 
 
 def area_directories(municipalities: int = 6, regions: int = 2) -> st.SearchStrategy[AreaDirectory]:

@@ -14,9 +14,14 @@ One place, so the chart, the pages and the explanations say the same thing:
 `status_meaning`            what a status means, for a legend: `Målet er nået, …`
 `rank_words`                a rank or its bounds: `nr. 8 af 29`, `nr. 2 til 29 af 29 (…)`
 `trend_label`               a trend on its own: `Bedre end året før`
-`trend_phrase`              a trend in a sentence: `bedre`
+`trend_phrase`              a trend in a sentence: `bedre`; `lavere` without a direction
+`direction_phrase`          `lavere er bedre`, `ingen retning er bedre`
+`direction_assumption`      beside a trend: `Antaget: højere er bedre. <the reason>`
 `month_name`, `long_date`   `december`, `1. december 2026` / `1 December 2026`
 `area_name`                 an area in the reader's language: `Capital Region of Denmark`
+`area_in_sentence`          inside a sentence: `the Capital Region of Denmark`, `hele landet`
+`describe_cell`             a breakdown cell: `ikke-vestlig herkomst`, never `origin=non_western`
+`in_sentence`               a label inside a sentence, proper names kept: `Region Hovedstaden`
 `dimension_name`            a breakdown dimension: `herkomst`, `company location`
 `describe_group`            a population group: `Borgere med dansk herkomst`
 `describe_cell`             a breakdown cell: `ikke-vestlig herkomst, kontanthjælp`
@@ -44,8 +49,8 @@ import datetime
 from collections.abc import Callable, Iterable
 from decimal import ROUND_HALF_UP, Decimal
 
-from kpi_core.areas import Area
-from kpi_core.indicators import Unit
+from kpi_core.areas import Area, AreaKind
+from kpi_core.indicators import Direction, Indicator, Unit
 from kpi_core.references import Cluster, Country, Dimension, OwnRegion, PopulationGroup, Reference
 from kpi_core.revision_time import BasisKind, JudgementBasis, RevisionTime
 from kpi_core.status import Status, Trend
@@ -153,12 +158,22 @@ _TREND_LABEL = {
     Trend.WORSENING: Text("Dårligere end året før", "Worse than a year earlier"),
     Trend.STABLE: Text("Uændret fra året før", "Unchanged from a year earlier"),
     Trend.UNKNOWN: Text("Ukendt", "Unknown"),
+    # For a figure without a direction: which way it went, not whether that is good.
+    Trend.RISING: Text("Højere end året før", "Higher than a year earlier"),
+    Trend.FALLING: Text("Lavere end året før", "Lower than a year earlier"),
 }
 _TREND_PHRASE = {
     Trend.IMPROVING: Text("bedre", "better"),
     Trend.WORSENING: Text("dårligere", "worse"),
     Trend.STABLE: Text("uændret", "unchanged"),
     Trend.UNKNOWN: Text("ukendt", "unknown"),
+    Trend.RISING: Text("højere", "higher"),
+    Trend.FALLING: Text("lavere", "lower"),
+}
+_DIRECTION = {
+    Direction.BETTER_UP: Text("højere er bedre", "higher is better"),
+    Direction.BETTER_DOWN: Text("lavere er bedre", "lower is better"),
+    Direction.NONE: Text("ingen retning er bedre", "no direction is better"),
 }
 
 _MONTHS = tuple(
@@ -323,6 +338,28 @@ def trend_phrase(trend: Trend, lang: Lang = Lang.DA) -> str:
     return _TREND_PHRASE[trend](lang)
 
 
+def direction_phrase(direction: Direction, lang: Lang = Lang.DA) -> str:
+    """Which way is better, within a sentence: `lavere er bedre`."""
+    return _DIRECTION[direction](lang)
+
+
+def direction_assumption(indicator: Indicator) -> Text | None:
+    """What a page prints beside the trend of an indicator whose direction the catalogue
+    chose (no target states it): the direction and the catalogue's reason.
+
+    None where a target states the direction.
+    """
+    remark = indicator.direction_remark()
+    if remark is None:
+        return None
+    if indicator.direction is Direction.NONE:  # nothing assumed: say why nothing is
+        return Text(f"Ingen retning valgt. {remark.text.da}", f"No direction chosen. {remark.text.en}")
+    return Text(
+        f"Antaget: {direction_phrase(indicator.direction, Lang.DA)}. {remark.text.da}",
+        f"Assumed: {direction_phrase(indicator.direction, Lang.EN)}. {remark.text.en}",
+    )
+
+
 def month_name(month: int, lang: Lang = Lang.DA) -> str:
     """Month 1–12 by name, as a sentence writes it (Danish lower case).
 
@@ -346,6 +383,46 @@ def long_date(day: datetime.date, lang: Lang = Lang.DA) -> str:
 def area_name(area: Area, lang: Lang = Lang.DA) -> str:
     """The area's English name where it has one, else its own (Danish) name."""
     return area.name_en or area.name if lang is Lang.EN else area.name
+
+
+def area_in_sentence(area: Area, lang: Lang = Lang.DA) -> str:
+    """An area's name inside a sentence: proper names keep their capitals, and English
+    takes the article where the name does ("in the Capital Region of Denmark", "in
+    Region Zealand", "for the whole country").
+
+    >>> from kpi_core.areas import AreaKind
+    >>> area_in_sentence(Area("1084", "Region Hovedstaden", AreaKind.REGION, name_en="Capital Region of Denmark"), Lang.EN)
+    'the Capital Region of Denmark'
+    >>> area_in_sentence(Area("DK", "Hele landet", AreaKind.COUNTRY, name_en="Whole country"))
+    'hele landet'
+    """
+    name = area_name(area, lang)
+    if area.kind is AreaKind.COUNTRY:  # "Hele landet" is a phrase, not a name
+        return name[:1].lower() + name[1:] if lang is Lang.DA else "the " + _lower(name)
+    if lang is Lang.EN and area.kind is AreaKind.REGION and not name.startswith("Region "):
+        return "the " + name
+    return name
+
+
+def in_sentence(label: Text) -> Text:
+    """A label (`Hele landet`, `Borgere med dansk herkomst`) inside a sentence: the first
+    letter lower-cased unless the label starts with a proper name (`Region Hovedstaden`).
+
+    >>> in_sentence(Text("Region Hovedstaden, plads 10", "Capital Region of Denmark, rank 10")).da
+    'Region Hovedstaden, plads 10'
+    >>> in_sentence(Text("Borgere med dansk herkomst", "Citizens of Danish origin")).en
+    'citizens of Danish origin'
+    """
+    return Text(_lower_unless_name(label.da), _lower_unless_name(label.en))
+
+
+def _lower_unless_name(text: str) -> str:
+    words = text.split(" ")
+    # "Region Hovedstaden", "Capital Region …", "Klynge 3": a capital or a digit in the
+    # second word marks a name; "Hele landet", "Borgere med …" are phrases.
+    if len(words) > 1 and (words[1][:1].isupper() or words[1][:1].isdigit()):
+        return text
+    return _lower(text)
 
 
 def dimension_name(dimension: Dimension, lang: Lang = Lang.DA) -> str:
@@ -471,6 +548,8 @@ def describe_target(rule: TargetRule, unit: Unit) -> Text:
         ref = describe_reference(rule.reference)
         return Text(f"Under niveauet for {ref.da.lower()}", f"Below the level of {_lower(ref.en)}")
     if isinstance(rule, RankWithin):
+        if rule.label:
+            return rule.label
         among = describe_reference(rule.among)
         return Text(
             f"Blandt de {rule.best} bedste kommuner i {among.da.lower()}",

@@ -9,7 +9,14 @@ Lang = strawberry.enum(core.Lang, description="Language of a text: Danish (DA) o
 ChangeKind = strawberry.enum(core.ChangeKind, description="How an item changed between two revisions.")
 AreaKind = strawberry.enum(core.AreaKind)
 RevisionStatus = strawberry.enum(core.RevisionStatus)
-Direction = strawberry.enum(core.Direction, description="Which way is better for an indicator's value.")
+Direction = strawberry.enum(
+    core.Direction,
+    description="Which way is better for an indicator's value; NONE: neither, the trend says only up or down.",
+)
+Frequency = strawberry.enum(core.Frequency, description="How often the indicator's source publishes it.")
+RemarkTopic = strawberry.enum(
+    core.RemarkTopic, description="What of an indicator's definition a remark explains (shown beside it)."
+)
 Dimension = strawberry.enum(core.Dimension, description="A dimension an indicator is broken down by.")
 RemarkKind = strawberry.enum(core.RemarkKind)
 Status = strawberry.enum(
@@ -23,7 +30,9 @@ RollupRule = strawberry.enum(
     "(achieved only when every group is).",
 )
 Trend = strawberry.enum(
-    core.Trend, description="The area's own value against the same period a year earlier."
+    core.Trend,
+    description="The area's own value against the same period a year earlier (a percentage change: its sign): "
+    "IMPROVING/WORSENING in the indicator's direction, RISING/FALLING where it has none.",
 )
 JudgementBasisKind = strawberry.enum(
     core.BasisKind,

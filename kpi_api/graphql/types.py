@@ -15,8 +15,10 @@ from kpi_api.graphql.enums import (
     ChangeKind,
     Dimension,
     Direction,
+    Frequency,
     Lang,
     RemarkKind,
+    RemarkTopic,
     RevisionStatus,
     RollupRule,
 )
@@ -27,6 +29,7 @@ from kpi_api.graphql.resolvers import checked_period, resolve_ranking, resolve_s
 from kpi_api.graphql.series_types import BreakdownFilter, Ranking, Series
 from kpi_core import lineage as core_lineage
 from kpi_core import references as core_refs
+from kpi_core.wording import direction_assumption
 
 
 def _catalogue(info: Info):
@@ -84,6 +87,10 @@ class Remark:
     @strawberry.field
     def source(self) -> SourceRef | None:
         return SourceRef(domain=self.domain.source, revision=self.revision) if self.domain.source else None
+
+    @strawberry.field(description="What the remark explains (DIRECTION: why the trend says better/worse).")
+    def about(self) -> RemarkTopic | None:
+        return self.domain.about
 
 
 def _remarks(remarks, revision) -> list[Remark]:
@@ -171,6 +178,21 @@ class Indicator:
     @strawberry.field
     def direction(self) -> Direction:
         return self.domain.direction
+
+    @strawberry.field(
+        name="directionAssumption",
+        description="Where no target states which way is better: the catalogue's choice and its reason, "
+        "as printed beside the trend; null where a target states it.",
+    )
+    def direction_assumption(self, lang: Lang | None = core.Lang.DA) -> str | None:
+        words = direction_assumption(self.domain)
+        return words(lang) if words else None
+
+    @strawberry.field(
+        description="How often the source publishes it; null where the catalogue declares none."
+    )
+    def frequency(self) -> Frequency | None:
+        return self.domain.frequency
 
     @strawberry.field
     def breakdowns(self) -> list[Dimension]:

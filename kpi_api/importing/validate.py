@@ -1,7 +1,9 @@
 """Turn source rows into observations, or say row by row what is wrong.
 
 Checks: the indicator and area exist in the catalogue; the period parses; the value is
-a number (decimal point or Danish decimal comma) or empty for a suppressed cell; a share
+a number (decimal point or Danish decimal comma) or empty for a suppressed cell; the
+period is of the kind the indicator's declared frequency publishes (no yearly figure in a
+monthly series); a share
 (unit percent) lies within 0–100; a stated unit matches the indicator's; breakdown
 columns are dimensions the indicator declares (in any revision); a figure appears at most
 once per vintage in the file.
@@ -15,7 +17,16 @@ from decimal import Decimal, InvalidOperation
 import attrs
 
 from kpi_api.importing.rows import DIMENSIONS, MAX_FIELD, Problem, SourceRow
-from kpi_core import AreaDirectory, Observation, PeriodError, Strategy, Unit, parse_period
+from kpi_core import (
+    AreaDirectory,
+    Frequency,
+    Observation,
+    PeriodError,
+    PeriodKind,
+    Strategy,
+    Unit,
+    parse_period,
+)
 
 SUPPRESSED = {"", "..", "-", ":"}
 MAX_SOURCE = 500  # the length of the `source` column
@@ -42,6 +53,9 @@ UNIT_ALIASES = {
 class IndicatorFacts:
     unit: Unit
     dimensions: frozenset[str]
+    # The frequencies its revisions declare; None when one of them declares none (then
+    # any kind of period is taken, as before frequencies were declared).
+    frequencies: frozenset[Frequency] | None = frozenset()
 
 
 def indicator_facts(strategies: Iterable[Strategy]) -> dict[str, IndicatorFacts]:
@@ -52,8 +66,37 @@ def indicator_facts(strategies: Iterable[Strategy]) -> dict[str, IndicatorFacts]
             for i in r.indicators:
                 dims = frozenset(d.value for d in i.breakdowns)
                 known = facts.get(i.id)
-                facts[i.id] = IndicatorFacts(i.unit, dims | (known.dimensions if known else frozenset()))
+                before = known.frequencies if known else frozenset()
+                frequencies = None if i.frequency is None or before is None else before | {i.frequency}
+                facts[i.id] = IndicatorFacts(
+                    i.unit, dims | (known.dimensions if known else frozenset()), frequencies
+                )
     return facts
+
+
+_KIND_WORDS = {PeriodKind.YEAR: "a year", PeriodKind.QUARTER: "a quarter", PeriodKind.MONTH: "a month"}
+_KIND_EXAMPLE = {
+    PeriodKind.YEAR: "one row per year as YYYY (e.g. 2022)",
+    PeriodKind.QUARTER: "one row per quarter as YYYYQn (e.g. 2022Q2)",
+    PeriodKind.MONTH: "one row per month as YYYY-MM (e.g. 2022-06)",
+}
+
+
+def wrong_kind_of_period(period: str, indicator: str, fact: IndicatorFacts) -> str | None:
+    """Why a period does not fit the indicator's series, or None when it does.
+
+    A yearly figure in a monthly series is another measure, not a thirteenth month: it
+    would be charted among the months and compared with a month a year before.
+    """
+    if not fact.frequencies:
+        return None
+    kind = parse_period(period).kind
+    allowed = sorted(fact.frequencies, key=lambda f: list(Frequency).index(f))
+    if kind in {f.period_kind for f in allowed}:
+        return None
+    series = " or ".join(f.value for f in allowed)
+    fix = "; or ".join(_KIND_EXAMPLE[f.period_kind] for f in allowed)
+    return f"`{period}` is {_KIND_WORDS[kind]}, but {indicator} is a {series} series: write {fix}"
 
 
 @attrs.frozen
@@ -133,6 +176,13 @@ def validate(
             fail("value", "a suppressed cell must have no value; leave it empty")
         numerator = _number(row, "numerator", fail)
         denominator = _number(row, "denominator", fail)
+        # One kind of period per series: a year in a monthly series is another measure.
+        if (
+            fact is not None
+            and period is not None
+            and (wrong := wrong_kind_of_period(period, indicator, fact))
+        ):
+            fail("period", wrong)
         if fact is not None:
             unit_text = row.get("unit")
             if unit_text:

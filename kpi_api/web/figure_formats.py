@@ -10,7 +10,9 @@ no float rounding on the way), absent values as null::
 
     {
       "indicator": {"id": "2.2", "name": str, "unit": "percent",
-                    "direction": "better_up" | "better_down", "target": str},
+                    "direction": "better_up" | "better_down" | "none",
+                    "directionAssumption": str | null, "frequency": "monthly" | … | null,
+                    "target": str},
       "area": {"code": "151", "name": "Ballerup"},
       "strategy": "ballerup-beskaeftigelsesstrategi",
       "revision": "2022",
@@ -20,7 +22,8 @@ no float rounding on the way), absent values as null::
                  "reference": "28.1" | null, "referenceLabel": str | null,
                  "gap": "2.4" | null, "rank": int | null, "rankOf": int | null,
                  "rankBest": int | null, "rankWorst": int | null, "rankKnown": int | null,
-                 "trend": "IMPROVING" | "WORSENING" | "STABLE" | "UNKNOWN",
+                 "trend": "IMPROVING" | "WORSENING" | "STABLE" | "UNKNOWN"
+                          | "RISING" | "FALLING" (no direction: up or down only),
                  "explanation": str},
       "series": [{"key": "own", "role": "own" | "reference" | "compare" | "target",
                   "label": str, "area": "151" | null,
@@ -41,7 +44,7 @@ from decimal import Decimal
 
 from kpi_api.web.rest import judged_on
 from kpi_api.web.view_models import FigureData
-from kpi_core.wording import area_name
+from kpi_core.wording import area_name, direction_assumption
 
 CSV_HEADER = ("series", "role", "area", "period", "value", "unit")
 
@@ -70,6 +73,10 @@ def figure_json(figure: FigureData) -> dict:
             "name": figure.indicator.name(lang),
             "unit": figure.indicator.unit.value,
             "direction": figure.indicator.direction.value,
+            "directionAssumption": assumed(lang)
+            if (assumed := direction_assumption(figure.indicator))
+            else None,
+            "frequency": figure.indicator.frequency.value if figure.indicator.frequency else None,
             "target": figure.target(lang),
         },
         "area": {"code": figure.area.code, "name": area_name(figure.area, lang)},

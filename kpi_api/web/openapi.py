@@ -7,7 +7,7 @@ routes are few; a test validates the document and calls every path it lists.
 import functools
 
 from kpi_api.web import parameters
-from kpi_core import Lang, Status, Trend
+from kpi_core import Direction, Lang, Status, Trend
 from kpi_core.lineage import ChangeKind
 from kpi_core.periods import PERIOD_PATTERNS, PeriodKind
 from kpi_core.strategy import RevisionStatus
@@ -150,6 +150,8 @@ def document() -> dict:
         "properties": {
             "id": {"type": "string"},
             "name": {"$ref": "#/components/schemas/Text"},
+            "direction": {"enum": [d.value for d in Direction]},
+            "directionAssumption": _NULLABLE_TEXT,
             "isKeyFigure": {"type": "boolean"},
             "change": {
                 "type": ["string", "null"],

@@ -17,7 +17,7 @@ from kpi_core import (
     revision_notice,
     revision_time,
 )
-from kpi_core.wording import describe_cell
+from kpi_core.wording import describe_cell, direction_assumption
 
 _converter = make_converter()
 
@@ -143,9 +143,13 @@ def _rollup(r: RollupSummary | None) -> dict | None:
 
 
 def _row(r: IndicatorRow) -> dict:
+    assumed = direction_assumption(r.indicator)
     return {
         "id": r.indicator.id,
         "name": _text(r.indicator.name),
+        "direction": r.indicator.direction.value,
+        # Beside the trend: where no target states the direction, who chose it and why.
+        "directionAssumption": _text(assumed) if assumed else None,
         "isKeyFigure": r.is_key_figure,
         "change": r.change.name if r.change else None,
         "status": evaluation(r.evaluation),

@@ -22,6 +22,12 @@ def _in_page_language(word: Callable[[Any, Lang], str]) -> Callable[..., str]:
     return in_lang
 
 
+def direction_assumption(indicator: Any, lang: Lang) -> str:
+    """Beside a trend: the catalogue's chosen direction and why, or "" where a target states it."""
+    words = wording.direction_assumption(indicator)
+    return words(lang) if words else ""
+
+
 @jinja2.pass_context
 def t(context: jinja2.runtime.Context, da: str, en: str) -> str:
     """The template's own words, in the page's language."""
@@ -47,6 +53,7 @@ def environment() -> jinja2.Environment:
         wording.trend_label,
         wording.trend_phrase,
         wording.long_date,
+        direction_assumption,
     )
     for word in in_page_language:
         env.filters[word.__name__] = _in_page_language(word)

@@ -34,7 +34,7 @@ def test_validate_accepts_a_shipped_file(tmp_path: Path):
 
 def test_validate_reports_the_place_of_an_error(tmp_path: Path):
     path = tmp_path / "broken.toml"
-    path.write_text(GOOD.replace('direction = "better_down"', 'direction = "down"', 1), encoding="utf-8")
+    path.write_text(GOOD.replace('direction = "none"', 'direction = "down"', 1), encoding="utf-8")
     result = runner.invoke(app, ["validate", str(path)])
     assert result.exit_code == 1
     assert "Traceback" not in result.output

@@ -20,7 +20,7 @@ def kpi(*args: str, cwd: Path) -> subprocess.CompletedProcess:
 def test_a_rejected_import_prints_the_file_text_as_it_is(tmp_path):
     path = tmp_path / "[strategy] :thumbs_up:.csv"
     path.write_text(
-        "indicator,area,period,value,unit\n[bold],[/x],2022,1,\n2.1,151,2022,1,status[value]\n2.1,151,2022,1,[/x]\n"
+        "indicator,area,period,value,unit\n[bold],[/x],2022,1,\n2.1,151,2022-09,1,status[value]\n2.1,151,2022-09,1,[/x]\n"
     )
     result = kpi("import", "--dry-run", str(path), cwd=tmp_path)
     assert result.returncode == 1 and "Traceback" not in result.stderr and "MarkupError" not in result.stderr

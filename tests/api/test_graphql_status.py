@@ -41,13 +41,13 @@ def test_status_of_all_five_goals_for_151(gql, seeded, version):
     # The same answer as the core, judged directly on the stored figures.
     revision = next(s for s in shipped_strategies() if s.id == STRATEGY).revision(version)
     stored = seeded.observations.find(ObservationQuery(indicators=("3.1",)))
-    direct = evaluate(revision.indicator("3.1"), "151", "2022", stored, shipped_areas())
+    direct = evaluate(revision.indicator("3.1"), "151", "2022-12", stored, shipped_areas())
     assert (statuses[3]["status"], Decimal(statuses[3]["gap"])) == (direct.status.name, direct.gap)
 
 
 def test_as_of_replays_what_was_known_then(gql, seeded):
     query = f"""query($d: Date) {{ strategy(id: "{STRATEGY}") {{ revision(asOf: $d) {{ version
-      indicators {{ id status(area: "151", period: "2022", asOf: $d) {{ status value }} }} }} }} }}"""
+      indicators {{ id status(area: "151", period: "2022-12", asOf: $d) {{ status value }} }} }} }} }}"""
 
     def status_22(day):
         data = gql(query, d=day)["strategy"]["revision"]
@@ -72,7 +72,7 @@ def test_ranking_in_the_capital_region(gql, seeded):
 
 def test_breakdown_evaluation_per_target_group_only_under_2022(gql, seeded):
     query = f"""query($v: String!, $asOf: Date) {{ strategy(id: "{STRATEGY}") {{ revision(version: $v) {{ indicators {{ id
-        status(area: "151", period: "2022", asOf: $asOf) {{ status breakdown {{ cell {{ dimension value }} evaluation {{ status gap }} }} }} }} }} }} }}"""
+        status(area: "151", period: "2022-12", asOf: $asOf) {{ status breakdown {{ cell {{ dimension value }} evaluation {{ status gap }} }} }} }} }} }} }}"""
 
     def of_54(version):
         indicators = gql(query, v=version, asOf=AFTER_2020[version])["strategy"]["revision"]["indicators"]
@@ -86,7 +86,7 @@ def test_breakdown_evaluation_per_target_group_only_under_2022(gql, seeded):
         "breakdown": [
             {
                 "cell": [{"dimension": "target_group", "value": "dagpenge"}],
-                "evaluation": {"status": "NOT_MET_PROGRESS_UNKNOWN", "gap": "5"},  # no 2021
+                "evaluation": {"status": "NOT_MET_PROGRESS_UNKNOWN", "gap": "5"},  # no 2021-12
             }
         ],
     }
@@ -164,12 +164,16 @@ def test_series_is_columnar_with_the_country_and_region_beside_it(gql, seeded):
         points { periods values provisional } references { label(lang: EN) area cell points { periods values } } }""",
     )["series"]
     assert (s["indicator"], s["area"], s["unit"], s["cell"]) == ("3.1", "151", "percent", "")
-    assert s["points"] == {"periods": ["2021", "2022"], "values": ["8", "9.5"], "provisional": [False, False]}
+    assert s["points"] == {
+        "periods": ["2021-12", "2022-12"],
+        "values": ["8", "9.5"],
+        "provisional": [False, False],
+    }
     assert [(r["label"], r["area"]) for r in s["references"]] == [
         ("Whole country", "DK"),
         ("Capital Region of Denmark", "1084"),
     ]
-    assert s["references"][0]["points"] == {"periods": ["2021", "2022"], "values": ["10", "10"]}
+    assert s["references"][0]["points"] == {"periods": ["2021-12", "2022-12"], "values": ["10", "10"]}
     assert s["references"][1]["points"] == {"periods": [], "values": []}  # no regional figures imported
 
 

@@ -18,7 +18,7 @@ STRATEGY = "ballerup-beskaeftigelsesstrategi"
 IMPORT = """mutation($csv: String!, $dry: Boolean) { importObservations(csv: $csv, dryRun: $dry) {
   format rows added unchanged rejected dryRun batch problems { location column message } } }"""
 PUBLISH = """mutation($text: String!) { publishRevision(catalogue: $text) { strategyId version published problems } }"""
-CSV = "indicator,area,period,value,published,source\n4.2,151,2022,7.5,2023-01-10,SYNTETISK\n4.2,DK,2022,7.0,2023-01-10,SYNTETISK\n"
+CSV = "indicator,area,period,value,published,source\n4.2,151,2022-12,7.5,2023-01-10,SYNTETISK\n4.2,DK,2022-12,7.0,2023-01-10,SYNTETISK\n"
 
 
 # This module publishes revisions and imports rows: its own database and server, so the
@@ -80,9 +80,9 @@ def test_import_with_a_token_reports_like_the_cli(server, made):
     assert (dry["rows"], dry["added"], dry["dryRun"], dry["batch"]) == (2, 2, True, None)
     real = post(server, IMPORT, made[tokens.Scope.IMPORT], csv=CSV).json()["data"]["importObservations"]
     assert (real["rows"], real["added"], real["rejected"]) == (2, 2, False) and real["batch"]
-    bad = post(server, IMPORT, made[tokens.Scope.IMPORT], csv=CSV.replace("2022,7.5", "2022-13,7.5")).json()[
-        "data"
-    ]["importObservations"]
+    bad = post(
+        server, IMPORT, made[tokens.Scope.IMPORT], csv=CSV.replace("2022-12,7.5", "2022-13,7.5")
+    ).json()["data"]["importObservations"]
     assert bad["rejected"] and bad["problems"] == [
         {
             "location": "row 2",

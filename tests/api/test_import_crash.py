@@ -127,7 +127,7 @@ def test_concurrent_imports_and_reads_do_not_fail(store_engine):
         try:
             for k in range(5):
                 lines = ["indicator,area,period,value"] + [
-                    f"2.2,{m},{2000 + n * 5 + k},{n + k}" for m in municipalities
+                    f"2.2,{m},{2000 + n * 5 + k}-06,{n + k}" for m in municipalities
                 ]
                 report = import_bytes(
                     "\n".join(lines).encode(),

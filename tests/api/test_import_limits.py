@@ -24,10 +24,10 @@ def refused(function, *args) -> list[str]:
 @pytest.mark.parametrize(
     "text",
     [
-        "indicator,area,period,value\r\n2.1,151,2022,1\r\n2.1,DK,2022,2\r\n",
-        "indicator,area,period,value\r2.1,151,2022,1\r2.1,DK,2022,2\r",
-        "\ufeffindicator;area;period;value\n2.1;151;2022;1\n2.1;DK;2022;2",
-        'indicator,area,period,value,source\n2.1,151,2022,1,"two\nlines"\n2.1,DK,2022,2,x\n',
+        "indicator,area,period,value\r\n2.1,151,2022-09,1\r\n2.1,DK,2022-09,2\r\n",
+        "indicator,area,period,value\r2.1,151,2022-09,1\r2.1,DK,2022-09,2\r",
+        "\ufeffindicator;area;period;value\n2.1;151;2022-09;1\n2.1;DK;2022-09;2",
+        'indicator,area,period,value,source\n2.1,151,2022-09,1,"two\nlines"\n2.1,DK,2022-09,2,x\n',
     ],
     ids=["crlf", "cr", "bom-semicolon-no-final-newline", "quoted-line-break"],
 )
@@ -49,7 +49,7 @@ def test_the_bad_byte_is_found_past_the_first_megabyte():
 def test_a_line_of_exactly_the_limit_is_read():
     # A line of MAX_LINE characters with its line feed is not "too long" (its one long
     # field is refused as a field); one more character is.
-    header, line = "indicator,area,period,value,source\n", "2.1,151,2022,1,"
+    header, line = "indicator,area,period,value,source\n", "2.1,151,2022-09,1,"
     source = "x" * (csv_format.MAX_LINE - len(line) - 1)
     problems = refused(csv_format.read_csv, (header + line + source + "\n").encode(), "edge.csv")
     assert problems == ["row 2: has a field longer than 4,096 characters (the most a field may have)"]

@@ -184,7 +184,10 @@ def test_jsonstat2_sparse_values_status_quarters_and_gender():
     assert women.get("published") == "2022-12-01"
     assert rows["value[4] (OMRÅDE=151, KØN=M, TID=2022K3)"].get("gender") == "men"
     assert rows["value[5] (OMRÅDE=151, KØN=K, TID=2022K3)"].get("value") == ""  # status '..'
-    assert _validated(list(rows.values())).problems == []
+    # Read right, and then refused by the shared validation: 5.2 is a monthly series.
+    problems = _validated(list(rows.values())).problems
+    assert len(problems) == 5 and {p.column for p in problems} == {"TID"}  # the source's own column
+    assert problems[0].message.startswith("`2022Q3` is a quarter, but 5.2 is a monthly series")
 
 
 def test_jsonstat2_value_array_and_index_object_read_the_same():
@@ -372,16 +375,16 @@ def test_jobindsats_sickness_benefit_share_feeds_2_5():
                 )
             ],
             "Data": [
-                ["Ballerup", "2022Q3", "I alt", "Herkomst i alt", "I alt", 1210, 905.5, "3,1", "2,4"],
-                ["Hele landet", "2022Q3", "I alt", "Herkomst i alt", "I alt", 98000, 71800.0, "2,9", "2,2"],
-                ["Ballerup", "2022Q3", "I alt", "Herkomst i alt", "Fleksjob", 40, 31.0, "0,1", "0,1"],
+                ["Ballerup", "2022M09", "I alt", "Herkomst i alt", "I alt", 1210, 905.5, "3,1", "2,4"],
+                ["Hele landet", "2022M09", "I alt", "Herkomst i alt", "I alt", 98000, 71800.0, "2,9", "2,2"],
+                ["Ballerup", "2022M09", "I alt", "Herkomst i alt", "Fleksjob", 40, 31.0, "0,1", "0,1"],
             ],
         }
     ]
     rows = jobindsats_rows(document, name="Y07A02.json")
     assert [(r.get("indicator"), r.get("area"), r.get("period"), r.get("value")) for r in rows] == [
-        ("2.5", "151", "2022Q3", "3,1"),
-        ("2.5", "DK", "2022Q3", "2,9"),
+        ("2.5", "151", "2022-09", "3,1"),  # 2.5 is monthly: the table's monthly extract
+        ("2.5", "DK", "2022-09", "2,9"),
     ]
     assert _validated(rows).problems == []
 

@@ -14,7 +14,7 @@ from kpi_api.bootstrap import open_services
 from kpi_api.storage import tokens
 
 KPI = str(Path(sys.executable).parent / "kpi")
-QUERY = '{ strategy(id: "ballerup-beskaeftigelsesstrategi") { revision(version: "2022") { indicator(id: "4.4") { status(area: "147", period: "2021") { value } } } } }'
+QUERY = '{ strategy(id: "ballerup-beskaeftigelsesstrategi") { revision(version: "2022") { indicator(id: "4.4") { status(area: "147", period: "2021-12") { value } } } } }'
 
 
 def _port() -> int:
@@ -57,7 +57,7 @@ def value(base: str) -> str | None:
 
 
 def _csv(n: int) -> str:
-    return f"indicator,area,period,value,source\n4.4,147,2021,{n},SYNTETISK\n"
+    return f"indicator,area,period,value,source\n4.4,147,2021-12,{n},SYNTETISK\n"
 
 
 def test_a_write_from_another_process_is_seen_at_once(tmp_path):
@@ -71,7 +71,7 @@ def test_a_write_from_another_process_is_seen_at_once(tmp_path):
             csv = tmp_path / f"v{n}.csv"
             # a new vintage each time: a revised figure, published later
             csv.write_text(
-                f"indicator,area,period,value,published,source\n4.4,147,2021,{n},2030-01-{n - 10:02d},SYNTETISK\n"
+                f"indicator,area,period,value,published,source\n4.4,147,2021-12,{n},2030-01-{n - 10:02d},SYNTETISK\n"
             )
             subprocess.run([KPI, "import", str(csv), "--database", url], check=True, capture_output=True)
             assert value(base) == str(n)

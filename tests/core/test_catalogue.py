@@ -108,7 +108,10 @@ def test_five_focus_areas_each_with_goal_and_key_figure(version):
 
 def test_targets_read_as_written():
     r = strategy().revision("2022")
-    assert r.indicator("2.1").target == RankWithin(best=10, among=OwnRegion())
+    rank = r.indicator("2.1").target
+    assert isinstance(rank, RankWithin) and (rank.best, rank.among) == (10, OwnRegion())
+    # The document's own words for the target, not "the best 10 in the municipality's region"
+    assert rank.label.da == "Blandt de ti kommuner i Region Hovedstaden, som har den laveste andel"
     assert r.indicator("1.5b").target == Threshold(Bound.MIN, Decimal("80"))
     assert r.indicator("4.4").target == Threshold(Bound.MIN, Decimal("25"))
     assert r.indicator("2.5").target == StrictlyBelow(Country())  # "holdes under"

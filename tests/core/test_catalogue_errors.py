@@ -42,10 +42,22 @@ def test_the_unbroken_file_parses():
             "expected a decimal number, got '80 pct' @ $.focus_areas[0].indicators[4].target.value",
         ),
         (
-            'unit = "percent"\ndirection = "better_down"\nbreakdowns = ["age"]',
-            'unit = "procent"\ndirection = "better_down"\nbreakdowns = ["age"]',
+            'unit = "percent"\nfrequency = "monthly"\ndirection = "none"\nbreakdowns = ["age"]',
+            'unit = "procent"\nfrequency = "monthly"\ndirection = "none"\nbreakdowns = ["age"]',
             "'procent' is not a valid Unit; expected one of: percent, percent_change, count, number, months, weeks "
             "@ $.overall_indicators[0].unit",
+        ),
+        (
+            'unit = "percent"\nfrequency = "monthly"\ndirection = "none"\nbreakdowns = ["age"]',
+            'unit = "percent"\nfrequency = "weekly"\ndirection = "none"\nbreakdowns = ["age"]',
+            "'weekly' is not a valid Frequency; expected one of: monthly, quarterly, yearly "
+            "@ $.overall_indicators[0].frequency",
+        ),
+        (
+            # 1.2 has no target: its "higher is better" is the catalogue's, and must say why
+            'about = "direction"\ntext = { da = "Ingen målsætning angivet i kilden; indikatoren følges. Retningen \'højere er bedre\' er antaget: indikatoren tæller',
+            "text = { da = \"Ingen målsætning angivet i kilden; indikatoren følges. Retningen 'højere er bedre' er antaget: indikatoren tæller",
+            'indicator 1.2: a monitor-only indicator with direction better_up needs a remark with about = "direction"',
         ),
         (
             'key_figure = "2.1"',

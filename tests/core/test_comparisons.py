@@ -93,7 +93,10 @@ BASE = shipped_strategies()[0].revisions[0].indicators[0]  # its words; rule and
 
 
 def indicator_with(rule, breakdowns=()):
-    direction = implied_direction(rule) or Direction.BETTER_UP
+    # A monitor-only figure gets no direction: a better/worse one would need its reason.
+    direction = implied_direction(rule) or (
+        Direction.NONE if isinstance(rule, MonitorOnly) else Direction.BETTER_UP
+    )
     return attrs.evolve(BASE, id="9.9", target=rule, direction=direction, breakdowns=breakdowns)
 
 

@@ -1042,13 +1042,13 @@ def test_edge_cases_are_refused_cleanly(fuzz_client, request_):
 
 _covid = next(t for t in CATALOGUES if 'version = "2020"' in t and "covid" in t.lower())
 WRITE_EDGE_CASES = {  # each is answered with a report (accepted or rejected), never with an unexpected error
-    "import: NUL in source": ("import", "indicator,area,period,value,source\n3.3,151,2022,5,a\x00b\n"),
-    "import: 41-character value": ("import", "indicator,area,period,value\n3.3,151,2021,%s\n" % ("1" * 41)),
+    "import: NUL in source": ("import", "indicator,area,period,value,source\n3.3,151,2022Q4,5,a\x00b\n"),
+    "import: 41-character value": ("import", "indicator,area,period,value\n3.3,151,2021Q4,%s\n" % ("1" * 41)),
     "import: 501-character source": (
         "import",
-        "indicator,area,period,value,source\n3.3,151,2020,5,%s\n" % ("s" * 501),
+        "indicator,area,period,value,source\n3.3,151,2020Q4,5,%s\n" % ("s" * 501),
     ),
-    "import: NUL in value": ("import", "indicator,area,period,value\n3.3,151,2019,5\x00\n"),
+    "import: NUL in value": ("import", "indicator,area,period,value\n3.3,151,2019Q4,5\x00\n"),
     "publish: NUL in version": ("publish", _covid.replace('version = "2020"', 'version = "2098\\u0000"', 1)),
 }
 

@@ -57,7 +57,7 @@ def jsonstat_bomb() -> bytes:
 
 def write_csv_line(path: Path, header: str, length: int) -> None:
     with path.open("wb") as out:
-        out.write(header.encode() + b"\n4.2,151,2022,")
+        out.write(header.encode() + b"\n4.2,151,2022-12,")
         chunk = b"9" * (1 << 20)
         for _ in range(length >> 20):
             out.write(chunk)
@@ -107,7 +107,7 @@ CASES = {
     ),
     "csv-long-field": (
         "field.csv",
-        lambda p: p.write_text("indicator,area,period,value\n4.2,151,2022," + "9" * 5000 + "\n"),
+        lambda p: p.write_text("indicator,area,period,value\n4.2,151,2022-12," + "9" * 5000 + "\n"),
         ["row 2, column `value`: is 5,000 characters long; a field has at most 4,096"],
     ),
 }

@@ -142,27 +142,27 @@ IMPORTS = {
     "csv-65-columns": ("CSV", HEADER + ",x" * 61 + "\n", ("header", None, "has 65 columns; at most 64")),
     "csv-15-mb-line": (
         "CSV",
-        f"{HEADER}\n4.2,151,2022," + "9" * (15 << 20) + "\n",
+        f"{HEADER}\n4.2,151,2022-12," + "9" * (15 << 20) + "\n",
         ("line 2", None, "is longer than 262,336 characters"),
     ),
     "csv-long-field": (
         "CSV",
-        f"{HEADER}\n4.2,151,2022," + "9" * 5000 + "\n",
+        f"{HEADER}\n4.2,151,2022-12," + "9" * 5000 + "\n",
         ("row 2", "value", "is 5,000 characters long; a field has at most 4,096"),
     ),
     "csv-long-quoted-field": (
         "CSV",
-        f'{HEADER}\n4.2,151,2022,"' + "9\n" * 70_000 + '"\n',
+        f'{HEADER}\n4.2,151,2022-12,"' + "9\n" * 70_000 + '"\n',
         ("row 2", None, "has a field longer than 4,096 characters (the most a field may have)"),
     ),
     "csv-too-many-rows": (
         "CSV",
-        HEADER + "\n" + "4.2,151,2022,1\n" * (MAX_ROWS + 1),
+        HEADER + "\n" + "4.2,151,2022-12,1\n" * (MAX_ROWS + 1),
         ("graphql-import.csv", None, f"has more than {MAX_ROWS:,} rows; at most {MAX_ROWS:,} per import"),
     ),
     "csv-echoed-area": (
         "CSV",
-        f"{HEADER}\n4.2," + "x" * 4000 + ",2022,1\n",
+        f"{HEADER}\n4.2," + "x" * 4000 + ",2022-12,1\n",
         ("row 2", "area", "`" + "x" * 60 + "… (4,000 characters)` is not a known area code"),
     ),
 }
@@ -187,7 +187,7 @@ def test_a_file_of_many_bad_rows_lists_the_first_thousand(served):
         base,
         made[tokens.Scope.IMPORT],
         IMPORT,
-        csv=HEADER + "\n" + "4.2,nowhere,2022,1\n" * 1_200,
+        csv=HEADER + "\n" + "4.2,nowhere,2022-12,1\n" * 1_200,
         format="CSV",
     )
     problems = answer["data"]["importObservations"]["problems"]

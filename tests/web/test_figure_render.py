@@ -342,7 +342,7 @@ def test_legend_names_every_line_in_text():
     root = ET.fromstring(render_svg(figure))
     legend = [t.text for t in root.find("svg:g[@class='legend']", NS).iterfind("svg:text", NS)]
     assert legend[:4] == [line.label(Lang.EN) for line in figure.lines]
-    assert legend[4].startswith("Target: Among the best 10")
+    assert legend[4].startswith("Target: Among the ten municipalities in the Capital Region of Denmark")
 
 
 def contrast(a: str, b: str) -> float:
@@ -454,6 +454,8 @@ def test_json_shape_and_decimal_strings():
         "name": _indicator("2.2").name.da,
         "unit": "percent",
         "direction": "better_down",
+        "directionAssumption": None,  # the target states it
+        "frequency": "monthly",
         "target": "På eller under niveauet for hele landet",
     }
     assert data["area"] == {"code": "151", "name": "Ballerup"}

@@ -13,10 +13,13 @@ def test_four_formats_carry_the_same_numbers(server, seeded):
     base = f"{server}/figures/3.1/151"
     data = httpx.get(f"{base}.json").json()
     own = next(s for s in data["series"] if s["role"] == "own")
-    assert (own["periods"], own["values"]) == (["2021", "2022"], ["8", "9.5"])
+    assert (own["periods"], own["values"]) == (["2021-12", "2022-12"], ["8", "9.5"])
     assert data["status"]["status"] == "ON_TRACK" and data["synthetic"] is True
     rows = list(csv.DictReader(io.StringIO(httpx.get(f"{base}.csv").text)))
-    assert [(r["period"], r["value"]) for r in rows if r["role"] == "own"] == [("2021", "8"), ("2022", "9.5")]
+    assert [(r["period"], r["value"]) for r in rows if r["role"] == "own"] == [
+        ("2021-12", "8"),
+        ("2022-12", "9.5"),
+    ]
     svg = httpx.get(f"{base}.svg")
     assert svg.headers["content-type"].startswith("image/svg+xml")
     root = ET.fromstring(svg.text)

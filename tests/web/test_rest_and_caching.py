@@ -68,7 +68,7 @@ def test_etag_revalidation_gives_304_and_a_write_changes_the_etag(server, databa
     assert again.status_code == 304 and again.content == b""
     services = open_services(database_url)
     report = import_bytes(
-        b"indicator,area,period,value,source\n4.4,151,2022,26,SYNTETISK\n",
+        b"indicator,area,period,value,source\n4.4,151,2022-12,26,SYNTETISK\n",
         "etag.csv",
         services.observations,
         services.strategies,
