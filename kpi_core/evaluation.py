@@ -69,6 +69,7 @@ from kpi_core.wording import (
     describe_reference,
     describe_target,
     dimension_name,
+    format_gap,
     format_value,
     in_sentence,
     join_words,
@@ -556,7 +557,10 @@ def _rank(
             ),
         )
     bounds = rank_bounds(area, values, Direction.BETTER_UP if up else Direction.BETTER_DOWN)
-    label = Text(f"{name.da}, plads {rule.best}", f"{name.en}, rank {rule.best}")
+    # "the Capital Region of Denmark, rank 10": the label is read inside a sentence.
+    label = Text(
+        f"{name.da}, plads {rule.best}", f"{area_in_sentence(comparison_set, Lang.EN)}, rank {rule.best}"
+    )
     if bounds.exact is None:
         # The N-th best value of the set is not known either: no reference, no gap.
         return _Judgement(value=value, label=label, rank_of=bounds.of, bounds=bounds, best=rule.best)
@@ -658,9 +662,9 @@ def _progress(now: _Judgement, before: _Judgement, earlier: str, unit: Unit) -> 
         # under the same rule (a rank target has bounds in both).
         assert now.gap is not None and before.gap is not None
         improved = now.gap < before.gap
-        # The earlier gap with its unit: "(2 måneder)", not "(2)".
-        da = f"afstanden til målet er {'mindsket' if improved else 'ikke mindsket'} siden {earlier} ({format_value(before.gap, unit, Lang.DA)})"
-        en = f"the gap to the target has {'shrunk' if improved else 'not shrunk'} since {earlier} ({format_value(before.gap, unit, Lang.EN)})"
+        # The earlier gap with its unit: "(2 måneder)", "(8 procentpoint)", not "(2)".
+        da = f"afstanden til målet er {'mindsket' if improved else 'ikke mindsket'} siden {earlier} ({format_gap(before.gap, unit, Lang.DA)})"
+        en = f"the gap to the target has {'shrunk' if improved else 'not shrunk'} since {earlier} ({format_gap(before.gap, unit, Lang.EN)})"
     status = Status.ON_TRACK if improved else Status.OFF_TRACK
     return status, Text(f"{not_met.da}; {da}", f"{not_met.en}; {en}")
 

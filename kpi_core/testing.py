@@ -441,7 +441,7 @@ def group_only_cases(
         id="G1",
         name=Text("Gruppeindikator (syntetisk)", "Group indicator (synthetic)"),
         unit=Unit.PERCENT,
-        direction=implied if implied else draw(st.sampled_from(Direction)),
+        direction=implied if implied else draw(st.sampled_from([Direction.BETTER_UP, Direction.BETTER_DOWN])),
         target=rule,
         source=SourceRef(DOC, "syntetisk"),
         breakdowns=breakdowns,

@@ -275,6 +275,22 @@ def format_value(value: Decimal | None, unit: Unit, lang: Lang = Lang.DA) -> str
     return format_number(value, lang) + unit_suffix(unit, lang)
 
 
+def format_gap(value: Decimal, unit: Unit, lang: Lang = Lang.DA) -> str:
+    """A difference of two values: of two shares it is in percentage points, not per cent.
+
+    >>> format_gap(Decimal("8"), Unit.PERCENT), format_gap(Decimal("1"), Unit.PERCENT, Lang.EN)
+    ('8 procentpoint', '1 percentage point')
+    >>> format_gap(Decimal("2"), Unit.MONTHS)
+    '2 måneder'
+    """
+    if unit is not Unit.PERCENT:
+        return format_value(value, unit, lang)
+    number = format_number(value, lang)
+    if lang is Lang.DA:
+        return f"{number} procentpoint"
+    return f"{number} percentage point" + ("" if abs(value) == 1 else "s")
+
+
 def typeset_value(value: Decimal | None, unit: Unit, lang: Lang = Lang.DA) -> str:
     """`format_value` as a page prints it: a minus sign (U+2212), a plus for a change,
     and a no-break space before the unit.

@@ -34,7 +34,7 @@ UNDECIDED_DA = (
     "og ikke nået, hvis de alle er bedre."
 )
 UNDECIDED_EN = (
-    "2.1, 2022-09: 3 % (compared with: Capital Region of Denmark, rank 10; values for 2 of 29 municipalities, "
+    "2.1, 2022-09: 3 % (compared with: the Capital Region of Denmark, rank 10; values for 2 of 29 municipalities, "
     "so no. 2 to 29 of 29); undecided: the target is met if the 27 missing values are all worse, "
     "and not met if they are all better."
 )

@@ -121,14 +121,14 @@ def test_explanations_use_words_not_codes():
     e54 = evaluate(R2022.indicator("5.4"), "151", "2022-09", figures, AREAS)
     cell = next(b for c, b in e54.breakdown if c == (("target_group", "dagpenge"),))
     assert "151 (ikke-vestlig herkomst, dagpenge)" in cell.explanation.da
-    assert "151 (non-Western origin, dagpenge)" in cell.explanation.en
+    assert "151 (non-Western origin, unemployment benefit)" in cell.explanation.en
 
 
 def test_region_names_keep_their_capitals_and_take_the_article_in_english():
     e = judged("2.1", "3", None)  # no other municipality of the region has a value
-    assert "de øvrige kommuner i Region Hovedstaden" in e.explanation.da
+    assert "sammenlignet med: Region Hovedstaden, plads 10; værdier for 1 af 29 kommuner" in e.explanation.da
     assert "region hovedstaden" not in e.explanation.da
-    assert "the other municipalities in the Capital Region of Denmark" in e.explanation.en
+    assert "compared with: the Capital Region of Denmark, rank 10" in e.explanation.en
     e22 = judged("2.2", "3", None)  # no national value
     assert "der er ingen værdi for hele landet i 2022-09" in e22.explanation.da
     assert "there is no value for the whole country in 2022-09" in e22.explanation.en

@@ -69,13 +69,13 @@ def test_the_worst_target_group_decides_5_4():
         "5.4, 2022: vurderet pr. målgruppe, hvor den dårligste gruppe afgør: 1 nået, 1 på rette vej og "
         "1 ikke på rette vej af 3 grupper; afgørende er uddannelseshjælp: 10 % mod 20 % (sammenlignet med: "
         "Borgere med dansk og vestlig herkomst); målet er ikke nået; afstanden til målet er ikke mindsket "
-        "siden 2021 (8)."
+        "siden 2021 (8 procentpoint)."
     )
     assert e.explanation.en == (
         "5.4, 2022: judged per target group, the worst group deciding: 1 achieved, 1 on track and "
         "1 off track of 3 groups; deciding is education benefit: 10 % against 20 % (compared with: "
         "Citizens of Danish and Western origin); the target is not met; the gap to the target has not "
-        "shrunk since 2021 (8)."
+        "shrunk since 2021 (8 percentage points)."
     )
     # The groups' own evaluations stay in the breakdown.
     per_group = {cell[0][1]: g.status for cell, g in e.breakdown}

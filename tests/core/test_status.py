@@ -28,7 +28,7 @@ def test_not_met_with_nothing_a_year_earlier_is_not_met_progress_unknown():
     )
     assert e.explanation.en == (
         "2.2, 2022: 30 % against 29 % (compared with: Whole country); the target is not met; "
-        "progress is unknown because there is no value for whole country in 2021."
+        "progress is unknown because there is no value for the whole country in 2021."
     )
     # With the country's 2021 figure the comparison is made: gap 4 then, 1 now → ON_TRACK.
     decided = evaluate(R2022.indicator("2.2"), "151", "2022", [*obs, O("2.2", "DK", "2021", D("29"))], AREAS)
