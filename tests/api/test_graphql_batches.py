@@ -80,7 +80,8 @@ def test_a_retracted_batch_leaves_the_answers_and_a_replay_still_shows_it(server
     assert retracted["retractedOn"] == today.isoformat() and retracted["retractedBy"].endswith("via GraphQL")
     # The vintage before it is back, at once (the cached answer is stale: the data version moved).
     status = post(server, STATUS)["data"]["strategy"]["revision"]["indicator"]["status"]
-    assert status == {"status": "NOT_MET_PROGRESS_UNKNOWN", "value": "30.5"}  # 30.5 against DK's 29: not met, no year before
+    # 30.5 against DK's 29: not met, and no year before to tell the progress by.
+    assert status == {"status": "NOT_MET_PROGRESS_UNKNOWN", "value": "30.5"}
     # The committee's view of yesterday, and of February: as they were.
     yesterday = (today - datetime.timedelta(days=1)).isoformat()
     for day in (yesterday, "2023-02-10"):
