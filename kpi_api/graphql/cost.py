@@ -38,6 +38,8 @@ COSTS: dict[str, FieldCost] = {
     # One evaluation each (batched per request), breakdown cells included.
     "Indicator.status": FieldCost(own=3),
     "Goal.status": FieldCost(own=3),
+    "Indicator.evaluation": FieldCost(own=3),  # the same work as `status` (types.py)
+    "Goal.evaluation": FieldCost(own=3),
     # Introspection: a flat cost, whatever is selected inside (its nesting has a depth
     # limit of its own, see query_limits.py). The full introspection query takes ~80 ms:
     # one per request without a token.
