@@ -33,6 +33,7 @@ COSTS: dict[str, FieldCost] = {
     # without a token, two are not; six with one.
     "Query.statusTable": FieldCost(own=1500),
     "Query.revisionDiff": FieldCost(own=10),  # a diff of two whole revisions
+    "Strategy.diff": FieldCost(own=10),  # the same diff (types.py)
     "Indicator.series": FieldCost(own=10),  # a store query, with the reference series
     "Indicator.ranking": FieldCost(own=20),  # the values of every area in the comparison set
     # One evaluation each (batched per request), breakdown cells included.

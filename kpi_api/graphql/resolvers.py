@@ -19,12 +19,13 @@ def bad_input(message: str, argument: str) -> GraphQLError:
     return GraphQLError(message, extensions={"code": "BAD_USER_INPUT", "argument": argument})
 
 
-def not_found(what: str, id: str, argument: str = "id") -> GraphQLError:
+def not_found(what: str, id: str, argument: str = "id", formatted: bool = False) -> GraphQLError:
     """An unknown id: the field it was asked of is null, and the error says which id (a
     shortened copy of it, so a megabyte of id does not come back as a megabyte of answer).
-    `what` holds `{id}` where the id goes: "There is no strategy {id}." """
+    `what` holds `{id}` where the id goes ("There is no strategy {id}."), unless it is
+    `formatted` already (a message from the core, which quotes the id itself)."""
     return GraphQLError(
-        what.format(id=quoted(id)),
+        what if formatted else what.format(id=quoted(id)),
         extensions={"code": "NOT_FOUND", "argument": argument, "id": id[:QUOTE_LIMIT]},
     )
 

@@ -25,7 +25,7 @@ from kpi_api.graphql.operation_note import RecordOperationType
 from kpi_api.graphql.query_limits import Limits, QueryLimitsExtension, limits_rule
 from kpi_api.graphql.resolvers import checked_area, not_found, resolve_status_table
 from kpi_api.graphql.series_types import StatusTable
-from kpi_api.http.quoting import quoted, shortened
+from kpi_api.http.quoting import quoted
 
 
 @strawberry.type
@@ -54,8 +54,11 @@ class Query:
 
     @strawberry.field(
         name="revisionDiff",
-        description="What changed from one revision of a strategy to another (either order).",
+        description="What changed from one revision of a strategy to another (either order). Non-null at the "
+        "top, so an unknown strategy or revision nulls all of `data`: `Strategy.diff` nulls only itself.",
         permission_classes=[ReadAccess],
+        deprecation_reason="Use `strategy(id:) { diff(from:, to:) }`: the same answer, and an unknown "
+        "revision nulls only that field.",
     )
     def revision_diff(
         self,
@@ -67,13 +70,7 @@ class Query:
         strategy = info.context["catalogue"].strategy(strategy_id)
         if strategy is None:
             raise not_found("There is no strategy {id}.", strategy_id, "strategyId")
-        try:
-            diff = core.diff(strategy, from_, to)
-        except core.UnknownRevision as exc:  # only this: any other error is a bug, not "not found"
-            raise GraphQLError(
-                shortened(shortened(str(exc), from_), to), extensions={"code": "NOT_FOUND"}
-            ) from None
-        return t.RevisionDiff(domain=diff, strategy=strategy)
+        return t.revision_diff(strategy, from_, to)
 
     @strawberry.field(
         name="statusTable",

@@ -26,6 +26,7 @@ from kpi_api.graphql.language import text_lang
 from kpi_api.graphql.loaders import load_status
 from kpi_api.graphql.resolvers import checked_period, not_found, resolve_ranking, resolve_series
 from kpi_api.graphql.series_types import BreakdownFilter, Ranking, Series
+from kpi_api.http.quoting import shortened
 from kpi_core import lineage as core_lineage
 from kpi_core import references as core_refs
 
@@ -577,6 +578,13 @@ class Strategy:
     def owner(self, info: Info) -> Area:
         return Area(domain=_catalogue(info).areas.get(self.domain.owner))
 
+    @strawberry.field(
+        description="What changed from one revision to another (either order); an unknown version is null "
+        "with an error NOT_FOUND naming it."
+    )
+    def diff(self, from_: Annotated[str, strawberry.argument(name="from")], to: str) -> "RevisionDiff | None":
+        return revision_diff(self.domain, from_, to)
+
     @strawberry.field(description="All revisions, oldest first.")
     def revisions(self) -> list[Revision]:
         return [Revision(domain=r, strategy=self.domain) for r in self.domain.revisions]
@@ -673,3 +681,16 @@ class RevisionDiff:
     @strawberry.field
     def goals(self) -> list[GoalChange]:
         return [GoalChange(domain=c) for c in self.domain.goals]
+
+
+def revision_diff(strategy: core.Strategy, from_: str, to: str) -> RevisionDiff:
+    """`Strategy.diff` and the deprecated `Query.revisionDiff`: the core's diff, or NOT_FOUND
+    naming the unknown version and its argument (the core's message lists the known ones)."""
+    try:
+        diff = core.diff(strategy, from_, to)
+    except core.UnknownRevision as exc:  # only this: any other error is a bug, not "not found"
+        version, argument = (from_, "from") if repr(from_) in str(exc) else (to, "to")
+        raise not_found(
+            shortened(shortened(str(exc), from_), to), version, argument, formatted=True
+        ) from None
+    return RevisionDiff(domain=diff, strategy=strategy)

@@ -11,9 +11,10 @@ import httpx
 import pytest
 
 STRATEGY = "ballerup-beskaeftigelsesstrategi"
+THE_STRATEGY = f'strategy(id: "{STRATEGY}")'
 GOALS = (
-    'query($area: String!) { strategy(id: "%s") { revision(version: "2022") { focusAreas { number '
-    "goal { statement evaluation(area: $area) { status gap referenceLabel explanation } } } } } }" % STRATEGY
+    "query($area: String!) { " + THE_STRATEGY + ' { revision(version: "2022") { focusAreas { number '
+    "goal { statement evaluation(area: $area) { status gap referenceLabel explanation } } } } } }"
 )
 
 
@@ -45,20 +46,20 @@ def test_accept_language_sets_every_text_field_without_its_own_lang(client):
 
 
 def test_a_fields_own_lang_wins_over_the_request_language(client):
-    query = '{ strategy(id: "%s") { da: name(lang: DA) en: name } }' % STRATEGY
+    query = "{ " + THE_STRATEGY + " { da: name(lang: DA) en: name } }"
     named = post(client, query, {"accept-language": "en"})["data"]["strategy"]
     assert named == {"da": "Beskæftigelsesstrategi", "en": "Employment strategy"}
 
 
 def test_danish_is_rated_above_english_when_the_header_says_so(client):
-    query = '{ strategy(id: "%s") { name } }' % STRATEGY
+    query = "{ " + THE_STRATEGY + " { name } }"
     answer = post(client, query, {"accept-language": "de, en;q=0.5, da;q=0.7"})
     assert answer["data"]["strategy"]["name"] == "Beskæftigelsesstrategi"
 
 
 def test_the_answer_cache_and_etag_keep_languages_apart(client):
     # The same GET three times: an English answer must never be served to a Danish reader.
-    params = {"query": '{ strategy(id: "%s") { name } }' % STRATEGY}
+    params = {"query": "{ " + THE_STRATEGY + " { name } }"}
     first = client.get("/graphql", params=params, headers={"accept-language": "da"})
     english = client.get("/graphql", params=params, headers={"accept-language": "en"})
     again = client.get("/graphql", params=params, headers={"accept-language": "da"})
@@ -90,7 +91,9 @@ def test_the_deprecated_status_still_answers_as_the_contract_says(client):
     query = GOALS.replace("evaluation(area: $area)", "status(area: $area)")
     assert post(client, query, area="nope")["data"] == {"strategy": {"revision": None}}
     assert goal_3(post(client, query, area="151"))["status"]["gap"] == "0.5"
-    fields = post(client, '{ __type(name: "Goal") { fields(includeDeprecated: true) { name isDeprecated } } }')
+    fields = post(
+        client, '{ __type(name: "Goal") { fields(includeDeprecated: true) { name isDeprecated } } }'
+    )
     deprecated = {f["name"]: f["isDeprecated"] for f in fields["data"]["__type"]["fields"]}
     assert (deprecated["status"], deprecated["evaluation"]) == (True, False)
 
@@ -100,13 +103,13 @@ def test_the_deprecated_status_still_answers_as_the_contract_says(client):
     [
         ('{ strategy(id: "typo") { id } }', ["strategy"], "id", "typo"),
         (
-            '{ strategy(id: "%s") { revision(version: "1999") { version } } }' % STRATEGY,
+            "{ " + THE_STRATEGY + ' { revision(version: "1999") { version } } }',
             ["strategy", "revision"],
             "version",
             "1999",
         ),
         (
-            '{ strategy(id: "%s") { revision(version: "2022") { indicator(id: "9.9") { id } } } }' % STRATEGY,
+            "{ " + THE_STRATEGY + ' { revision(version: "2022") { indicator(id: "9.9") { id } } } }',
             ["strategy", "revision", "indicator"],
             "id",
             "9.9",
@@ -147,8 +150,8 @@ def test_a_variable_that_does_not_fit_is_bad_user_input_without_python_reprs(cli
 
 def test_a_missing_input_field_names_the_object_in_json(client):
     query = (
-        'query($b: [BreakdownFilter!]) { strategy(id: "%s") { revision { indicator(id: "O1") '
-        '{ series(area: "151", breakdown: $b) { cell } } } } }' % STRATEGY
+        "query($b: [BreakdownFilter!]) { " + THE_STRATEGY + ' { revision { indicator(id: "O1") '
+        '{ series(area: "151", breakdown: $b) { cell } } } } }'
     )
     answer = post(client, query, b=[{"dimension": "age"}])
     (error,) = answer["errors"]
@@ -169,14 +172,17 @@ def test_strategies_by_owner(client):
 
 def test_a_breakdown_dimension_is_accepted_as_the_schema_shows_it(client):
     query = (
-        'query($d: String!) { strategy(id: "%s") { revision { indicator(id: "O1") { breakdowns '
-        'series(area: "151", breakdown: [{dimension: $d, value: "16-24"}]) { cell } } } } }' % STRATEGY
+        "query($d: String!) { " + THE_STRATEGY + ' { revision { indicator(id: "O1") { breakdowns '
+        'series(area: "151", breakdown: [{dimension: $d, value: "16-24"}]) { cell } } } } }'
     )
     shown = post(client, query, d="AGE")["data"]["strategy"]["revision"]["indicator"]
     assert shown["breakdowns"] == ["AGE"] and shown["series"]["cell"] == "age=16-24"
     assert post(client, query, d="age")["data"]["strategy"]["revision"]["indicator"] == shown
     refused = post(client, query, d="GENDER")
-    assert refused["errors"][0]["message"] == "indicator O1 is not broken down by 'GENDER' (it declares: AGE (age))"
+    assert (
+        refused["errors"][0]["message"]
+        == "indicator O1 is not broken down by 'GENDER' (it declares: AGE (age))"
+    )
 
 
 def test_the_schema_states_decimals_as_strings_and_gaps_in_percentage_points(client):
@@ -186,3 +192,14 @@ def test_the_schema_states_decimals_as_strings_and_gaps_in_percentage_points(cli
     assert "JSON string" in data["decimal"]["description"]
     fields = {f["name"]: f["description"] for f in data["evaluation"]["fields"]}
     assert "percentage points" in fields["gap"] and "unit" in fields["value"]
+
+
+def test_an_unknown_revision_in_a_diff_nulls_only_the_diff(client):
+    query = "{ " + THE_STRATEGY + ' { id diff(from: "2019", to: "2022") { to } } }'
+    answer = post(client, query)
+    assert answer["data"] == {"strategy": {"id": STRATEGY, "diff": None}}
+    (error,) = answer["errors"]
+    assert error["extensions"] == {"code": "NOT_FOUND", "argument": "from", "id": "2019"}
+    assert error["message"] == f"strategy {STRATEGY} has no revision '2019' (it has 2020, 2022)"
+    forward = post(client, "{ " + THE_STRATEGY + ' { diff(from: "2020", to: "2022") { from to } } }')
+    assert forward["data"]["strategy"]["diff"] == {"from": "2020", "to": "2022"}

@@ -97,7 +97,7 @@ def test_the_one_query_recipes_send_the_query_file_as_written(server, seeded, tm
     assert second["keyFigure"]["target"]["description"] in README
     changes = {
         (c["kind"], (c["before"] or {}).get("id"), (c["after"] or {}).get("id"))
-        for c in data["revisionDiff"]["changes"]
+        for c in data["strategy"]["diff"]["changes"]
     }
     assert {
         ("ADDED", None, "O1"),
