@@ -23,6 +23,7 @@ from kpi_api.config import Settings
 from kpi_api.graphql.answer_cache import GraphQLResponseCache
 from kpi_api.graphql.context import graphql_context
 from kpi_api.graphql.errors import with_code
+from kpi_api.graphql.language import LANGUAGE
 from kpi_api.graphql.over_http import GRAPHQL_RESPONSE_JSON, JSON, MEDIA_TYPE, GraphQLOverHTTP
 from kpi_api.graphql.persisted import BadPersistedQueryFile, PersistedQueries, load_directory
 from kpi_api.graphql.schema import build_schema
@@ -58,6 +59,8 @@ class _GraphQL(GraphQL):
             caller=request.scope.get("state", {}).get("caller"),
             settings=self.settings,
             revisions=self.services.revisions,
+            # over_http.py read it from Accept-Language; the answer cache keys on it too.
+            **{LANGUAGE: request.scope.get("state", {}).get(LANGUAGE)},
         )
 
     def encode_json(self, data: object) -> bytes:

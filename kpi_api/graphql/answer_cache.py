@@ -17,7 +17,8 @@ POSTs that strawberry refuses, and keyed on the first of two `query` parameters 
 strawberry ran the last. In front of it, graphql/over_http.py has already refused what
 the GraphQL-over-HTTP rules refuse (content type, parameters) and replaced a persisted
 query's hash with its text; the key holds the media type the client accepts, since the
-answer's Content-Type (and status) depend on it."""
+answer's Content-Type (and status) depend on it, and the language its Accept-Language
+asks for, since every text field without its own `lang:` answers in it."""
 
 import asyncio
 import datetime
@@ -27,6 +28,7 @@ import orjson
 from starlette.requests import Request
 from strawberry.types.graphql import OperationType
 
+from kpi_api.graphql.language import LANGUAGE
 from kpi_api.graphql.operation_note import noting_the_operation
 from kpi_api.graphql.over_http import MEDIA_TYPE
 from kpi_api.http.response_cache import Cached, DataVersions, ResponseCache
@@ -83,15 +85,16 @@ class GraphQLResponseCache:
             return await self.app(scope, _replay(body), send)
         caller = scope.get("state", {}).get("caller")
         # Anonymous, a valid token and a token that is not valid get different answers;
-        # so do clients that accept different media types (graphql/over_http.py).
+        # so do clients that accept different media types or languages (graphql/over_http.py).
         who = (caller is not None and caller.presented, caller is not None and caller.token is not None)
         media = scope.get("state", {}).get(MEDIA_TYPE)
+        language = scope.get("state", {}).get(LANGUAGE)
         version = (
             self.versions.current() if self.versions.cheap else await asyncio.to_thread(self.versions.current)
         )
         # Answers also depend on the day (the revision in force; one superseded from its
         # successor's first day), which changes at midnight without a write.
-        key = (version, datetime.date.today().isoformat(), *who, media, *parts)
+        key = (version, datetime.date.today().isoformat(), *who, media, language, *parts)
         etag = 'W/"' + hashlib.sha256(repr(key).encode()).hexdigest()[:32] + '"'
         if (
             scope["method"] == "GET"
@@ -148,4 +151,4 @@ async def _send(send, status: int, body: bytes, content_type: str | None, etag: 
 
 def _validators(etag: str) -> list[tuple[bytes, bytes]]:
     """The ETag, and what else it depends on besides the URL and body: who is calling."""
-    return [(b"etag", etag.encode()), (b"vary", b"Authorization")]
+    return [(b"etag", etag.encode()), (b"vary", b"Authorization")]  # over_http adds Accept, Accept-Language

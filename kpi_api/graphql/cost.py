@@ -33,11 +33,14 @@ COSTS: dict[str, FieldCost] = {
     # without a token, two are not; six with one.
     "Query.statusTable": FieldCost(own=1500),
     "Query.revisionDiff": FieldCost(own=10),  # a diff of two whole revisions
+    "Strategy.diff": FieldCost(own=10),  # the same diff (types.py)
     "Indicator.series": FieldCost(own=10),  # a store query, with the reference series
     "Indicator.ranking": FieldCost(own=20),  # the values of every area in the comparison set
     # One evaluation each (batched per request), breakdown cells included.
     "Indicator.status": FieldCost(own=3),
     "Goal.status": FieldCost(own=3),
+    "Indicator.evaluation": FieldCost(own=3),  # the same work as `status` (types.py)
+    "Goal.evaluation": FieldCost(own=3),
     # Introspection: a flat cost, whatever is selected inside (its nesting has a depth
     # limit of its own, see query_limits.py). The full introspection query takes ~80 ms:
     # one per request without a token.

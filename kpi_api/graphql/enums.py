@@ -5,7 +5,12 @@ import strawberry
 
 import kpi_core as core
 
-Lang = strawberry.enum(core.Lang, description="Language of a text: Danish (DA) or English (EN).")
+Lang = strawberry.enum(
+    core.Lang,
+    description="Language of a text: Danish (DA) or English (EN). A text field without its own `lang:` "
+    "answers in the request's language: `Accept-Language` (`en`, `en-GB`, `da` …; the best of the two it "
+    "names), Danish without one.",
+)
 ChangeKind = strawberry.enum(core.ChangeKind, description="How an item changed between two revisions.")
 AreaKind = strawberry.enum(core.AreaKind)
 RevisionStatus = strawberry.enum(core.RevisionStatus)

@@ -3,10 +3,12 @@
 from decimal import Decimal
 
 import strawberry
+from strawberry.types import Info
 
 import kpi_core as core
 from kpi_api.graphql.enums import Dimension, Lang, RollupRule, Status, Trend
 from kpi_api.graphql.judgement import JudgementBasis
+from kpi_api.graphql.language import text_lang
 from kpi_core.wording import describe_cell
 
 
@@ -31,11 +33,16 @@ class Evaluation:
     def period(self) -> str | None:
         return self.domain.period
 
-    @strawberry.field
+    @strawberry.field(
+        description="The area's value in the period judged, in the indicator's unit (`Indicator.unit`: for "
+        'percent, "30.5" is 30.5 %); a decimal string; null when missing or suppressed.'
+    )
     def value(self) -> Decimal | None:
         return self.domain.value
 
-    @strawberry.field(description="The value compared against: the benchmark's value or the threshold.")
+    @strawberry.field(
+        description="The value compared against, in the same unit: the benchmark's value or the threshold."
+    )
     def reference(self) -> Decimal | None:
         return self.domain.reference
 
@@ -43,11 +50,14 @@ class Evaluation:
         name="referenceLabel",
         description='What the reference is, e.g. "Hele landet", "Region Hovedstaden, plads 10".',
     )
-    def reference_label(self, lang: Lang | None = core.Lang.DA) -> str | None:
-        return self.domain.reference_label(lang) if self.domain.reference_label else None
+    def reference_label(self, info: Info, lang: Lang | None = None) -> str | None:
+        return self.domain.reference_label(text_lang(info, lang)) if self.domain.reference_label else None
 
     @strawberry.field(
-        description="Signed distance to the target in the indicator's unit; positive = worse than required."
+        description="Signed distance to the target in the indicator's unit: for a share or a change in per "
+        "cent (unit percent or percent_change) in percentage points, not per cent of the reference (30.5 % "
+        'against 28 % is "2.5"); for a rank target the distance to the value of the N-th best. Positive = '
+        "worse than required; zero or negative = met (for strictly_below, zero is not yet met)."
     )
     def gap(self) -> Decimal | None:
         return self.domain.gap
@@ -89,8 +99,8 @@ class Evaluation:
         return self.domain.trend
 
     @strawberry.field(description="Why, in words: the value, the reference, the period and the rule.")
-    def explanation(self, lang: Lang | None = core.Lang.DA) -> str:
-        return self.domain.explanation(lang)
+    def explanation(self, info: Info, lang: Lang | None = None) -> str:
+        return self.domain.explanation(text_lang(info, lang))
 
     @strawberry.field(
         name="judgedOn",
@@ -159,8 +169,8 @@ class RollupGroup:
     @strawberry.field(
         description='The group as a reader names it, e.g. "kontanthjælp" / "social assistance".'
     )
-    def name(self, lang: Lang | None = core.Lang.DA) -> str:
-        return describe_cell(self.cell_pairs)(lang)
+    def name(self, info: Info, lang: Lang | None = None) -> str:
+        return describe_cell(self.cell_pairs)(text_lang(info, lang))
 
 
 @strawberry.type

@@ -4,9 +4,11 @@ knows it: on a revision, on every status and on the status table."""
 import datetime
 
 import strawberry
+from strawberry.types import Info
 
 import kpi_core as core
 from kpi_api.graphql.enums import JudgementBasisKind, Lang
+from kpi_api.graphql.language import text_lang
 
 
 @strawberry.type(
@@ -49,5 +51,5 @@ class JudgementBasis:
         return self.domain.outside_own_time
 
     @strawberry.field(description="The same in one sentence, for a page or a committee paper.")
-    def explanation(self, lang: Lang | None = core.Lang.DA) -> str:
-        return core.judgement_note(self.domain)(lang)
+    def explanation(self, info: Info, lang: Lang | None = None) -> str:
+        return core.judgement_note(self.domain)(text_lang(info, lang))

@@ -11,6 +11,8 @@ the one place that reads a /graphql request, before the answer cache and the sch
 - Persisted queries (persisted.py): `extensions.persistedQuery` with `version: 1` and a
   `sha256Hash` is resolved here to the query's text, so the cache and the schema only ever
   see plain requests (and a hash-only GET is cached like any other query).
+- `Accept-Language` gives the request's language (language.py): text fields without a
+  `lang:` of their own answer in it.
 - A browser's GET without a query (Accept: text/html) gets the IDE page or, without
   KPI_GRAPHIQL, a short page on how to send queries.
 
@@ -24,6 +26,7 @@ import urllib.parse
 import orjson
 from starlette.datastructures import QueryParams
 
+from kpi_api.graphql.language import LANGUAGE, from_accept_language
 from kpi_api.graphql.persisted import HASH, PersistedQueries, digest
 from kpi_api.http.problems import send_graphql_error
 from kpi_api.http.quoting import quoted
@@ -88,7 +91,10 @@ class GraphQLOverHTTP:
         headers = dict(scope.get("headers") or [])
         accept = headers.get(b"accept", b"").decode("latin-1")
         media = negotiate(accept)
-        scope.setdefault("state", {})[MEDIA_TYPE] = media
+        state = scope.setdefault("state", {})
+        state[MEDIA_TYPE] = media
+        # The language every text field answers in unless given its own `lang:` (language.py).
+        state[LANGUAGE] = from_accept_language(headers.get(b"accept-language", b"").decode("latin-1"))
         if scope["method"] == "GET":
             params = QueryParams(scope.get("query_string", b"").decode("latin-1"))
             if "query" not in params and "extensions" not in params and prefers_html(accept):
@@ -259,11 +265,11 @@ def _canonical(scope, request: dict) -> tuple[dict, bytes]:
 
 
 def _vary(headers: list) -> list:
-    return [*headers, (b"vary", b"Accept")]
+    return [*headers, (b"vary", b"Accept, Accept-Language")]
 
 
 def _with_cache_headers(send, scope, media: str):
-    """Every answer depends on Accept; a GET answer may be kept by the browser and proxies,
+    """Every answer depends on Accept and Accept-Language; a GET answer may be kept by the browser and proxies,
     which ask again each time (the answer cache's ETag makes that a 304): `private` when
     a token was sent, since the answer is for its holder."""
     authorized = any(k == b"authorization" for k, _ in scope.get("headers") or [])
@@ -274,7 +280,9 @@ def _with_cache_headers(send, scope, media: str):
             headers = list(message.get("headers") or [])
             varies = [v for k, v in headers if k.lower() == b"vary"]
             headers = [(k, v) for k, v in headers if k.lower() != b"vary"]
-            headers.append((b"vary", b", ".join([*varies, b"Accept"])))  # one header, every reason
+            headers.append(
+                (b"vary", b", ".join([*varies, b"Accept, Accept-Language"]))
+            )  # one header, every reason
             if is_get and message["status"] == 200 and all(k.lower() != b"cache-control" for k, _ in headers):
                 headers.append(
                     (b"cache-control", b"private, no-cache" if authorized else b"public, no-cache")

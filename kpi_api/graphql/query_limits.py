@@ -310,7 +310,7 @@ def _cost_message(cost: int, limits: Limits, anonymous: bool) -> str:
         allowed += f" for anonymous callers ({limits.max_cost_with_token:,} with an API token)"
     return (
         f"This query costs {_count(cost)}; {allowed}. An object costs 1, a list counts as its stated number of "
-        'entries, and the heavy fields (statusTable, series, ranking, status) cost more: see "Cost:" in each '
+        'entries, and the heavy fields (statusTable, series, ranking, evaluation) cost more: see "Cost:" in each '
         "field's description in the schema. Ask for fewer fields, or split the query."
     )
 

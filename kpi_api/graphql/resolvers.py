@@ -8,7 +8,7 @@ from graphql import GraphQLError
 
 import kpi_core as core
 from kpi_api.graphql.work import in_pool
-from kpi_api.http.quoting import quoted, shortened
+from kpi_api.http.quoting import QUOTE_LIMIT, quoted, shortened
 from kpi_api.series_service import RankingData, SeriesData, ranking, series
 from kpi_api.status_service import StatusRequest, evaluate_many
 
@@ -17,6 +17,17 @@ MAX_BREAKDOWN_FILTERS = 5
 
 def bad_input(message: str, argument: str) -> GraphQLError:
     return GraphQLError(message, extensions={"code": "BAD_USER_INPUT", "argument": argument})
+
+
+def not_found(what: str, id: str, argument: str = "id", formatted: bool = False) -> GraphQLError:
+    """An unknown id: the field it was asked of is null, and the error says which id (a
+    shortened copy of it, so a megabyte of id does not come back as a megabyte of answer).
+    `what` holds `{id}` where the id goes ("There is no strategy {id}."), unless it is
+    `formatted` already (a message from the core, which quotes the id itself)."""
+    return GraphQLError(
+        what if formatted else what.format(id=quoted(id)),
+        extensions={"code": "NOT_FOUND", "argument": argument, "id": id[:QUOTE_LIMIT]},
+    )
 
 
 def checked_area(info, area: str, argument: str = "area") -> str:
@@ -42,14 +53,17 @@ async def resolve_series(info, indicator: core.Indicator, area, first, last, as_
     filters = breakdown or []
     if len(filters) > MAX_BREAKDOWN_FILTERS:
         raise bad_input(f"at most {MAX_BREAKDOWN_FILTERS} breakdown filters", "breakdown")
-    declared = {d.value for d in indicator.breakdowns}
+    # A dimension as `Indicator.breakdowns` shows it (the enum, AGE) or as the figures name
+    # it (age): integrators copy either from an answer.
+    declared = {name: d.value for d in indicator.breakdowns for name in (d.value, d.name)}
     for f in filters:
         if f.dimension not in declared:
+            shown = ", ".join(f"{d.name} ({d.value})" for d in indicator.breakdowns) or "none"
             raise bad_input(
-                f"indicator {indicator.id} is not broken down by {quoted(f.dimension)} (it declares: {', '.join(sorted(declared)) or 'none'})",
+                f"indicator {indicator.id} is not broken down by {quoted(f.dimension)} (it declares: {shown})",
                 "breakdown",
             )
-    cell = tuple(sorted((f.dimension, f.value) for f in filters))
+    cell = tuple(sorted((declared[f.dimension], f.value) for f in filters))
     context = info.context
     return await in_pool(
         series, indicator, area, context["observations"], context["catalogue"].areas, first, last, as_of, cell

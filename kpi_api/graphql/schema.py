@@ -23,9 +23,9 @@ from kpi_api.graphql.list_limit import MaxListEntries
 from kpi_api.graphql.mutations import ImportBatchType, Mutation, import_batches
 from kpi_api.graphql.operation_note import RecordOperationType
 from kpi_api.graphql.query_limits import Limits, QueryLimitsExtension, limits_rule
-from kpi_api.graphql.resolvers import resolve_status_table
+from kpi_api.graphql.resolvers import checked_area, not_found, resolve_status_table
 from kpi_api.graphql.series_types import StatusTable
-from kpi_api.http.quoting import quoted, shortened
+from kpi_api.http.quoting import quoted
 
 
 @strawberry.type
@@ -37,19 +37,35 @@ class Query:
     async def import_batches(self, info: Info, limit: int = 50) -> list[ImportBatchType]:
         return await import_batches(info, limit)
 
-    @strawberry.field(description="Every strategy in the catalogue.", permission_classes=[ReadAccess])
-    def strategies(self, info: Info) -> list[t.Strategy]:
-        return [t.Strategy(domain=s) for s in info.context["catalogue"].strategies]
+    @strawberry.field(
+        description='Every strategy in the catalogue; with `owner` (an area code, e.g. "151"), only those '
+        "that area owns (none is an empty list; an unknown code is an error, BAD_USER_INPUT).",
+        permission_classes=[ReadAccess],
+    )
+    def strategies(self, info: Info, owner: str | None = None) -> list[t.Strategy]:
+        strategies = info.context["catalogue"].strategies
+        if owner is not None:
+            checked_area(info, owner, "owner")
+            strategies = [s for s in strategies if s.owner == owner]
+        return [t.Strategy(domain=s) for s in strategies]
 
-    @strawberry.field(permission_classes=[ReadAccess])
+    @strawberry.field(
+        description="A strategy by id; an unknown id is null with an error NOT_FOUND naming it.",
+        permission_classes=[ReadAccess],
+    )
     def strategy(self, info: Info, id: strawberry.ID) -> t.Strategy | None:
         found = info.context["catalogue"].strategy(id)
-        return t.Strategy(domain=found) if found else None
+        if found is None:
+            raise not_found("There is no strategy {id}.", id)
+        return t.Strategy(domain=found)
 
     @strawberry.field(
         name="revisionDiff",
-        description="What changed from one revision of a strategy to another (either order).",
+        description="What changed from one revision of a strategy to another (either order). Non-null at the "
+        "top, so an unknown strategy or revision nulls all of `data`: `Strategy.diff` nulls only itself.",
         permission_classes=[ReadAccess],
+        deprecation_reason="Use `strategy(id:) { diff(from:, to:) }`: the same answer, and an unknown "
+        "revision nulls only that field.",
     )
     def revision_diff(
         self,
@@ -60,22 +76,15 @@ class Query:
     ) -> t.RevisionDiff:
         strategy = info.context["catalogue"].strategy(strategy_id)
         if strategy is None:
-            raise GraphQLError(
-                f"There is no strategy {quoted(strategy_id)}.", extensions={"code": "NOT_FOUND"}
-            )
-        try:
-            diff = core.diff(strategy, from_, to)
-        except core.UnknownRevision as exc:  # only this: any other error is a bug, not "not found"
-            raise GraphQLError(
-                shortened(shortened(str(exc), from_), to), extensions={"code": "NOT_FOUND"}
-            ) from None
-        return t.RevisionDiff(domain=diff, strategy=strategy)
+            raise not_found("There is no strategy {id}.", strategy_id, "strategyId")
+        return t.revision_diff(strategy, from_, to)
 
     @strawberry.field(
         name="statusTable",
         description="For integrators: the latest value and status of every indicator of a revision for every "
         "area of a kind (default: all 98 municipalities), in one compact table. Without `version`, the revision "
-        "in force on `asOf` (or today).",
+        "in force on `asOf` (or today). An unknown strategy or version makes it null with an error NOT_FOUND; "
+        "the rest of the answer stands.",
         permission_classes=[ReadAccess],
     )
     async def status_table(
@@ -85,13 +94,11 @@ class Query:
         version: str | None = None,
         as_of: datetime.date | None = None,
         kind: AreaKind = core.AreaKind.MUNICIPALITY,
-    ) -> StatusTable:
+    ) -> StatusTable | None:
         catalogue = info.context["catalogue"]
         strategy = catalogue.strategy(strategy_id)
         if strategy is None:
-            raise GraphQLError(
-                f"There is no strategy {quoted(strategy_id)}.", extensions={"code": "NOT_FOUND"}
-            )
+            raise not_found("There is no strategy {id}.", strategy_id, "strategyId")
         revision = strategy.revision(version) if version else strategy.in_force(as_of or catalogue.today())
         if revision is None:
             raise GraphQLError(
@@ -144,6 +151,12 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     extensions.append(ErrorCodes)  # last: sees every error the others produce
     built = QuietSchema(query=Query, mutation=Mutation, extensions=extensions)
     describe_costs(built._schema)
+    # Strawberry's own words ("Decimal (fixed-point)") say nothing of the wire format.
+    built._schema.type_map["Decimal"].description = (
+        'An exact decimal number sent as a JSON string ("30.5", "-2.25", "1000"): never a JSON number, '
+        "so no client rounds it through a float. Values are in the unit of the indicator they belong to "
+        "(`Indicator.unit`)."
+    )
     # One rule class per kind of caller, made once: the validation cache is keyed by the
     # rules, so a class made per request would never be found again.
     limits = Limits(settings.max_depth, settings.max_aliases, settings.max_cost_anonymous, settings.max_cost)

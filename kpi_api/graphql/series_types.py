@@ -5,16 +5,20 @@ from decimal import Decimal
 
 import strawberry
 from strawberry.scalars import JSON
+from strawberry.types import Info
 
-import kpi_core as core
 from kpi_api.graphql.area import Area
 from kpi_api.graphql.enums import Lang
 from kpi_api.graphql.judgement import JudgementBasis
+from kpi_api.graphql.language import text_lang
 from kpi_api.series_service import Points, RankingData, SeriesData
 from kpi_api.series_service import ReferenceSeries as ReferenceData
 
 
-@strawberry.input(description='Select one breakdown cell, e.g. {dimension: "age", value: "16-24"}.')
+@strawberry.input(
+    description='Select one breakdown cell, e.g. {dimension: "age", value: "16-24"}. `dimension` is a '
+    'Dimension as `Indicator.breakdowns` names it ("AGE") or as the figures do ("age").'
+)
 class BreakdownFilter:
     dimension: str
     value: str
@@ -46,8 +50,8 @@ class ReferenceSeries:
     domain: strawberry.Private[ReferenceData]
 
     @strawberry.field
-    def label(self, lang: Lang | None = core.Lang.DA) -> str:
-        return self.domain.label(lang)
+    def label(self, info: Info, lang: Lang | None = None) -> str:
+        return self.domain.label(text_lang(info, lang))
 
     @strawberry.field
     def area(self) -> str:

@@ -24,12 +24,21 @@ from kpi_api.graphql.enums import (
 )
 from kpi_api.graphql.evaluation_types import Evaluation
 from kpi_api.graphql.judgement import JudgementBasis
+from kpi_api.graphql.language import text_lang
 from kpi_api.graphql.loaders import load_status
-from kpi_api.graphql.resolvers import checked_period, resolve_ranking, resolve_series
+from kpi_api.graphql.resolvers import checked_period, not_found, resolve_ranking, resolve_series
 from kpi_api.graphql.series_types import BreakdownFilter, Ranking, Series
+from kpi_api.http.quoting import shortened
 from kpi_core import lineage as core_lineage
 from kpi_core import references as core_refs
 from kpi_core.wording import direction_assumption
+
+# `status` is non-null in the published contract, so one bad `area` nulled every parent up to
+# the revision; `evaluation` is the same field, nullable. `status` stays (the contract only
+# grows) and says where to go.
+DEPRECATED_STATUS = (
+    "Use `evaluation` (the same arguments and answer): an error in `status` nulls the fields above it."
+)
 
 
 def _catalogue(info: Info):
@@ -81,8 +90,8 @@ class Remark:
         return self.domain.kind
 
     @strawberry.field
-    def text(self, lang: Lang | None = core.Lang.DA) -> str:
-        return self.domain.text(lang)
+    def text(self, info: Info, lang: Lang | None = None) -> str:
+        return self.domain.text(text_lang(info, lang))
 
     @strawberry.field
     def source(self) -> SourceRef | None:
@@ -127,15 +136,17 @@ class Target:
         return core.target_facts(self.domain).kind
 
     @strawberry.field(description="The target in plain words.")
-    def description(self, lang: Lang | None = core.Lang.DA) -> str:
-        return core.describe_target(self.domain, self.unit)(lang)
+    def description(self, info: Info, lang: Lang | None = None) -> str:
+        return core.describe_target(self.domain, self.unit)(text_lang(info, lang))
 
     @strawberry.field(description="country, region, cluster or group: what the value is compared with.")
     def reference(self) -> str | None:
         ref = core.target_facts(self.domain).reference
         return core_refs.REFERENCE_KINDS[type(ref)] if ref is not None else None
 
-    @strawberry.field(description="Threshold or maximum duration, in the indicator's unit.")
+    @strawberry.field(
+        description="Threshold or maximum duration, in the indicator's unit (for percent: per cent, 80 = 80 %)."
+    )
     def value(self) -> Decimal | None:
         return core.target_facts(self.domain).value
 
@@ -148,7 +159,9 @@ class Target:
     def best(self) -> int | None:
         return core.target_facts(self.domain).best
 
-    @strawberry.field(description="For parity: the tolerance in the indicator's unit.")
+    @strawberry.field(
+        description="For parity: the tolerance in the indicator's unit (for percent: percentage points)."
+    )
     def tolerance(self) -> Decimal | None:
         return core.target_facts(self.domain).tolerance
 
@@ -164,14 +177,17 @@ class Indicator:
         return strawberry.ID(self.domain.id)
 
     @strawberry.field
-    def name(self, lang: Lang | None = core.Lang.DA) -> str:
-        return self.domain.name(lang)
+    def name(self, info: Info, lang: Lang | None = None) -> str:
+        return self.domain.name(text_lang(info, lang))
 
     @strawberry.field(description="The full text as written in the source.")
-    def description(self, lang: Lang | None = core.Lang.DA) -> str | None:
-        return self.domain.description(lang) if self.domain.description else None
+    def description(self, info: Info, lang: Lang | None = None) -> str | None:
+        return self.domain.description(text_lang(info, lang)) if self.domain.description else None
 
-    @strawberry.field
+    @strawberry.field(
+        description="The unit of its values, references, gaps and thresholds: percent (a share, 0–100), "
+        "percent_change, count, number, months or weeks."
+    )
     def unit(self) -> str | None:
         return self.domain.unit.value
 
@@ -266,7 +282,18 @@ class Indicator:
     @strawberry.field(
         description="How the indicator is doing for an area, judged by this revision's rule on the figures of "
         "its own time (see `judgedOn`). Without `period`, the latest period with data for the area; with "
-        "`asOf`, only figures published by then."
+        "`asOf`, only figures published by then. A bad argument (an unknown area, a period that is not one) "
+        "makes this field null with an error BAD_USER_INPUT, and nothing above it."
+    )
+    async def evaluation(
+        self, info: Info, area: str, period: str | None = None, as_of: datetime.date | None = None
+    ) -> Evaluation | None:
+        return await _judged_status(info, self.strategy, self.revision, self.domain.id, area, period, as_of)
+
+    @strawberry.field(
+        description="The same as `evaluation`, but non-null: an error in it nulls the nearest nullable "
+        "field above it (with a bad area, the whole revision).",
+        deprecation_reason=DEPRECATED_STATUS,
     )
     async def status(
         self, info: Info, area: str, period: str | None = None, as_of: datetime.date | None = None
@@ -293,8 +320,8 @@ class IndicatorChange:
         return self._wrap(self.domain.after, self.diff.to_version)
 
     @strawberry.field(description="The reason the documents give.")
-    def reason(self, lang: Lang | None = core.Lang.DA) -> str | None:
-        return self.domain.reason(lang) if self.domain.reason else None
+    def reason(self, info: Info, lang: Lang | None = None) -> str | None:
+        return self.domain.reason(text_lang(info, lang)) if self.domain.reason else None
 
     def _wrap(self, indicator: core.Indicator | None, version: str) -> Indicator | None:
         if indicator is None:
@@ -310,7 +337,19 @@ class Goal:
     key_figure: strawberry.Private[str]
 
     @strawberry.field(
-        description="The goal's status: the status of its focus area's key figure (nøgletal) for an area."
+        description="The goal's status: the evaluation of its focus area's key figure (nøgletal) for an area "
+        "(arguments as on `Indicator.evaluation`). A bad argument makes this field null with an error "
+        "BAD_USER_INPUT, and nothing above it."
+    )
+    async def evaluation(
+        self, info: Info, area: str, period: str | None = None, as_of: datetime.date | None = None
+    ) -> Evaluation | None:
+        return await _judged_status(info, self.strategy, self.revision, self.key_figure, area, period, as_of)
+
+    @strawberry.field(
+        description="The same as `evaluation`, but non-null: an error in it nulls the nearest nullable "
+        "field above it (with a bad area, the whole revision).",
+        deprecation_reason=DEPRECATED_STATUS,
     )
     async def status(
         self, info: Info, area: str, period: str | None = None, as_of: datetime.date | None = None
@@ -322,8 +361,8 @@ class Goal:
         return strawberry.ID(self.domain.id)
 
     @strawberry.field
-    def statement(self, lang: Lang | None = core.Lang.DA) -> str:
-        return self.domain.statement(lang)
+    def statement(self, info: Info, lang: Lang | None = None) -> str:
+        return self.domain.statement(text_lang(info, lang))
 
     @strawberry.field
     def source(self) -> SourceRef:
@@ -344,12 +383,12 @@ class Principle:
         return strawberry.ID(self.domain.id)
 
     @strawberry.field
-    def text(self, lang: Lang | None = core.Lang.DA) -> str:
-        return self.domain.text(lang)
+    def text(self, info: Info, lang: Lang | None = None) -> str:
+        return self.domain.text(text_lang(info, lang))
 
     @strawberry.field(description="A short form of the principle.")
-    def short(self, lang: Lang | None = core.Lang.DA) -> str | None:
-        return self.domain.short(lang) if self.domain.short else None
+    def short(self, info: Info, lang: Lang | None = None) -> str | None:
+        return self.domain.short(text_lang(info, lang)) if self.domain.short else None
 
     @strawberry.field
     def remarks(self) -> list[Remark]:
@@ -371,8 +410,8 @@ class FocusArea:
         return self.domain.number
 
     @strawberry.field
-    def name(self, lang: Lang | None = core.Lang.DA) -> str:
-        return self.domain.name(lang)
+    def name(self, info: Info, lang: Lang | None = None) -> str:
+        return self.domain.name(text_lang(info, lang))
 
     @strawberry.field
     def goal(self) -> Goal:
@@ -437,8 +476,8 @@ class Revision:
         return self._time(info).status
 
     @strawberry.field
-    def title(self, lang: Lang | None = core.Lang.DA) -> str:
-        return self.domain.title(lang)
+    def title(self, info: Info, lang: Lang | None = None) -> str:
+        return self.domain.title(text_lang(info, lang))
 
     @strawberry.field(name="adoptedOn", description="The adoption date, where a source states the day.")
     def adopted_on(self) -> datetime.date | None:
@@ -490,9 +529,9 @@ class Revision:
         description="What a page showing this revision says of its time (superseded, reconstructed), "
         "or null for a revision in force that is nobody's reconstruction."
     )
-    def notice(self, info: Info, lang: Lang | None = core.Lang.DA) -> str | None:
+    def notice(self, info: Info, lang: Lang | None = None) -> str | None:
         notice = core.revision_notice(self._time(info))
-        return notice(lang) if notice else None
+        return notice(text_lang(info, lang)) if notice else None
 
     @strawberry.field(
         name="judgedOn",
@@ -526,10 +565,15 @@ class Revision:
             Indicator(domain=i, revision=self.domain, strategy=self.strategy) for i in self.domain.indicators
         ]
 
-    @strawberry.field(description='One indicator of the revision by its id (e.g. "2.1", "O1"), or null.')
+    @strawberry.field(
+        description='One indicator of the revision by its id (e.g. "2.1", "O1"); an id the revision does not '
+        "have is null with an error NOT_FOUND naming it."
+    )
     def indicator(self, id: strawberry.ID) -> Indicator | None:
         found = self.domain.indicator(id)
-        return Indicator(domain=found, revision=self.domain, strategy=self.strategy) if found else None
+        if found is None:
+            raise not_found(f"Revision {self.domain.version} has no indicator {{id}}.", id)
+        return Indicator(domain=found, revision=self.domain, strategy=self.strategy)
 
     @strawberry.field(description="The source documents this revision is read from.")
     def sources(self) -> list[SourceDocument]:
@@ -549,25 +593,35 @@ class Strategy:
         return strawberry.ID(self.domain.id)
 
     @strawberry.field
-    def name(self, lang: Lang | None = core.Lang.DA) -> str:
-        return self.domain.name(lang)
+    def name(self, info: Info, lang: Lang | None = None) -> str:
+        return self.domain.name(text_lang(info, lang))
 
     @strawberry.field
     def owner(self, info: Info) -> Area:
         return Area(domain=_catalogue(info).areas.get(self.domain.owner))
+
+    @strawberry.field(
+        description="What changed from one revision to another (either order); an unknown version is null "
+        "with an error NOT_FOUND naming it."
+    )
+    def diff(self, from_: Annotated[str, strawberry.argument(name="from")], to: str) -> "RevisionDiff | None":
+        return revision_diff(self.domain, from_, to)
 
     @strawberry.field(description="All revisions, oldest first.")
     def revisions(self) -> list[Revision]:
         return [Revision(domain=r, strategy=self.domain) for r in self.domain.revisions]
 
     @strawberry.field(
-        description="A revision by version; without a version, the one in force today, or on `asOf`."
+        description="A revision by version (an unknown version is null with an error NOT_FOUND naming it); "
+        "without a version, the one in force today, or on `asOf` (null when none is in force then)."
     )
     def revision(
         self, info: Info, version: str | None = None, as_of: datetime.date | None = None
     ) -> Revision | None:
         if version is not None:
             found = self.domain.revision(version)
+            if found is None:
+                raise not_found(f"Strategy {self.domain.id} has no revision {{id}}.", version, "version")
         else:
             found = self.domain.in_force(as_of or _catalogue(info).today())
         return Revision(domain=found, strategy=self.domain) if found else None
@@ -586,16 +640,16 @@ class FocusAreaChange:
         return strawberry.ID(self.domain.subject)
 
     @strawberry.field(description="The name in the `from` revision.")
-    def before(self, lang: Lang | None = core.Lang.DA) -> str | None:
-        return self.domain.before.name(lang) if self.domain.before else None
+    def before(self, info: Info, lang: Lang | None = None) -> str | None:
+        return self.domain.before.name(text_lang(info, lang)) if self.domain.before else None
 
     @strawberry.field(description="The name in the `to` revision.")
-    def after(self, lang: Lang | None = core.Lang.DA) -> str | None:
-        return self.domain.after.name(lang) if self.domain.after else None
+    def after(self, info: Info, lang: Lang | None = None) -> str | None:
+        return self.domain.after.name(text_lang(info, lang)) if self.domain.after else None
 
     @strawberry.field
-    def reason(self, lang: Lang | None = core.Lang.DA) -> str | None:
-        return self.domain.reason(lang) if self.domain.reason else None
+    def reason(self, info: Info, lang: Lang | None = None) -> str | None:
+        return self.domain.reason(text_lang(info, lang)) if self.domain.reason else None
 
 
 @strawberry.type
@@ -611,16 +665,16 @@ class GoalChange:
         return strawberry.ID(self.domain.subject)
 
     @strawberry.field(description="The statement in the `from` revision.")
-    def before(self, lang: Lang | None = core.Lang.DA) -> str | None:
-        return self.domain.before.statement(lang) if self.domain.before else None
+    def before(self, info: Info, lang: Lang | None = None) -> str | None:
+        return self.domain.before.statement(text_lang(info, lang)) if self.domain.before else None
 
     @strawberry.field(description="The statement in the `to` revision.")
-    def after(self, lang: Lang | None = core.Lang.DA) -> str | None:
-        return self.domain.after.statement(lang) if self.domain.after else None
+    def after(self, info: Info, lang: Lang | None = None) -> str | None:
+        return self.domain.after.statement(text_lang(info, lang)) if self.domain.after else None
 
     @strawberry.field
-    def reason(self, lang: Lang | None = core.Lang.DA) -> str | None:
-        return self.domain.reason(lang) if self.domain.reason else None
+    def reason(self, info: Info, lang: Lang | None = None) -> str | None:
+        return self.domain.reason(text_lang(info, lang)) if self.domain.reason else None
 
 
 @strawberry.type
@@ -649,3 +703,16 @@ class RevisionDiff:
     @strawberry.field
     def goals(self) -> list[GoalChange]:
         return [GoalChange(domain=c) for c in self.domain.goals]
+
+
+def revision_diff(strategy: core.Strategy, from_: str, to: str) -> RevisionDiff:
+    """`Strategy.diff` and the deprecated `Query.revisionDiff`: the core's diff, or NOT_FOUND
+    naming the unknown version and its argument (the core's message lists the known ones)."""
+    try:
+        diff = core.diff(strategy, from_, to)
+    except core.UnknownRevision as exc:  # only this: any other error is a bug, not "not found"
+        version, argument = (from_, "from") if repr(from_) in str(exc) else (to, "to")
+        raise not_found(
+            shortened(shortened(str(exc), from_), to), version, argument, formatted=True
+        ) from None
+    return RevisionDiff(domain=diff, strategy=strategy)

@@ -97,7 +97,7 @@ def test_the_one_query_recipes_send_the_query_file_as_written(server, seeded, tm
     assert second["keyFigure"]["target"]["description"] in README
     changes = {
         (c["kind"], (c["before"] or {}).get("id"), (c["after"] or {}).get("id"))
-        for c in data["revisionDiff"]["changes"]
+        for c in data["strategy"]["diff"]["changes"]
     }
     assert {
         ("ADDED", None, "O1"),
@@ -111,7 +111,7 @@ def test_the_status_recipe_runs_as_written(server, seeded, tmp_path):
     (answer,) = documents(run_shell(block("sh", "status.graphql"), tmp_path, server))
     areas = answer["data"]["strategy"]["revision"]["focusAreas"]
     assert [a["number"] for a in areas] == [1, 2, 3, 4, 5]
-    assert all(a["goal"]["status"]["explanation"] for a in areas)
+    assert all(a["goal"]["evaluation"]["explanation"] for a in areas)
     assert (tmp_path / "status.graphql").exists()  # written by the recipe's here-doc
 
 

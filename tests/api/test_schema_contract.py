@@ -68,6 +68,14 @@ extend enum Status { NOT_MET_PROGRESS_UNKNOWN UNDECIDED NOT_APPLICABLE }
 extend type Evaluation { rankBest: Int  rankWorst: Int  rankKnown: Int }
 """
 
+# Added by issue #17: nullable twins of fields whose errors nulled their parents (the
+# non-null ones stay, deprecated), so that an error stays in the field it belongs to.
+CONTRACT += """
+extend type Goal { evaluation(area: String!, period: String, asOf: Date): Evaluation }
+extend type Indicator { evaluation(area: String!, period: String, asOf: Date): Evaluation }
+extend type Strategy { diff(from: String!, to: String!): RevisionDiff }
+"""
+
 
 def test_committed_schema_files_are_current():
     result = export(ROOT / "schema", check=True)

@@ -239,8 +239,8 @@ def test_a_cached_public_answer_is_not_given_to_an_invalid_token(server):
         httpx.get(f"{server}/graphql", params={"query": "{ t: areas(kind: COUNTRY) { code } }"})
         for _ in range(2)
     )
-    # The answer depends on who asks, and on the media type asked for (graphql/over_http.py).
-    assert cold.headers["vary"] == warm.headers["vary"] == "Authorization, Accept"
+    # The answer depends on who asks, and on the media type and language asked for (graphql/over_http.py).
+    assert cold.headers["vary"] == warm.headers["vary"] == "Authorization, Accept, Accept-Language"
     assert read(server, BOGUS)["errors"][0]["message"] == "The API token is not valid or has been revoked."
 
 
