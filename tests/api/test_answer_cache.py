@@ -10,7 +10,7 @@ from kpi_api.config import Settings
 from kpi_api.storage import tokens
 from tests.conftest import run_async, serving
 
-CSV = "indicator,area,period,value,published,source\n4.2,{area},2022,7.5,2023-01-10,SYNTETISK\n"
+CSV = "indicator,area,period,value,published,source\n4.2,{area},2022-09,7.5,2022-10-10,SYNTETISK\n"
 # One document, two operations: the operation name decides which runs.
 BOTH = (
     "query Look { areas(kind: REGION) { code } } "
