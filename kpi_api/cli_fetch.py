@@ -143,7 +143,7 @@ def _print(outcomes, dry_run: bool, stored: bool, database: str) -> None:
     for outcome in rejected:
         report = outcome.report
         err.print(
-            f"Rejected {outcome.fetched.wanted.table} ({report.problem_count:,} problem(s)):",
+            f"Rejected {outcome.unit.label} ({report.problem_count:,} problem(s)):",
             style="red bold",
         )
         for problem in report.problems[:50]:
@@ -159,8 +159,8 @@ def _print(outcomes, dry_run: bool, stored: bool, database: str) -> None:
     for outcome in outcomes:
         report = outcome.report
         summary.add_row(
-            outcome.fetched.wanted.table,
-            str(outcome.fetched.published),
+            outcome.unit.label,
+            str(outcome.unit.published),
             f"{report.rows:,}",
             "rejected" if report.rejected else f"{report.added:,}",
             f"{report.unchanged:,}",

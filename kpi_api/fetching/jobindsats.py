@@ -74,7 +74,7 @@ def fetch(
     what = f"Jobindsats table {table}"
     if table.casefold() not in released:
         raise _unknown(what, wanted.table, "it is not in Jobindsats' list of tables")
-    published = release_date(released[table.casefold()], what)
+    published = release_date(released[table.casefold()])
     if published is None:
         raise FetchError(
             f"{what}: Jobindsats' list of tables gives no release date (update_latest: {released[table.casefold()]!r}), "
@@ -134,6 +134,10 @@ def _periods(meta, wanted: Wanted, since, what: str) -> tuple[str, list[str]]:
     """The first period type (months, quarters, years) the table has and the mapping reads,
     and its periods from `since` on."""
     ids = [str(n["period_id"]) for n in _walk(meta) if isinstance(n.get("period_id"), str | int)]
+    if not ids:  # the other way the list may be written: "periods": {"M": ["2024M01", …]} or […]
+        listed = [n["periods"] for n in _walk(meta) if "periods" in n]
+        flat = [v for p in listed for v in (p.values() if isinstance(p, dict) else [p])]
+        ids = [x for v in flat for x in (v if isinstance(v, list) else [v]) if isinstance(x, str)]
     if not ids:
         raise FetchError(f"{what}: the table's metadata lists no periods (no `period_id`)")
     for kind, pattern in PERIOD_TYPES.items():

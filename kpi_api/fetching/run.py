@@ -4,7 +4,9 @@ checks a file, and only if all pass, each stored as its own batch with its relea
 as the vintage. Storing a release already stored adds nothing (the import's "unchanged").
 """
 
+import datetime
 import getpass
+import json
 import socket
 from collections.abc import Callable, Sequence
 
@@ -31,8 +33,31 @@ class Endpoints:
 
 
 @attrs.frozen
+class Unit:
+    """What one import stores: one table, or the Jobindsats tables a derived indicator
+    reads together (3.2 = Y09A02 ÷ (Y08A02 + Y09A02)), as one file of several tables."""
+
+    fetched: tuple[Fetched, ...]
+    data: bytes
+    name: str
+    published: datetime.date  # the later release of its tables, as derived.py dates a share
+
+    @property
+    def label(self) -> str:
+        return "+".join(f.wanted.table for f in self.fetched)
+
+    @property
+    def source(self) -> str:
+        return self.fetched[0].wanted.source
+
+    @property
+    def mapping(self) -> Mapping:
+        return self.fetched[0].wanted.mapping
+
+
+@attrs.frozen
 class Outcome:
-    fetched: Fetched
+    unit: Unit
     report: ImportReport
 
 
@@ -109,6 +134,47 @@ def fetch_all(
             client.close()
 
 
+def units(fetched: Sequence[Fetched]) -> list[Unit]:
+    """One import per table, except Jobindsats tables that are inputs of one derived
+    indicator: those go together, in the list-of-tables shape (API v2's) that the reader
+    takes for a file of several tables, each table's columns and rows as v3 gave them."""
+    groups: list[list[Fetched]] = []
+    for item in fetched:
+        linked = _linked(item, fetched) if item.wanted.source == "jobindsats" else set()
+        joined = [g for g in groups if any(f.wanted.table in linked for f in g)]
+        for group in joined:
+            groups.remove(group)
+        groups.append([f for group in joined for f in group] + [item])
+    result = []
+    for group in groups:
+        if len(group) == 1:
+            (only,) = group
+            result.append(Unit((only,), only.data, only.name, only.published))
+            continue
+        tables = []
+        for item in group:
+            answer = json.loads(item.data)
+            tables.append({"Variables": [{"Label": c} for c in answer["columns"]], "Data": answer["rows"]})
+        published = max(f.published for f in group)
+        label = "+".join(f.wanted.table for f in group)
+        data = json.dumps(tables, ensure_ascii=False, separators=(",", ":")).encode()
+        result.append(Unit(tuple(group), data, f"jobindsats-{label}-{published}.json", published))
+    return result
+
+
+def _linked(item: Fetched, fetched: Sequence[Fetched]) -> set[str]:
+    """The other fetched tables of its mapping that share a derived indicator with it."""
+    mapping = item.wanted.mapping
+    linked: set[str] = set()
+    for derived in mapping.derived.values():
+        keys = {mapping.table(i.table) for i in (*derived.numerator, *derived.denominator)}
+        if item.wanted.table in keys:
+            linked |= {
+                f.wanted.table for f in fetched if f.wanted.mapping is mapping and f.wanted.table in keys
+            }
+    return linked - {item.wanted.table}
+
+
 def import_all(
     fetched: Sequence[Fetched],
     repository: ObservationRepository,
@@ -119,23 +185,24 @@ def import_all(
 ) -> tuple[list[Outcome], bool]:
     """Check every table first; store them only if none is rejected. (outcomes, stored)."""
 
-    def one(item: Fetched, check: bool) -> ImportReport:
+    def one(unit: Unit, check: bool) -> ImportReport:
         return import_bytes(
-            item.data,
-            item.name,
+            unit.data,
+            unit.name,
             repository,
             list(strategies),
             areas,
-            fmt="jsonstat" if item.wanted.source == "statbank" else "jobindsats",
+            fmt="jsonstat" if unit.source == "statbank" else "jobindsats",
             dry_run=check,
-            table=item.wanted.table,
-            mappings=[item.wanted.mapping],
+            table=",".join(f.wanted.table for f in unit.fetched),
+            mappings=[unit.mapping],
             imported_by=f"{getpass.getuser()}@{socket.gethostname()} (kpi fetch)",
-            today=lambda: item.published,  # the release is the vintage of every figure
+            today=lambda: unit.published,  # the release is the vintage of every figure
             progress=None if check else progress,
         )
 
-    checked = [Outcome(item, one(item, True)) for item in fetched]
+    planned = units(fetched)
+    checked = [Outcome(unit, one(unit, True)) for unit in planned]
     if dry_run or any(o.report.rejected for o in checked):
         return checked, False
-    return [Outcome(item, one(item, False)) for item in fetched], True
+    return [Outcome(unit, one(unit, False)) for unit in planned], True

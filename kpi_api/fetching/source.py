@@ -25,11 +25,14 @@ class Fetched:
     published: datetime.date  # the release date: the figures' vintage
 
 
-def release_date(text: object, what: str) -> datetime.date | None:
-    """The date of an ISO timestamp such as 2026-08-10T08:00:00; None if it is none."""
+def release_date(text: object) -> datetime.date | None:
+    """The date of an ISO timestamp such as 2026-08-10T08:00:00 (or a Danish 10-08-2026);
+    None if it is none."""
     if not isinstance(text, str) or len(text) < 10:
         return None
-    try:
-        return datetime.date.fromisoformat(text[:10])
-    except ValueError:
-        return None
+    for written, pattern in ((text[:10], "%Y-%m-%d"), (text[:10].replace(".", "-"), "%d-%m-%Y")):
+        try:
+            return datetime.datetime.strptime(written, pattern).date()
+        except ValueError:
+            continue
+    return None

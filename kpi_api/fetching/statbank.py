@@ -35,7 +35,7 @@ def fetch(
         "variables": [{"code": code, "values": values} for code, values in variables if values],
     }
     data = client.request("POST", "/data", what, body=query)
-    published = release_date(info.get("updated"), what)
+    published = release_date(info.get("updated"))
     if published is None:
         raise FetchError(
             f"{what}: its metadata gives no release date (`updated`), so its figures have no vintage"

@@ -103,6 +103,28 @@ def y07a02_rows(level: str, months: list[str]) -> list[list]:
     return rows
 
 
+# Y08A02 (fleksjob) and Y09A02 (ledighedsydelse): full-time persons per area, the inputs of
+# the derived 3.2 = Y09A02 ÷ (Y08A02 + Y09A02); the same areas in both, one month.
+FLEX_COLUMNS = [
+    "Periode", "Område", "Køn", "Herkomst",
+    "Antal personer", "Antal fuldtidspersoner", "Fuldtidspersoner i pct. af befolkningen 16-66 år",
+]  # fmt: skip
+FLEX_FULLTIME = {
+    "y08a02": {"Ballerup": 450.0, "Region Hovedstaden": 18000.0, "Hele landet": 60000.0},
+    "y09a02": {"Ballerup": 50.0, "Region Hovedstaden": 2000.0, "Hele landet": 7500.0},
+}
+FLEX_LEVELS = {"_nykom": ["Ballerup"], "_region": ["Region Hovedstaden"], "_hele_landet": ["Hele landet"]}
+FLEX_RELEASE = {"y08a02": "2026-11-13", "y09a02": "2026-11-14"}
+
+
+def flex_rows(table: str, level: str, months: list[str]) -> list[list]:
+    return [
+        [month, name, "Køn i alt", "Herkomst i alt", 1, FLEX_FULLTIME[table][name], 0.5]
+        for month in months
+        for name in FLEX_LEVELS[level]
+    ]
+
+
 @attrs.define
 class Recorded:
     """What the servers were asked, and answers forced on them (path prefix → statuses)."""
@@ -209,13 +231,17 @@ def jobindsats_app(recorded: Recorded) -> Starlette:
                             {
                                 "group_name": "Sygedagpenge",
                                 "tables": [
+                                    *(
+                                        {"table_id": t, "table_name": t, "update_latest": day}
+                                        for t, day in FLEX_RELEASE.items()
+                                    ),
                                     {
                                         "table_id": "y07a02",
                                         "table_name": "Sygedagpenge",
                                         "update_latest": JOBINDSATS_RELEASE,
                                         "update_next": "2026-12-18",
                                         "update_freq": "Månedlig",
-                                    }
+                                    },
                                 ],
                             }
                         ],
@@ -241,11 +267,22 @@ def jobindsats_app(recorded: Recorded) -> Starlette:
                     ],
                 }
             )
-        if path == "/v3/data/y07a02":
+        if path in ("/v3/table/y08a02", "/v3/table/y09a02"):
+            return JSONResponse(
+                {
+                    "periods": [{"period_type": "M", "period_id": "2026M10"}],
+                    "dimensions": [{"hierarchies": [{"hierarchy_id": h} for h in FLEX_LEVELS]}],
+                }
+            )
+        if path.startswith("/v3/data/"):
+            table = path.removeprefix("/v3/data/")
             params = request.query_params
             level = next(k.removeprefix("hierarchy.") for k in params if k.startswith("hierarchy."))
             months = params["period.M"].split(",")
-            return JSONResponse({"columns": Y07A02_COLUMNS, "rows": y07a02_rows(level, months)})
+            if table == "y07a02":
+                return JSONResponse({"columns": Y07A02_COLUMNS, "rows": y07a02_rows(level, months)})
+            if table in FLEX_FULLTIME:
+                return JSONResponse({"columns": FLEX_COLUMNS, "rows": flex_rows(table, level, months)})
         return JSONResponse({"message": "not found"}, status_code=404)
 
     return Starlette(routes=[Route("/v3/{rest:path}", handle, methods=["GET"])])

@@ -17,6 +17,8 @@ from kpi_api.bootstrap import open_services
 from kpi_api.cli import app
 from kpi_api.fetching import run
 from kpi_api.fetching.http import FetchError, Limits
+from kpi_api.fetching.periods import since_month, wanted
+from kpi_api.fetching.source import release_date
 from kpi_api.importing.mappings import mappings_for_import
 from kpi_core import shipped_areas
 from kpi_core.repository import ObservationQuery
@@ -107,6 +109,26 @@ def test_a_fetch_imports_the_mapped_rows_with_the_release_as_vintage(apis, datab
         "_region=*",
     ]
     assert all("period.M=2026M09,2026M10" in p for p in paths)
+
+
+def test_a_share_of_two_jobindsats_tables_is_computed_from_one_fetch(apis, database):
+    result = _fetch(apis, database, "--table", "y08a02,y09a02", "--since", "2026-10")
+    assert result.exit_code == 0, result.output
+    found = open_services(database).observations.find(ObservationQuery(indicators=("3.2",)))
+    later = datetime.date(2026, 11, 14)  # the later of the two releases (13 and 14 November)
+    assert {(o.area, o.period, o.value, o.numerator, o.denominator, o.published) for o in found} == {
+        (
+            "151",
+            "2026-10",
+            Decimal("10.0"),
+            Decimal("50.0"),
+            Decimal("500.0"),
+            later,
+        ),  # 100 × 50 ÷ (450 + 50)
+        ("1084", "2026-10", Decimal("10.0"), Decimal("2000.0"), Decimal("20000.0"), later),  # 2000 ÷ 20000
+        ("DK", "2026-10", Decimal("11.1"), Decimal("7500.0"), Decimal("67500.0"), later),  # 11.11… → 11.1
+    }
+    assert "y08a02+y09a02" in result.output
 
 
 def test_fetching_the_same_release_again_imports_nothing(apis, database):
@@ -240,3 +262,34 @@ def test_a_table_no_mapping_covers_is_refused_before_any_request(apis, database)
     )
     assert "[tables.FOLK1A]" in result.output
     assert apis[0].requests == []
+
+
+@pytest.mark.parametrize(
+    ("written", "day"),
+    [
+        ("2026-08-10T08:00:00", datetime.date(2026, 8, 10)),
+        ("2026-08-10", datetime.date(2026, 8, 10)),
+        ("10-08-2026", datetime.date(2026, 8, 10)),
+        ("10.08.2026", datetime.date(2026, 8, 10)),
+        ("", None),
+        ("soon", None),
+        (None, None),
+        ("2026-13-01", None),
+    ],
+)
+def test_a_release_date_is_read_as_the_apis_write_it_or_not_at_all(written, day):
+    assert release_date(written) == day
+
+
+def test_since_keeps_the_periods_that_start_on_or_after_it():
+    time_rule = next(m for m in mappings_for_import() if m.format == "jsonstat").time
+    first = since_month("2022Q3")
+    assert first == (2022, 7)
+    kept = [
+        p
+        for p in ("2022M06", "2022M07", "2022K2", "2022K3", "2022", "2023", "2022H1")
+        if wanted(p, time_rule, first)
+    ]
+    assert kept == ["2022M07", "2022K3", "2023"]  # a year counts from its January; half-years are not read
+    with pytest.raises(ValueError, match="--since: '2022-13' is not a month"):
+        since_month("2022-13")
