@@ -152,10 +152,12 @@ def _print(outcomes, dry_run: bool, stored: bool, database: str) -> None:
         err.print(
             "Nothing was stored: fix the mapping (or narrow with --table) and fetch again.", style="red"
         )
-    verb = "would be stored" if dry_run or not stored else "stored"
-    summary = Table(title=f"{'Dry run: ' if dry_run else ''}fetched into {database}")
-    for column in ("table", "release", "rows", f"new figures {verb}", "unchanged", "batch"):
+    new = "new" if stored else "would be new"
+    summary = Table(title=f"{'Dry run: ' if dry_run else ''}fetched into {database}", show_edge=False)
+    summary.add_column("table", min_width=13)
+    for column in ("release", "rows", new, "unchanged"):
         summary.add_column(column)
+    summary.add_column("batch", min_width=24, no_wrap=True)  # a batch id whole: `kpi batches` finds it
     for outcome in outcomes:
         report = outcome.report
         summary.add_row(

@@ -73,7 +73,7 @@ def plan(
             every.setdefault((source, key.casefold()), Wanted(source, key, mapping))
     chosen = [w for w in every.values() if not sources or w.source in sources]
     if not tables:
-        return chosen
+        return [w for w in chosen if not second_source(w, chosen)]
     picked = []
     for name in tables:
         found = [w for w in chosen if w.table.casefold() == name.casefold()]
@@ -88,6 +88,24 @@ def plan(
             )
         picked += [w for w in found if w not in picked]
     return picked
+
+
+def second_source(wanted: Wanted, chosen: Sequence[Wanted]) -> bool:
+    """A Jobindsats table whose every indicator a Statbank table among `chosen` also feeds
+    (shipped: Y01A02, an approximation of O1, beside AUP01, O1 exactly). Both in one fetch
+    would store two sources' figures as vintages of one series, the later release winning;
+    so without --table the Statbank one is fetched (the official statistic), and the other
+    only when named."""
+    if wanted.source != "jobindsats":
+        return False
+    own = _indicators(wanted)
+    statbank = {i for w in chosen if w.source == "statbank" for i in _indicators(w)}
+    return bool(own) and own <= statbank and not wanted.mapping.inputs_of(wanted.table)
+
+
+def _indicators(wanted: Wanted) -> set[str]:
+    table = wanted.mapping.tables[wanted.table]
+    return {i for i in (table.indicator, *(m.indicator for m in table.measures.values())) if i}
 
 
 def fetch_all(

@@ -293,3 +293,17 @@ def test_since_keeps_the_periods_that_start_on_or_after_it():
     assert kept == ["2022M07", "2022K3", "2023"]  # a year counts from its January; half-years are not read
     with pytest.raises(ValueError, match="--since: '2022-13' is not a month"):
         since_month("2022-13")
+
+
+def test_without_table_a_second_source_of_an_indicator_is_left_to_be_named():
+    everything = {w.table for w in run.plan(mappings_for_import())}
+    # Y01A02 (O1, approximate) is left out beside AUP01 (O1, exact); Y07A02 (2.5) stays,
+    # and so do Y08A02 and Y09A02 (read for the derived 3.2).
+    assert everything == {"AUP01", "AUP03", "AULK04", "HFUDD11", "y07a02", "y08a02", "y09a02"}
+    assert [w.table for w in run.plan(mappings_for_import(), ["Y01A02"])] == ["y01a02"]
+    assert {w.table for w in run.plan(mappings_for_import(), sources=["jobindsats"])} == {
+        "y01a02",
+        "y07a02",
+        "y08a02",
+        "y09a02",
+    }
