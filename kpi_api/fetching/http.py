@@ -145,6 +145,8 @@ class Client:
             size += len(chunk)
             if size > cap:  # stop downloading here: the rest is never read
                 raise too_large
+            if self.deadline.left() <= 0:  # an answer that trickles in is bounded too
+                raise self.deadline.exceeded(what)
             chunks.append(chunk)
         return b"".join(chunks)
 

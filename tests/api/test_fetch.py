@@ -307,3 +307,30 @@ def test_without_table_a_second_source_of_an_indicator_is_left_to_be_named():
         "y08a02",
         "y09a02",
     }
+
+
+def test_an_answer_that_trickles_in_is_stopped_at_the_time_limit():
+    import asyncio
+
+    from starlette.applications import Starlette
+    from starlette.responses import StreamingResponse
+    from starlette.routing import Route
+
+    from kpi_api.fetching.http import Client, Deadline
+
+    async def trickle():
+        for _ in range(40):  # a byte every 0.2 s: each well within the time-out, 8 s in all
+            yield b" "
+            await asyncio.sleep(0.2)
+
+    async def slow(request):
+        return StreamingResponse(trickle(), media_type="application/json")
+
+    with served(Starlette(routes=[Route("/slow", slow)])) as base:
+        limits = Limits(timeout=5, time_limit=1.0)
+        client = Client(base, limits, Deadline(limits.time_limit))
+        started = time.monotonic()
+        with pytest.raises(FetchError, match=r"longer than its time limit of 1 s"):
+            client.request("GET", "/slow", "a slow answer")
+        assert time.monotonic() - started < 3
+        client.close()
