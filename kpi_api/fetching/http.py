@@ -68,7 +68,8 @@ class Client:
     ) -> None:
         self.base_url, self.limits, self.deadline, self.sleep = base_url.rstrip("/"), limits, deadline, sleep
         # No redirects: a key in the headers is for this API alone, never for where it points.
-        self.http = httpx.Client(headers=headers or {}, follow_redirects=False, trust_env=False)
+        # The environment's proxy settings (HTTPS_PROXY, NO_PROXY) apply: town halls have them.
+        self.http = httpx.Client(headers=headers or {}, follow_redirects=False)
         self.requests = 0
 
     def close(self) -> None:
