@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from kpi_api.cli_fetch import fetch
 from kpi_api.cli_mapping import mapping_app
 
 app = typer.Typer(
@@ -251,6 +252,7 @@ token_app = typer.Typer(
 )
 app.add_typer(token_app, name="token")
 app.add_typer(mapping_app, name="mapping")
+app.command("fetch")(fetch)
 
 
 @token_app.command("create")

@@ -88,6 +88,10 @@ class Settings:
     persisted_entries: int = 2000
     persisted_bytes: int = 8 * 1024 * 1024
     mappings: str = ""  # KPI_MAPPINGS: a directory of the municipality's own mapping files (*.toml)
+    # `kpi fetch` (kpi_api/fetching/): the two APIs, and the Jobindsats key (sent there only).
+    statbank_url: str = "https://api.statbank.dk/v1"
+    jobindsats_url: str = "https://api.jobindsats.dk/v3"
+    jobindsats_key: str = attrs.field(default="", repr=False)  # never printed
 
     @property
     def mappings_directory(self) -> "Path | None":
@@ -136,6 +140,9 @@ class Settings:
             persisted_entries=_int("KPI_PERSISTED_ENTRIES", 2000),
             persisted_bytes=_int("KPI_PERSISTED_BYTES", 8 * 1024 * 1024),
             mappings=os.environ.get("KPI_MAPPINGS", "").strip(),
+            statbank_url=_api_url("KPI_STATBANK_URL", "https://api.statbank.dk/v1"),
+            jobindsats_url=_api_url("KPI_JOBINDSATS_URL", "https://api.jobindsats.dk/v3"),
+            jobindsats_key=os.environ.get("KPI_JOBINDSATS_KEY", "").strip(),
         )
 
 
@@ -166,4 +173,13 @@ def _public_url(name: str) -> str:
     parts = urllib.parse.urlsplit(value)
     if value and (parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment):
         raise SystemExit(f"{name}={value!r} is not an http(s) URL without query, e.g. https://kpi.example.dk")
+    return value.rstrip("/")
+
+
+def _api_url(name: str, default: str) -> str:
+    """An http(s) base URL of an API, without query or fragment and its trailing slash."""
+    value = os.environ.get(name, "").strip() or default
+    parts = urllib.parse.urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise SystemExit(f"{name}={value!r} is not an http(s) URL without query, e.g. {default}")
     return value.rstrip("/")

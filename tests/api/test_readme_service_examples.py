@@ -164,6 +164,9 @@ SAMPLES = {
     "KPI_PUBLIC_READ_PATHS": "/figures/",
     "KPI_PERSISTED_QUERIES": "/etc/kpi/persisted",
     "KPI_MAPPINGS": "/etc/kpi/mappings",
+    "KPI_STATBANK_URL": "https://statbank.example.dk/v1",
+    "KPI_JOBINDSATS_URL": "https://jobindsats.example.dk/v3",
+    "KPI_JOBINDSATS_KEY": "a-key",
 }
 
 
