@@ -136,6 +136,9 @@ class _Judgement:
     strict: bool = False  # met only with a negative gap (strictly below)
     bounds: RankBounds | None = None  # a rank target: where the rank lies
     best: int | None = None  # a rank target: within the best `best`
+    # The label as a sentence reads it ("the Capital Region of Denmark, rank 10"), where
+    # that differs from the label a table or legend shows.
+    sentence_label: Text | None = None
 
     @property
     def met(self) -> bool | None:
@@ -557,13 +560,18 @@ def _rank(
             ),
         )
     bounds = rank_bounds(area, values, Direction.BETTER_UP if up else Direction.BETTER_DOWN)
-    # "the Capital Region of Denmark, rank 10": the label is read inside a sentence.
-    label = Text(
-        f"{name.da}, plads {rule.best}", f"{area_in_sentence(comparison_set, Lang.EN)}, rank {rule.best}"
-    )
+    label = Text(f"{name.da}, plads {rule.best}", f"{name.en}, rank {rule.best}")
+    sentence_label = Text(label.da, f"{area_in_sentence(comparison_set, Lang.EN)}, rank {rule.best}")
     if bounds.exact is None:
         # The N-th best value of the set is not known either: no reference, no gap.
-        return _Judgement(value=value, label=label, rank_of=bounds.of, bounds=bounds, best=rule.best)
+        return _Judgement(
+            value=value,
+            label=label,
+            rank_of=bounds.of,
+            bounds=bounds,
+            best=rule.best,
+            sentence_label=sentence_label,
+        )
     ordered = sorted((v for v in values.values() if v is not None), reverse=up)
     nth = ordered[min(rule.best, len(ordered)) - 1]
     gap = (nth - value) if up else (value - nth)
@@ -577,6 +585,7 @@ def _rank(
         rank_of=bounds.of,
         bounds=bounds,
         best=rule.best,
+        sentence_label=sentence_label,
     )
 
 
@@ -739,8 +748,9 @@ def _explain(indicator: Indicator, period: str, j: _Judgement, status: Status, b
             f"{indicator.id}, {period}: {value_en}; {because.en}.",
         )
     # No parentheses inside the parenthesis this goes into.
-    reference_da = j.label.da if j.label else "intet sammenligningsgrundlag"
-    reference_en = j.label.en if j.label else "no benchmark"
+    label = j.sentence_label or j.label
+    reference_da = label.da if label else "intet sammenligningsgrundlag"
+    reference_en = label.en if label else "no benchmark"
     value_da, value_en = format_value(j.value, unit, Lang.DA), format_value(j.value, unit, Lang.EN)
     against_da = f" mod {format_value(j.reference, unit, Lang.DA)}" if j.reference is not None else ""
     against_en = f" against {format_value(j.reference, unit, Lang.EN)}" if j.reference is not None else ""

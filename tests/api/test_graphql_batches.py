@@ -16,10 +16,12 @@ BATCHES = "{ importBatches { id fileName format rows added importedBy retractedO
 RETRACT = "mutation($id: ID!) { retractBatch(id: $id) { id fileName retractedOn retractedBy } }"
 IMPORT = "mutation($csv: String!) { importObservations(csv: $csv) { batch added rejected } }"
 STATUS = f"""query($d: Date) {{ strategy(id: "{STRATEGY}") {{ revision(version: "2022") {{
-  indicator(id: "2.2") {{ status(area: "151", period: "2022", asOf: $d) {{ status value }} }} }} }} }}"""
+  indicator(id: "2.2") {{ status(area: "151", period: "2022-12", asOf: $d) {{ status value }} }} }} }} }}"""
 # The right figure in January, a wrong one "published" in February: the mistake to take back.
-RIGHT = "indicator,area,period,value,published\n2.2,151,2022,30.5,2023-01-10\n2.2,DK,2022,29,2023-01-10\n"
-WRONG = "indicator,area,period,value,published\n2.2,151,2022,99,2023-02-10\n"
+RIGHT = (
+    "indicator,area,period,value,published\n2.2,151,2022-12,30.5,2023-01-10\n2.2,DK,2022-12,29,2023-01-10\n"
+)
+WRONG = "indicator,area,period,value,published\n2.2,151,2022-12,99,2023-02-10\n"
 
 
 @pytest.fixture(scope="module")
@@ -80,7 +82,7 @@ def test_a_retracted_batch_leaves_the_answers_and_a_replay_still_shows_it(server
     assert retracted["retractedOn"] == today.isoformat() and retracted["retractedBy"].endswith("via GraphQL")
     # The vintage before it is back, at once (the cached answer is stale: the data version moved).
     status = post(server, STATUS)["data"]["strategy"]["revision"]["indicator"]["status"]
-    # 30.5 against DK's 29: not met, and no year before to tell the progress by.
+    # 30.5 against DK's 29: not met, and no December a year before to tell the progress by.
     assert status == {"status": "NOT_MET_PROGRESS_UNKNOWN", "value": "30.5"}
     # The committee's view of yesterday, and of February: as they were.
     yesterday = (today - datetime.timedelta(days=1)).isoformat()

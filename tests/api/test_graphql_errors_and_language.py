@@ -3,9 +3,9 @@ they belong to, unknown ids are NOT_FOUND, variables that do not fit are BAD_USE
 in JSON's words; the request language (Accept-Language), `strategies(owner:)`, enum
 names accepted where the schema shows them, and units stated in the schema.
 
-Expected values are from tests/synthetic.py by hand: 3.1 for 151 in 2022 is 9.5 against
+Expected values are from tests/synthetic.py by hand: 3.1 for 151 in 2022-12 is 9.5 against
 the country's 10 (at or above), so the gap is 10 − 9.5 = 0.5 percentage points, closer
-than 2021's 10 − 8 = 2: ON_TRACK."""
+than 2021-12's 10 − 8 = 2: ON_TRACK."""
 
 import httpx
 import pytest
@@ -41,7 +41,7 @@ def test_accept_language_sets_every_text_field_without_its_own_lang(client):
     assert danish["evaluation"]["referenceLabel"] == "Hele landet"
     assert english["evaluation"]["referenceLabel"] == "Whole country"  # stayed Danish before
     assert english["statement"].startswith("Activity-ready social-assistance recipients")
-    assert english["evaluation"]["explanation"].startswith("3.1, 2022: 9.5 % against 10 %")
+    assert english["evaluation"]["explanation"].startswith("3.1, 2022-12: 9.5 % against 10 %")
     assert (english["evaluation"]["status"], english["evaluation"]["gap"]) == ("ON_TRACK", "0.5")
 
 

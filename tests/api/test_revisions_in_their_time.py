@@ -14,19 +14,19 @@ from tests.conftest import serving
 
 STRATEGY = "ballerup-beskaeftigelsesstrategi"
 # 3.1 ("op på landsniveau", 2020's and 2022's key figure of goal 3):
-#   2021: 8 vs 10, gap 2 (2020: gap 3)  published January 2022, while 2020 was in force
-#   2022: 10.5 vs 10: met               published January 2023, under 2022
-#   2023: 9 vs 10, gap 1 (2022: −0.5)   published June 2024, after a 2024 revision took over
+#   2021-12: 8 vs 10, gap 2 (2020-12: gap 3)  published January 2022, while 2020 was in force
+#   2022-12: 10.5 vs 10: met                  published January 2023, under 2022
+#   2023-12: 9 vs 10, gap 1 (2022-12: −0.5)   published June 2024, after a 2024 revision took over
 # P5.1 (the 2015 plan, minimum 70 %): 2015 = 72 (met); 2025 = 60 after 65 in 2024 (not met, worse).
 FIGURES = """indicator,area,period,value,published,source
-3.1,151,2020,7,2021-01-10,SYNTETISK
-3.1,DK,2020,10,2021-01-10,SYNTETISK
-3.1,151,2021,8,2022-01-10,SYNTETISK
-3.1,DK,2021,10,2022-01-10,SYNTETISK
-3.1,151,2022,10.5,2023-01-10,SYNTETISK
-3.1,DK,2022,10,2023-01-10,SYNTETISK
-3.1,151,2023,9,2024-06-01,SYNTETISK
-3.1,DK,2023,10,2024-06-01,SYNTETISK
+3.1,151,2020-12,7,2021-01-10,SYNTETISK
+3.1,DK,2020-12,10,2021-01-10,SYNTETISK
+3.1,151,2021-12,8,2022-01-10,SYNTETISK
+3.1,DK,2021-12,10,2022-01-10,SYNTETISK
+3.1,151,2022-12,10.5,2023-01-10,SYNTETISK
+3.1,DK,2022-12,10,2023-01-10,SYNTETISK
+3.1,151,2023-12,9,2024-06-01,SYNTETISK
+3.1,DK,2023-12,10,2024-06-01,SYNTETISK
 P5.1,151,2014,68,2015-02-01,SYNTETISK
 P5.1,151,2015,72,2016-02-01,SYNTETISK
 P5.1,151,2024,65,2025-02-01,SYNTETISK
@@ -98,10 +98,10 @@ def test_graphql_the_superseded_2020_revision_in_its_own_time(served):
             "explanation": "Judged on the figures published by 8 November 2022, the revision's last day in force.",
         },
     }
-    # Goal 3 under 2020: 2021's 8 against 10, the gap down from 3 to 2 — not 2022's 10.5.
+    # Goal 3 under 2020: 2021-12's 8 against 10, the gap down from 3 to 2 — not 2022-12's 10.5.
     assert goal_3(base, "2020", lang="DA") == {
         "status": "ON_TRACK",
-        "period": "2021",
+        "period": "2021-12",
         "value": "8",
         "gap": "2",
         "judgedOn": {
@@ -121,7 +121,7 @@ def test_graphql_the_superseded_2020_revision_in_its_own_time(served):
         asked["judgedOn"]["outsideOwnTime"],
     ) == (
         "ACHIEVED",
-        "2022",
+        "2022-12",
         "REQUESTED",
         True,
     )
@@ -140,7 +140,7 @@ def test_the_status_table_of_2020_is_judged_in_its_own_time(served):
     )["statusTable"]
     assert table["judgedOn"] == {"kind": "AS_PUBLISHED_AT_END", "asOf": "2022-11-08"}
     cell = table["cells"][table["areas"].index("151")][table["indicators"].index("3.1")]
-    assert cell == ["2021", "8", "ON_TRACK"]
+    assert cell == ["2021-12", "8", "ON_TRACK"]
 
 
 def test_graphql_the_2015_plan_on_2015s_figures(served):
@@ -206,7 +206,7 @@ def test_rest_says_which_figures_and_why_in_both_languages(served):
     )
     status = httpx.get(f"{base}/api/status/151?revision=2020").json()
     goal = next(g for g in status["goals"] if g["number"] == 3)
-    assert (goal["status"]["status"], goal["status"]["period"]) == ("ON_TRACK", "2021")
+    assert (goal["status"]["status"], goal["status"]["period"]) == ("ON_TRACK", "2021-12")
     assert status["judgedOn"]["kind"] == "AS_PUBLISHED_AT_END" and status["judgedOn"]["asOf"] == "2022-11-08"
     assert status["judgedOn"]["explanation"]["en"].startswith(
         "Judged on the figures published by 8 November 2022"
@@ -222,8 +222,8 @@ def test_a_figure_of_the_2020_revision_says_so_and_shows_what_it_is_judged_on(se
     base, _ = served
     data = httpx.get(f"{base}/figures/3.1/151.json?revision=2020&lang=en").json()
     own = next(s for s in data["series"] if s["key"] == "own")
-    assert own["periods"] == ["2020", "2021"]  # 2022's figure was published after 8 Nov 2022
-    assert (data["status"]["status"], data["status"]["period"]) == ("ON_TRACK", "2021")
+    assert own["periods"] == ["2020-12", "2021-12"]  # 2022-12's figure was published after 8 Nov 2022
+    assert (data["status"]["status"], data["status"]["period"]) == ("ON_TRACK", "2021-12")
     assert data["judgedOn"]["kind"] == "AS_PUBLISHED_AT_END"
     assert data["revisionNotes"][0].startswith("Revision 2020 has been superseded by revision 2022")
     svg_en = httpx.get(f"{base}/figures/3.1/151.svg?revision=2020&lang=en").text
@@ -270,8 +270,8 @@ def test_publishing_a_2024_revision_supersedes_2022_and_pinned_answers_keep(serv
     pinned_url = f"{base}/api/status/151?revision=2022&asOf=2024-12-01"
     pinned = httpx.get(pinned_url).json()
     before = goal_3(base, "2022")
-    # In force and open-ended: the latest figures, 2023's 9 against 10 (gap 1, was −0.5).
-    assert (before["status"], before["period"], before["judgedOn"]["kind"]) == ("OFF_TRACK", "2023", "LATEST")
+    # In force and open-ended: the latest figures, 2023-12's 9 against 10 (gap 1, was −0.5).
+    assert (before["status"], before["period"], before["judgedOn"]["kind"]) == ("OFF_TRACK", "2023-12", "LATEST")
     assert revision(base, STRATEGY, "2022")["status"] == "ADOPTED"
 
     text = (_DATA / "catalogue" / "ballerup-beskaeftigelsesstrategi-2022.toml").read_text(encoding="utf-8")
@@ -291,10 +291,10 @@ def test_publishing_a_2024_revision_supersedes_2022_and_pinned_answers_keep(serv
     )
     in_force = gql(base, f'{{ strategy(id: "{STRATEGY}") {{ revision {{ version inForce status }} }} }}')
     assert in_force["strategy"]["revision"] == {"version": "2024", "inForce": True, "status": "ADOPTED"}
-    # 2022 is now judged on what was published by 29 February 2024: 2022's 10.5 against 10.
+    # 2022 is now judged on what was published by 29 February 2024: 2022-12's 10.5 against 10.
     after = goal_3(base, "2022", lang="EN")
-    assert (after["status"], after["period"], after["judgedOn"]["asOf"]) == ("ACHIEVED", "2022", "2024-02-29")
-    assert goal_3(base, "2024")["period"] == "2023"
+    assert (after["status"], after["period"], after["judgedOn"]["asOf"]) == ("ACHIEVED", "2022-12", "2024-02-29")
+    assert goal_3(base, "2024")["period"] == "2023-12"
     rest = httpx.get(f"{base}/api/strategies/{STRATEGY}").json()
     assert rest["revisionInForce"] == "2024"
     assert [r["status"] for r in rest["revisions"]] == ["superseded", "superseded", "adopted"]

@@ -6,8 +6,8 @@ The figures, and what they must give (hand-computed):
 - 2.1 (among the ten best of Region Hovedstaden's 29, lower is better), 2022-09: only
   Ballerup 3.0 and København 2.5 known → Ballerup between no. 2 (the 27 missing all
   worse) and no. 29 (all better): UNDECIDED, not "nr. 2 af 2".
-- 2.2 (at or below the national level), 2022: Ballerup 30 against the country's 29, and
-  nothing for 2021 → NOT_MET_PROGRESS_UNKNOWN.
+- 2.2 (at or below the national level), 2022-12: Ballerup 30 against the country's 29, and
+  nothing for 2021-12 → NOT_MET_PROGRESS_UNKNOWN.
 - 2.1 for the country (DK 3.1 in 2022-09): a rank among municipalities → NOT_APPLICABLE.
 """
 
@@ -25,8 +25,8 @@ CSV = """indicator,area,period,value,published,source
 2.1,151,2022-09,3.0,2022-10-15,SYNTETISK
 2.1,101,2022-09,2.5,2022-10-15,SYNTETISK
 2.1,DK,2022-09,3.1,2022-10-15,SYNTETISK
-2.2,151,2022,30,2023-01-10,SYNTETISK
-2.2,DK,2022,29,2023-01-10,SYNTETISK
+2.2,151,2022-12,30,2023-01-10,SYNTETISK
+2.2,DK,2022-12,29,2023-01-10,SYNTETISK
 """
 UNDECIDED_DA = (
     "2.1, 2022-09: 3 % (sammenlignet med: Region Hovedstaden, plads 10; værdier for 2 af 29 kommuner, "
@@ -95,10 +95,10 @@ def test_graphql_not_met_without_a_year_earlier_is_progress_unknown(base):
     s = indicator_status(base, "2.2", "151")
     assert (s["status"], s["gap"]) == ("NOT_MET_PROGRESS_UNKNOWN", "1")
     assert s["da"].endswith(
-        "målet er ikke nået; udviklingen er ukendt, fordi der er ingen værdi for 151 i 2021."
+        "målet er ikke nået; udviklingen er ukendt, fordi der er ingen værdi for 151 i 2021-12."
     )
     assert s["en"].endswith(
-        "the target is not met; progress is unknown because there is no value for 151 in 2021."
+        "the target is not met; progress is unknown because there is no value for 151 in 2021-12."
     )
 
 

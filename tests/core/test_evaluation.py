@@ -46,7 +46,7 @@ def test_2_1_rank_in_the_capital_region():
     assert e.status is Status.NOT_MET_PROGRESS_UNKNOWN  # no 2021-09 to compare with
     assert e.trend is Trend.UNKNOWN
     assert e.reference_label.da == "Region Hovedstaden, plads 10"
-    assert e.reference_label.en == "the Capital Region of Denmark, rank 10"
+    assert e.reference_label.en == "Capital Region of Denmark, rank 10"
 
 
 def test_2_1_ties_share_the_better_rank_and_rank_10_is_achieved():

@@ -4,11 +4,11 @@ SQLite file): GraphQL, REST, a figure and the status page, in Danish and English
 SYNTHETIC figures, imported once into the shared test database for two areas no other
 test uses: Brøndby (153) and Dragør (155). Hand-computed expectations:
 
-- 5.4 under 2022 (per target group, the worst group decides; better up, parity without
+- 5.4 in 2022-12 under the 2022 revision (per target group, the worst group decides; better up, parity without
   tolerance), Brøndby:
-  dagpenge 20 against 25 (gap 5; 2021: 15 against 25, gap 10) → on track;
+  dagpenge 20 against 25 (gap 5; 2021-12: 15 against 25, gap 10) → on track;
   kontanthjælp 30 against 28 (gap −2) → achieved;
-  uddannelseshjælp 10 against 20 (gap 10; 2021: 12 against 20, gap 8) → off track;
+  uddannelseshjælp 10 against 20 (gap 10; 2021-12: 12 against 20, gap 8) → off track;
   → OFF_TRACK, shown with uddannelseshjælp's figures: 10 against 20, gap 10, worse than 12.
 - 5.4, Dragør: dagpenge 30 against 25 → achieved; kontanthjælp's own figure suppressed →
   the headline cannot be achieved and is not decided (UNDECIDED, the missing group named).
@@ -25,26 +25,26 @@ from kpi_api.importing.service import import_bytes
 STRATEGY = "ballerup-beskaeftigelsesstrategi"
 FILE = "group-headlines.csv"
 ROWS = """indicator,area,period,value,published,origin,target_group,source
-5.4,153,2022,20,2023-01-10,non_western,dagpenge,SYNTETISK
-5.4,153,2022,25,2023-01-10,danish+western,dagpenge,SYNTETISK
-5.4,153,2021,15,2022-01-10,non_western,dagpenge,SYNTETISK
-5.4,153,2021,25,2022-01-10,danish+western,dagpenge,SYNTETISK
-5.4,153,2022,30,2023-01-10,non_western,kontanthjaelp,SYNTETISK
-5.4,153,2022,28,2023-01-10,danish+western,kontanthjaelp,SYNTETISK
-5.4,153,2022,10,2023-01-10,non_western,uddannelseshjaelp,SYNTETISK
-5.4,153,2022,20,2023-01-10,danish+western,uddannelseshjaelp,SYNTETISK
-5.4,153,2021,12,2022-01-10,non_western,uddannelseshjaelp,SYNTETISK
-5.4,153,2021,20,2022-01-10,danish+western,uddannelseshjaelp,SYNTETISK
-5.4,155,2022,30,2023-01-10,non_western,dagpenge,SYNTETISK
-5.4,155,2022,25,2023-01-10,danish+western,dagpenge,SYNTETISK
-5.4,155,2022,,2023-01-10,non_western,kontanthjaelp,SYNTETISK
-5.4,155,2022,28,2023-01-10,danish+western,kontanthjaelp,SYNTETISK
+5.4,153,2022-12,20,2023-01-10,non_western,dagpenge,SYNTETISK
+5.4,153,2022-12,25,2023-01-10,danish+western,dagpenge,SYNTETISK
+5.4,153,2021-12,15,2022-01-10,non_western,dagpenge,SYNTETISK
+5.4,153,2021-12,25,2022-01-10,danish+western,dagpenge,SYNTETISK
+5.4,153,2022-12,30,2023-01-10,non_western,kontanthjaelp,SYNTETISK
+5.4,153,2022-12,28,2023-01-10,danish+western,kontanthjaelp,SYNTETISK
+5.4,153,2022-12,10,2023-01-10,non_western,uddannelseshjaelp,SYNTETISK
+5.4,153,2022-12,20,2023-01-10,danish+western,uddannelseshjaelp,SYNTETISK
+5.4,153,2021-12,12,2022-01-10,non_western,uddannelseshjaelp,SYNTETISK
+5.4,153,2021-12,20,2022-01-10,danish+western,uddannelseshjaelp,SYNTETISK
+5.4,155,2022-12,30,2023-01-10,non_western,dagpenge,SYNTETISK
+5.4,155,2022-12,25,2023-01-10,danish+western,dagpenge,SYNTETISK
+5.4,155,2022-12,,2023-01-10,non_western,kontanthjaelp,SYNTETISK
+5.4,155,2022-12,28,2023-01-10,danish+western,kontanthjaelp,SYNTETISK
 5.3,153,2022-06,14,2022-07-15,non_western,,SYNTETISK
 5.3,153,2022-06,10,2022-07-15,danish+western,,SYNTETISK
 5.3,153,2021-06,16,2021-07-15,non_western,,SYNTETISK
 5.3,153,2021-06,10,2021-07-15,danish+western,,SYNTETISK
-5.1,153,2022,12,2023-01-10,non_western,kontanthjaelp,SYNTETISK
-5.1,153,2022,4,2023-01-10,danish,kontanthjaelp,SYNTETISK
+5.1,153,2022-12,12,2023-01-10,non_western,kontanthjaelp,SYNTETISK
+5.1,153,2022-12,4,2023-01-10,danish,kontanthjaelp,SYNTETISK
 """
 
 
@@ -82,7 +82,7 @@ def test_graphql_the_worst_target_group_decides(gql, groups):
     status = found["5.4"]["status"]
     assert {k: status[k] for k in ("status", "period", "value", "reference", "gap", "trend")} == {
         "status": "OFF_TRACK",
-        "period": "2022",
+        "period": "2022-12",
         "value": "10",
         "reference": "20",
         "gap": "10",
@@ -101,7 +101,7 @@ def test_graphql_the_worst_target_group_decides(gql, groups):
         "groups": [{"value": "dagpenge"}, {"value": "kontanthjaelp"}, {"value": "uddannelseshjaelp"}],
     }
     assert status["explanation"].startswith(
-        "5.4, 2022: vurderet pr. målgruppe, hvor den dårligste gruppe afgør: 1 nået, 1 på rette vej og "
+        "5.4, 2022-12: vurderet pr. målgruppe, hvor den dårligste gruppe afgør: 1 nået, 1 på rette vej og "
         "1 ikke på rette vej af 3 grupper; afgørende er uddannelseshjælp: 10 % mod 20 %"
     )
     assert [
@@ -126,9 +126,9 @@ def test_graphql_figures_per_origin_and_per_group_only_get_a_headline(gql, group
     )
     assert parity["trend"] == "IMPROVING"
     monitored = found["5.1"]["status"]
-    assert (monitored["status"], monitored["period"]) == ("MONITORING", "2022")
+    assert (monitored["status"], monitored["period"]) == ("MONITORING", "2022-12")
     assert monitored["explanation"] == (
-        "5.1, 2022: there is no figure in total for 153, only figures per origin and target group "
+        "5.1, 2022-12: there is no figure in total for 153, only figures per origin and target group "
         "(see the breakdown); the figure is monitored without a target."
     )
 
@@ -143,7 +143,7 @@ def test_graphql_a_group_without_figures_keeps_the_headline_from_being_achieved(
         {"status": "NO_DATA", "count": 1},
     ]
     assert status["explanation"] == (
-        "5.4, 2022: judged per target group, the worst group deciding: 1 achieved and 1 without data of "
+        "5.4, 2022-12: judged per target group, the worst group deciding: 1 achieved and 1 without data of "
         "2 groups; there are no figures for social assistance, so whether the target is met cannot be "
         "decided: it is met only when every group has met it."
     )
@@ -187,11 +187,11 @@ def test_the_figure_draws_the_deciding_group(server, groups):
     assert (data["status"]["status"], data["status"]["value"]) == ("OFF_TRACK", "10")
     lines = {s["role"]: s for s in data["series"]}
     assert lines["own"]["label"] == "Brøndby, education benefit"
-    assert (lines["own"]["periods"], lines["own"]["values"]) == (["2021", "2022"], ["12", "10"])
+    assert (lines["own"]["periods"], lines["own"]["values"]) == (["2021-12", "2022-12"], ["12", "10"])
     assert lines["reference"]["label"] == "Citizens of Danish and Western origin, education benefit"
     assert lines["reference"]["values"] == ["20", "20"]
     svg = httpx.get(f"{base}.svg?revision=2022").text
-    assert "Seneste værdi: 10 % (2022, uddannelseshjælp)." in svg
+    assert "Seneste værdi: 10 % (2022-12, uddannelseshjælp)." in svg
     html = httpx.get(f"{base}.html?revision=2022").text
     assert "vurderet pr. målgruppe, hvor den dårligste gruppe afgør" in html
 
@@ -216,5 +216,5 @@ def test_the_figure_draws_the_deciding_group(server, groups):
 def test_the_status_page_says_which_group_decides(server, groups, lang, words, missing):
     page = httpx.get(f"{server}/status/153?revision=2022&lang={lang}").text
     assert words in page
-    assert "10\u00a0% (2022, " in page  # the deciding group's value, named beside its period
+    assert "10\u00a0% (2022-12, " in page  # the deciding group's value, named beside its period
     assert missing in httpx.get(f"{server}/status/155?revision=2022&lang={lang}").text
