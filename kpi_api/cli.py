@@ -224,7 +224,7 @@ def template(
     sys.stdout.write(made.text)  # the file itself: no console formatting
     err.print(
         f"Example row for {made.indicator.id} ({made.indicator.name.en}; {made.indicator.unit.value}, "
-        f"{'monthly' if made.monthly else 'yearly'}, area {made.strategy.owner}): replace it with your figures.",
+        f"{made.frequency.value}, area {made.strategy.owner}): replace it with your figures.",
         soft_wrap=True,
     )
 

@@ -16,9 +16,11 @@ import attrs
 from kpi_api.demo.synthetic import FALLBACK, MONTHLY, PROFILES
 from kpi_api.importing.rows import OPTIONAL, REQUIRED
 from kpi_core import Indicator, Strategy, Unit
+from kpi_core.periods import Frequency
 
-# The frequencies and typical levels are the ones the synthetic demo was written from
-# (kpi_api/demo/synthetic.py, after ../shared/sources.md): one record of them, not two.
+# The frequency is the one the catalogue declares (Indicator.frequency: what `kpi import`
+# accepts); for an indicator without one, and for the typical levels, the ones the
+# synthetic demo was written from (kpi_api/demo/synthetic.py, after ../shared/sources.md).
 
 
 @attrs.frozen
@@ -27,6 +29,7 @@ class Template:
     indicator: Indicator
     strategy: Strategy
     monthly: bool
+    frequency: Frequency
 
 
 class NoSuchIndicator(LookupError):
@@ -41,10 +44,8 @@ def template(indicator_id: str, strategies: tuple[Strategy, ...], today: datetim
             f"`{indicator_id[:60]}` is not an indicator of the catalogue; known ids: {', '.join(known)}"
         )
     strategy, indicator = found
-    monthly = indicator.id in MONTHLY
-    first_of_month = today.replace(day=1)
-    last_month = first_of_month - datetime.timedelta(days=1)
-    period = f"{last_month.year}-{last_month.month:02d}" if monthly else str(today.year - 1)
+    frequency = indicator.frequency or (Frequency.MONTHLY if indicator.id in MONTHLY else Frequency.YEARLY)
+    period = _latest_complete(frequency, today)
     dimensions = [d.value for d in indicator.breakdowns]
     header = [*REQUIRED, *OPTIONAL, *dimensions]
     example = {
@@ -58,7 +59,18 @@ def template(indicator_id: str, strategies: tuple[Strategy, ...], today: datetim
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(header)
     writer.writerow([example.get(column, "") for column in header])
-    return Template(out.getvalue(), indicator, strategy, monthly)
+    return Template(out.getvalue(), indicator, strategy, frequency is Frequency.MONTHLY, frequency)
+
+
+def _latest_complete(frequency: Frequency, today: datetime.date) -> str:
+    """The last month, quarter or year that has ended before `today`."""
+    if frequency is Frequency.MONTHLY:
+        last_month = today.replace(day=1) - datetime.timedelta(days=1)
+        return f"{last_month.year}-{last_month.month:02d}"
+    if frequency is Frequency.QUARTERLY:
+        quarter = (today.month - 1) // 3  # the quarters ended this year
+        return f"{today.year}Q{quarter}" if quarter else f"{today.year - 1}Q4"
+    return str(today.year - 1)
 
 
 def _find(indicator_id: str, strategies: tuple[Strategy, ...]) -> tuple[Strategy, Indicator] | None:

@@ -33,7 +33,7 @@ def kpi(env, cwd, *args: str) -> subprocess.CompletedProcess:
 
 def test_a_dry_run_on_a_new_machine_creates_no_file(home):
     env, (a, _, _), database = home
-    (a / "figures.csv").write_text("indicator,area,period,value\n2.2,151,2022,30.5\n", encoding="utf-8")
+    (a / "figures.csv").write_text("indicator,area,period,value\n2.2,151,2022-12,30.5\n", encoding="utf-8")
     result = kpi(env, a, "import", "--dry-run", "figures.csv")
     assert result.returncode == 0, result.stderr
     assert result.stderr.splitlines()[0] == (
@@ -52,7 +52,7 @@ def _free_port() -> int:
 def test_serve_import_and_token_from_different_folders_use_one_database(home):
     env, (a, b, c), database = home
     (a / "figures.csv").write_text(
-        "indicator,area,period,value,published\n2.2,151,2022,30.5,2023-01-10\n", encoding="utf-8"
+        "indicator,area,period,value,published\n2.2,151,2022-12,30.5,2023-01-10\n", encoding="utf-8"
     )
     imported = kpi(env, a, "import", "figures.csv")
     assert imported.returncode == 0, imported.stderr
@@ -98,7 +98,7 @@ def test_serve_import_and_token_from_different_folders_use_one_database(home):
 def test_batches_are_listed_and_one_is_taken_back(home):
     env, (a, b, _), database = home
     (a / "wrong.csv").write_text(
-        "indicator,area,period,value,published\n2.2,151,2022,30.5,2023-01-10\n2.2,DK,2022,28,2023-01-10\n",
+        "indicator,area,period,value,published\n2.2,151,2022-12,30.5,2023-01-10\n2.2,DK,2022-12,28,2023-01-10\n",
         encoding="utf-8",
     )
     assert kpi(env, a, "import", "wrong.csv").returncode == 0

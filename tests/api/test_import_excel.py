@@ -75,8 +75,9 @@ def test_numbers_danish_text_dates_and_percentages_are_read_as_excel_shows_them(
             "Tal",
             [
                 ["Indicator", "Area", "Period", "Value", "Published"],
-                [2.2, 151, 2022, 29.5, datetime.date(2023, 1, 10)],  # numbers as numbers
-                ["2.2", "DK", "2022", "28,5", "2023-01-10"],  # Danish text
+                # numbers as numbers (2.2 is monthly: its period is text, as a month is no number)
+                [2.2, 151, "2022-12", 29.5, datetime.date(2023, 1, 10)],
+                ["2.2", "DK", "2022-12", "28,5", "2023-01-10"],  # Danish text
                 ["2.5", 151, datetime.date(2022, 9, 1), 0.031, datetime.datetime(2022, 10, 15)],
                 ["O1", "DK", "2022-09", 0.1 + 0.2, None],  # a sum stored as 0.30000000000000004
             ],
@@ -86,8 +87,8 @@ def test_numbers_danish_text_dates_and_percentages_are_read_as_excel_shows_them(
     report = run(engine, data)
     assert (report.format, report.rows, report.added, report.rejected) == ("xlsx", 4, 4, False)
     assert stored(engine) == {
-        ("2.2", "151", "2022"): (Decimal("29.5"), datetime.date(2023, 1, 10)),
-        ("2.2", "DK", "2022"): (Decimal("28.5"), datetime.date(2023, 1, 10)),
+        ("2.2", "151", "2022-12"): (Decimal("29.5"), datetime.date(2023, 1, 10)),
+        ("2.2", "DK", "2022-12"): (Decimal("28.5"), datetime.date(2023, 1, 10)),
         # 0.031 shown as 3,1 %; the date 1 Sep 2022 shown as "sep-22" is the month
         ("2.5", "151", "2022-09"): (Decimal("3.1"), datetime.date(2022, 10, 15)),
         ("O1", "DK", "2022-09"): (Decimal("0.3"), datetime.date(2023, 1, 15)),  # Excel's 15 digits
@@ -96,12 +97,12 @@ def test_numbers_danish_text_dates_and_percentages_are_read_as_excel_shows_them(
 
 def test_the_first_sheet_is_read_unless_another_is_named(engine):
     data = workbook(
-        ("Noter", [["indicator", "area", "period", "value"], ["2.2", 151, 2022, 30]]),
-        ("Tal", [["indicator", "area", "period", "value"], ["2.2", "DK", 2022, 28]]),
+        ("Noter", [["indicator", "area", "period", "value"], ["2.2", 151, "2022-12", 30]]),
+        ("Tal", [["indicator", "area", "period", "value"], ["2.2", "DK", "2022-12", 28]]),
     )
-    assert run(engine, data).added == 1 and set(stored(engine)) == {("2.2", "151", "2022")}
+    assert run(engine, data).added == 1 and set(stored(engine)) == {("2.2", "151", "2022-12")}
     reset_observations(engine)
-    assert run(engine, data, sheet="Tal").added == 1 and set(stored(engine)) == {("2.2", "DK", "2022")}
+    assert run(engine, data, sheet="Tal").added == 1 and set(stored(engine)) == {("2.2", "DK", "2022-12")}
     missing = run(engine, data, sheet="Ark1")
     assert [str(p) for p in missing.problems] == [
         "tal.xlsx: has no worksheet 'Ark1'; its worksheets: 'Noter', 'Tal'"
@@ -115,11 +116,11 @@ def test_errors_name_the_sheet_the_row_and_the_column_and_nothing_is_written(eng
             [
                 [None],  # a blank row above the header is skipped
                 ["indicator", "area", "period", "value"],
-                [datetime.date(2026, 2, 2), 151, 2022, 1],  # Danish Excel's 2.2
+                [datetime.date(2026, 2, 2), 151, "2022-12", 1],  # Danish Excel's 2.2
                 ["2.2", 151, datetime.date(2022, 9, 15), 1],
-                ["2.2", 151, 2022, "abc"],
-                ["2.2", 151, 2023, 1, "a note"],
-                ["2.2", 999, 2024, True],
+                ["2.2", 151, "2022-12", "abc"],
+                ["2.2", 151, "2023-12", 1, "a note"],
+                ["2.2", 999, "2024-12", True],
             ],
         )
     )
@@ -139,7 +140,7 @@ def test_errors_name_the_sheet_the_row_and_the_column_and_nothing_is_written(eng
 
 def test_a_header_that_is_not_canonical_is_refused_by_its_row(engine):
     report = run(
-        engine, workbook(("Ark1", [["indikator", "area", "period", "value"], ["2.2", 151, 2022, 1]]))
+        engine, workbook(("Ark1", [["indikator", "area", "period", "value"], ["2.2", 151, "2022-12", 1]]))
     )
     assert [str(p) for p in report.problems] == [
         "sheet 'Ark1', row 1 (the header), column `indicator`: required column is missing",
@@ -186,7 +187,7 @@ def _declare(data: bytes, member: str, size: int) -> bytes:
 
 
 def test_a_zip_bomb_is_refused_by_its_declared_sizes_before_anything_is_unpacked(engine):
-    data = workbook(("Tal", [["indicator", "area", "period", "value"], ["2.2", 151, 2022, 1]]))
+    data = workbook(("Tal", [["indicator", "area", "period", "value"], ["2.2", 151, "2022-12", 1]]))
     bomb = _declare(data, "xl/worksheets/sheet1.xml", 0xFFFFFF00)
     assert [str(p) for p in run(engine, bomb).problems] == [
         f"tal.xlsx: unpacks to {0xFFFFFF00 + sum(e.file_size for e in zipfile.ZipFile(io.BytesIO(data)).infolist()) - _size(data, 'xl/worksheets/sheet1.xml'):,} bytes; "
@@ -206,7 +207,7 @@ def _size(data: bytes, member: str) -> int:
 def test_a_bomb_that_lies_about_its_size_unpacks_no_more_than_it_declares(tmp_path):
     """A sheet holding 200 MB of text that declares 10 KB: zipfile stops at the declared
     size, the checksum fails, and the import is refused without the memory it would take."""
-    data = workbook(("Tal", [["indicator", "area", "period", "value"], ["2.2", 151, 2022, 1]]))
+    data = workbook(("Tal", [["indicator", "area", "period", "value"], ["2.2", 151, "2022-12", 1]]))
     source = zipfile.ZipFile(io.BytesIO(data))
     packed = io.BytesIO()
     with zipfile.ZipFile(packed, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -248,7 +249,7 @@ def test_the_cli_reads_a_named_sheet_and_says_which_database(tmp_path):
     path.write_bytes(
         workbook(
             ("Noter", [["ignored"]]),
-            ("Tal", [["indicator", "area", "period", "value"], ["2.2", 151, 2022, 30]]),
+            ("Tal", [["indicator", "area", "period", "value"], ["2.2", 151, "2022-12", 30]]),
         )
     )
     database = tmp_path / "kpi.sqlite3"
@@ -264,7 +265,14 @@ def test_the_cli_reads_a_named_sheet_and_says_which_database(tmp_path):
 def test_values_excel_saves_but_no_figure_is_are_refused_by_cell(engine):
     """An error value (#DIV/0!) and a number past a double's range, as they stand in the XML."""
     data = workbook(
-        ("Tal", [["indicator", "area", "period", "value"], ["2.2", 151, 2022, 1], ["2.2", "DK", 2022, 2]])
+        (
+            "Tal",
+            [
+                ["indicator", "area", "period", "value"],
+                ["2.2", 151, "2022-12", 1],
+                ["2.2", "DK", "2022-12", 2],
+            ],
+        )
     )
     source = zipfile.ZipFile(io.BytesIO(data))
     packed = io.BytesIO()

@@ -271,7 +271,11 @@ def test_publishing_a_2024_revision_supersedes_2022_and_pinned_answers_keep(serv
     pinned = httpx.get(pinned_url).json()
     before = goal_3(base, "2022")
     # In force and open-ended: the latest figures, 2023-12's 9 against 10 (gap 1, was −0.5).
-    assert (before["status"], before["period"], before["judgedOn"]["kind"]) == ("OFF_TRACK", "2023-12", "LATEST")
+    assert (before["status"], before["period"], before["judgedOn"]["kind"]) == (
+        "OFF_TRACK",
+        "2023-12",
+        "LATEST",
+    )
     assert revision(base, STRATEGY, "2022")["status"] == "ADOPTED"
 
     text = (_DATA / "catalogue" / "ballerup-beskaeftigelsesstrategi-2022.toml").read_text(encoding="utf-8")
@@ -293,7 +297,11 @@ def test_publishing_a_2024_revision_supersedes_2022_and_pinned_answers_keep(serv
     assert in_force["strategy"]["revision"] == {"version": "2024", "inForce": True, "status": "ADOPTED"}
     # 2022 is now judged on what was published by 29 February 2024: 2022-12's 10.5 against 10.
     after = goal_3(base, "2022", lang="EN")
-    assert (after["status"], after["period"], after["judgedOn"]["asOf"]) == ("ACHIEVED", "2022-12", "2024-02-29")
+    assert (after["status"], after["period"], after["judgedOn"]["asOf"]) == (
+        "ACHIEVED",
+        "2022-12",
+        "2024-02-29",
+    )
     assert goal_3(base, "2024")["period"] == "2023-12"
     rest = httpx.get(f"{base}/api/strategies/{STRATEGY}").json()
     assert rest["revisionInForce"] == "2024"

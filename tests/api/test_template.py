@@ -23,6 +23,11 @@ ALL_IDS = sorted({i.id for s in STRATEGIES for r in s.revisions for i in r.indic
             "1.2",
             "indicator,area,period,value,unit,numerator,denominator,published,source,flag\n1.2,151,2022-12,85.0,percent,,,,,\n",
         ),
+        # quarterly, as the catalogue declares it (the demo has 1.1 monthly): the last whole quarter
+        (
+            "1.1",
+            "indicator,area,period,value,unit,numerator,denominator,published,source,flag\n1.1,151,2022Q4,35.0,percent,,,,,\n",
+        ),
         # yearly (education statistics)
         (
             "4.1",
