@@ -69,6 +69,8 @@ def parse_revision(text: str, name: str) -> RevisionFile:
     header_data = data.pop("strategy", None)
     header = _structure(header_data, StrategyHeader, "$.strategy", problems)
     revision = _structure(data, Revision, "$", problems)
+    if revision is not None:  # rules for files written now (stored revisions load as published)
+        problems += [p for p in (i.unexplained_direction() for i in revision.indicators) if p]
     if problems or header is None or revision is None:  # None only with a problem told
         raise CatalogueError(name, problems)
     return RevisionFile(name, header, revision)

@@ -92,19 +92,19 @@ class Indicator:
                 f"a {type(value).__name__} target needs better_up or better_down"
             )
 
-    @remarks.validator
-    def _direction_is_explained(
-        self, attribute: "attrs.Attribute[tuple[Remark, ...]]", value: tuple[Remark, ...]
-    ) -> None:
-        # A status of "better" or "worse" is a claim; on a figure without a target nobody
-        # made it unless the catalogue says who did and why.
-        explained = any(r.about is RemarkTopic.DIRECTION for r in value)
+    def unexplained_direction(self) -> str | None:
+        """A status of "better" or "worse" is a claim; on a figure without a target nobody
+        made it unless the catalogue says who did and why. Checked where a catalogue file is
+        read (kpi_core.catalogue.parse_revision), not here: a revision published before the
+        rule is kept, and loaded, as it was published."""
+        explained = any(r.about is RemarkTopic.DIRECTION for r in self.remarks)
         if isinstance(self.target, MonitorOnly) and self.direction is not Direction.NONE and not explained:
-            raise ValueError(
+            return (
                 f"indicator {self.id}: a monitor-only indicator with direction {self.direction.value} needs "
                 'a remark with about = "direction" saying why (or direction = "none": the trend then '
                 "says up or down, not better or worse)"
             )
+        return None
 
     @breakdowns.validator
     def _distinct(

@@ -99,8 +99,8 @@ def test_a_target_needs_a_direction_and_a_monitor_only_direction_needs_a_reason(
     o1 = R2022.indicator("O1")
     with pytest.raises(ValueError, match="direction 'none' is only for a monitor-only indicator"):
         attrs.evolve(R2022.indicator("2.1"), direction=Direction.NONE)
-    with pytest.raises(ValueError, match='needs a remark with about = "direction"'):
-        Indicator(o1.id, o1.name, o1.unit, Direction.BETTER_DOWN, MonitorOnly(), o1.source)
+    assumed = Indicator(o1.id, o1.name, o1.unit, Direction.BETTER_DOWN, MonitorOnly(), o1.source)
+    assert 'needs a remark with about = "direction"' in assumed.unexplained_direction()
     assert (
         Indicator(o1.id, o1.name, o1.unit, Direction.NONE, MonitorOnly(), o1.source).direction
         is Direction.NONE
@@ -163,3 +163,17 @@ def test_the_rank_target_is_said_in_the_documents_words():
     words = describe_target(R2022.indicator("2.1").target, Unit.PERCENT)
     assert words.da == "Blandt de ti kommuner i Region Hovedstaden, som har den laveste andel"
     assert words.en == "Among the ten municipalities in the Capital Region of Denmark with the lowest share"
+
+
+def test_a_revision_published_before_the_rule_still_loads_as_published():
+    # Stored documents are immutable: one published without direction remarks (as every
+    # revision was before the rule) is loaded as it is; only new files are refused.
+    from kpi_core.catalogue import structure_revision, unstructure_revision
+
+    document = unstructure_revision(R2022)
+    for area in document["focus_areas"]:
+        for indicator in area["indicators"]:
+            indicator["remarks"] = [r for r in indicator.get("remarks", []) if r.get("about") != "direction"]
+    loaded = structure_revision(document)
+    assumed = loaded.indicator("1.2")
+    assert assumed.direction is Direction.BETTER_UP and assumed.unexplained_direction() is not None
