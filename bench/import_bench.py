@@ -38,6 +38,7 @@ from kpi_api.storage.engine import create_engine, migrate, write_transaction
 from kpi_api.storage.observation_store import _COLUMNS, SqlObservationRepository, _values
 from kpi_core import shipped_areas, shipped_strategies
 
+NOTES = "## Where the time goes"  # the hand-written part of the results file, kept by a new run
 FORMATS = ("csv", "jsonstat", "jobindsats")
 FILE_NAMES = {"csv": "bench.csv", "jsonstat": "aup01.json", "jobindsats": "y01a02.json"}
 AGES = ["", "16-24", "25-29", "30-39", "40-49", "50-59", "60-99"]  # O1's breakdown; "" the total
@@ -326,7 +327,10 @@ def main() -> None:
                 "(it is read whole); a million rows of Jobindsats come as several files.",
             ]
     text = "\n".join(lines) + "\n"
-    args.out.write_text(text)
+    # The notes written by hand under the measurements (where the time goes) are kept.
+    before = args.out.read_text() if args.out.exists() else ""
+    notes = before[before.index(NOTES) :] if NOTES in before else ""
+    args.out.write_text(text + ("\n" + notes if notes else ""))
     print(text)
 
 
