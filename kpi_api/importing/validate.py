@@ -82,6 +82,9 @@ _KIND_EXAMPLE = {
 }
 
 
+# Asked once per row, for few distinct periods and indicators: a tenth of a large import's
+# time went to sorting the frequencies again for every row (bench/results-import.md).
+@functools.lru_cache(maxsize=4096)
 def wrong_kind_of_period(period: str, indicator: str, fact: IndicatorFacts) -> str | None:
     """Why a period does not fit the indicator's series, or None when it does.
 
@@ -272,6 +275,7 @@ def _shown(text: str, limit: int = 60) -> str:
 
 
 @functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=4096)  # a PeriodError is not cached: raised again each time
 def _canonical_period(text: str) -> str:
     # Files repeat a handful of periods many thousand times.
     return str(parse_period(text))
