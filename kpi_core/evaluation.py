@@ -33,6 +33,7 @@ evaluation reads (so what a service fetches for it) is `kpi_core.comparisons.rea
 import functools
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
+from typing import Any
 
 import attrs
 
@@ -328,13 +329,7 @@ def _rolled_up(
         return attrs.evolve(
             evaluation,
             status=headline,
-            value=chosen.value,
-            reference=chosen.reference,
-            reference_label=chosen.reference_label,
-            gap=chosen.gap,
-            rank=chosen.rank,
-            rank_of=chosen.rank_of,
-            trend=chosen.trend,
+            **_figures(chosen),
             explanation=Text(
                 f"{prefix}{intro.da}; afgørende er {name.da}: {own.da}{tail_da}.",
                 f"{prefix}{intro.en}; deciding is {name.en}: {own.en}{tail_en}.",
@@ -374,19 +369,27 @@ def _rolled_up(
     return attrs.evolve(
         evaluation,
         status=status,
-        value=None,
-        reference=None,
-        reference_label=None,
-        gap=None,
-        rank=None,
-        rank_of=None,
-        rank_best=None,
-        rank_worst=None,
-        rank_known=None,
-        trend=Trend.UNKNOWN,
+        **_figures(None),
         explanation=Text(f"{prefix}{intro.da}; {why.da}.", f"{prefix}{intro.en}; {why.en}."),
         rollup=summary,
     )
+
+
+def _figures(shown: "Evaluation | None") -> dict[str, Any]:
+    """The figures a headline shows, all taken from one evaluation (the deciding group's),
+    or none of them where the groups cannot decide it."""
+    return {
+        "value": shown.value if shown else None,
+        "reference": shown.reference if shown else None,
+        "reference_label": shown.reference_label if shown else None,
+        "gap": shown.gap if shown else None,
+        "rank": shown.rank if shown else None,
+        "rank_of": shown.rank_of if shown else None,
+        "rank_best": shown.rank_best if shown else None,
+        "rank_worst": shown.rank_worst if shown else None,
+        "rank_known": shown.rank_known if shown else None,
+        "trend": shown.trend if shown else Trend.UNKNOWN,
+    }
 
 
 def _group_only(indicator: Indicator, evaluation: "Evaluation") -> "Evaluation":
