@@ -36,6 +36,8 @@ COSTS: dict[str, FieldCost] = {
     "Strategy.diff": FieldCost(own=10),  # the same diff (types.py)
     "Indicator.series": FieldCost(own=10),  # a store query, with the reference series
     "Indicator.ranking": FieldCost(own=20),  # the values of every area in the comparison set
+    "Indicator.timeSeries": FieldCost(own=10),  # the same work as `series` (types.py)
+    "Indicator.rankingFor": FieldCost(own=20),  # the same work as `ranking`
     # One evaluation each (batched per request), breakdown cells included.
     "Indicator.status": FieldCost(own=3),
     "Goal.status": FieldCost(own=3),

@@ -38,16 +38,32 @@ class Query:
         return await import_batches(info, limit)
 
     @strawberry.field(
-        description='Every strategy in the catalogue; with `owner` (an area code, e.g. "151"), only those '
-        "that area owns (none is an empty list; an unknown code is an error, BAD_USER_INPUT).",
+        description="Every strategy in the catalogue.",
         permission_classes=[ReadAccess],
     )
-    def strategies(self, info: Info, owner: str | None = None) -> list[t.Strategy]:
-        strategies = info.context["catalogue"].strategies
-        if owner is not None:
-            checked_area(info, owner, "owner")
-            strategies = [s for s in strategies if s.owner == owner]
-        return [t.Strategy(domain=s) for s in strategies]
+    def strategies(
+        self,
+        info: Info,
+        owner: Annotated[
+            str | None,
+            strawberry.argument(
+                description="Deprecated: an unknown code nulls all of `data` here; `strategiesOwnedBy` "
+                "nulls only itself.",
+                deprecation_reason="Use `strategiesOwnedBy(owner:)`: the same answer, and an unknown code "
+                "nulls only that field.",
+            ),
+        ] = None,
+    ) -> list[t.Strategy]:
+        return _owned_by(info, owner)
+
+    @strawberry.field(
+        name="strategiesOwnedBy",
+        description='The strategies an area owns (an area code, e.g. "151"); none is an empty list. An unknown '
+        "code makes this field null with an error BAD_USER_INPUT, and nothing else.",
+        permission_classes=[ReadAccess],
+    )
+    def strategies_owned_by(self, info: Info, owner: str) -> list[t.Strategy] | None:
+        return _owned_by(info, owner)
 
     @strawberry.field(
         description="A strategy by id; an unknown id is null with an error NOT_FOUND naming it.",
@@ -179,3 +195,11 @@ class QuietSchema(strawberry.Schema):
 
 
 schema = build_schema()
+
+
+def _owned_by(info: Info, owner: str | None) -> list[t.Strategy]:
+    strategies = info.context["catalogue"].strategies
+    if owner is not None:
+        checked_area(info, owner, "owner")
+        strategies = [s for s in strategies if s.owner == owner]
+    return [t.Strategy(domain=s) for s in strategies]

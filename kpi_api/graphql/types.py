@@ -252,8 +252,27 @@ class Indicator:
         return _remarks(self.domain.remarks, self.revision)
 
     @strawberry.field(
+        name="timeSeries",
         description="The area's figures over time (columnar) and the series it is judged against. "
-        "`from`/`to` are inclusive periods of the series' kind, or years."
+        "`from`/`to` are inclusive periods of the series' kind, or years. A bad argument (an unknown area, "
+        "a period that is not one) makes this field null with an error BAD_USER_INPUT, and nothing above it.",
+    )
+    async def time_series(
+        self,
+        info: Info,
+        area: str,
+        from_: Annotated[str | None, strawberry.argument(name="from")] = None,
+        to: str | None = None,
+        as_of: datetime.date | None = None,
+        breakdown: list[BreakdownFilter] | None = None,
+    ) -> Series | None:
+        return Series(domain=await resolve_series(info, self.domain, area, from_, to, as_of, breakdown))
+
+    @strawberry.field(
+        description="The same as `timeSeries`, but non-null: an error in it nulls the nearest nullable "
+        "field above it.",
+        deprecation_reason="Use `timeSeries` (the same arguments and answer): an error in `series` nulls the "
+        "fields above it.",
     )
     async def series(
         self,
@@ -267,8 +286,25 @@ class Indicator:
         return Series(domain=await resolve_series(info, self.domain, area, from_, to, as_of, breakdown))
 
     @strawberry.field(
+        name="rankingFor",
         description="The municipalities ranked best first for a period (default: the latest with data). "
-        "`among` is a region, cluster or DK; default the target's comparison set seen from the strategy's owner."
+        "`among` is a region, cluster or DK; default the target's comparison set seen from the strategy's owner. "
+        "A bad argument makes this field null with an error BAD_USER_INPUT, and nothing above it.",
+    )
+    async def ranking_for(
+        self,
+        info: Info,
+        period: str | None = None,
+        among: str | None = None,
+        as_of: datetime.date | None = None,
+    ) -> Ranking | None:
+        return Ranking(domain=await resolve_ranking(info, self.strategy, self.domain, period, among, as_of))
+
+    @strawberry.field(
+        description="The same as `rankingFor`, but non-null: an error in it nulls the nearest nullable field "
+        "above it.",
+        deprecation_reason="Use `rankingFor` (the same arguments and answer): an error in `ranking` nulls the "
+        "fields above it.",
     )
     async def ranking(
         self,

@@ -194,6 +194,54 @@ def test_the_schema_states_decimals_as_strings_and_gaps_in_percentage_points(cli
     assert "percentage points" in fields["gap"] and "unit" in fields["value"]
 
 
+@pytest.mark.parametrize(
+    ("field", "arguments", "argument"),
+    [
+        ("timeSeries", 'area: "nope"', "area"),
+        ("timeSeries", 'area: "151", from: "not a period"', "from"),
+        ("rankingFor", 'among: "151"', "among"),
+    ],
+)
+def test_a_bad_argument_nulls_only_the_series_or_ranking_it_was_given_to(client, field, arguments, argument):
+    query = (
+        "{ "
+        + THE_STRATEGY
+        + ' { revision { indicator(id: "O1") { id '
+        + field
+        + "("
+        + arguments
+        + ") { __typename } } } } }"
+    )
+    answer = post(client, query)
+    assert answer["data"]["strategy"]["revision"]["indicator"] == {"id": "O1", field: None}
+    (error,) = answer["errors"]
+    assert error["extensions"]["code"] == "BAD_USER_INPUT" and error["path"][-1] == field
+    assert error["extensions"].get("argument", argument) == argument
+    # The deprecated non-null twin still answers as the contract says: its error nulls the indicator.
+    old = query.replace("timeSeries", "series").replace("rankingFor", "ranking")
+    assert post(client, old)["data"] == {"strategy": {"revision": {"indicator": None}}}
+
+
+def test_the_twins_answer_what_the_deprecated_fields_answer(client):
+    fields = (
+        'timeSeries(area: "151") { area indicator points { periods } } rankingFor { period entries { rank } }'
+    )
+    query = "{ " + THE_STRATEGY + ' { revision { indicator(id: "O1") { ' + fields + " } } } }"
+    new = post(client, query)["data"]["strategy"]["revision"]["indicator"]
+    old_fields = fields.replace("timeSeries", "series").replace("rankingFor", "ranking")
+    old = post(client, query.replace(fields, old_fields))["data"]["strategy"]["revision"]["indicator"]
+    assert new["timeSeries"] == old["series"] and new["rankingFor"] == old["ranking"]
+
+
+def test_an_unknown_owner_nulls_only_strategies_owned_by(client):
+    answer = post(client, '{ strategiesOwnedBy(owner: "Ballerup") { id } areas(kind: COUNTRY) { code } }')
+    assert answer["data"] == {"strategiesOwnedBy": None, "areas": [{"code": "DK"}]}
+    assert answer["errors"][0]["extensions"] == {"code": "BAD_USER_INPUT", "argument": "owner"}
+    owned = post(client, '{ strategiesOwnedBy(owner: "151") { id } }')["data"]["strategiesOwnedBy"]
+    assert len(owned) == 3
+    assert post(client, '{ strategiesOwnedBy(owner: "101") { id } }')["data"]["strategiesOwnedBy"] == []
+
+
 def test_an_unknown_revision_in_a_diff_nulls_only_the_diff(client):
     query = "{ " + THE_STRATEGY + ' { id diff(from: "2019", to: "2022") { to } } }'
     answer = post(client, query)
