@@ -166,6 +166,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     extensions.append(RecordOperationType)  # tells the answer cache whether a query ran
     extensions.append(ErrorCodes)  # last: sees every error the others produce
     built = QuietSchema(query=Query, mutation=Mutation, extensions=extensions)
+    built.validation_cache = validation_cache  # its hits are what tests and benches read
     describe_costs(built._schema)
     # Strawberry's own words ("Decimal (fixed-point)") say nothing of the wire format.
     built._schema.type_map["Decimal"].description = (
@@ -186,6 +187,8 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
 class QuietSchema(strawberry.Schema):
     """Logs only unexpected errors (with their traceback). Client errors — a hostile or
     broken query — are answered, not logged in full, so they cannot flood the log."""
+
+    validation_cache: ValidationCache | None = None
 
     def process_errors(self, errors, execution_context=None) -> None:
         for error in errors:
