@@ -1,4 +1,5 @@
-"""A figure's data as CSV and JSON, for readers who want the numbers, not the picture.
+"""A figure's data as CSV and JSON, for readers who want the numbers, not the picture,
+and as one plain-text paragraph (`figure_text`) for those who cannot see it.
 
 CSV (`figure_csv`): UTF-8, RFC 4180 (CRLF line ends), header
 `series,role,area,period,value,unit`, one row per point of every line in the figure's
@@ -43,6 +44,7 @@ import io
 from decimal import Decimal
 
 from kpi_api.web.rest import judged_on
+from kpi_api.web.svg import summary, title_text
 from kpi_api.web.view_models import FigureData
 from kpi_core.wording import area_name, direction_assumption
 
@@ -63,6 +65,13 @@ def figure_csv(figure: FigureData) -> str:
         for period, value in zip(line.periods, line.values, strict=False):
             writer.writerow((line.key, line.role, line.area or "", period, _decimal(value) or "", unit))
     return out.getvalue()
+
+
+def figure_text(figure: FigureData) -> str:
+    """What an `<img alt>` or a screen reader says of the chart: its title, then the
+    latest value, what it is compared with and the status, in the figure's language —
+    the same words as the SVG's own description, so the two never disagree."""
+    return f"{title_text(figure)}. {summary(figure)}\n"
 
 
 def figure_json(figure: FigureData) -> dict:

@@ -342,7 +342,7 @@ def document() -> dict:
             },
             "/figures/{indicator}/{file}": {
                 "get": {
-                    "summary": "A figure: {area}.svg, .html (for an iframe), .csv or .json",
+                    "summary": "A figure: {area}.svg, .html (for an iframe), .csv, .json or .txt (the chart in words)",
                     "operationId": "getFigure",
                     "parameters": [
                         {
@@ -359,7 +359,7 @@ def document() -> dict:
                             "description": "Area code and format, e.g. 151.svg",
                             "schema": {
                                 "type": "string",
-                                "pattern": rf"^{parameters.AREA}\.(svg|html|csv|json)$",
+                                "pattern": rf"^{parameters.AREA}\.(svg|html|csv|json|txt)$",
                             },
                             "example": "151.svg",
                         },
@@ -411,6 +411,7 @@ def document() -> dict:
                                 "text/html": {"schema": {"type": "string"}},
                                 "text/csv": {"schema": {"type": "string"}},
                                 "application/json": {"schema": {"type": "object"}},
+                                "text/plain": {"schema": {"type": "string"}},
                             },
                         },
                         "400": _PROBLEM,

@@ -26,6 +26,8 @@ FORMATS = {
     "html": "text/html; charset=utf-8",
     "csv": "text/csv; charset=utf-8",
     "json": "application/json",
+    # The chart in words, for an <img alt> or a screen reader (figure_formats.figure_text).
+    "txt": "text/plain; charset=utf-8",
 }
 
 
@@ -135,7 +137,7 @@ class Web:
         if fmt not in FORMATS:
             return problem_response(
                 404,
-                f"Figures come as .svg, .html, .csv or .json, not {quoted(fmt)}; e.g. /figures/2.1/151.svg",
+                f"Figures come as .svg, .html, .csv, .json or .txt, not {quoted(fmt)}; e.g. /figures/2.1/151.svg",
             )
         query = request.query_params
 
@@ -186,6 +188,8 @@ class Web:
             return figure_formats.figure_csv(figure)
         if fmt == "json":
             return json.dumps(figure_formats.figure_json(figure), ensure_ascii=False, indent=1)
+        if fmt == "txt":
+            return figure_formats.figure_text(figure)
         drawing = svg.render_svg(figure, theme)
         if fmt == "svg":
             return drawing

@@ -29,6 +29,19 @@ def test_four_formats_carry_the_same_numbers(server, seeded):
     assert "9,5" in html.text and "<script" not in html.text
 
 
+def test_the_text_says_what_the_picture_shows_for_an_img_alt(server, seeded):
+    base = f"{server}/figures/3.1/151"
+    text = httpx.get(f"{base}.txt")
+    assert text.headers["content-type"] == "text/plain; charset=utf-8"
+    desc = ET.fromstring(httpx.get(f"{base}.svg").text).find(f"{SVG}desc").text
+    title, _, words = text.text.partition(". ")
+    assert title.endswith("Ballerup") and words.strip() == desc.strip()  # the SVG's own words
+    assert "9,5 %" in words and "Status:" in words and "Syntetiske data." in words
+    english = httpx.get(f"{base}.txt?lang=en").text
+    assert "9.5%" in english or "9.5 %" in english
+    assert "Synthetic data." in english and "Status:" in english
+
+
 def test_benchmarks_differ_and_compared_areas_are_not_drawn_twice(server, seeded):
     root = ET.fromstring(httpx.get(f"{server}/figures/2.1/151.svg?compare=DK,101&lang=en").text)
     groups = {g.get("data-key"): g for g in root.iter(f"{SVG}g") if g.get("data-key")}
