@@ -53,6 +53,7 @@ COSTS: dict[str, FieldCost] = {
     "Mutation.retractBatch": FieldCost(own=10),
     # Lists of objects, with the most entries each is counted as having.
     "Query.strategies": FieldCost(bound=10),
+    "Query.strategiesOwnedBy": FieldCost(bound=10),  # a part of `strategies`
     "Query.importBatches": FieldCost(bound=200),  # its `limit` (mutations.MAX_BATCHES)
     "Query.areas": FieldCost(bound=110),
     "Strategy.revisions": FieldCost(bound=10),

@@ -1,10 +1,15 @@
 """A figure's data as CSV and JSON, for readers who want the numbers, not the picture,
 and as one plain-text paragraph (`figure_text`) for those who cannot see it.
 
-CSV (`figure_csv`): UTF-8, RFC 4180 (CRLF line ends), header
-`series,role,area,period,value,unit`, one row per point of every line in the figure's
-order; `value` with a decimal point and exactly as stored (empty when suppressed or
-missing, never 0); `unit` is the indicator's unit id (`percent`, `months`, …).
+CSV (`figure_csv`), in the figure's language, one row per point of every line in the
+figure's order, values exactly as stored (empty when suppressed or missing, never 0):
+- `lang=en`: UTF-8, RFC 4180 (commas, CRLF line ends), header
+  `series,role,area,period,value,unit`, a decimal point, `unit` the unit's id
+  (`percent`, `months`, …) — for programs.
+- `lang=da` (the default): what Danish-locale Excel opens as it is — UTF-8 with a byte
+  order mark, semicolons, decimal commas, CRLF, header
+  `serie;rolle;områdekode;periode;værdi;enhed`, the series named in words ("Ballerup",
+  "Hele landet") and the unit as printed ("%", "måneder"; empty for a count).
 
 JSON (`figure_json`), texts in the figure's language, decimals as strings (exact, so
 no float rounding on the way), absent values as null::
@@ -46,7 +51,8 @@ from decimal import Decimal
 from kpi_api.web.rest import judged_on
 from kpi_api.web.svg import summary, title_text
 from kpi_api.web.view_models import FigureData
-from kpi_core.wording import area_name, direction_assumption
+from kpi_core import Lang
+from kpi_core.wording import area_name, direction_assumption, unit_suffix
 
 CSV_HEADER = ("series", "role", "area", "period", "value", "unit")
 
@@ -56,7 +62,13 @@ def _decimal(value: Decimal | None) -> str | None:
     return None if value is None else format(value, "f")
 
 
+CSV_HEADER_DA = ("serie", "rolle", "områdekode", "periode", "værdi", "enhed")
+_ROLES_DA = {"own": "egen", "reference": "reference", "compare": "sammenligning", "target": "mål"}
+
+
 def figure_csv(figure: FigureData) -> str:
+    if figure.lang is Lang.DA:
+        return _danish_csv(figure)
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(CSV_HEADER)
@@ -64,6 +76,20 @@ def figure_csv(figure: FigureData) -> str:
     for line in figure.lines:
         for period, value in zip(line.periods, line.values, strict=False):
             writer.writerow((line.key, line.role, line.area or "", period, _decimal(value) or "", unit))
+    return out.getvalue()
+
+
+def _danish_csv(figure: FigureData) -> str:
+    out = io.StringIO()
+    out.write("\ufeff")  # the byte order mark: without it Excel reads UTF-8 as Windows-1252
+    writer = csv.writer(out, delimiter=";")
+    writer.writerow(CSV_HEADER_DA)
+    unit = unit_suffix(figure.indicator.unit, Lang.DA).strip()
+    for line in figure.lines:
+        for period, value in zip(line.periods, line.values, strict=False):
+            shown = "" if value is None else format(value, "f").replace(".", ",")
+            role = _ROLES_DA.get(line.role, line.role)
+            writer.writerow((line.label(Lang.DA), role, line.area or "", period, shown, unit))
     return out.getvalue()
 
 

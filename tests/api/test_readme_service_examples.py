@@ -230,7 +230,7 @@ def test_make_run_serves_on_the_port_and_host_given(tmp_path):
     )
     try:
         assert _wait_for_health(f"http://127.0.0.1:{port}", process)["status"] == "ok"
-        page = httpx.get(f"http://127.0.0.1:{port}/figures/2.1/151.csv")
+        page = httpx.get(f"http://127.0.0.1:{port}/figures/2.1/151.csv?lang=en")
         # The demo data, as DEMO_ARGS asked for: 2025 only.
         assert page.status_code == 200 and "own,own,151,2025-01," in page.text and ",2024-" not in page.text
     finally:

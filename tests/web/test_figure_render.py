@@ -420,7 +420,7 @@ def test_text_is_escaped():
 
 
 def test_csv_has_one_row_per_point():
-    figure = figure_22()
+    figure = figure_22(Lang.EN)
     rows = list(csv.reader(io.StringIO(figure_csv(figure))))
     assert tuple(rows[0]) == CSV_HEADER == ("series", "role", "area", "period", "value", "unit")
     expected = [
@@ -431,6 +431,32 @@ def test_csv_has_one_row_per_point():
     assert rows[1:] == expected
     assert ["own", "own", "151", "2022-03", "", "percent"] in rows
     assert ["own", "own", "151", "2022-09", "30.5", "percent"] in rows
+
+
+def test_the_danish_csv_opens_in_danish_excel_as_it_is():
+    figure = figure_22(Lang.DA)
+    text = figure_csv(figure)
+    assert text.startswith("\ufeffserie;rolle;områdekode;periode;værdi;enhed\r\n")
+    rows = list(csv.reader(io.StringIO(text.removeprefix("\ufeff")), delimiter=";"))
+    expected = [
+        [
+            line.label(Lang.DA),
+            line.role,
+            line.area or "",
+            p,
+            "" if v is None else format(v, "f").replace(".", ","),
+            "%",
+        ]
+        for line in figure.lines
+        for p, v in zip(line.periods, line.values, strict=False)
+    ]
+    assert [[r[0], r[2], r[3], r[4], r[5]] for r in rows[1:]] == [
+        [e[0], e[2], e[3], e[4], e[5]] for e in expected
+    ]
+    assert ["Ballerup", "egen", "151", "2022-09", "30,5", "%"] in rows
+    assert ["Ballerup", "egen", "151", "2022-03", "", "%"] in rows  # missing stays empty, never 0
+    assert next(r[:2] for r in rows if r[2] == "DK") == ["Hele landet", "reference"]
+    assert "." not in "".join(r[4] for r in rows[1:])  # no decimal point Danish Excel would misread
 
 
 def test_json_shape_and_decimal_strings():

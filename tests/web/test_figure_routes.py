@@ -15,10 +15,16 @@ def test_four_formats_carry_the_same_numbers(server, seeded):
     own = next(s for s in data["series"] if s["role"] == "own")
     assert (own["periods"], own["values"]) == (["2021-12", "2022-12"], ["8", "9.5"])
     assert data["status"]["status"] == "ON_TRACK" and data["synthetic"] is True
-    rows = list(csv.DictReader(io.StringIO(httpx.get(f"{base}.csv").text)))
+    rows = list(csv.DictReader(io.StringIO(httpx.get(f"{base}.csv?lang=en").text)))
     assert [(r["period"], r["value"]) for r in rows if r["role"] == "own"] == [
         ("2021-12", "8"),
         ("2022-12", "9.5"),
+    ]
+    danish = httpx.get(f"{base}.csv").content.decode("utf-8-sig")  # lang=da, the default
+    rows = list(csv.DictReader(io.StringIO(danish), delimiter=";"))
+    assert [(r["periode"], r["værdi"]) for r in rows if r["rolle"] == "egen"] == [
+        ("2021-12", "8"),
+        ("2022-12", "9,5"),
     ]
     svg = httpx.get(f"{base}.svg")
     assert svg.headers["content-type"].startswith("image/svg+xml")
