@@ -107,21 +107,3 @@ api_tokens = sa.Table(
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True),
 )
-
-# The change feed (migration 0006): one row per stored status that a write changed. The id
-# is the feed's cursor, handed out in commit order (writers hold the data_version lock).
-status_changes = sa.Table(
-    "status_changes",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("strategy_id", sa.String(100), nullable=False),
-    sa.Column("version", sa.String(50), nullable=False),
-    sa.Column("indicator_id", sa.String(20), nullable=False),
-    sa.Column("area", sa.String(10), nullable=False),
-    sa.Column("from_status", sa.String(40), nullable=True),  # NULL: the first status stored
-    sa.Column("to_status", sa.String(40), nullable=False),
-    sa.Column("period", sa.String(10), nullable=True),
-    sa.Column("as_of", sa.Date, nullable=False),  # the vintage from which it holds
-    sa.Column("batch_id", sa.String(40), sa.ForeignKey("import_batches.id"), nullable=True),
-    sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
-)
