@@ -20,6 +20,7 @@ from strawberry.types.unset import UNSET
 from kpi_api.bootstrap import open_services
 from kpi_api.catalogue import CatalogueHolder
 from kpi_api.config import Settings
+from kpi_api.evaluation_upkeep import UpkeepThread
 from kpi_api.graphql.answer_cache import GraphQLResponseCache
 from kpi_api.graphql.context import graphql_context
 from kpi_api.graphql.errors import with_code
@@ -54,6 +55,7 @@ class _GraphQL(GraphQL):
         return graphql_context(
             catalogue,
             self.services.observations,
+            self.services.evaluations if self.settings.stored_evaluations else None,
             request=request,
             response=response,
             caller=request.scope.get("state", {}).get("caller"),
@@ -213,8 +215,13 @@ def create_app(settings: Settings | None = None) -> Starlette:
         # large requests' garbage (graphql-core's linked token lists) sets off.
         gc.freeze()
         sys.setswitchinterval(SWITCH_INTERVAL)  # see http/work_pool.py
+        upkeep = UpkeepThread(services.upkeep, versions.current) if settings.stored_evaluations else None
         with logging_off_the_loop():
+            if upkeep is not None:
+                upkeep.start()
             yield
+            if upkeep is not None:
+                upkeep.stop()
         pool.close()
         versions.close()
         engine.dispose()

@@ -6,10 +6,13 @@ from importlib import resources
 import attrs
 import sqlalchemy as sa
 
+from kpi_api.catalogue import CatalogueHolder
 from kpi_api.config import DEFAULT_DATABASE_FILE, DEFAULT_DATABASE_URL, Settings
+from kpi_api.evaluation_upkeep import EvaluationUpkeep
 from kpi_api.storage import statement_deadline
 from kpi_api.storage.catalogue_store import Revisions
 from kpi_api.storage.engine import create_engine, migrate
+from kpi_api.storage.evaluation_store import StoredEvaluations
 from kpi_api.storage.observation_store import SqlObservationRepository
 from kpi_api.storage.tokens import Tokens
 from kpi_core import AreaDirectory, Strategy, shipped_areas, shipped_revision_files
@@ -27,6 +30,8 @@ class Services:
     areas: AreaDirectory
     observations: SqlObservationRepository
     created: bool  # the database had no catalogue before this start
+    evaluations: StoredEvaluations  # what status reads are answered from while current
+    upkeep: EvaluationUpkeep  # keeps them current (evaluation_upkeep.py)
 
 
 def open_services(database_url: str | None = None, settings: Settings | None = None) -> Services:
@@ -41,14 +46,20 @@ def open_services(database_url: str | None = None, settings: Settings | None = N
     revisions = Revisions(engine)
     report = revisions.publish(list(shipped_revision_files()), by="kpi (shipped catalogue)")
     created = not report.unchanged and not report.conflicting
+    areas = shipped_areas()
+    observations = SqlObservationRepository(engine)
+    evaluations = StoredEvaluations(engine)
+    holder = CatalogueHolder(revisions, areas)
     services = Services(
         engine=engine,
         revisions=revisions,
         tokens=Tokens(engine),
         strategies=tuple(revisions.strategies()),
-        areas=shipped_areas(),
-        observations=SqlObservationRepository(engine),
+        areas=areas,
+        observations=observations,
         created=created,
+        evaluations=evaluations,
+        upkeep=EvaluationUpkeep(evaluations, observations, lambda: holder.get().strategies, areas),
     )
     load_document_figures(services)
     return services

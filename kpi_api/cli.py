@@ -191,6 +191,8 @@ def import_(
     console.print(summary)
     if report.message:
         console.print(report.message)
+    if not dry_run and report.added:
+        _keep_statuses_current(services)
 
 
 @app.command()
@@ -245,6 +247,7 @@ def demo(
     services = _services(database)
     result = load_demo(services, seed, first_year, last_year, console=err)
     console.print(result)
+    _keep_statuses_current(services)
 
 
 token_app = typer.Typer(
@@ -490,10 +493,9 @@ def batches_retract(
 
     today = datetime.date.today()  # the same clock as an import's `published` default
     by = f"{getpass.getuser()}@{socket.gethostname()} (kpi batches retract)"
+    services = _services(database)
     try:
-        batch = _services(database).observations.retract(
-            batch_id, today, by, datetime.datetime.now(datetime.UTC)
-        )
+        batch = services.observations.retract(batch_id, today, by, datetime.datetime.now(datetime.UTC))
     except StoreError as exc:
         err.print(str(exc), style="red", soft_wrap=True)
         raise typer.Exit(1) from None
@@ -503,6 +505,89 @@ def batches_retract(
         f"figures leave the views; a replay as of {day_before} or earlier still shows them.",
         soft_wrap=True,
     )
+    _keep_statuses_current(services)
+
+
+evaluations_app = typer.Typer(
+    help="The stored evaluations that status reads are answered from: how current, rebuilt, verified.",
+    no_args_is_help=True,
+)
+app.add_typer(evaluations_app, name="evaluations")
+
+
+@evaluations_app.command("status")
+def evaluations_status(database: DatabaseOption = None) -> None:
+    """Say whether the stored evaluations reflect the current data, and what is queued."""
+    pending = _services(database).evaluations.pending()
+    if pending.current:
+        console.print(f"current: the stored evaluations reflect data version {pending.data_version}")
+    else:
+        console.print(
+            f"behind: they reflect data version {pending.stored_version}, the data is at {pending.data_version}; "
+            f"{len(pending.entries)} write(s) queued. Statuses are judged from the observations until "
+            "`kpi serve` (or `kpi evaluations rebuild`) has caught up.",
+            soft_wrap=True,
+        )
+
+
+@evaluations_app.command("rebuild")
+def evaluations_rebuild(database: DatabaseOption = None) -> None:
+    """Judge every status of every published revision anew from the observations and
+    replace the stored evaluations (reads are judged from the observations meanwhile)."""
+    services = _services(database)
+    with _evaluation_progress() as progress:
+        report = services.upkeep.rebuild(progress=progress)
+    console.print(f"rebuilt {report.evaluated:,} evaluations at data version {report.data_version}")
+
+
+@evaluations_app.command("verify")
+def evaluations_verify(database: DatabaseOption = None) -> None:
+    """Judge everything anew and compare with what is stored; exit 1 on any difference."""
+    services = _services(database)
+    with _evaluation_progress() as progress:
+        pending, mismatches = services.upkeep.verify(progress=progress)
+    if not pending.current:
+        err.print(
+            f"note: {len(pending.entries)} write(s) are not yet reflected (data version {pending.data_version}, "
+            f"stored {pending.stored_version}); differences below may be those writes",
+            soft_wrap=True,
+        )
+    for m in mismatches[:50]:
+        console.print(f"differs: {' '.join(m.key)}: stored {m.stored or '—'}, judged now {m.fresh or '—'}")
+    if mismatches:
+        err.print(f"{len(mismatches):,} stored evaluation(s) differ from a fresh judgement", style="red bold")
+        raise typer.Exit(1)
+    console.print("ok: every stored evaluation equals a fresh judgement")
+
+
+def _keep_statuses_current(services) -> None:
+    """After a write: judge again what it touched, so status reads stay fast."""
+    with _evaluation_progress() as progress:
+        report = services.upkeep.drain(progress=progress)
+    if report is not None:
+        err.print(f"statuses: {report.evaluated:,} evaluation(s) judged again and stored")
+
+
+def _evaluation_progress():
+    import contextlib
+
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    @contextlib.contextmanager
+    def bar():
+        with Progress(
+            TextColumn("{task.description}", markup=False),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeRemainingColumn(),
+            console=err,
+            transient=True,
+            disable=not err.is_terminal,
+        ) as shown:
+            task = shown.add_task("judging statuses", total=None)
+            yield lambda done, total: shown.update(task, completed=done, total=total)
+
+    return bar()
 
 
 def _print_table(table) -> None:

@@ -54,6 +54,9 @@ class Settings:
     token_rate: float = 20.0  # requests per second per token (a bucket of `token_burst`)
     token_burst: int = 40
     response_cache: bool = True
+    # Status reads from stored evaluations, kept current by a thread of `kpi serve`
+    # (evaluation_upkeep.py); 0: every status is judged from the observations per request.
+    stored_evaluations: bool = True
     response_cache_entries: int = 1024
     response_cache_bytes: int = 64 * 1024 * 1024
     public_url: str = ""  # base of the links pages hand out (https://kpi.example.dk); empty: relative links
@@ -119,6 +122,7 @@ class Settings:
             token_rate=float(os.environ.get("KPI_TOKEN_RATE", "20")),
             token_burst=_int("KPI_TOKEN_BURST", 40),
             response_cache=_flag("KPI_RESPONSE_CACHE", True),
+            stored_evaluations=_flag("KPI_STORED_EVALUATIONS", True),
             response_cache_entries=_int("KPI_RESPONSE_CACHE_ENTRIES", 1024),
             response_cache_bytes=_int("KPI_RESPONSE_CACHE_BYTES", 64 * 1024 * 1024),
             public_url=_public_url("KPI_PUBLIC_URL"),

@@ -9,6 +9,8 @@ however many indicators there are.
 """
 
 from collections import defaultdict
+from collections.abc import Iterable
+from typing import Protocol
 
 import attrs
 
@@ -27,15 +29,46 @@ class StatusRequest:
     # Without `period`, the latest period is chosen among these only (a revision written
     # for a stated period: kpi_core.revision_time); None: among all.
     within: tuple[str, ...] | None = None
+    # (strategy id, version) the indicator is of: with it, and without a period, a stored
+    # evaluation judged on the same basis answers (kpi_api.evaluation_upkeep).
+    revision: tuple[str, str] | None = None
+
+    def stored_key(self) -> "StoredKey | None":
+        if self.revision is None or self.period is not None:
+            return None
+        return (*self.revision, self.indicator.id, self.area), self.as_of, self.within
+
+
+# ((strategy id, version, indicator id, area), as_of, within): a stored evaluation's key and basis.
+StoredKey = tuple[tuple[str, str, str, str], object, tuple[str, ...] | None]
+
+
+class StoredEvaluationsLike(Protocol):
+    """What the status service reads stored evaluations with (storage/evaluation_store.py)."""
+
+    def lookup(self, keys: Iterable[StoredKey]) -> dict[tuple[str, str, str, str], Evaluation] | None: ...
 
 
 def evaluate_many(
-    requests: list[StatusRequest], repository: ObservationRepository, areas: AreaDirectory
+    requests: list[StatusRequest],
+    repository: ObservationRepository,
+    areas: AreaDirectory,
+    stored: StoredEvaluationsLike | None = None,
 ) -> list[Evaluation]:
+    """The evaluations of `requests`, in their order: from `stored` where it holds them
+    for the current data, else judged here."""
     results: dict[int, Evaluation] = {}
+    if stored is not None:
+        keys = {n: key for n, r in enumerate(requests) if (key := r.stored_key()) is not None}
+        found = stored.lookup(keys.values()) if keys else None
+        if found:
+            for n, key in keys.items():
+                if key[0] in found:
+                    results[n] = found[key[0]]
     by_as_of: dict[tuple[object, tuple[str, ...] | None], list[tuple[int, StatusRequest]]] = defaultdict(list)
     for n, request in enumerate(requests):
-        by_as_of[(request.as_of, request.within)].append((n, request))
+        if n not in results:
+            by_as_of[(request.as_of, request.within)].append((n, request))
     for (as_of, within), group in by_as_of.items():
         missing = [r for _, r in group if r.period is None]
         # Per (indicator, area), the latest period of the cells the headline reads (the

@@ -15,14 +15,14 @@ from kpi_api.status_service import StatusRequest, evaluate_many
 StatusKey = tuple  # (strategy id, version, indicator id, area, period, as_of, periods to choose among)
 
 
-def status_loader(catalogue, repository) -> DataLoader:
+def status_loader(catalogue, repository, stored=None) -> DataLoader:
     async def load(keys: list[StatusKey]) -> list[core.Evaluation]:
         requests = []
         for strategy_id, version, indicator_id, area, period, as_of, within in keys:
             indicator = catalogue.strategy(strategy_id).revision(version).indicator(indicator_id)
-            requests.append(StatusRequest(indicator, area, period, as_of, within))
+            requests.append(StatusRequest(indicator, area, period, as_of, within, (strategy_id, version)))
         # The store is synchronous; keep the event loop free while it works.
-        return await in_pool(evaluate_many, requests, repository, catalogue.areas)
+        return await in_pool(evaluate_many, requests, repository, catalogue.areas, stored)
 
     return DataLoader(load_fn=load)
 

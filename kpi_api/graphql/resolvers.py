@@ -92,6 +92,7 @@ async def resolve_status_table(
     kind: core.AreaKind,
     as_of: datetime.date | None,
     within: tuple[str, ...] | None = None,
+    strategy_id: str | None = None,
 ) -> tuple[list[str], list]:
     """The areas of the kind and the table's cells, a row per area."""
     catalogue = info.context["catalogue"]
@@ -100,19 +101,37 @@ async def resolve_status_table(
     # All of it in the pool: building thousands of requests and cells on the event loop
     # held up every other request (and happened before the pool could refuse the work).
     cells = await in_pool(
-        _status_cells, areas, indicators, as_of, within, info.context["observations"], catalogue.areas
+        _status_cells,
+        areas,
+        indicators,
+        as_of,
+        within,
+        info.context["observations"],
+        catalogue.areas,
+        info.context.get("evaluations"),
+        None if strategy_id is None else (strategy_id, revision.version),
     )
     return areas, cells
 
 
-def _status_cells(areas: list[str], indicators: list, as_of, within, observations, directory) -> list:
-    requests = [StatusRequest(i, a, None, as_of, within) for a in areas for i in indicators]
-    evaluations = evaluate_many(requests, observations, directory)
+def _status_cells(
+    areas: list[str], indicators: list, as_of, within, observations, directory, stored=None, revision=None
+) -> list:
+    requests = [StatusRequest(i, a, None, as_of, within, revision) for a in areas for i in indicators]
+    # Stored evaluations answer with their columns alone (no judgement decoded); the
+    # rest — none, once the upkeep is current — is judged here.
+    found = (stored.lookup_cells(r.stored_key() for r in requests) if stored and revision else None) or {}
+    cells: list = [None] * len(requests)
+    missing = []
+    for n, r in enumerate(requests):
+        key = r.stored_key()
+        if key is not None and key[0] in found:
+            cells[n] = list(found[key[0]])
+        else:
+            missing.append(n)
+    for n, e in zip(
+        missing, evaluate_many([requests[n] for n in missing], observations, directory), strict=True
+    ):
+        cells[n] = [e.period, None if e.value is None else str(e.value), e.status.name]
     width = len(indicators)
-    return [
-        [
-            [e.period, None if e.value is None else str(e.value), e.status.name]
-            for e in evaluations[row * width : (row + 1) * width]
-        ]
-        for row in range(len(areas))
-    ]
+    return [cells[row * width : (row + 1) * width] for row in range(len(areas))]

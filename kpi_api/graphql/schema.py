@@ -125,7 +125,9 @@ class Query:
             )
         # The figures of the revision's own time unless `asOf` asks for others (revision_time).
         basis = core.judgement_basis(strategy, revision, catalogue.today(), as_of)
-        areas, cells = await resolve_status_table(info, revision, kind, basis.as_of, basis.periods)
+        areas, cells = await resolve_status_table(
+            info, revision, kind, basis.as_of, basis.periods, strategy_id=strategy.id
+        )
         indicators = [i.id for i in revision.indicators]
         return StatusTable(
             strategy_id=strategy.id,

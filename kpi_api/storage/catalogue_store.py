@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from kpi_api.catalogue import PublishConflict, PublishReport
 from kpi_api.storage import data_version
 from kpi_api.storage.engine import write_transaction
+from kpi_api.storage.evaluation_store import Touched, enqueue
 from kpi_api.storage.tables import strategy_revisions as _revisions
 from kpi_core import CatalogueError, RevisionFile, Strategy, StrategyHeader, build_strategies, make_converter
 from kpi_core.catalogue import structure_revision, unstructure_revision
@@ -96,6 +97,8 @@ def _publish(engine: sa.Engine, files: list[RevisionFile], by: str, dry_run: boo
                     for f in new
                 ],
             )
+            # Its statuses (and its predecessors', whose time it may cut short) are judged after the commit.
+            enqueue(connection, Touched(strategies=frozenset(f.strategy.id for f in new)))
             # Everything cached against the data (responses, catalogues) is now stale.
             data_version.bump(connection)
     return PublishReport(tuple(added), tuple(unchanged), tuple(conflicting))

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from kpi_api.http import deadline
 from kpi_api.storage import data_version
 from kpi_api.storage.engine import write_transaction
+from kpi_api.storage.evaluation_store import Touched, enqueue
 from kpi_api.storage.tables import import_batches as batches
 from kpi_api.storage.tables import observations
 from kpi_core import Observation
@@ -87,6 +88,8 @@ class SqlObservationRepository:
                 connection.exec_driver_sql(insert, [_values(o, batch.id, sqlite) for o in chunk])
                 if progress is not None:
                     progress(len(chunk))
+            if new:  # the statuses these figures can change are judged again after the commit
+                enqueue(connection, Touched.of_figures((o.indicator, o.area) for o in new))
             data_version.bump(connection)  # the list of batches changed, even if no figure did
         return result
 
@@ -110,6 +113,12 @@ class SqlObservationRepository:
                 .where(observations.c.batch_id == batch_id, observations.c.withdrawn.is_(None))
                 .values(withdrawn=on)
             )
+            touched = connection.execute(
+                sa.select(observations.c.indicator, observations.c.area)
+                .where(observations.c.batch_id == batch_id)
+                .distinct()
+            ).all()
+            enqueue(connection, Touched.of_figures((t.indicator, t.area) for t in touched))
             data_version.bump(connection)
         return attrs.evolve(_batch(row), retracted_on=on, retracted_at=at, retracted_by=by)
 

@@ -107,3 +107,34 @@ api_tokens = sa.Table(
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True),
 )
+
+# Stored evaluations (migration 0006; evaluation_store.py): one judgement per published
+# revision, indicator and area under the revision's judgement basis, kept current by
+# draining `evaluation_queue`, which every write adds to in its own transaction.
+evaluations = sa.Table(
+    "evaluations",
+    metadata,
+    sa.Column("strategy_id", sa.String(100), primary_key=True),
+    sa.Column("version", sa.String(50), primary_key=True),
+    sa.Column("indicator", sa.String(20), primary_key=True),
+    sa.Column("area", sa.String(10), primary_key=True),
+    # The judgement basis as canonical JSON: {"as_of": date | null, "within": [periods] | null}.
+    sa.Column("basis", sa.String(2000), nullable=False),
+    sa.Column("status", sa.String(40), nullable=False),
+    sa.Column("period", sa.String(10), nullable=True),
+    sa.Column("value", sa.String(40), nullable=True),
+    sa.Column("payload", sa.Text, nullable=False),  # the whole Evaluation (kpi_core.convert)
+)
+evaluation_queue = sa.Table(
+    "evaluation_queue",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("touched", sa.Text, nullable=False),  # JSON: what the write touched (evaluation_store.Touched)
+)
+# One row (id 1): the data version the stored evaluations reflect (-1: none yet).
+evaluation_state = sa.Table(
+    "evaluation_state",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("version", sa.Integer, nullable=False),
+)

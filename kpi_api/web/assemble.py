@@ -83,6 +83,7 @@ def figure_data(
     compare=(),
     as_of: datetime.date | None = None,
     lang: Lang = Lang.DA,
+    stored=None,
 ) -> FigureData:
     area = _area(catalogue, area_code)
     for code in compare:
@@ -94,7 +95,14 @@ def figure_data(
     # published while it was in force (kpi_core.revision_time), unless asOf asks otherwise.
     basis = judgement_basis(strategy, revision, catalogue.today(), as_of)
     (evaluation,) = evaluate_many(
-        [StatusRequest(indicator, area_code, None, basis.as_of, basis.periods)], repository, catalogue.areas
+        [
+            StatusRequest(
+                indicator, area_code, None, basis.as_of, basis.periods, (strategy.id, revision.version)
+            )
+        ],
+        repository,
+        catalogue.areas,
+        stored,
     )
     # Judged per group, there is no line in total: draw the group that decides the
     # headline (else the first group), named on its lines.
@@ -177,6 +185,7 @@ def status_page(
     version=None,
     as_of: datetime.date | None = None,
     lang: Lang = Lang.DA,
+    stored=None,
 ) -> StatusPage:
     area = _area(catalogue, area_code)
     if strategy_id is None and catalogue.strategy("ballerup-beskaeftigelsesstrategi"):
@@ -185,9 +194,13 @@ def status_page(
     indicators = list(revision.indicators)
     basis = judgement_basis(strategy, revision, catalogue.today(), as_of)
     evaluations = evaluate_many(
-        [StatusRequest(i, area_code, None, basis.as_of, basis.periods) for i in indicators],
+        [
+            StatusRequest(i, area_code, None, basis.as_of, basis.periods, (strategy.id, revision.version))
+            for i in indicators
+        ],
         repository,
         catalogue.areas,
+        stored,
     )
     by_id = dict(zip((i.id for i in indicators), evaluations, strict=True))
     diff = catalogue.changes_since_previous(strategy, revision.version)

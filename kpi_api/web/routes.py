@@ -75,6 +75,8 @@ class Web:
     def __init__(self, holder, services, settings, versions, cache, pool) -> None:
         self.holder, self.services, self.settings = holder, services, settings
         self.versions, self.cache, self.pool = versions, cache, pool
+        # Statuses from the stored evaluations while they are current (evaluation_upkeep.py).
+        self.stored = services.evaluations if settings.stored_evaluations else None
 
     def routes(self) -> list[Route]:
         return [
@@ -158,6 +160,7 @@ class Web:
                 self.services.observations,
                 indicator,
                 stem,
+                stored=self.stored,
                 strategy_id=query.get("strategy"),
                 version=query.get("revision"),
                 first=first,
@@ -212,6 +215,7 @@ class Web:
                 self.holder.get(),
                 self.services.observations,
                 area,
+                stored=self.stored,
                 strategy_id=strategy_id,
                 version=request.query_params.get("revision"),
                 as_of=_date(request),
@@ -270,6 +274,7 @@ class Web:
                 self.holder.get(),
                 self.services.observations,
                 area,
+                stored=self.stored,
                 strategy_id=request.query_params.get("strategy"),
                 version=request.query_params.get("revision"),
                 as_of=_date(request),

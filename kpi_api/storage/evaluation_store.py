@@ -1,0 +1,328 @@
+"""Stored evaluations (migration 0006): what the upkeep computed, what writes touched,
+and the one data version the stored rows reflect.
+
+Writes call `enqueue` in their own transaction, so the queue names every write that is not
+yet reflected, whatever happens after the commit. Readers call `lookup`, which answers
+only while the stored rows reflect the current data version — in one statement, so one
+snapshot on SQLite and PostgreSQL alike; otherwise None, and the caller computes. The
+upkeep (kpi_api/evaluation_upkeep.py) reads the queue with `pending` and stores with
+`store`, which succeeds only if no other upkeep stored in between (optimistic: the
+state's version is the check), so an older computation never replaces a newer one.
+"""
+
+import datetime
+import json
+from collections.abc import Iterable, Mapping, Sequence
+
+import attrs
+import orjson
+import sqlalchemy as sa
+
+from kpi_api.storage.engine import write_transaction
+from kpi_api.storage.tables import data_version, evaluation_queue, evaluation_state, evaluations
+from kpi_core import Evaluation
+from kpi_core.convert import make_converter
+
+_converter = make_converter()
+
+EvaluationKey = tuple[str, str, str, str]  # (strategy id, version, indicator id, area)
+
+
+@attrs.frozen
+class Basis:
+    """What a stored evaluation was judged on: the revision's `asOf` (None: everything in
+    view) and the periods the latest was chosen among (None: all)."""
+
+    as_of: datetime.date | None
+    within: tuple[str, ...] | None
+
+    def encoded(self) -> str:
+        return json.dumps(
+            {
+                "as_of": None if self.as_of is None else self.as_of.isoformat(),
+                "within": None if self.within is None else list(self.within),
+            },
+            sort_keys=True,
+            separators=(",", ":"),
+        )
+
+
+@attrs.frozen
+class Touched:
+    """What one write touched: everything, whole strategies (a publish), or figures of
+    indicators in areas (an import or a retraction; None: every area)."""
+
+    everything: bool = False
+    strategies: frozenset[str] = frozenset()
+    figures: Mapping[str, frozenset[str] | None] = attrs.field(factory=dict)
+
+    def encoded(self) -> str:
+        return json.dumps(
+            {
+                "everything": self.everything,
+                "strategies": sorted(self.strategies),
+                "figures": {i: None if a is None else sorted(a) for i, a in sorted(self.figures.items())},
+            },
+            separators=(",", ":"),
+        )
+
+    @classmethod
+    def decoded(cls, text: str) -> "Touched":
+        data = json.loads(text)
+        return cls(
+            everything=bool(data.get("everything", False)),
+            strategies=frozenset(data.get("strategies", ())),
+            figures={i: None if a is None else frozenset(a) for i, a in data.get("figures", {}).items()},
+        )
+
+    @classmethod
+    def of_figures(cls, pairs: Iterable[tuple[str, str]], many: int = 200) -> "Touched":
+        """From (indicator, area) pairs; an indicator touched in more than `many` areas is
+        touched everywhere (the queue row stays small, the upkeep's work is the same)."""
+        by_indicator: dict[str, set[str]] = {}
+        for indicator, area in pairs:
+            by_indicator.setdefault(indicator, set()).add(area)
+        return cls(
+            figures={i: None if len(a) > many else frozenset(a) for i, a in by_indicator.items()},
+        )
+
+    def merged(self, other: "Touched") -> "Touched":
+        figures: dict[str, frozenset[str] | None] = dict(self.figures)
+        for indicator, areas in other.figures.items():
+            mine = figures.get(indicator, frozenset())
+            figures[indicator] = None if mine is None or areas is None else mine | areas
+        return Touched(self.everything or other.everything, self.strategies | other.strategies, figures)
+
+
+@attrs.frozen
+class Pending:
+    """The data version, the version the stored rows reflect, and the queue up to then."""
+
+    data_version: int
+    stored_version: int
+    entries: tuple[tuple[int, Touched], ...]
+
+    @property
+    def current(self) -> bool:
+        return self.stored_version == self.data_version and not self.entries
+
+    def touched(self) -> Touched:
+        result = Touched()
+        for _, t in self.entries:
+            result = result.merged(t)
+        return result
+
+
+@attrs.frozen
+class StoredRow:
+    key: EvaluationKey
+    basis: Basis
+    evaluation: Evaluation
+
+
+class StoreRace(Exception):
+    """Another upkeep stored evaluations between this one's read of the queue and its
+    write; nothing was written (drain again)."""
+
+
+def encode(evaluation: Evaluation) -> str:
+    return orjson.dumps(_converter.unstructure(evaluation, Evaluation)).decode()
+
+
+def decode(payload: str) -> Evaluation:
+    return _converter.structure(orjson.loads(payload), Evaluation)
+
+
+def enqueue(connection: sa.Connection, touched: Touched) -> None:
+    """Call in the transaction of every write that can change a status."""
+    connection.execute(sa.insert(evaluation_queue).values(touched=touched.encoded()))
+
+
+class StoredEvaluations:
+    def __init__(self, engine: sa.Engine) -> None:
+        self.engine = engine
+
+    def lookup(
+        self, keys: Iterable[tuple[EvaluationKey, object, object]]
+    ) -> dict[EvaluationKey, Evaluation] | None:
+        """The stored evaluations of these (key, as_of, within) — judged on that basis;
+        missing keys are left out — or None when the stored rows do not reflect the
+        current data."""
+        wanted = {key: Basis(as_of, within).encoded() for key, as_of, within in keys}  # type: ignore[arg-type]
+        if not wanted:
+            return {}
+        found = self._current_rows(wanted, columns=(evaluations.c.payload,))
+        if found is None:
+            return None
+        return {key: decode(row.payload) for key, row in found.items()}
+
+    def lookup_cells(
+        self, keys: Iterable[tuple[EvaluationKey, object, object]]
+    ) -> dict[EvaluationKey, tuple[str | None, str | None, str]] | None:
+        """(period, value, status name) of the stored evaluations, as `lookup` but
+        without decoding a judgement: what a status table shows."""
+        wanted = {key: Basis(as_of, within).encoded() for key, as_of, within in keys}  # type: ignore[arg-type]
+        if not wanted:
+            return {}
+        found = self._current_rows(wanted, columns=())
+        if found is None:
+            return None
+        return {key: (row.period, row.value, row.status) for key, row in found.items()}
+
+    def _current_rows(self, wanted: dict[EvaluationKey, str], columns: Sequence) -> dict | None:
+        # The state, the data version and the rows in one statement: one snapshot, so a
+        # write committing in between cannot pair old rows with its new version.
+        current = (
+            sa.select(evaluation_state.c.version)
+            .where(evaluation_state.c.version == data_version.c.version)
+            .scalar_subquery()
+        )
+        revisions = {(k[0], k[1]) for k in wanted}
+        statement = sa.select(
+            current.label("current"),
+            evaluations.c.strategy_id,
+            evaluations.c.version,
+            evaluations.c.indicator,
+            evaluations.c.area,
+            evaluations.c.basis,
+            evaluations.c.period,
+            evaluations.c.value,
+            evaluations.c.status,
+            *columns,
+        ).select_from(data_version.outerjoin(evaluations, _matching(wanted, revisions)))
+        with self.engine.connect() as connection:
+            rows = connection.execute(statement).all()
+        if not rows or rows[0].current is None:
+            return None
+        result = {}
+        for row in rows:
+            key = (row.strategy_id, row.version, row.indicator, row.area)
+            if row.strategy_id is not None and wanted.get(key) == row.basis:
+                result[key] = row
+        return result
+
+    def pending(self) -> Pending:
+        # The data version first, the queue second: a write committing in between shows
+        # up in the queue but not in the version, so the version stored is never ahead
+        # of what was drained.
+        with self.engine.connect() as connection:
+            version = connection.execute(sa.select(data_version.c.version)).scalar_one()
+            stored = connection.execute(sa.select(evaluation_state.c.version)).scalar_one()
+            entries = connection.execute(
+                sa.select(evaluation_queue.c.id, evaluation_queue.c.touched).order_by(evaluation_queue.c.id)
+            ).all()
+        return Pending(version, stored, tuple((e.id, Touched.decoded(e.touched)) for e in entries))
+
+    def periods(self, strategy_id: str, version: str, indicator: str) -> dict[str, str | None]:
+        """The stored period per area of one indicator of a revision."""
+        with self.engine.connect() as connection:
+            rows = connection.execute(
+                sa.select(evaluations.c.area, evaluations.c.period).where(
+                    evaluations.c.strategy_id == strategy_id,
+                    evaluations.c.version == version,
+                    evaluations.c.indicator == indicator,
+                )
+            ).all()
+        return {r.area: r.period for r in rows}
+
+    def bases(self) -> dict[tuple[str, str], set[str]]:
+        """The bases stored per revision (one, unless a drain is under way)."""
+        with self.engine.connect() as connection:
+            rows = connection.execute(
+                sa.select(evaluations.c.strategy_id, evaluations.c.version, evaluations.c.basis).distinct()
+            ).all()
+        result: dict[tuple[str, str], set[str]] = {}
+        for r in rows:
+            result.setdefault((r.strategy_id, r.version), set()).add(r.basis)
+        return result
+
+    def all_rows(self) -> dict[EvaluationKey, tuple[str, Evaluation]]:
+        with self.engine.connect() as connection:
+            rows = connection.execute(sa.select(evaluations)).all()
+        return {(r.strategy_id, r.version, r.indicator, r.area): (r.basis, decode(r.payload)) for r in rows}
+
+    def store(
+        self,
+        rows: Sequence[StoredRow],
+        pending: Pending,
+        *,
+        replace_all: bool = False,
+        keep: frozenset[tuple[str, str]] | None = None,
+    ) -> None:
+        """Store `rows` (replacing those of the same keys; with `replace_all`, every row),
+        drop the drained queue entries and record the data version they reflect — only if
+        no other upkeep stored since `pending` was read (else StoreRace). `keep`: the
+        revisions that exist; rows of any other are removed."""
+        with write_transaction(self.engine) as connection:
+            moved = connection.execute(
+                sa.update(evaluation_state)
+                .where(evaluation_state.c.id == 1, evaluation_state.c.version == pending.stored_version)
+                .values(version=pending.data_version)
+            )
+            if moved.rowcount != 1:
+                raise StoreRace()
+            if pending.entries:
+                connection.execute(
+                    sa.delete(evaluation_queue).where(evaluation_queue.c.id <= pending.entries[-1][0])
+                )
+            if replace_all:
+                connection.execute(sa.delete(evaluations))
+            elif rows:
+                connection.execute(
+                    sa.delete(evaluations).where(
+                        evaluations.c.strategy_id == sa.bindparam("s"),
+                        evaluations.c.version == sa.bindparam("v"),
+                        evaluations.c.indicator == sa.bindparam("i"),
+                        evaluations.c.area == sa.bindparam("a"),
+                    ),
+                    [dict(zip("svia", r.key, strict=True)) for r in rows],
+                )
+            if keep is not None:
+                for strategy_id, version in {k[:2] for k in self.all_keys(connection)} - keep:
+                    connection.execute(
+                        sa.delete(evaluations).where(
+                            evaluations.c.strategy_id == strategy_id, evaluations.c.version == version
+                        )
+                    )
+            for start in range(0, len(rows), 2000):
+                connection.execute(sa.insert(evaluations), [_values(r) for r in rows[start : start + 2000]])
+
+    @staticmethod
+    def all_keys(connection: sa.Connection) -> list[tuple[str, str]]:
+        return [
+            (r.strategy_id, r.version)
+            for r in connection.execute(
+                sa.select(evaluations.c.strategy_id, evaluations.c.version).distinct()
+            )
+        ]
+
+
+def _matching(wanted: dict[EvaluationKey, str], revisions: set[tuple[str, str]]):
+    """A join condition narrowing the rows to the wanted revisions, indicators and areas."""
+    conditions = [
+        sa.or_(
+            *(
+                sa.and_(evaluations.c.strategy_id == s, evaluations.c.version == v)
+                for s, v in sorted(revisions)
+            )
+        ),
+        evaluations.c.indicator.in_(sorted({k[2] for k in wanted})),
+        evaluations.c.area.in_(sorted({k[3] for k in wanted})),
+    ]
+    return sa.and_(sa.true(), *conditions)
+
+
+def _values(row: StoredRow) -> dict:
+    e = row.evaluation
+    strategy_id, version, indicator, area = row.key
+    return {
+        "strategy_id": strategy_id,
+        "version": version,
+        "indicator": indicator,
+        "area": area,
+        "basis": row.basis.encoded(),
+        "status": e.status.name,
+        "period": e.period,
+        "value": None if e.value is None else str(e.value),
+        "payload": encode(e),
+    }
