@@ -247,8 +247,24 @@ def prepare_small(path: Path) -> None:
             imported_at=datetime.datetime.now(datetime.UTC),
         )
         services.observations.add(batch, rows)
+        services.upkeep.drain()  # as the CLI's writes do: the statuses stored before the run
     finally:
         services.engine.dispose()
+
+
+def wait_for_stored_evaluations(path: Path, timeout: float = 600) -> None:
+    """Until the stored evaluations reflect the data (the server's upkeep drains at start)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as c:
+            state = c.execute("SELECT version FROM evaluation_state").fetchone()[0]
+            data = c.execute("SELECT version FROM data_version").fetchone()[0]
+            queued = c.execute("SELECT count(*) FROM evaluation_queue").fetchone()[0]
+        if state == data and not queued:
+            return
+        if time.monotonic() > deadline:
+            raise SystemExit(f"{path}: the stored evaluations did not catch up within {timeout:.0f} s")
+        time.sleep(0.5)
 
 
 def row_counts(path: Path) -> tuple[int, int]:
@@ -477,6 +493,7 @@ def main() -> None:
             server = Server(label, [kpi_command(), "serve", "--database", f"sqlite:///{db}"], folder, env)
             servers.append(server)
             server.wait("/healthz")  # one at a time: each start publishes the catalogue into its file
+            wait_for_stored_evaluations(db)
             return server
 
         uncached = service("uncached", full_db, "0")

@@ -210,12 +210,12 @@ class UpkeepThread:
     on SQLite (`DataVersion.current`), one small query on PostgreSQL."""
 
     def __init__(
-        self, upkeep: EvaluationUpkeep, data_version: Callable[[], int], interval: float = 1.0
+        self, upkeep: EvaluationUpkeep, data_version: Callable[[], object], interval: float = 1.0
     ) -> None:
         self.upkeep, self.data_version, self.interval = upkeep, data_version, interval
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="kpi-evaluation-upkeep", daemon=True)
-        self._seen: tuple[int, datetime.date] | None = None
+        self._seen: tuple[object, datetime.date] | None = None
 
     def start(self) -> None:
         self._thread.start()
@@ -237,9 +237,9 @@ class UpkeepThread:
                             "all" if report.full else "what the writes touched",
                             report.data_version,
                         )
-                    # A write during the drain moved the version past it: go again next time.
-                    version = now[0] if report is None else report.data_version
-                    self._seen = (version, now[1])
+                    # Read before the drain: a write during it, or the drain itself, makes
+                    # the next look differ, and the next drain finds what is left (or nothing).
+                    self._seen = now
             except Exception:  # the service goes on, judging from the observations
                 log.exception(
                     "stored evaluations: the upkeep failed; statuses are judged per request meanwhile"

@@ -78,6 +78,10 @@ COSTS: dict[str, FieldCost] = {
     "RevisionDiff.focusAreas": FieldCost(bound=10),
     "RevisionDiff.goals": FieldCost(bound=10),
     "ImportResult.problems": FieldCost(bound=100),
+    "Query.statusChanges": FieldCost(own=20),  # one indexed query
+    "StatusChangeFeed.changes": FieldCost(bound=100),  # its `first` (feed_types.MAX_CHANGES)
+    "Indicator.statusHistory": FieldCost(own=10, bound=100),  # feed_types.MAX_HISTORY
+    "Goal.statusHistory": FieldCost(own=10, bound=100),
 }
 
 

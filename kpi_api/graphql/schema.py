@@ -17,6 +17,7 @@ from kpi_api.graphql.auth import ReadAccess
 from kpi_api.graphql.cost import describe_costs
 from kpi_api.graphql.enums import AreaKind
 from kpi_api.graphql.errors import ErrorCodes, log
+from kpi_api.graphql.feed_types import MAX_CHANGES, StatusChangeFeed, status_changes
 from kpi_api.graphql.judgement import JudgementBasis
 from kpi_api.graphql.large_documents import CachedParsingAndValidation
 from kpi_api.graphql.list_limit import MaxListEntries
@@ -94,6 +95,28 @@ class Query:
         if strategy is None:
             raise not_found("There is no strategy {id}.", strategy_id, "strategyId")
         return t.revision_diff(strategy, from_, to)
+
+    @strawberry.field(
+        name="statusChanges",
+        description="For integrators who react to a status changing: every change the service found, oldest "
+        f"first, after the cursor `after` (none: from the start), at most `first` (1–{MAX_CHANGES}), optionally "
+        "of one strategy, area or indicator. Keep the answer's `cursor` and pass it as `after` next time: the "
+        "feed is in the order changes were stored, the same for every worker and across restarts. Also as REST: "
+        "`/api/status-changes?after=`.",
+        permission_classes=[ReadAccess],
+    )
+    async def status_changes(
+        self,
+        info: Info,
+        after: str | None = None,
+        first: int = 50,
+        strategy_id: strawberry.ID | None = None,
+        area: str | None = None,
+        indicator_id: strawberry.ID | None = None,
+    ) -> StatusChangeFeed:
+        if area is not None:
+            checked_area(info, area)
+        return await status_changes(info, after, first, strategy_id, area, indicator_id)
 
     @strawberry.field(
         name="statusTable",

@@ -23,10 +23,11 @@ from kpi_api.graphql.enums import (
     RollupRule,
 )
 from kpi_api.graphql.evaluation_types import Evaluation
+from kpi_api.graphql.feed_types import StatusChange, status_history
 from kpi_api.graphql.judgement import JudgementBasis
 from kpi_api.graphql.language import text_lang
 from kpi_api.graphql.loaders import load_status
-from kpi_api.graphql.resolvers import checked_period, not_found, resolve_ranking, resolve_series
+from kpi_api.graphql.resolvers import checked_area, checked_period, not_found, resolve_ranking, resolve_series
 from kpi_api.graphql.series_types import BreakdownFilter, Ranking, Series
 from kpi_api.http.quoting import shortened
 from kpi_core import lineage as core_lineage
@@ -336,6 +337,17 @@ class Indicator:
     ) -> Evaluation:
         return await _judged_status(info, self.strategy, self.revision, self.domain.id, area, period, as_of)
 
+    @strawberry.field(
+        name="statusHistory",
+        description="When this indicator's status for the area changed, oldest first (the latest 100): each "
+        "change with the status before and after, the vintage it holds from and the import that caused it. "
+        "Changes are recorded from the day the service began storing evaluations; the last entry's `to` is "
+        "the status now. Null with an error for an unknown area.",
+    )
+    async def status_history(self, info: Info, area: str) -> list[StatusChange] | None:
+        checked_area(info, area)
+        return await status_history(info, (self.strategy.id, self.revision.version, self.domain.id, area))
+
 
 @strawberry.type
 class IndicatorChange:
@@ -391,6 +403,15 @@ class Goal:
         self, info: Info, area: str, period: str | None = None, as_of: datetime.date | None = None
     ) -> Evaluation:
         return await _judged_status(info, self.strategy, self.revision, self.key_figure, area, period, as_of)
+
+    @strawberry.field(
+        name="statusHistory",
+        description="When the goal's status for the area changed, oldest first (the latest 100): a goal's "
+        "status is its key figure's, so this is the key figure's history (see `Indicator.statusHistory`).",
+    )
+    async def status_history(self, info: Info, area: str) -> list[StatusChange] | None:
+        checked_area(info, area)
+        return await status_history(info, (self.strategy.id, self.revision.version, self.key_figure, area))
 
     @strawberry.field
     def id(self) -> strawberry.ID:

@@ -15,7 +15,7 @@ class DataVersions(Protocol):
     @property
     def cheap(self) -> bool: ...  # current() costs microseconds: no need to leave the event loop
 
-    def current(self) -> int: ...
+    def current(self) -> object: ...  # compared, never read: (data version, evaluations' version)
 
 
 @attrs.frozen

@@ -98,7 +98,7 @@ def _publish(engine: sa.Engine, files: list[RevisionFile], by: str, dry_run: boo
                 ],
             )
             # Its statuses (and its predecessors', whose time it may cut short) are judged after the commit.
-            enqueue(connection, Touched(strategies=frozenset(f.strategy.id for f in new)))
+            enqueue(connection, Touched(strategies=frozenset(f.strategy.id for f in new), since=now.date()))
             # Everything cached against the data (responses, catalogues) is now stale.
             data_version.bump(connection)
     return PublishReport(tuple(added), tuple(unchanged), tuple(conflicting))

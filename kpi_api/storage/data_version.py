@@ -7,6 +7,10 @@ SQLite: a read-only connection (one per thread) asks `PRAGMA data_version`, whic
 whenever any other connection — in this process or another — has committed; only then is
 the version row read again. That costs microseconds, so a cached answer can be checked
 on every request. PostgreSQL: the one-row table is read on each request.
+
+What the caches key on (`DataVersion.current`) is the pair (data version, the stored
+evaluations' generation): an upkeep's store writes no data, but it adds to the change
+feed and the status history, which answers show.
 """
 
 import sqlite3
@@ -15,11 +19,12 @@ import threading
 import sqlalchemy as sa
 from sqlalchemy.dialects import sqlite
 
-from kpi_api.storage.tables import data_version
+from kpi_api.storage.tables import data_version, evaluation_state
 
 _SELECT = sa.select(data_version.c.version)
+_SELECT_KEY = sa.select(data_version.c.version, evaluation_state.c.generation)
 # The same statement for the plain sqlite3 connection below (no SQLAlchemy pool on it).
-_SELECT_SQLITE = str(_SELECT.compile(dialect=sqlite.dialect()))
+_SELECT_SQLITE = str(_SELECT_KEY.compile(dialect=sqlite.dialect()))
 
 
 def bump(connection: sa.Connection) -> None:
@@ -56,10 +61,12 @@ class DataVersion:
         """True when `current()` costs microseconds (no network round trip)."""
         return self._path is not None
 
-    def current(self) -> int:
+    def current(self) -> tuple[int, int]:
+        """(data version, the stored evaluations' generation)."""
         if self._path is None:
             with self.engine.connect() as connection:
-                return read(connection)
+                data, stored = connection.execute(_SELECT_KEY).one()
+                return data, stored
         local = self._local
         connection = getattr(local, "connection", None)
         if connection is None:
@@ -70,7 +77,7 @@ class DataVersion:
             local.connection, local.pragma, local.version = connection, None, None
         pragma = connection.execute("PRAGMA data_version").fetchone()[0]
         if pragma != local.pragma or local.version is None:
-            local.version = connection.execute(_SELECT_SQLITE).fetchone()[0]
+            local.version = tuple(connection.execute(_SELECT_SQLITE).fetchone())
             local.pragma = pragma
         return local.version
 

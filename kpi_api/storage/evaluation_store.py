@@ -19,7 +19,13 @@ import orjson
 import sqlalchemy as sa
 
 from kpi_api.storage.engine import write_transaction
-from kpi_api.storage.tables import data_version, evaluation_queue, evaluation_state, evaluations
+from kpi_api.storage.tables import (
+    data_version,
+    evaluation_queue,
+    evaluation_state,
+    evaluations,
+    status_changes,
+)
 from kpi_core import Evaluation
 from kpi_core.convert import make_converter
 
@@ -55,6 +61,11 @@ class Touched:
     everything: bool = False
     strategies: frozenset[str] = frozenset()
     figures: Mapping[str, frozenset[str] | None] = attrs.field(factory=dict)
+    # What the change feed says caused it: the batches imported or retracted, and the
+    # vintage from which what they changed holds (the latest published date, or the day
+    # of the retraction or publish).
+    batches: frozenset[str] = frozenset()
+    since: datetime.date | None = None
 
     def encoded(self) -> str:
         return json.dumps(
@@ -62,6 +73,8 @@ class Touched:
                 "everything": self.everything,
                 "strategies": sorted(self.strategies),
                 "figures": {i: None if a is None else sorted(a) for i, a in sorted(self.figures.items())},
+                "batches": sorted(self.batches),
+                "since": None if self.since is None else self.since.isoformat(),
             },
             separators=(",", ":"),
         )
@@ -69,14 +82,19 @@ class Touched:
     @classmethod
     def decoded(cls, text: str) -> "Touched":
         data = json.loads(text)
+        since = data.get("since")
         return cls(
             everything=bool(data.get("everything", False)),
             strategies=frozenset(data.get("strategies", ())),
             figures={i: None if a is None else frozenset(a) for i, a in data.get("figures", {}).items()},
+            batches=frozenset(data.get("batches", ())),
+            since=None if since is None else datetime.date.fromisoformat(since),
         )
 
     @classmethod
-    def of_figures(cls, pairs: Iterable[tuple[str, str]], many: int = 200) -> "Touched":
+    def of_figures(
+        cls, pairs: Iterable[tuple[str, str]], batch: str, since: datetime.date | None, many: int = 200
+    ) -> "Touched":
         """From (indicator, area) pairs; an indicator touched in more than `many` areas is
         touched everywhere (the queue row stays small, the upkeep's work is the same)."""
         by_indicator: dict[str, set[str]] = {}
@@ -84,6 +102,8 @@ class Touched:
             by_indicator.setdefault(indicator, set()).add(area)
         return cls(
             figures={i: None if len(a) > many else frozenset(a) for i, a in by_indicator.items()},
+            batches=frozenset({batch}),
+            since=since,
         )
 
     def merged(self, other: "Touched") -> "Touched":
@@ -91,7 +111,14 @@ class Touched:
         for indicator, areas in other.figures.items():
             mine = figures.get(indicator, frozenset())
             figures[indicator] = None if mine is None or areas is None else mine | areas
-        return Touched(self.everything or other.everything, self.strategies | other.strategies, figures)
+        dates = [d for d in (self.since, other.since) if d is not None]
+        return Touched(
+            self.everything or other.everything,
+            self.strategies | other.strategies,
+            figures,
+            self.batches | other.batches,
+            max(dates) if dates else None,
+        )
 
 
 @attrs.frozen
@@ -101,6 +128,7 @@ class Pending:
     data_version: int
     stored_version: int
     entries: tuple[tuple[int, Touched], ...]
+    generation: int = 0  # of the stored rows read: a store succeeds only if it is still this
 
     @property
     def current(self) -> bool:
@@ -207,11 +235,15 @@ class StoredEvaluations:
         # of what was drained.
         with self.engine.connect() as connection:
             version = connection.execute(sa.select(data_version.c.version)).scalar_one()
-            stored = connection.execute(sa.select(evaluation_state.c.version)).scalar_one()
+            stored, generation = connection.execute(
+                sa.select(evaluation_state.c.version, evaluation_state.c.generation)
+            ).one()
             entries = connection.execute(
                 sa.select(evaluation_queue.c.id, evaluation_queue.c.touched).order_by(evaluation_queue.c.id)
             ).all()
-        return Pending(version, stored, tuple((e.id, Touched.decoded(e.touched)) for e in entries))
+        return Pending(
+            version, stored, tuple((e.id, Touched.decoded(e.touched)) for e in entries), generation
+        )
 
     def periods(self, strategy_id: str, version: str, indicator: str) -> dict[str, str | None]:
         """The stored period per area of one indicator of a revision."""
@@ -254,16 +286,22 @@ class StoredEvaluations:
         no other upkeep stored since `pending` was read (else StoreRace). `keep`: the
         revisions that exist; rows of any other are removed."""
         with write_transaction(self.engine) as connection:
+            # First: drains take turns here (PostgreSQL holds the row lock to the commit),
+            # so the change feed's ids below are handed out in commit order.
             moved = connection.execute(
                 sa.update(evaluation_state)
-                .where(evaluation_state.c.id == 1, evaluation_state.c.version == pending.stored_version)
-                .values(version=pending.data_version)
+                .where(evaluation_state.c.id == 1, evaluation_state.c.generation == pending.generation)
+                .values(version=pending.data_version, generation=pending.generation + 1)
             )
             if moved.rowcount != 1:
                 raise StoreRace()
+            before = self._statuses(connection, None if replace_all else {r.key for r in rows})
             if pending.entries:
+                # Exactly those read: on PostgreSQL a write with a lower id may commit later.
                 connection.execute(
-                    sa.delete(evaluation_queue).where(evaluation_queue.c.id <= pending.entries[-1][0])
+                    sa.delete(evaluation_queue).where(
+                        evaluation_queue.c.id.in_([n for n, _ in pending.entries])
+                    )
                 )
             if replace_all:
                 connection.execute(sa.delete(evaluations))
@@ -286,6 +324,96 @@ class StoredEvaluations:
                     )
             for start in range(0, len(rows), 2000):
                 connection.execute(sa.insert(evaluations), [_values(r) for r in rows[start : start + 2000]])
+            if pending.stored_version >= 0:  # the first judgement of a database is no change
+                self._record_changes(connection, rows, before, pending)
+
+    @staticmethod
+    def _statuses(connection: sa.Connection, keys: set[EvaluationKey] | None) -> dict[EvaluationKey, str]:
+        statement = sa.select(
+            evaluations.c.strategy_id,
+            evaluations.c.version,
+            evaluations.c.indicator,
+            evaluations.c.area,
+            evaluations.c.status,
+        )
+        if keys is not None:
+            if not keys:
+                return {}
+            statement = statement.where(
+                evaluations.c.indicator.in_(sorted({k[2] for k in keys})),
+                evaluations.c.area.in_(sorted({k[3] for k in keys})),
+            )
+        found = {
+            (r.strategy_id, r.version, r.indicator, r.area): r.status for r in connection.execute(statement)
+        }
+        return found if keys is None else {k: v for k, v in found.items() if k in keys}
+
+    @staticmethod
+    def _record_changes(connection, rows: Sequence[StoredRow], before: dict, pending: Pending) -> None:
+        touched = pending.touched()
+        now = datetime.datetime.now(datetime.UTC)
+        batches = json.dumps(sorted(touched.batches))
+        since = touched.since or now.date()
+        changes = [
+            {
+                "strategy_id": r.key[0],
+                "version": r.key[1],
+                "indicator": r.key[2],
+                "area": r.key[3],
+                "from_status": before.get(r.key),
+                "to_status": r.evaluation.status.name,
+                "period": r.evaluation.period,
+                "value": None if r.evaluation.value is None else str(r.evaluation.value),
+                "since": since,
+                "batches": batches,
+                "data_version": pending.data_version,
+                "recorded_at": now,
+            }
+            for r in rows
+            if before.get(r.key) != r.evaluation.status.name
+        ]
+        for start in range(0, len(changes), 2000):
+            connection.execute(sa.insert(status_changes), changes[start : start + 2000])
+
+    def changes_after(
+        self,
+        after: int,
+        first: int,
+        *,
+        strategy_id: str | None = None,
+        area: str | None = None,
+        indicator: str | None = None,
+    ) -> list:
+        """The changes after the cursor `after` (an id; 0: from the start), oldest first."""
+        conditions = [status_changes.c.id > after]
+        for column, value in (
+            (status_changes.c.strategy_id, strategy_id),
+            (status_changes.c.area, area),
+            (status_changes.c.indicator, indicator),
+        ):
+            if value is not None:
+                conditions.append(column == value)
+        with self.engine.connect() as connection:
+            return connection.execute(
+                sa.select(status_changes).where(*conditions).order_by(status_changes.c.id).limit(first)
+            ).all()
+
+    def history(self, key: EvaluationKey, limit: int) -> list:
+        """The changes of one judgement, oldest first (the last `limit`)."""
+        strategy_id, version, indicator, area = key
+        with self.engine.connect() as connection:
+            rows = connection.execute(
+                sa.select(status_changes)
+                .where(
+                    status_changes.c.strategy_id == strategy_id,
+                    status_changes.c.version == version,
+                    status_changes.c.indicator == indicator,
+                    status_changes.c.area == area,
+                )
+                .order_by(status_changes.c.id.desc())
+                .limit(limit)
+            ).all()
+        return rows[::-1]
 
     @staticmethod
     def all_keys(connection: sa.Connection) -> list[tuple[str, str]]:

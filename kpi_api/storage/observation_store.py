@@ -89,7 +89,8 @@ class SqlObservationRepository:
                 if progress is not None:
                     progress(len(chunk))
             if new:  # the statuses these figures can change are judged again after the commit
-                enqueue(connection, Touched.of_figures((o.indicator, o.area) for o in new))
+                since = max(o.published for o in new)
+                enqueue(connection, Touched.of_figures(((o.indicator, o.area) for o in new), batch.id, since))
             data_version.bump(connection)  # the list of batches changed, even if no figure did
         return result
 
@@ -118,7 +119,7 @@ class SqlObservationRepository:
                 .where(observations.c.batch_id == batch_id)
                 .distinct()
             ).all()
-            enqueue(connection, Touched.of_figures((t.indicator, t.area) for t in touched))
+            enqueue(connection, Touched.of_figures(((t.indicator, t.area) for t in touched), batch_id, on))
             data_version.bump(connection)
         return attrs.evolve(_batch(row), retracted_on=on, retracted_at=at, retracted_by=by)
 

@@ -131,10 +131,40 @@ evaluation_queue = sa.Table(
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("touched", sa.Text, nullable=False),  # JSON: what the write touched (evaluation_store.Touched)
 )
-# One row (id 1): the data version the stored evaluations reflect (-1: none yet).
+# One row (id 1): the data version the stored evaluations reflect (-1: none yet), and a
+# count of stores (upkeeps take turns on it; caches key on it: a store changes the feed).
 evaluation_state = sa.Table(
     "evaluation_state",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("generation", sa.Integer, nullable=False),
+)
+
+# The change feed (migration 0007; evaluation_store.py): a row per status the upkeep found
+# changed, ids in commit order (drains take turns on evaluation_state).
+status_changes = sa.Table(
+    "status_changes",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("strategy_id", sa.String(100), nullable=False),
+    sa.Column("version", sa.String(50), nullable=False),
+    sa.Column("indicator", sa.String(20), nullable=False),
+    sa.Column("area", sa.String(10), nullable=False),
+    sa.Column("from_status", sa.String(40), nullable=True),  # None: not judged before (a new revision)
+    sa.Column("to_status", sa.String(40), nullable=False),
+    sa.Column("period", sa.String(10), nullable=True),
+    sa.Column("value", sa.String(40), nullable=True),
+    sa.Column("since", sa.Date, nullable=True),  # the vintage the new status holds from
+    sa.Column("batches", sa.String(2000), nullable=False),  # JSON list of the batch ids that caused it
+    sa.Column("data_version", sa.Integer, nullable=False),
+    sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
+)
+sa.Index(
+    "ix_status_changes_key",
+    status_changes.c.strategy_id,
+    status_changes.c.version,
+    status_changes.c.indicator,
+    status_changes.c.area,
+    status_changes.c.id,
 )

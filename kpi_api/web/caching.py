@@ -20,7 +20,7 @@ def reader(request: Request) -> str:
     return "token" if caller is not None and caller.token is not None else "anonymous"
 
 
-def etag_for(version: int, request: Request) -> str:
+def etag_for(version: object, request: Request) -> str:
     """Also the response cache's key: it covers everything an answer depends on (the data,
     who is asking, the path, the query), encoded so that no two requests share it (joined
     as `k=v&…`, `?a=1%26b%3D2` and `?a=1&b=2` did). Today a token changes no answer of the

@@ -53,6 +53,51 @@ _AREA = {
     "schema": {"type": "string", "maxLength": 10},
     "example": "151",
 }
+_NULLABLE_STRING = {"type": ["string", "null"]}
+_STATUS_CHANGE_FEED = {
+    "type": "object",
+    "properties": {
+        "cursor": {"type": "string", "description": "Pass as `after` next time."},
+        "hasMore": {"type": "boolean"},
+        "changes": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "cursor": {"type": "string"},
+                    "strategyId": {"type": "string"},
+                    "version": {"type": "string"},
+                    "indicatorId": {"type": "string"},
+                    "area": {"type": "string"},
+                    "from": {
+                        **_NULLABLE_STRING,
+                        "description": "The status before; null: not judged before.",
+                    },
+                    "to": {"type": "string"},
+                    "period": _NULLABLE_STRING,
+                    "value": _NULLABLE_STRING,
+                    "asOf": {
+                        **_NULLABLE_STRING,
+                        "description": "The vintage from which the new status holds.",
+                    },
+                    "batches": {"type": "array", "items": {"type": "string"}},
+                    "recordedAt": {"type": "string"},
+                },
+                "required": [
+                    "cursor",
+                    "strategyId",
+                    "version",
+                    "indicatorId",
+                    "area",
+                    "from",
+                    "to",
+                    "batches",
+                ],
+            },
+        },
+    },
+    "required": ["cursor", "hasMore", "changes"],
+}
 _PERIOD = {
     "type": "string",
     "description": "A period as the sources publish it (kpi_core.periods.PERIOD_PATTERNS).",
@@ -340,6 +385,56 @@ def document() -> dict:
                     },
                 }
             },
+            "/api/status-changes": {
+                "get": {
+                    "summary": "Status changes after a cursor, oldest first (the change feed)",
+                    "description": "Keep the answer's `cursor` and pass it as `after` next time. The same feed as "
+                    "GraphQL's `statusChanges`.",
+                    "operationId": "listStatusChanges",
+                    "parameters": [
+                        {
+                            "name": "after",
+                            "in": "query",
+                            "required": False,
+                            "description": "A cursor from an earlier answer; none: from the start.",
+                            "schema": {"type": "string", "pattern": "^[0-9]{1,18}$"},
+                            "example": "0",
+                        },
+                        {
+                            "name": "first",
+                            "in": "query",
+                            "required": False,
+                            "description": "At most this many changes (1–100; default 50).",
+                            "schema": {"type": "integer", "minimum": 1, "maximum": 100},
+                            "example": 50,
+                        },
+                        {**_STRATEGY, "description": "Only changes of this strategy."},
+                        {
+                            "name": "area",
+                            "in": "query",
+                            "required": False,
+                            "description": "Only changes of this area.",
+                            "schema": {"type": "string", "pattern": rf"^{parameters.AREA}$"},
+                            "example": "151",
+                        },
+                        {
+                            "name": "indicator",
+                            "in": "query",
+                            "required": False,
+                            "description": "Only changes of this indicator.",
+                            "schema": {"type": "string", "maxLength": 20},
+                            "example": "2.1",
+                        },
+                    ],
+                    "responses": {
+                        "200": json_ok(
+                            "#/components/schemas/StatusChangeFeed", "The changes after the cursor"
+                        ),
+                        "400": _PROBLEM,
+                        "404": _PROBLEM,
+                    },
+                }
+            },
             "/figures/{indicator}/{file}": {
                 "get": {
                     "summary": "A figure: {area}.svg, .html (for an iframe), .csv, .json or .txt (the chart in words)",
@@ -436,6 +531,7 @@ def document() -> dict:
                 "RevisionSummary": revision_summary,
                 "Strategy": strategy,
                 "Status": status,
+                "StatusChangeFeed": _STATUS_CHANGE_FEED,
                 "Problem": {
                     "type": "object",
                     "properties": {

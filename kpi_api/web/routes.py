@@ -86,6 +86,7 @@ class Web:
             Route("/api/strategies/{strategy}", self.api_strategy),
             Route("/api/strategies/{strategy}/revisions/{version}", self.api_revision),
             Route("/api/status/{area}", self.api_status),
+            Route("/api/status-changes", self.api_status_changes),
             Route("/openapi.json", self.openapi),
         ]
 
@@ -281,6 +282,43 @@ class Web:
                 lang=_lang(request),
             )
             return rest.dumps(rest.status(page))
+
+        return await self._respond(request, render, FORMATS["json"])
+
+    async def api_status_changes(self, request: Request) -> Response:
+        from kpi_api.web import rest
+
+        query = request.query_params
+        after_text, first_text = query.get("after", "0"), query.get("first", "50")
+
+        def render():
+            if self.stored is None:
+                raise assemble.NotFound(
+                    "This service does not keep stored evaluations (KPI_STORED_EVALUATIONS=0): there is no change feed."
+                )
+            if not (after_text.isascii() and after_text.isdigit() and len(after_text) <= 18):
+                raise BadRequest(f"after must be a cursor this feed handed out, not {quoted(after_text)}")
+            if not (
+                first_text.isascii() and first_text.isdigit() and 1 <= int(first_text) <= rest.MAX_CHANGES
+            ):
+                raise BadRequest(f"first must be 1–{rest.MAX_CHANGES}, not {quoted(first_text)}")
+            catalogue = self.holder.get()
+            area, strategy_id, indicator = query.get("area"), query.get("strategy"), query.get("indicator")
+            if area is not None and catalogue.areas.get(area) is None:
+                raise assemble.NotFound(f"area: there is no area {quoted(area)}")
+            if strategy_id is not None and catalogue.strategy(strategy_id) is None:
+                raise assemble.NotFound(f"strategy: there is no strategy {quoted(strategy_id)}")
+            if indicator is not None and not any(
+                r.indicator(indicator) for s in catalogue.strategies for r in s.revisions
+            ):
+                raise assemble.NotFound(
+                    f"indicator: no published revision has an indicator {quoted(indicator)}"
+                )
+            after, first = int(after_text), int(first_text)
+            rows = self.stored.changes_after(
+                after, first + 1, strategy_id=strategy_id, area=area, indicator=indicator
+            )
+            return rest.dumps(rest.status_changes(rows, after, first))
 
         return await self._respond(request, render, FORMATS["json"])
 

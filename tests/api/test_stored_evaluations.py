@@ -275,3 +275,171 @@ def test_stored_evaluations_equal_a_fresh_judgement_after_any_writes(fresh_url):
         suppress_health_check=list(HealthCheck),
     )
     machine.TestCase().runTest()
+
+
+# ── the faces: the CLI's commands, and `kpi serve` catching up after a write ─────────────
+def test_the_cli_keeps_them_current_and_says_so(tmp_path):
+    from typer.testing import CliRunner
+
+    from kpi_api.cli import app
+
+    runner = CliRunner()
+    url = f"sqlite:///{tmp_path / 'kpi.sqlite3'}"
+    figures = tmp_path / "figures.csv"
+    figures.write_text(
+        "indicator,area,period,value,published,source\n3.1,151,2022-12,9.5,2023-01-10,SYNTETISK\n"
+    )
+    imported = runner.invoke(app, ["import", str(figures), "--database", url])
+    assert imported.exit_code == 0, imported.output
+    assert "evaluation(s) judged again and stored" in imported.output
+    status = runner.invoke(app, ["evaluations", "status", "--database", url])
+    assert status.exit_code == 0 and "current:" in status.output, status.output
+    verified = runner.invoke(app, ["evaluations", "verify", "--database", url])
+    assert (
+        verified.exit_code == 0 and "ok: every stored evaluation equals a fresh judgement" in verified.output
+    )
+
+    # A stored row that lies is found, named, and the exit code says so; rebuild mends it.
+    engine = sa.create_engine(url)
+    with engine.begin() as c:
+        c.execute(
+            sa.update(evaluations)
+            .where(evaluations.c.indicator == "3.1", evaluations.c.area == "151")
+            .values(payload=sa.func.replace(evaluations.c.payload, '"value":"9.5"', '"value":"1"'))
+        )
+    engine.dispose()
+    verified = runner.invoke(app, ["evaluations", "verify", "--database", url])
+    assert verified.exit_code == 1
+    assert f"differs: {STRATEGY} 2022 3.1 151" in verified.output
+    rebuilt = runner.invoke(app, ["evaluations", "rebuild", "--database", url])
+    assert rebuilt.exit_code == 0 and "rebuilt" in rebuilt.output, rebuilt.output
+    assert runner.invoke(app, ["evaluations", "verify", "--database", url]).exit_code == 0
+
+
+def test_kpi_serve_catches_up_after_a_write_by_another_process(tmp_path):
+    import time
+
+    import httpx
+
+    from tests.service import UNLIMITED_ADDRESSES, serving
+
+    url = f"sqlite:///{tmp_path / 'kpi.sqlite3'}"
+    services = open_services(url)
+    seed(services)
+    with serving(url, **UNLIMITED_ADDRESSES) as base:
+        # Written beside the server, as `kpi import` in another terminal would.
+        _import(
+            services, "indicator,area,period,value,published,source\n3.1,153,2022-12,9,2023-01-10,SYNTETISK\n"
+        )
+        waited = time.monotonic() + 60
+        while not services.evaluations.pending().current:
+            assert time.monotonic() < waited, "the server's upkeep did not catch up within a minute"
+            time.sleep(0.1)
+        stored = services.evaluations.lookup([((STRATEGY, "2022", "3.1", "153"), None, None)])
+        assert str(stored[(STRATEGY, "2022", "3.1", "153")].value) == "9"
+        query = 'query($s: ID!) { strategy(id: $s) { revision(version: "2022") { indicator(id: "3.1") { status(area: "153") { value status } } } } }'
+        answer = httpx.post(f"{base}/graphql", json={"query": query, "variables": {"s": STRATEGY}}).json()
+        assert answer["data"]["strategy"]["revision"]["indicator"]["status"]["value"] == "9", answer
+
+
+def _wait_until_current(services, seconds: float = 60) -> None:
+    import time
+
+    waited = time.monotonic() + seconds
+    while not services.evaluations.pending().current:
+        assert time.monotonic() < waited, "the server's upkeep did not catch up within a minute"
+        time.sleep(0.1)
+
+
+FEED = """query($after: String, $first: Int, $area: String) {
+  statusChanges(after: $after, first: $first, area: $area) {
+    cursor hasMore changes { cursor strategyId version indicatorId area from to period value asOf batch batches }
+  } }"""
+
+
+def test_the_change_feed_and_the_history_say_what_changed_when_and_why(tmp_path):
+    import httpx
+
+    from tests.service import UNLIMITED_ADDRESSES, serving
+
+    url = f"sqlite:///{tmp_path / 'kpi.sqlite3'}"
+    services = open_services(url)
+    seed(services)
+    with serving(url, **UNLIMITED_ADDRESSES) as base:
+        client = httpx.Client(base_url=base, timeout=30)
+
+        def gql(query, **variables):
+            return client.post("/graphql", json={"query": query, "variables": variables}).json()
+
+        _wait_until_current(services)
+        assert gql(FEED)["data"]["statusChanges"] == {"cursor": "0", "hasMore": False, "changes": []}
+        before = services.evaluations.lookup([((STRATEGY, "2022", "2.1", "151"), None, None)])
+        # Nine capital municipalities below 151 in 2022-09: 151 falls from 3rd to 12th.
+        peers = [c for c in CAPITAL if c != "151"][-9:]  # the nine highest: all above 151
+        lines = [f"2.1,{c},2022-09,1.0,2022-11-15,SYNTETISK" for c in peers]
+        report = _import(services, "indicator,area,period,value,published,source\n" + "\n".join(lines) + "\n")
+        _wait_until_current(services)
+        after = services.evaluations.lookup([((STRATEGY, "2022", "2.1", "151"), None, None)])
+        old, new = before[(STRATEGY, "2022", "2.1", "151")], after[(STRATEGY, "2022", "2.1", "151")]
+        assert old.status != new.status
+
+        feed = gql(FEED, area="151")["data"]["statusChanges"]
+        mine = [c for c in feed["changes"] if (c["indicatorId"], c["version"]) == ("2.1", "2022")]
+        assert mine == [
+            {
+                "cursor": mine[0]["cursor"],
+                "strategyId": STRATEGY,
+                "version": "2022",
+                "indicatorId": "2.1",
+                "area": "151",
+                "from": old.status.name,
+                "to": new.status.name,
+                "period": "2022-09",
+                "value": "2.15",
+                "asOf": "2022-11-15",
+                "batch": report.batch,
+                "batches": [report.batch],
+            }
+        ]
+        # The peers' own statuses moved too: paging one at a time gives the same changes in the same order.
+        everything = gql(FEED, first=100)["data"]["statusChanges"]["changes"]
+        paged, cursor = [], None
+        while True:
+            page = gql(FEED, after=cursor, first=1)["data"]["statusChanges"]
+            paged += page["changes"]
+            cursor = page["cursor"]
+            if not page["hasMore"]:
+                break
+        assert paged == everything and len(everything) >= 1
+        assert gql(FEED, after=cursor)["data"]["statusChanges"] == {
+            "cursor": cursor,
+            "hasMore": False,
+            "changes": [],
+        }
+
+        # The same feed over REST.
+        rest = client.get("/api/status-changes", params={"area": "151"}).json()
+        assert [(c["indicatorId"], c["from"], c["to"], c["asOf"]) for c in rest["changes"]] == [
+            (c["indicatorId"], c["from"], c["to"], c["asOf"]) for c in feed["changes"]
+        ]
+        assert client.get("/api/status-changes", params={"after": "x"}).status_code == 400
+        assert client.get("/api/status-changes", params={"first": "101"}).status_code == 400
+
+        # The history of the indicator and of its goal (2.1 is goal 2's key figure).
+        history = gql(
+            """query($s: ID!) { strategy(id: $s) { revision(version: "2022") {
+                 indicator(id: "2.1") { statusHistory(area: "151") { from to asOf batch } }
+                 focusAreas { number goal { statusHistory(area: "151") { to } } } } } }""",
+            s=STRATEGY,
+        )["data"]["strategy"]["revision"]
+        assert history["indicator"]["statusHistory"] == [
+            {"from": old.status.name, "to": new.status.name, "asOf": "2022-11-15", "batch": report.batch}
+        ]
+        goal_2 = next(f for f in history["focusAreas"] if f["number"] == 2)["goal"]["statusHistory"]
+        assert goal_2 == [{"to": new.status.name}]
+
+        # Bad arguments name themselves.
+        bad = gql(FEED, after="not-a-cursor")
+        assert bad["errors"][0]["extensions"] == {"code": "BAD_USER_INPUT", "argument": "after"}
+        assert gql(FEED, first=0)["errors"][0]["extensions"]["argument"] == "first"
+        client.close()

@@ -17,6 +17,7 @@ def test_openapi_document_is_valid_and_every_path_answers(server, seeded):
         "/api/strategies/{strategy}": f"/api/strategies/{STRATEGY}",
         "/api/strategies/{strategy}/revisions/{version}": f"/api/strategies/{STRATEGY}/revisions/2022",
         "/api/status/{area}": "/api/status/151?revision=2022",
+        "/api/status-changes": "/api/status-changes?area=151",
         "/figures/{indicator}/{file}": "/figures/2.1/151.json",
     }
     assert set(document["paths"]) == set(examples)

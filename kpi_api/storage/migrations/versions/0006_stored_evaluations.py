@@ -6,7 +6,8 @@ revision's judgement basis (the `asOf` and the periods it is judged among); `sta
 `period` and `value` are columns so a status table reads no JSON, the whole judgement is
 `payload`. Every write adds a row to `evaluation_queue` in its own transaction, naming
 what it touched; the upkeep drains the queue into `evaluations` and moves
-`evaluation_state.version` to the data version it reflects. A crash between the write and
+`evaluation_state.version` to the data version it reflects; `generation` counts every
+store (the upkeeps' turn-taking checks it, and the caches key on it). A crash between the write and
 the drain loses nothing: the queue row is still there. Reads use stored rows only while
 `evaluation_state.version` equals `data_version.version`.
 
@@ -46,9 +47,10 @@ def upgrade() -> None:
         "evaluation_state",
         sa.Column("id", sa.Integer, primary_key=True),
         sa.Column("version", sa.Integer, nullable=False),
+        sa.Column("generation", sa.Integer, nullable=False),
     )
     # -1: no data version yet reflected; the first drain is a full rebuild.
-    op.bulk_insert(state, [{"id": 1, "version": -1}])
+    op.bulk_insert(state, [{"id": 1, "version": -1, "generation": 0}])
     op.execute("INSERT INTO evaluation_queue (touched) VALUES ('{\"everything\": true}')")
 
 
