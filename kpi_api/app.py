@@ -41,6 +41,7 @@ from kpi_api.http.work_pool import RETRY_AFTER_BUSY, SWITCH_INTERVAL, WorkPool
 from kpi_api.storage.data_version import DataVersion
 from kpi_api.web.graphql_page import graphql_page
 from kpi_api.web.routes import Web
+from kpi_api.webhook_delivery import DeliveryThread
 
 
 class _GraphQL(GraphQL):
@@ -215,13 +216,20 @@ def create_app(settings: Settings | None = None) -> Starlette:
         # large requests' garbage (graphql-core's linked token lists) sets off.
         gc.freeze()
         sys.setswitchinterval(SWITCH_INTERVAL)  # see http/work_pool.py
-        upkeep = UpkeepThread(services.upkeep, versions.current) if settings.stored_evaluations else None
+        threads = (
+            [
+                UpkeepThread(services.upkeep, versions.current),
+                DeliveryThread(services.webhooks, services.evaluations),
+            ]
+            if settings.stored_evaluations
+            else []
+        )
         with logging_off_the_loop():
-            if upkeep is not None:
-                upkeep.start()
+            for thread in threads:
+                thread.start()
             yield
-            if upkeep is not None:
-                upkeep.stop()
+            for thread in threads:
+                thread.stop()
         pool.close()
         versions.close()
         engine.dispose()

@@ -15,6 +15,7 @@ from kpi_api.storage.engine import create_engine, migrate
 from kpi_api.storage.evaluation_store import StoredEvaluations
 from kpi_api.storage.observation_store import SqlObservationRepository
 from kpi_api.storage.tokens import Tokens
+from kpi_api.storage.webhook_store import WebhookStore
 from kpi_core import AreaDirectory, Strategy, shipped_areas, shipped_revision_files
 
 log = logging.getLogger(__name__)
@@ -32,6 +33,7 @@ class Services:
     created: bool  # the database had no catalogue before this start
     evaluations: StoredEvaluations  # what status reads are answered from while current
     upkeep: EvaluationUpkeep  # keeps them current (evaluation_upkeep.py)
+    webhooks: WebhookStore  # where the change feed is POSTed (webhook_delivery.py)
 
 
 def open_services(database_url: str | None = None, settings: Settings | None = None) -> Services:
@@ -60,6 +62,7 @@ def open_services(database_url: str | None = None, settings: Settings | None = N
         created=created,
         evaluations=evaluations,
         upkeep=EvaluationUpkeep(evaluations, observations, lambda: holder.get().strategies, areas),
+        webhooks=WebhookStore(engine),
     )
     load_document_figures(services)
     return services

@@ -508,6 +508,100 @@ def batches_retract(
     _keep_statuses_current(services)
 
 
+webhook_app = typer.Typer(
+    help="Webhooks: the change feed POSTed to a URL of yours, signed, as statuses change.",
+    no_args_is_help=True,
+)
+app.add_typer(webhook_app, name="webhook")
+_FILTERS = ("strategy", "area", "indicator")
+
+
+@webhook_app.command("add")
+def webhook_add(
+    url: Annotated[str, typer.Argument(help="Where to POST: http:// or https://.")],
+    secret: Annotated[
+        str,
+        typer.Option("--secret", help="16–200 characters; each body is signed with it (X-KPI-Signature)."),
+    ],
+    filters: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--filter",
+            help="Only changes of strategy=ID, area=CODE or indicator=ID (repeat for several: all must hold).",
+        ),
+    ] = None,
+    database: DatabaseOption = None,
+) -> None:
+    """POST every status change found from now on to URL (kpi serve delivers, retrying on failure)."""
+    from kpi_api.webhook_delivery import BadWebhook, checked_secret, checked_url
+
+    chosen: dict[str, str] = {}
+    for f in filters or []:
+        key, _, value = f.partition("=")
+        if key not in _FILTERS or not value or key in chosen:
+            err.print(
+                f"--filter {f!r}: give one of {', '.join(k + '=…' for k in _FILTERS)}, each at most once",
+                style="red",
+                markup=False,
+            )
+            raise typer.Exit(2)
+        chosen[key] = value
+    services = _services(database)
+    if (area := chosen.get("area")) is not None and services.areas.get(area) is None:
+        err.print(f"--filter area={area}: there is no such area", style="red", markup=False)
+        raise typer.Exit(2)
+    if (strategy := chosen.get("strategy")) is not None and strategy not in {
+        s.id for s in services.strategies
+    }:
+        err.print(f"--filter strategy={strategy}: there is no such strategy", style="red", markup=False)
+        raise typer.Exit(2)
+    try:
+        hook = services.webhooks.add(
+            checked_url(url),
+            checked_secret(secret),
+            chosen.get("strategy"),
+            chosen.get("area"),
+            chosen.get("indicator"),
+        )
+    except BadWebhook as exc:
+        err.print(str(exc), style="red", markup=False)
+        raise typer.Exit(2) from None
+    console.print(f"added webhook {hook.id}: changes found from now on go to {hook.url}", markup=False)
+
+
+@webhook_app.command("list")
+def webhook_list(database: DatabaseOption = None) -> None:
+    """Every webhook: where, which changes, how many delivered, and the last error if any."""
+    from rich.table import Table
+
+    table = Table("id", "url", "filter", "cursor", "delivered", "failures", "next attempt", "last error")
+    for h in _services(database).webhooks.listed():
+        shown = [f"{k}={v}" for k, v in zip(_FILTERS, (h.strategy_id, h.area, h.indicator), strict=True) if v]
+        table.add_row(
+            h.id,
+            h.url,
+            " ".join(shown) or "—",
+            str(h.cursor),
+            f"{h.delivered:,}",
+            str(h.failures),
+            f"{h.next_attempt:%Y-%m-%d %H:%M:%S}" if h.next_attempt else "",
+            h.last_error or "",
+        )
+    _print_table(table)
+
+
+@webhook_app.command("remove")
+def webhook_remove(
+    hook_id: Annotated[str, typer.Argument(help="The webhook's id (see `kpi webhook list`).")],
+    database: DatabaseOption = None,
+) -> None:
+    """Stop delivering to a webhook."""
+    if not _services(database).webhooks.remove(hook_id):
+        err.print(f"there is no webhook {hook_id!r} (see `kpi webhook list`)", style="red", markup=False)
+        raise typer.Exit(1)
+    console.print(f"removed webhook {hook_id}")
+
+
 evaluations_app = typer.Typer(
     help="The stored evaluations that status reads are answered from: how current, rebuilt, verified.",
     no_args_is_help=True,

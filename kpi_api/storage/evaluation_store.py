@@ -398,6 +398,12 @@ class StoredEvaluations:
                 sa.select(status_changes).where(*conditions).order_by(status_changes.c.id).limit(first)
             ).all()
 
+    def last_change_id(self) -> int:
+        with self.engine.connect() as connection:
+            return connection.execute(
+                sa.select(sa.func.coalesce(sa.func.max(status_changes.c.id), 0))
+            ).scalar_one()
+
     def history(self, key: EvaluationKey, limit: int) -> list:
         """The changes of one judgement, oldest first (the last `limit`)."""
         strategy_id, version, indicator, area = key

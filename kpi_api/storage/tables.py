@@ -168,3 +168,24 @@ sa.Index(
     status_changes.c.area,
     status_changes.c.id,
 )
+
+# Webhooks (migration 0008; webhook_store.py): the change feed POSTed after each hook's cursor.
+webhooks = sa.Table(
+    "webhooks",
+    metadata,
+    sa.Column("id", sa.String(16), primary_key=True),
+    sa.Column("url", sa.String(2000), nullable=False),
+    # Kept as given: the body's HMAC needs it (the receiver holds the same secret).
+    sa.Column("secret", sa.String(200), nullable=False),
+    sa.Column("strategy_id", sa.String(100), nullable=True),  # filters (None: any)
+    sa.Column("area", sa.String(10), nullable=True),
+    sa.Column("indicator", sa.String(20), nullable=True),
+    sa.Column("cursor", sa.Integer, nullable=False),  # the last change delivered
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("delivered", sa.Integer, nullable=False),  # changes delivered so far
+    sa.Column("failures", sa.Integer, nullable=False),  # in a row, since the last success
+    sa.Column("next_attempt", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("last_attempt", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("last_error", sa.String(500), nullable=True),
+    sa.Column("lease_until", sa.DateTime(timezone=True), nullable=True),  # one deliverer at a time
+)
