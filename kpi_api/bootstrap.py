@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from kpi_api.config import DEFAULT_DATABASE_FILE, DEFAULT_DATABASE_URL, Settings
 from kpi_api.storage import statement_deadline
 from kpi_api.storage.catalogue_store import Revisions
+from kpi_api.storage.commentary_store import CommentaryStore
 from kpi_api.storage.engine import create_engine, migrate
 from kpi_api.storage.observation_store import SqlObservationRepository
 from kpi_api.storage.tokens import Tokens
@@ -26,6 +27,7 @@ class Services:
     strategies: tuple[Strategy, ...]
     areas: AreaDirectory
     observations: SqlObservationRepository
+    commentary: CommentaryStore
     created: bool  # the database had no catalogue before this start
 
 
@@ -48,6 +50,7 @@ def open_services(database_url: str | None = None, settings: Settings | None = N
         strategies=tuple(revisions.strategies()),
         areas=shipped_areas(),
         observations=SqlObservationRepository(engine),
+        commentary=CommentaryStore(engine),
         created=created,
     )
     load_document_figures(services)
