@@ -12,8 +12,8 @@ from kpi_api.graphql.enums import Lang
 from kpi_api.graphql.language import text_lang
 from kpi_core import commentary as c
 
-MAX_LISTED = 50  # commentaries a read answers at most, newest first (its cost bound)
-MAX_HISTORY = 50  # earlier versions a commentary shows at most, newest first
+MAX_LISTED = 20  # commentaries a read answers at most, newest first (its cost bound)
+MAX_HISTORY = 20  # earlier versions a commentary shows at most, newest first
 
 
 @strawberry.type(description="One version of a commentary: what it said after one add, edit or withdrawal.")

@@ -56,9 +56,9 @@ COSTS: dict[str, FieldCost] = {
     "Mutation.editCommentary": FieldCost(own=5),  # a read, an insert, a read
     "Mutation.withdrawCommentary": FieldCost(own=5),
     # One store query each, its answer a list (commentary_types.MAX_LISTED, MAX_HISTORY).
-    "Indicator.commentary": FieldCost(own=2, bound=50),
-    "Goal.commentary": FieldCost(own=2, bound=50),
-    "Commentary.history": FieldCost(bound=50),
+    "Indicator.commentary": FieldCost(own=2, bound=20),
+    "Goal.commentary": FieldCost(own=2, bound=20),
+    "Commentary.history": FieldCost(bound=20),
     # Lists of objects, with the most entries each is counted as having.
     "Query.strategies": FieldCost(bound=10),
     "Query.strategiesOwnedBy": FieldCost(bound=10),  # a part of `strategies`
