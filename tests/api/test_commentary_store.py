@@ -5,12 +5,22 @@ import datetime
 
 import pytest
 import sqlalchemy as sa
+from hypothesis import settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 
 from kpi_api import commentary_service
 from kpi_api.storage import commentary_store, data_version
 from kpi_api.storage.tables import commentary_versions
 from kpi_core import Lang, shipped_areas, shipped_strategies
-from kpi_core.commentary import CommentaryConflict, Subject, SubjectKind, UnknownCommentary
+from kpi_core.commentary import (
+    CommentaryConflict,
+    CommentaryError,
+    Subject,
+    SubjectKind,
+    UnknownCommentary,
+    as_of,
+)
 
 SUBJECT = Subject("ballerup-beskaeftigelsesstrategi", "2022", SubjectKind.INDICATOR, "2.1")
 COPENHAGEN = commentary_service.DAYS_IN
@@ -133,3 +143,95 @@ def _catalogue():
     from kpi_api.catalogue import Catalogue
 
     return Catalogue(strategies=tuple(shipped_strategies()), areas=shipped_areas())
+
+
+def test_the_store_answers_like_the_model_under_any_sequence_of_changes(engine):
+    """A stateful test: SQLite and PostgreSQL keep and select exactly what the pure model
+    (kpi_core.commentary on a plain list) does, for any adds, edits, withdrawals and days."""
+    run_state_machine_as_test(_contract(engine), settings=settings(max_examples=25, stateful_step_count=12))
+
+
+INDICATORS = [Subject(SUBJECT.strategy_id, "2022", SubjectKind.INDICATOR, i) for i in ("2.1", "2.2")]
+GOALS = [Subject(SUBJECT.strategy_id, "2022", SubjectKind.GOAL, "M2")]
+
+
+def _contract(engine):
+    class CommentaryContract(RuleBasedStateMachine):
+        def __init__(self) -> None:
+            super().__init__()
+            with engine.begin() as c:
+                c.execute(sa.delete(commentary_versions))
+            self.store = commentary_store.CommentaryStore(engine)
+            self.model: list = []
+            self.clock = at(1, 0)
+
+        def tick(self, hours: int) -> datetime.datetime:
+            self.clock += datetime.timedelta(hours=hours)
+            return self.clock
+
+        @rule(
+            subject=st.sampled_from(INDICATORS + GOALS),
+            area=st.sampled_from(["151", "DK"]),
+            period=st.sampled_from(["2022-09", "2022-10"]),
+            lang=st.sampled_from(Lang),
+            hours=st.integers(1, 30),
+        )
+        def add(self, subject, area, period, lang, hours):
+            self.model.append(self.store.add(subject, area, period, lang, "t", "a", self.tick(hours)))
+
+        @rule(data=st.data(), lang=st.sampled_from(Lang), withdraw=st.booleans(), hours=st.integers(1, 30))
+        def change(self, data, lang, withdraw, hours):
+            if not self.model:
+                return
+            cid = data.draw(st.sampled_from(sorted({v.commentary_id for v in self.model})))
+            newest = max((v for v in self.model if v.commentary_id == cid), key=lambda v: v.number)
+            when = self.tick(hours)
+            try:
+                expected = (
+                    newest.withdrawn_by("b", when) if withdraw else newest.edited(lang, f"v{when}", "b", when)
+                )
+            except CommentaryError:
+                expected = None
+            try:
+                stored = (
+                    self.store.withdraw(cid, "b", when)
+                    if withdraw
+                    else self.store.edit(cid, lang, f"v{when}", "b", when)
+                )
+            except CommentaryError:
+                stored = None
+            assert stored == expected
+            if stored is not None:
+                self.model.append(stored)
+
+        @rule(
+            subject=st.sampled_from(INDICATORS + GOALS),
+            area=st.sampled_from(["151", "DK"]),
+            period=st.sampled_from([None, "2022-09"]),
+            day=st.none() | st.integers(1, 20),
+        )
+        def read(self, subject, area, period, day):
+            day_ = None if day is None else datetime.date(2026, 11, day)
+            indicator = subject.id if subject.kind is SubjectKind.INDICATOR else "2.1"  # M2's key figure
+            target = commentary_service.Target(
+                subject, _catalogue().strategy(SUBJECT.strategy_id).revision("2022").indicator(indicator)
+            )
+            cutoff = commentary_service.before(day_)
+            mine = [
+                v
+                for v in self.model
+                if v.subject == subject and v.area == area and (period is None or v.period == period)
+            ]
+            assert commentary_service.current(self.store, target, area, period, day_) == as_of(mine, cutoff)
+
+        @invariant()
+        def every_version_is_kept(self):
+            ids = {v.commentary_id for v in self.model}
+            stored = [v for i in sorted(ids) for v in self.store.versions_of(i)]
+            assert sorted(stored, key=_order) == sorted(self.model, key=_order)
+
+    return CommentaryContract
+
+
+def _order(v) -> tuple[str, int]:
+    return (v.commentary_id, v.number)
