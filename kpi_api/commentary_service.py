@@ -29,7 +29,7 @@ class CommentaryInput(ValueError):
 
 
 @attrs.frozen
-class Target:
+class CommentedOn:
     """What a commentary is written on, checked: the subject and the indicator whose
     frequency its periods have (a goal's: its key figure)."""
 
@@ -62,7 +62,7 @@ def revision_of(catalogue: Catalogue, strategy_id: str, version: str) -> tuple[S
     return strategy, revision
 
 
-def indicator_target(catalogue: Catalogue, strategy_id: str, version: str, indicator_id: str) -> Target:
+def indicator_target(catalogue: Catalogue, strategy_id: str, version: str, indicator_id: str) -> CommentedOn:
     strategy, revision = revision_of(catalogue, strategy_id, version)
     indicator = revision.indicator(indicator_id)
     if indicator is None:
@@ -72,10 +72,12 @@ def indicator_target(catalogue: Catalogue, strategy_id: str, version: str, indic
             "indicatorId",
             "NOT_FOUND",
         )
-    return Target(c.Subject(strategy.id, revision.version, c.SubjectKind.INDICATOR, indicator.id), indicator)
+    return CommentedOn(
+        c.Subject(strategy.id, revision.version, c.SubjectKind.INDICATOR, indicator.id), indicator
+    )
 
 
-def goal_target(catalogue: Catalogue, strategy_id: str, version: str, goal_id: str) -> Target:
+def goal_target(catalogue: Catalogue, strategy_id: str, version: str, goal_id: str) -> CommentedOn:
     strategy, revision = revision_of(catalogue, strategy_id, version)
     focus = next((f for f in revision.focus_areas if f.goal.id == goal_id), None)
     if focus is None:
@@ -87,7 +89,7 @@ def goal_target(catalogue: Catalogue, strategy_id: str, version: str, goal_id: s
         )
     key_figure = revision.indicator(focus.key_figure)
     assert key_figure is not None  # a revision is built only with its key figures (kpi_core.strategy)
-    return Target(c.Subject(strategy.id, revision.version, c.SubjectKind.GOAL, goal_id), key_figure)
+    return CommentedOn(c.Subject(strategy.id, revision.version, c.SubjectKind.GOAL, goal_id), key_figure)
 
 
 def checked_area(catalogue: Catalogue, area: str) -> str:
@@ -105,7 +107,7 @@ _WRITTEN = {
 }
 
 
-def checked_period(target: Target, period: str) -> str:
+def checked_period(target: CommentedOn, period: str) -> str:
     """The period in its canonical form, of the kind the indicator is published in (any
     kind where the catalogue declares no frequency)."""
     try:
@@ -131,7 +133,7 @@ def checked_text(text: str) -> str:
 
 
 def current(
-    store, target: Target, area: str, period: str | None, as_of: datetime.date | None
+    store, target: CommentedOn, area: str, period: str | None, as_of: datetime.date | None
 ) -> list[c.Commentary]:
     """The commentaries on the target for the area (and period) as they stood at the end of `as_of`."""
     cutoff = before(as_of)

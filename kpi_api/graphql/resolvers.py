@@ -121,7 +121,7 @@ def _status_cells(areas: list[str], indicators: list, as_of, within, observation
 
 
 async def resolve_commentary(
-    info, target: commentary_service.Target, area: str, period: str | None, as_of: datetime.date | None
+    info, target: commentary_service.CommentedOn, area: str, period: str | None, as_of: datetime.date | None
 ) -> list[commentary.Commentary]:
     """The commentaries on an indicator or a goal for an area (and a period) as of the end
     of `as_of`, newest first; a bad area or period is an error naming the argument."""

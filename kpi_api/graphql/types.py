@@ -59,7 +59,7 @@ COMMENTARY = (
 
 
 async def _commentary(
-    info: Info, target: commentary_service.Target, area: str, period, as_of
+    info: Info, target: commentary_service.CommentedOn, area: str, period, as_of
 ) -> list[Commentary]:
     found = await resolve_commentary(info, target, area, period, as_of)
     return [Commentary(domain=c) for c in found[:MAX_LISTED]]
@@ -367,7 +367,9 @@ class Indicator:
         subject = core_commentary.Subject(
             self.strategy.id, self.revision.version, core_commentary.SubjectKind.INDICATOR, self.domain.id
         )
-        return await _commentary(info, commentary_service.Target(subject, self.domain), area, period, as_of)
+        return await _commentary(
+            info, commentary_service.CommentedOn(subject, self.domain), area, period, as_of
+        )
 
 
 @strawberry.type
@@ -450,7 +452,9 @@ class Goal:
         )
         key_figure = self.revision.indicator(self.key_figure)
         assert key_figure is not None  # a revision is built only with its key figures
-        return await _commentary(info, commentary_service.Target(subject, key_figure), area, period, as_of)
+        return await _commentary(
+            info, commentary_service.CommentedOn(subject, key_figure), area, period, as_of
+        )
 
 
 @strawberry.type

@@ -213,7 +213,7 @@ def _contract(engine):
         def read(self, subject, area, period, day):
             day_ = None if day is None else datetime.date(2026, 11, day)
             indicator = subject.id if subject.kind is SubjectKind.INDICATOR else "2.1"  # M2's key figure
-            target = commentary_service.Target(
+            target = commentary_service.CommentedOn(
                 subject, _catalogue().strategy(SUBJECT.strategy_id).revision("2022").indicator(indicator)
             )
             cutoff = commentary_service.before(day_)
