@@ -41,4 +41,5 @@ def test_migrations_are_idempotent(tmp_path):
     head = ScriptDirectory(str(resources.files("kpi_api.storage") / "migrations")).get_current_head()
     with engine.connect() as c:
         assert c.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == head
-    assert head is not None and int(head) >= 2
+    # A branch's migration may carry a letter until it is chained at merge ("0006c").
+    assert head is not None and int(head.rstrip("abcdefghijklmnopqrstuvwxyz")) >= 2
