@@ -12,6 +12,7 @@ class Scope(enum.Enum):
     READ = "read"
     IMPORT = "import"
     PUBLISH = "publish"
+    COMMENT = "comment"  # staff commentary on indicators and goals (kpi_core.commentary)
 
 
 @attrs.frozen

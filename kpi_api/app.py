@@ -62,6 +62,7 @@ class _GraphQL(GraphQL):
             caller=request.scope.get("state", {}).get("caller"),
             settings=self.settings,
             revisions=self.services.revisions,
+            commentary=self.services.commentary,
             # over_http.py read it from Accept-Language; the answer cache keys on it too.
             **{LANGUAGE: request.scope.get("state", {}).get(LANGUAGE)},
         )

@@ -11,6 +11,7 @@ from kpi_api.config import DEFAULT_DATABASE_FILE, DEFAULT_DATABASE_URL, Settings
 from kpi_api.evaluation_upkeep import EvaluationUpkeep
 from kpi_api.storage import statement_deadline
 from kpi_api.storage.catalogue_store import Revisions
+from kpi_api.storage.commentary_store import CommentaryStore
 from kpi_api.storage.engine import create_engine, migrate
 from kpi_api.storage.evaluation_store import StoredEvaluations
 from kpi_api.storage.observation_store import SqlObservationRepository
@@ -30,6 +31,7 @@ class Services:
     strategies: tuple[Strategy, ...]
     areas: AreaDirectory
     observations: SqlObservationRepository
+    commentary: CommentaryStore
     created: bool  # the database had no catalogue before this start
     evaluations: StoredEvaluations  # what status reads are answered from while current
     upkeep: EvaluationUpkeep  # keeps them current (evaluation_upkeep.py)
@@ -59,6 +61,7 @@ def open_services(database_url: str | None = None, settings: Settings | None = N
         strategies=tuple(revisions.strategies()),
         areas=areas,
         observations=observations,
+        commentary=CommentaryStore(engine),
         created=created,
         evaluations=evaluations,
         upkeep=EvaluationUpkeep(evaluations, observations, lambda: holder.get().strategies, areas),

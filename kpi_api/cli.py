@@ -260,7 +260,7 @@ app.command("fetch")(fetch)
 
 @token_app.command("create")
 def token_create(
-    scope: Annotated[str, typer.Option(help="import, publish or read.")],
+    scope: Annotated[str, typer.Option(help="import, publish, comment or read.")],
     name: Annotated[str, typer.Option(help="Who or what uses the token.")] = "",
     database: DatabaseOption = None,
 ) -> None:

@@ -47,6 +47,12 @@ def forbidden_characters(data: object, path: str = "$") -> Iterator[str]:
                 pending.append((f"{where}[{index}]", value[index], False))
 
 
+def forbidden_in_text(text: str) -> str | None:
+    """The first character a bilingual text may not have (`contains … at position n; remove
+    it`), or None: the rule of catalogue texts, for any plain text a person writes."""
+    return _first_forbidden(text, is_text=True)
+
+
 def _first_forbidden(text: str, is_text: bool) -> str | None:
     if text.isprintable():  # the common case, at C speed: no Cc, Cf, Cs or unassigned character
         return None

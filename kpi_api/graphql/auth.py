@@ -20,7 +20,7 @@ def require(info, scope: Scope) -> TokenRecord:
         raise _not_valid()
     if not caller.token.allows(scope):
         raise GraphQLError(
-            f"Token {caller.token.id} has scope '{caller.token.scope.value}'; this needs '{scope.value}'.",
+            f"Token {caller.token.id} has scope '{caller.token.scope.value}'; this needs '{scope.value}': {how}.",
             extensions={"code": "FORBIDDEN"},
         )
     return caller.token

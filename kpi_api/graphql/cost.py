@@ -51,6 +51,14 @@ COSTS: dict[str, FieldCost] = {
     "Mutation.importObservations": FieldCost(own=10),
     "Mutation.publishRevision": FieldCost(own=10),
     "Mutation.retractBatch": FieldCost(own=10),
+    "Mutation.addCommentary": FieldCost(own=5),  # one insert (and the data version bumped)
+    "Mutation.addGoalCommentary": FieldCost(own=5),
+    "Mutation.editCommentary": FieldCost(own=5),  # a read, an insert, a read
+    "Mutation.withdrawCommentary": FieldCost(own=5),
+    # One store query each, its answer a list (commentary_types.MAX_LISTED, MAX_HISTORY).
+    "Indicator.commentary": FieldCost(own=2, bound=20),
+    "Goal.commentary": FieldCost(own=2, bound=20),
+    "Commentary.history": FieldCost(bound=20),
     # Lists of objects, with the most entries each is counted as having.
     "Query.strategies": FieldCost(bound=10),
     "Query.strategiesOwnedBy": FieldCost(bound=10),  # a part of `strategies`

@@ -136,7 +136,7 @@ class PublishResult:
 
 
 @strawberry.type
-class Mutation:
+class DataMutation:
     @strawberry.mutation(
         name="importObservations",
         description="Import observations (canonical CSV, Statbank JSON-stat 1.x or 2.0, or Jobindsats JSON v3 or v2, "

@@ -7,10 +7,12 @@ import datetime
 from graphql import GraphQLError
 
 import kpi_core as core
+from kpi_api import commentary_service
 from kpi_api.graphql.work import in_pool
 from kpi_api.http.quoting import QUOTE_LIMIT, quoted, shortened
 from kpi_api.series_service import RankingData, SeriesData, ranking, series
 from kpi_api.status_service import StatusRequest, evaluate_many
+from kpi_core import commentary
 
 MAX_BREAKDOWN_FILTERS = 5
 
@@ -135,3 +137,17 @@ def _status_cells(
         cells[n] = [e.period, None if e.value is None else str(e.value), e.status.name]
     width = len(indicators)
     return [cells[row * width : (row + 1) * width] for row in range(len(areas))]
+
+
+async def resolve_commentary(
+    info, target: commentary_service.CommentedOn, area: str, period: str | None, as_of: datetime.date | None
+) -> list[commentary.Commentary]:
+    """The commentaries on an indicator or a goal for an area (and a period) as of the end
+    of `as_of`, newest first; a bad area or period is an error naming the argument."""
+    catalogue = info.context["catalogue"]
+    try:
+        commentary_service.checked_area(catalogue, area)
+        period = None if period is None else commentary_service.checked_period(target, period)
+    except commentary_service.CommentaryInput as exc:
+        raise bad_input(str(exc), exc.argument) from None
+    return await in_pool(commentary_service.current, info.context["commentary"], target, area, period, as_of)

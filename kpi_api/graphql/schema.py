@@ -14,6 +14,7 @@ from kpi_api.config import Settings
 from kpi_api.graphql import types as t
 from kpi_api.graphql.area import Area
 from kpi_api.graphql.auth import ReadAccess
+from kpi_api.graphql.commentary_mutations import CommentaryMutation
 from kpi_api.graphql.cost import describe_costs
 from kpi_api.graphql.enums import AreaKind
 from kpi_api.graphql.errors import ErrorCodes, log
@@ -21,7 +22,7 @@ from kpi_api.graphql.feed_types import MAX_CHANGES, StatusChangeFeed, status_cha
 from kpi_api.graphql.judgement import JudgementBasis
 from kpi_api.graphql.large_documents import CachedParsingAndValidation
 from kpi_api.graphql.list_limit import MaxListEntries
-from kpi_api.graphql.mutations import ImportBatchType, Mutation, import_batches
+from kpi_api.graphql.mutations import DataMutation, ImportBatchType, import_batches
 from kpi_api.graphql.operation_note import RecordOperationType
 from kpi_api.graphql.query_limits import Limits, QueryLimitsExtension, limits_rule
 from kpi_api.graphql.resolvers import checked_area, not_found, resolve_status_table
@@ -167,6 +168,11 @@ class Query:
     )
     def areas(self, info: Info, kind: AreaKind | None = None) -> list[Area]:
         return [Area(domain=a) for a in info.context["catalogue"].areas.of_kind(kind)]
+
+
+@strawberry.type(name="Mutation")
+class Mutation(DataMutation, CommentaryMutation):
+    """Every write: figures and revisions (mutations.py), staff commentary (commentary_mutations.py)."""
 
 
 def build_schema(settings: Settings | None = None) -> strawberry.Schema:

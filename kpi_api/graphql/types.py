@@ -10,7 +10,9 @@ import strawberry
 from strawberry.types import Info
 
 import kpi_core as core
+from kpi_api import commentary_service
 from kpi_api.graphql.area import Area
+from kpi_api.graphql.commentary_types import MAX_LISTED, Commentary
 from kpi_api.graphql.enums import (
     ChangeKind,
     Dimension,
@@ -27,9 +29,17 @@ from kpi_api.graphql.feed_types import StatusChange, status_history
 from kpi_api.graphql.judgement import JudgementBasis
 from kpi_api.graphql.language import text_lang
 from kpi_api.graphql.loaders import load_status
-from kpi_api.graphql.resolvers import checked_area, checked_period, not_found, resolve_ranking, resolve_series
+from kpi_api.graphql.resolvers import (
+    checked_area,
+    checked_period,
+    not_found,
+    resolve_commentary,
+    resolve_ranking,
+    resolve_series,
+)
 from kpi_api.graphql.series_types import BreakdownFilter, Ranking, Series
 from kpi_api.http.quoting import shortened
+from kpi_core import commentary as core_commentary
 from kpi_core import lineage as core_lineage
 from kpi_core import references as core_refs
 from kpi_core.wording import direction_assumption
@@ -40,6 +50,21 @@ from kpi_core.wording import direction_assumption
 DEPRECATED_STATUS = (
     "Use `evaluation` (the same arguments and answer): an error in `status` nulls the fields above it."
 )
+
+
+COMMENTARY = (
+    f"Staff commentary for an area (and a `period`), newest written first, at most {MAX_LISTED}: as it stood at the end "
+    "of `asOf` (a day in Denmark) when given, so the same question gives the same answer later. Withdrawn "
+    "commentary is left out. A bad area or period makes this field null with an error BAD_USER_INPUT naming "
+    "the argument."
+)
+
+
+async def _commentary(
+    info: Info, target: commentary_service.CommentedOn, area: str, period, as_of
+) -> list[Commentary]:
+    found = await resolve_commentary(info, target, area, period, as_of)
+    return [Commentary(domain=c) for c in found[:MAX_LISTED]]
 
 
 def _catalogue(info: Info):
@@ -348,6 +373,17 @@ class Indicator:
         checked_area(info, area)
         return await status_history(info, (self.strategy.id, self.revision.version, self.domain.id, area))
 
+    @strawberry.field(description=COMMENTARY)
+    async def commentary(
+        self, info: Info, area: str, period: str | None = None, as_of: datetime.date | None = None
+    ) -> list[Commentary] | None:
+        subject = core_commentary.Subject(
+            self.strategy.id, self.revision.version, core_commentary.SubjectKind.INDICATOR, self.domain.id
+        )
+        return await _commentary(
+            info, commentary_service.CommentedOn(subject, self.domain), area, period, as_of
+        )
+
 
 @strawberry.type
 class IndicatorChange:
@@ -428,6 +464,19 @@ class Goal:
     @strawberry.field
     def remarks(self) -> list[Remark]:
         return _remarks(self.domain.remarks, self.revision)
+
+    @strawberry.field(description=COMMENTARY + " Periods are of the frequency of the goal's key figure.")
+    async def commentary(
+        self, info: Info, area: str, period: str | None = None, as_of: datetime.date | None = None
+    ) -> list[Commentary] | None:
+        subject = core_commentary.Subject(
+            self.strategy.id, self.revision.version, core_commentary.SubjectKind.GOAL, self.domain.id
+        )
+        key_figure = self.revision.indicator(self.key_figure)
+        assert key_figure is not None  # a revision is built only with its key figures
+        return await _commentary(
+            info, commentary_service.CommentedOn(subject, key_figure), area, period, as_of
+        )
 
 
 @strawberry.type

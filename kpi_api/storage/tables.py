@@ -189,3 +189,32 @@ webhooks = sa.Table(
     sa.Column("last_error", sa.String(500), nullable=True),
     sa.Column("lease_until", sa.DateTime(timezone=True), nullable=True),  # one deliverer at a time
 )
+
+# Staff commentary (commentary_store.py): a new row per add, edit or withdrawal (migration 0009).
+commentary_versions = sa.Table(
+    "commentary_versions",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("commentary_id", sa.String(40), nullable=False),
+    sa.Column("version_number", sa.Integer, nullable=False),
+    sa.Column("strategy_id", sa.String(100), nullable=False),
+    sa.Column("strategy_version", sa.String(50), nullable=False),
+    sa.Column("subject_kind", sa.String(10), nullable=False),  # indicator or goal
+    sa.Column("subject_id", sa.String(20), nullable=False),
+    sa.Column("area", sa.String(10), nullable=False),
+    sa.Column("period", sa.String(10), nullable=False),
+    sa.Column("text_da", sa.Text, nullable=True),
+    sa.Column("text_en", sa.Text, nullable=True),
+    sa.Column("author", sa.String(200), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("withdrawn", sa.Boolean, nullable=False),
+    sa.UniqueConstraint("commentary_id", "version_number", name="uq_commentary_version"),
+)
+sa.Index(
+    "ix_commentary_subject",
+    commentary_versions.c.strategy_id,
+    commentary_versions.c.strategy_version,
+    commentary_versions.c.subject_kind,
+    commentary_versions.c.subject_id,
+    commentary_versions.c.area,
+)

@@ -225,7 +225,15 @@ def status_page(
             focus.id, focus.goal.id, by_id[focus.key_figure], tuple(by_id[i.id] for i in focus.indicators)
         )
         goals.append(
-            GoalCard(focus.number, focus.name, focus.goal.statement, rows[0], tuple(rows), judged.counts)
+            GoalCard(
+                focus.number,
+                focus.name,
+                focus.goal.statement,
+                rows[0],
+                tuple(rows),
+                judged.counts,
+                goal_id=focus.goal.id,
+            )
         )
     dropped = tuple(
         IndicatorRow(

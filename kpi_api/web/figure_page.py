@@ -9,10 +9,12 @@ from decimal import Decimal
 
 from markupsafe import Markup
 
+from kpi_api.web.commentary_note import commentary_note
 from kpi_api.web.svg import title_text
 from kpi_api.web.templating import environment
 from kpi_api.web.view_models import FigureData
 from kpi_core import parse_period
+from kpi_core.commentary import Commentary
 from kpi_core.wording import area_name, format_value, rank_words
 
 MAX_TABLE_ROWS = 24  # the table is a readable companion to the chart, not the data dump
@@ -29,10 +31,15 @@ def table_rows(figure: FigureData) -> tuple[list[tuple[str, list[Decimal | None]
 
 
 def render_figure_html(
-    figure: FigureData, svg: str, links: dict[str, str], iframe_snippet: str, img_snippet: str
+    figure: FigureData,
+    svg: str,
+    links: dict[str, str],
+    iframe_snippet: str,
+    img_snippet: str,
+    commentary: Commentary | None = None,
 ) -> str:
     """The page for one figure. `svg` is trusted markup from `render_svg`; everything else
-    is escaped by the template."""
+    (the staff `commentary` on the indicator too) is escaped by the template."""
     lang = figure.lang
     rows, truncated = table_rows(figure)
 
@@ -55,5 +62,6 @@ def render_figure_html(
             area_name=area_name(figure.area, lang),
             rows=rows,
             truncated=truncated,
+            note=commentary_note(commentary, lang),
         )
     )

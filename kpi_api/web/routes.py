@@ -12,6 +12,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from kpi_api import commentary_service
 from kpi_api.http import work_pool
 from kpi_api.http.deadline import DeadlineExceeded
 from kpi_api.http.problems import problem_response
@@ -20,6 +21,7 @@ from kpi_api.http.response_cache import Cached
 from kpi_api.web import assemble, links, parameters
 from kpi_api.web.caching import etag_for, not_modified, reader
 from kpi_core import Lang, parse_period
+from kpi_core.commentary import SubjectKind
 
 FORMATS = {
     "svg": "image/svg+xml; charset=utf-8",
@@ -181,11 +183,13 @@ class Web:
                 "lang": figure.lang.value if "lang" in query else None,
                 "theme": theme if "theme" in query else None,
             }
-            return self._render_figure(figure, fmt, theme, options)
+            return self._render_figure(figure, fmt, theme, options, as_of)
 
         return await self._respond(request, render, FORMATS[fmt], frame=fmt in ("html", "svg"))
 
-    def _render_figure(self, figure, fmt: str, theme: str, options: dict[str, str | None]) -> str:
+    def _render_figure(
+        self, figure, fmt: str, theme: str, options: dict[str, str | None], as_of: datetime.date | None
+    ) -> str:
         from kpi_api.web import figure_formats, figure_page, svg
 
         if fmt == "csv":
@@ -202,7 +206,11 @@ class Web:
         title = figure.indicator.name(figure.lang)
         page = links.with_query(f"{base}.html", options)
         iframe, img = links.embed_snippets(page, downloads["svg"], title, f"{title}, {figure.area.name}")
-        return figure_page.render_figure_html(figure, drawing, downloads, iframe, img)
+        written = commentary_service.latest_on_page(
+            self.services.commentary, figure.strategy_id, figure.revision, figure.area.code, as_of
+        )
+        note = written.get((SubjectKind.INDICATOR, figure.indicator.id))
+        return figure_page.render_figure_html(figure, drawing, downloads, iframe, img, note)
 
     async def status(self, request: Request) -> Response:
         from kpi_api.web.status_page import render_status_page
@@ -235,7 +243,10 @@ class Web:
                     },
                 )
 
-            return render_status_page(page, url)
+            written = commentary_service.latest_on_page(
+                self.services.commentary, page.strategy_id, page.revision, page.area.code, page.as_of
+            )
+            return render_status_page(page, url, written)
 
         return await self._respond(request, render, FORMATS["html"], frame=True, cors=False)
 

@@ -5,9 +5,10 @@ in words by `kpi_core.wording` (the template's filters); the words for a row's v
 reference and revision change are assembled here, so the template only lays them out.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 
+from kpi_api.web.commentary_note import CommentaryNote, commentary_note
 from kpi_api.web.templating import environment
 from kpi_api.web.view_models import IndicatorRow, StatusPage
 from kpi_core import (
@@ -18,6 +19,7 @@ from kpi_core import (
     describe_target,
     target_facts,
 )
+from kpi_core.commentary import Commentary, SubjectKind
 from kpi_core.wording import (
     NBSP,
     count_statuses,
@@ -29,9 +31,21 @@ from kpi_core.wording import (
 )
 
 
-def render_status_page(page: StatusPage, url: Callable[..., str]) -> str:
-    """The page as HTML. `url(revision=..., lang=...)` builds the switch links."""
+def render_status_page(
+    page: StatusPage,
+    url: Callable[..., str],
+    commentary: Mapping[tuple[SubjectKind, str], Commentary] | None = None,
+) -> str:
+    """The page as HTML. `url(revision=..., lang=...)` builds the switch links; `commentary`
+    is the newest staff commentary on each indicator and goal (commentary_service.latest_on_page)."""
     lang = page.lang
+    written = commentary or {}
+
+    def indicator_note(row: IndicatorRow) -> CommentaryNote | None:
+        return commentary_note(written.get((SubjectKind.INDICATOR, row.indicator.id)), lang)
+
+    def goal_note(goal) -> CommentaryNote | None:
+        return commentary_note(written.get((SubjectKind.GOAL, goal.goal_id)), lang)
 
     def t(da: str, en: str) -> str:
         return en if lang is Lang.EN else da
@@ -110,6 +124,8 @@ def render_status_page(page: StatusPage, url: Callable[..., str]) -> str:
         rollup_words=rollup_words,
         reference_words=reference_words,
         target_words=target_words,
+        indicator_note=indicator_note,
+        goal_note=goal_note,
         statuses=tuple(Status),
         show_changes=any(r.change is not None for r in rows),  # not in a strategy's first revision
     )

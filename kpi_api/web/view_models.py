@@ -62,6 +62,7 @@ class GoalCard:
     key_figure: IndicatorRow
     indicators: tuple[IndicatorRow, ...]  # the key figure first
     counts: dict  # Status -> count
+    goal_id: str | None = None  # what staff commentary on the goal is keyed by
 
 
 @attrs.frozen

@@ -530,13 +530,22 @@ def write_requests(draw, made: dict) -> Request:
         )
     # A generated mutation (random arguments) of one field, with that field's token; or a
     # generated query of a field that needs the import token.
-    field = draw(st.sampled_from(["importObservations", "publishRevision", "retractBatch", "importBatches"]))
+    field = draw(
+        st.sampled_from(
+            ["importObservations", "publishRevision", "retractBatch", "importBatches", *COMMENTING]
+        )
+    )
     if field == "importBatches":
         return _post(
             "generated query", draw(hg.queries(SDL, fields=[field], custom_scalars=SCALARS)), None, importer
         )
     query = draw(hg.mutations(SDL, fields=[field], custom_scalars=SCALARS))
-    return _post("generated mutation", query, None, publisher if field == "publishRevision" else importer)
+    commenter = {"Authorization": f"Bearer {made[tokens.Scope.COMMENT]}"}
+    token = publisher if field == "publishRevision" else commenter if field in COMMENTING else importer
+    return _post("generated mutation", query, None, token)
+
+
+COMMENTING = ["addCommentary", "addGoalCommentary", "editCommentary", "withdrawCommentary"]
 
 
 def _check_write(request: Request, answer, body, problems: list[str]) -> None:
