@@ -122,11 +122,11 @@ def _status_cells(
     requests = [StatusRequest(i, a, None, as_of, within, revision) for a in areas for i in indicators]
     # Stored evaluations answer with their columns alone (no judgement decoded); the
     # rest — none, once the upkeep is current — is judged here.
-    found = (stored.lookup_cells(r.stored_key() for r in requests) if stored and revision else None) or {}
+    keys = [r.stored_key() for r in requests]
+    found = (stored.lookup_cells(k for k in keys if k is not None) if stored and revision else None) or {}
     cells: list = [None] * len(requests)
     missing = []
-    for n, r in enumerate(requests):
-        key = r.stored_key()
+    for n, key in enumerate(keys):
         if key is not None and key[0] in found:
             cells[n] = list(found[key[0]])
         else:

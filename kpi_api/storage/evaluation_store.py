@@ -10,9 +10,11 @@ upkeep (kpi_api/evaluation_upkeep.py) reads the queue with `pending` and stores 
 state's version is the check), so an older computation never replaces a newer one.
 """
 
+import contextlib
 import datetime
+import functools
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 import attrs
 import orjson
@@ -176,7 +178,7 @@ class StoredEvaluations:
         """The stored evaluations of these (key, as_of, within) — judged on that basis;
         missing keys are left out — or None when the stored rows do not reflect the
         current data."""
-        wanted = {key: Basis(as_of, within).encoded() for key, as_of, within in keys}  # type: ignore[arg-type]
+        wanted = {key: _encoded_basis(as_of, within) for key, as_of, within in keys}  # type: ignore[arg-type]
         if not wanted:
             return {}
         found = self._current_rows(wanted, columns=(evaluations.c.payload,))
@@ -189,7 +191,7 @@ class StoredEvaluations:
     ) -> dict[EvaluationKey, tuple[str | None, str | None, str]] | None:
         """(period, value, status name) of the stored evaluations, as `lookup` but
         without decoding a judgement: what a status table shows."""
-        wanted = {key: Basis(as_of, within).encoded() for key, as_of, within in keys}  # type: ignore[arg-type]
+        wanted = {key: _encoded_basis(as_of, within) for key, as_of, within in keys}  # type: ignore[arg-type]
         if not wanted:
             return {}
         found = self._current_rows(wanted, columns=())
@@ -198,16 +200,17 @@ class StoredEvaluations:
         return {key: (row.period, row.value, row.status) for key, row in found.items()}
 
     def _current_rows(self, wanted: dict[EvaluationKey, str], columns: Sequence) -> dict | None:
-        # The state, the data version and the rows in one statement: one snapshot, so a
-        # write committing in between cannot pair old rows with its new version.
-        current = (
-            sa.select(evaluation_state.c.version)
-            .where(evaluation_state.c.version == data_version.c.version)
-            .scalar_subquery()
-        )
-        revisions = {(k[0], k[1]) for k in wanted}
+        conditions = [
+            sa.or_(
+                *(
+                    sa.and_(evaluations.c.strategy_id == s, evaluations.c.version == v)
+                    for s, v in sorted({(k[0], k[1]) for k in wanted})
+                )
+            ),
+            evaluations.c.indicator.in_(sorted({k[2] for k in wanted})),
+            evaluations.c.area.in_(sorted({k[3] for k in wanted})),
+        ]
         statement = sa.select(
-            current.label("current"),
             evaluations.c.strategy_id,
             evaluations.c.version,
             evaluations.c.indicator,
@@ -217,15 +220,18 @@ class StoredEvaluations:
             evaluations.c.value,
             evaluations.c.status,
             *columns,
-        ).select_from(data_version.outerjoin(evaluations, _matching(wanted, revisions)))
-        with self.engine.connect() as connection:
+        ).where(*conditions)
+        # The versions and the rows in one snapshot, so a write committing in between
+        # cannot pair old rows with its new version.
+        with _snapshot(self.engine) as connection:
+            data, stored = connection.execute(_VERSIONS).one()
+            if data != stored:
+                return None
             rows = connection.execute(statement).all()
-        if not rows or rows[0].current is None:
-            return None
         result = {}
         for row in rows:
             key = (row.strategy_id, row.version, row.indicator, row.area)
-            if row.strategy_id is not None and wanted.get(key) == row.basis:
+            if wanted.get(key) == row.basis:
                 result[key] = row
         return result
 
@@ -431,19 +437,25 @@ class StoredEvaluations:
         ]
 
 
-def _matching(wanted: dict[EvaluationKey, str], revisions: set[tuple[str, str]]):
-    """A join condition narrowing the rows to the wanted revisions, indicators and areas."""
-    conditions = [
-        sa.or_(
-            *(
-                sa.and_(evaluations.c.strategy_id == s, evaluations.c.version == v)
-                for s, v in sorted(revisions)
-            )
-        ),
-        evaluations.c.indicator.in_(sorted({k[2] for k in wanted})),
-        evaluations.c.area.in_(sorted({k[3] for k in wanted})),
-    ]
-    return sa.and_(sa.true(), *conditions)
+_VERSIONS = sa.select(data_version.c.version, evaluation_state.c.version).where(
+    data_version.c.id == evaluation_state.c.id  # both the one row, id 1
+)
+
+
+@contextlib.contextmanager
+def _snapshot(engine: sa.Engine) -> Iterator[sa.Connection]:
+    """A read transaction whose statements all see one snapshot: SQLite's deferred BEGIN in
+    WAL mode does that from its first read; PostgreSQL needs REPEATABLE READ."""
+    with engine.connect() as connection:
+        if connection.dialect.name == "postgresql":
+            connection = connection.execution_options(isolation_level="REPEATABLE READ")
+        with connection.begin():
+            yield connection
+
+
+@functools.lru_cache(maxsize=256)
+def _encoded_basis(as_of: datetime.date | None, within: tuple[str, ...] | None) -> str:
+    return Basis(as_of, within).encoded()
 
 
 def _values(row: StoredRow) -> dict:
