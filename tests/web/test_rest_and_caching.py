@@ -18,6 +18,7 @@ def test_openapi_document_is_valid_and_every_path_answers(server, seeded):
         "/api/strategies/{strategy}/revisions/{version}": f"/api/strategies/{STRATEGY}/revisions/2022",
         "/api/status/{area}": "/api/status/151?revision=2022",
         "/figures/{indicator}/{file}": "/figures/2.1/151.json",
+        "/figures/{indicator}/{area}/share": "/figures/2.1/151/share",
     }
     assert set(document["paths"]) == set(examples)
     for path in examples.values():
