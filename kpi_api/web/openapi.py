@@ -471,7 +471,7 @@ def document() -> dict:
             "in": "query",
             "required": False,
             "description": "1: with .html, the page for another site's iframe (no embed code; a script "
-            "posts its height to the host page).",
+            "posts its height to the host page); the other formats ignore it.",
             "schema": {"type": "string", "enum": ["1"]},
             "example": "1",
         }

@@ -190,22 +190,22 @@ class Web:
                 404,
                 f"Figures come as .svg, .html, .csv, .json or .txt, not {quoted(fmt)}; e.g. /figures/2.1/151.svg",
             )
-        embed = request.query_params.get("embed")
+        embed_value = request.query_params.get("embed")
+        # Checked for every format, acted on by .html only: one set of options for all.
+        embed = embed_value is not None and fmt == "html"
 
         def render():
-            if embed is not None and embed != "1":
-                raise BadRequest(f"embed must be 1 (the page for an iframe), not {quoted(embed)}")
-            if embed is not None and fmt != "html":
-                raise BadRequest(f"embed=1 is for .html (the page for an iframe), not .{fmt}")
+            if embed_value is not None and embed_value != "1":
+                raise BadRequest(f"embed must be 1 (the page for an iframe), not {quoted(embed_value)}")
             figure, theme, options = self._figure_request(request, indicator, stem)
-            return self._render_figure(figure, fmt, theme, options, embed is not None)
+            return self._render_figure(figure, fmt, theme, options, embed)
 
         # Any site may frame the embed page (KPI_EMBED_FRAME_ANCESTORS); the rest, as before.
-        if embed is not None:
+        if embed:
             frame: str | None = self.settings.embed_frame_ancestors
         else:
             frame = self.settings.frame_ancestors if fmt in ("html", "svg") else None
-        return await self._respond(request, render, FORMATS[fmt], frame=frame, script=embed is not None)
+        return await self._respond(request, render, FORMATS[fmt], frame=frame, script=embed)
 
     def _render_figure(
         self, figure, fmt: str, theme: str, options: dict[str, str | None], embed: bool

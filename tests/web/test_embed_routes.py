@@ -110,10 +110,11 @@ def test_embed_takes_only_1(server, seeded, query, message):
     assert response.status_code == 400 and message in response.json()["detail"], response.text
 
 
-def test_embed_is_for_the_html_page_only(server, seeded):
-    response = httpx.get(f"{server}/figures/3.1/151.svg?embed=1")
-    assert response.status_code == 400
-    assert "embed=1 is for .html (the page for an iframe), not .svg" in response.json()["detail"]
+def test_the_other_formats_ignore_embed(server, seeded):
+    for fmt in ("svg", "csv", "json", "txt"):
+        plain, asked = (httpx.get(f"{server}/figures/3.1/151.{fmt}{q}") for q in ("", "?embed=1"))
+        assert asked.status_code == 200 and asked.content == plain.content, fmt
+        assert csp(asked).get("frame-ancestors") == csp(plain).get("frame-ancestors") != "*", fmt
 
 
 def test_readers_see_no_embed_code_on_the_figure_page_but_a_link_to_the_share_page(server, seeded):
