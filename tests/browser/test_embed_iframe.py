@@ -121,3 +121,33 @@ def test_no_accessibility_violations(browser, server, seeded, path, lang, theme,
         page.locator("summary").click()  # the table too
     assert violations(page) == []
     context.close()
+
+
+@pytest.mark.parametrize(("theme", "scheme"), [("dark", "light"), ("auto", "dark"), ("light", "dark")])
+def test_the_figure_page_in_each_theme_is_one_colour_and_accessible(browser, server, seeded, theme, scheme):
+    """The whole page follows `theme`, not only the chart: light stays light for a reader
+    whose system is dark; auto follows the system."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=scheme)
+    page = context.new_page()
+    page.goto(f"{server}/figures/2.1/151.html?theme={theme}")
+    background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    chart = page.evaluate("getComputedStyle(document.querySelector('svg .bg')).fill")
+    dark = theme == "dark" or (theme == "auto" and scheme == "dark")
+    assert background == ("rgb(18, 18, 18)" if dark else "rgb(255, 255, 255)")
+    assert chart == background  # the chart's background is the page's
+    assert violations(page) == []
+    context.close()
+
+
+def test_the_disclosure_opens_from_the_keyboard(browser, server, seeded):
+    context = browser.new_context(viewport={"width": 360, "height": 800})
+    page = context.new_page()
+    page.goto(f"{server}/figures/2.1/151.html?embed=1")
+    for _ in range(10):  # the synthetic-data note and the chart hold no focus stops
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.tagName") == "SUMMARY":
+            break
+    assert page.evaluate("document.activeElement.tagName") == "SUMMARY"
+    page.keyboard.press("Enter")
+    assert page.locator("details[open] table").is_visible()
+    context.close()

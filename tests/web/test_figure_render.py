@@ -370,6 +370,7 @@ def test_themes_choose_the_palette():
     assert PALETTES["light"]["own"] in light and PALETTES["dark"]["own"] not in light
     assert PALETTES["dark"]["own"] in dark and PALETTES["light"]["own"] not in dark
     assert "prefers-color-scheme: dark" in auto and "@media" not in light + dark
+    assert render_svg(figure_22()) == light  # the default: an <img> on a white page stays white
     with pytest.raises(ValueError):
         render_svg(figure_22(), "sepia")
 
