@@ -50,6 +50,9 @@ class Settings:
     max_tokens: int = 3000
     max_list_entries: int = 100  # entries of any one list, in the query or its variables
     frame_ancestors: str = "'self'"  # who may show figures and pages in an iframe (CSP frame-ancestors)
+    # Who may frame a figure's embed page (.html?embed=1): any site by default, as a
+    # Datawrapper chart may be, since intranets are many and their names unknown here.
+    embed_frame_ancestors: str = "*"
     cors_origins: tuple[str, ...] = ()  # origins allowed to call /graphql from a browser (no cookies)
     token_rate: float = 20.0  # requests per second per token (a bucket of `token_burst`)
     token_burst: int = 40
@@ -116,6 +119,7 @@ class Settings:
             max_tokens=_int("KPI_MAX_TOKENS", 3000),
             max_list_entries=_int("KPI_MAX_LIST_ENTRIES", 100),
             frame_ancestors=os.environ.get("KPI_FRAME_ANCESTORS", "'self'"),
+            embed_frame_ancestors=os.environ.get("KPI_EMBED_FRAME_ANCESTORS", "*"),
             cors_origins=tuple(
                 o.strip() for o in os.environ.get("KPI_CORS_ORIGINS", "").split(",") if o.strip()
             ),

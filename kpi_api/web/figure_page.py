@@ -1,11 +1,19 @@
-"""The embeddable figure page (templates/figure.html): chart, status in words, the data
-as a table, sources and download links, with no JavaScript.
+"""The HTML pages of one figure, with no JavaScript to read them:
 
-`render_figure_html` gives the template everything it needs as plain values and small
-functions, so the template stays free of domain logic.
+- the figure page (templates/figure.html): chart, status in words, the data as a table,
+  sources, download links and a link for editors to the share page;
+- the embed page (figure_embed.html, `.html?embed=1`) for another site's iframe: chart,
+  status in words, source and vintage, the data behind a disclosure, and an optional
+  script that tells the host page its height;
+- the share page (figure_share.html, `/figures/{i}/{a}/share`): the snippets to paste.
+
+Each `render_*` gives its template everything as plain values and small functions, so
+the templates stay free of domain logic. `theme` (light, dark, auto) colours the whole
+page as `render_svg` colours the chart.
 """
 
 from decimal import Decimal
+from typing import Any
 
 from markupsafe import Markup
 
@@ -18,6 +26,7 @@ from kpi_core.commentary import Commentary
 from kpi_core.wording import area_name, format_value, rank_words
 
 MAX_TABLE_ROWS = 24  # the table is a readable companion to the chart, not the data dump
+THEMES = ("light", "dark", "auto")
 
 
 def table_rows(figure: FigureData) -> tuple[list[tuple[str, list[Decimal | None]]], bool]:
@@ -30,16 +39,11 @@ def table_rows(figure: FigureData) -> tuple[list[tuple[str, list[Decimal | None]
     return rows, len(periods) > MAX_TABLE_ROWS
 
 
-def render_figure_html(
-    figure: FigureData,
-    svg: str,
-    links: dict[str, str],
-    iframe_snippet: str,
-    img_snippet: str,
-    commentary: Commentary | None = None,
+def _render(
+    template: str, figure: FigureData, theme: str, commentary: Commentary | None = None, **values: Any
 ) -> str:
-    """The page for one figure. `svg` is trusted markup from `render_svg`; everything else
-    (the staff `commentary` on the indicator too) is escaped by the template."""
+    if theme not in THEMES:
+        raise ValueError(f"theme must be light, dark or auto, not {theme!r}")
     lang = figure.lang
     rows, truncated = table_rows(figure)
 
@@ -48,14 +52,11 @@ def render_figure_html(
 
     return (
         environment()
-        .get_template("figure.html")
+        .get_template(template)
         .render(
             figure=figure,
-            svg=Markup(svg),
-            links=links,
-            iframe_snippet=iframe_snippet,
-            img_snippet=img_snippet,
             lang=lang,
+            theme=theme,
             fmt=fmt,
             rank_words=rank_words,
             title=title_text(figure),
@@ -63,5 +64,65 @@ def render_figure_html(
             rows=rows,
             truncated=truncated,
             note=commentary_note(commentary, lang),
+            **values,
         )
+    )
+
+
+def render_figure_html(
+    figure: FigureData,
+    svg: str,
+    links: dict[str, str],
+    share_url: str,
+    theme: str = "light",
+    commentary: Commentary | None = None,
+) -> str:
+    """The page for one figure. `svg` is trusted markup from `render_svg`; everything else
+    (the staff `commentary` on the indicator too) is escaped by the template."""
+    return _render(
+        "figure.html", figure, theme, commentary, svg=Markup(svg), links=links, share_url=share_url
+    )
+
+
+def render_embed_html(
+    figure: FigureData,
+    svg: str,
+    page_url: str,
+    script_url: str,
+    theme: str = "light",
+    commentary: Commentary | None = None,
+) -> str:
+    """The page for another site's iframe; `page_url` is the full figure page's link."""
+    return _render(
+        "figure_embed.html",
+        figure,
+        theme,
+        commentary,
+        svg=Markup(svg),
+        page_url=page_url,
+        script_url=script_url,
+    )
+
+
+def render_share_html(
+    figure: FigureData,
+    snippets: dict[str, str],
+    urls: dict[str, str],
+    theme_links: list[tuple[str, str, str]],
+    theme: str = "light",
+) -> str:
+    """The editors' page: `snippets` (iframe, listener, img) are shown as text; `urls` has
+    the embed page's (`embed`), the figure page's (`page`) and the chart in words'
+    (`text`); `theme_links` are (theme, label, share page in that theme)."""
+    return _render(
+        "figure_share.html",
+        figure,
+        theme,
+        iframe_snippet=snippets["iframe"],
+        listener_snippet=snippets["listener"],
+        img_snippet=snippets["img"],
+        embed_url=urls["embed"],
+        page_url=urls["page"],
+        text_url=urls["text"],
+        theme_links=theme_links,
     )

@@ -485,8 +485,10 @@ def document() -> dict:
                             "schema": {
                                 "type": "string",
                                 "enum": ["light", "dark", "auto"],
-                                "default": "auto",
+                                "default": "light",
                             },
+                            "description": "The chart's colours, and the HTML page's: light for a light host "
+                            "page, dark for a dark one, auto to follow the reader's prefers-color-scheme.",
                             "example": "dark",
                         },
                         {
@@ -556,6 +558,34 @@ def document() -> dict:
                 }
             },
         },
+    }
+    figure = spec["paths"]["/figures/{indicator}/{file}"]["get"]
+    options = [p for p in figure["parameters"] if p["in"] == "query"]
+    figure["parameters"].append(
+        {
+            "name": "embed",
+            "in": "query",
+            "required": False,
+            "description": "1: with .html, the page for another site's iframe (no embed code; a script "
+            "posts its height to the host page); the other formats ignore it.",
+            "schema": {"type": "string", "enum": ["1"]},
+            "example": "1",
+        }
+    )
+    spec["paths"]["/figures/{indicator}/{area}/share"] = {
+        "get": {
+            "summary": "For editors: the snippets that show a figure on another page (iframe, image)",
+            "operationId": "getFigureShare",
+            "parameters": [figure["parameters"][0], _AREA, *options],
+            "responses": {
+                "200": {
+                    "description": "The share page",
+                    "content": {"text/html": {"schema": {"type": "string"}}},
+                },
+                "400": _PROBLEM,
+                "404": _PROBLEM,
+            },
+        }
     }
     for methods in spec["paths"].values():
         for operation in methods.values():

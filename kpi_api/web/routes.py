@@ -83,6 +83,7 @@ class Web:
     def routes(self) -> list[Route]:
         return [
             Route("/figures/{indicator}/{file}", self.figure),
+            Route("/figures/{indicator}/{area}/share", self.share),
             Route("/status/{area}", self.status),
             Route("/api/strategies", self.api_strategies),
             Route("/api/strategies/{strategy}", self.api_strategy),
@@ -93,9 +94,17 @@ class Web:
         ]
 
     async def _respond(
-        self, request: Request, render, content_type: str, frame: bool = False, cors: bool = True
+        self,
+        request: Request,
+        render,
+        content_type: str,
+        frame: str | None = None,
+        cors: bool = True,
+        script: bool = False,
     ) -> Response:
-        """Shared by every GET: ETag/304, then render off the event loop, then headers."""
+        """Shared by every GET: ETag/304, then render off the event loop, then headers.
+        `frame` is who may frame the answer (CSP frame-ancestors), `script` whether it may
+        run this origin's scripts (the embed page's height script only)."""
         try:
             version = (
                 self.versions.current()
@@ -129,12 +138,55 @@ class Web:
         headers["Vary"] = "Authorization"
         if cors:
             headers["Access-Control-Allow-Origin"] = "*"
-        if frame:  # no script-src: pages and SVGs run no script, framed or opened
+        if frame:  # no script-src but the embed page's: pages and SVGs run no script
+            scripts = "script-src 'self'; " if script else ""
             headers["Content-Security-Policy"] = (
-                "default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
-                f"frame-ancestors {self.settings.frame_ancestors}; base-uri 'none'; form-action 'none'"
+                f"default-src 'none'; {scripts}style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+                f"frame-ancestors {frame}; base-uri 'none'; form-action 'none'"
             )
         return Response(body, media_type=content_type, headers=headers)
+
+    def _figure_request(self, request: Request, indicator: str, area: str):
+        """The figure a request asks for, its theme, and the options its links keep (as
+        parsed and checked: a raw value never reaches a link)."""
+        query = request.query_params
+        theme = query.get("theme", "light")
+        if theme not in ("light", "dark", "auto"):
+            raise BadRequest(f"theme must be light, dark or auto, not {quoted(theme)}")
+        compare_text = query.get("compare")
+        if compare_text is not None and not parameters.matches(parameters.COMPARE, compare_text):
+            raise BadRequest(
+                f"compare must be up to {assemble.MAX_COMPARE} area codes separated by commas "
+                f"(e.g. DK,1084), not {quoted(compare_text)}"
+            )
+        compare = tuple(compare_text.split(",")) if compare_text else ()
+        first, last, as_of = _period(request, "from"), _period(request, "to"), _date(request)
+        figure = assemble.figure_data(
+            self.holder.get(),
+            self.services.observations,
+            indicator,
+            area,
+            stored=self.stored,
+            strategy_id=query.get("strategy"),
+            version=query.get("revision"),
+            first=first,
+            last=last,
+            compare=compare,
+            as_of=as_of,
+            lang=_lang(request),
+        )
+        # Pinned where the page was: revision and asOf go on with every link that had them.
+        options = {
+            "strategy": figure.strategy_id if query.get("strategy") else None,
+            "revision": figure.revision if query.get("revision") else None,
+            "from": first,
+            "to": last,
+            "compare": ",".join(compare) or None,
+            "asOf": as_of.isoformat() if as_of else None,
+            "lang": figure.lang.value if "lang" in query else None,
+            "theme": theme if "theme" in query else None,
+        }
+        return figure, theme, options
 
     async def figure(self, request: Request) -> Response:
         indicator = request.path_params["indicator"]
@@ -144,51 +196,25 @@ class Web:
                 404,
                 f"Figures come as .svg, .html, .csv, .json or .txt, not {quoted(fmt)}; e.g. /figures/2.1/151.svg",
             )
-        query = request.query_params
+        embed_value = request.query_params.get("embed")
+        # Checked for every format, acted on by .html only: one set of options for all.
+        embed = embed_value is not None and fmt == "html"
 
         def render():
-            theme = query.get("theme", "auto")
-            if theme not in ("light", "dark", "auto"):
-                raise BadRequest(f"theme must be light, dark or auto, not {quoted(theme)}")
-            compare_text = query.get("compare")
-            if compare_text is not None and not parameters.matches(parameters.COMPARE, compare_text):
-                raise BadRequest(
-                    f"compare must be up to {assemble.MAX_COMPARE} area codes separated by commas "
-                    f"(e.g. DK,1084), not {quoted(compare_text)}"
-                )
-            compare = tuple(compare_text.split(",")) if compare_text else ()
-            first, last, as_of = _period(request, "from"), _period(request, "to"), _date(request)
-            figure = assemble.figure_data(
-                self.holder.get(),
-                self.services.observations,
-                indicator,
-                stem,
-                stored=self.stored,
-                strategy_id=query.get("strategy"),
-                version=query.get("revision"),
-                first=first,
-                last=last,
-                compare=compare,
-                as_of=as_of,
-                lang=_lang(request),
-            )
-            # The links keep the options asked for, as parsed and checked above.
-            options = {
-                "strategy": figure.strategy_id if query.get("strategy") else None,
-                "revision": figure.revision if query.get("revision") else None,
-                "from": first,
-                "to": last,
-                "compare": ",".join(compare) or None,
-                "asOf": as_of.isoformat() if as_of else None,
-                "lang": figure.lang.value if "lang" in query else None,
-                "theme": theme if "theme" in query else None,
-            }
-            return self._render_figure(figure, fmt, theme, options, as_of)
+            if embed_value is not None and embed_value != "1":
+                raise BadRequest(f"embed must be 1 (the page for an iframe), not {quoted(embed_value)}")
+            figure, theme, options = self._figure_request(request, indicator, stem)
+            return self._render_figure(figure, fmt, theme, options, embed)
 
-        return await self._respond(request, render, FORMATS[fmt], frame=fmt in ("html", "svg"))
+        # Any site may frame the embed page (KPI_EMBED_FRAME_ANCESTORS); the rest, as before.
+        if embed:
+            frame: str | None = self.settings.embed_frame_ancestors
+        else:
+            frame = self.settings.frame_ancestors if fmt in ("html", "svg") else None
+        return await self._respond(request, render, FORMATS[fmt], frame=frame, script=embed)
 
     def _render_figure(
-        self, figure, fmt: str, theme: str, options: dict[str, str | None], as_of: datetime.date | None
+        self, figure, fmt: str, theme: str, options: dict[str, str | None], embed: bool
     ) -> str:
         from kpi_api.web import figure_formats, figure_page, svg
 
@@ -202,15 +228,65 @@ class Web:
         if fmt == "svg":
             return drawing
         base = links.figure_base(self.settings.public_url, figure.indicator.id, figure.area.code)
-        downloads = {f: links.with_query(f"{base}.{f}", options) for f in ("svg", "csv", "json")}
-        title = figure.indicator.name(figure.lang)
         page = links.with_query(f"{base}.html", options)
-        iframe, img = links.embed_snippets(page, downloads["svg"], title, f"{title}, {figure.area.name}")
+        if embed:
+            script = links.embed_script(self.settings.public_url)
+            return figure_page.render_embed_html(
+                figure, drawing, page, script, theme, self._note(figure, options)
+            )
+        downloads = {f: links.with_query(f"{base}.{f}", options) for f in ("svg", "csv", "json")}
+        share = links.with_query(links.share_path(base), options)
+        return figure_page.render_figure_html(
+            figure, drawing, downloads, share, theme, self._note(figure, options)
+        )
+
+    def _note(self, figure, options: dict[str, str | None]):
+        """The latest staff commentary on the figure's indicator for its area, as of the
+        page's `asOf` (pinned like the rest of the page)."""
+        as_of = datetime.date.fromisoformat(options["asOf"]) if options.get("asOf") else None
         written = commentary_service.latest_on_page(
             self.services.commentary, figure.strategy_id, figure.revision, figure.area.code, as_of
         )
-        note = written.get((SubjectKind.INDICATOR, figure.indicator.id))
-        return figure_page.render_figure_html(figure, drawing, downloads, iframe, img, note)
+        return written.get((SubjectKind.INDICATOR, figure.indicator.id))
+
+    async def share(self, request: Request) -> Response:
+        """The editors' page with a figure's embed snippets; nobody needs to frame it."""
+        from kpi_api.web import figure_page
+
+        indicator, area = request.path_params["indicator"], request.path_params["area"]
+
+        def render():
+            figure, theme, options = self._figure_request(request, indicator, area)
+            base = links.figure_base(self.settings.public_url, figure.indicator.id, figure.area.code)
+            embed = links.with_query(f"{base}.html", {**options, "embed": "1"})
+            name = f"{figure.indicator.name(figure.lang)}, {figure.area.name}"
+            iframe, img = links.embed_snippets(embed, links.with_query(f"{base}.svg", options), name, name)
+            snippets = {"iframe": iframe, "img": img, "listener": links.HEIGHT_LISTENER}
+            urls = {
+                "embed": embed,
+                "page": links.with_query(f"{base}.html", options),
+                "text": links.with_query(f"{base}.txt", options),
+            }
+            da = figure.lang.value == "da"
+            labels = {
+                "light": "Lyst" if da else "Light",
+                "dark": "Mørkt" if da else "Dark",
+                "auto": "Automatisk" if da else "Automatic",
+            }
+            themes = [
+                # light is the default: its link leaves theme out, as the page's own URL would
+                (
+                    t,
+                    label,
+                    links.with_query(
+                        links.share_path(base), {**options, "theme": None if t == "light" else t}
+                    ),
+                )
+                for t, label in labels.items()
+            ]
+            return figure_page.render_share_html(figure, snippets, urls, themes, theme)
+
+        return await self._respond(request, render, FORMATS["html"], frame="'none'")
 
     async def status(self, request: Request) -> Response:
         from kpi_api.web.status_page import render_status_page
@@ -248,7 +324,9 @@ class Web:
             )
             return render_status_page(page, url, written)
 
-        return await self._respond(request, render, FORMATS["html"], frame=True, cors=False)
+        return await self._respond(
+            request, render, FORMATS["html"], frame=self.settings.frame_ancestors, cors=False
+        )
 
     # ── REST ────────────────────────────────────────────────────────────────────────────
     async def api_strategies(self, request: Request) -> Response:

@@ -421,9 +421,10 @@ def _legend(entries: list, columns: int, frame: _Frame) -> list[str]:
     return [*out, "</g>"]
 
 
-def render_svg(figure: FigureData, theme: str = "auto") -> str:
-    """The figure as an SVG document (a string), theme "light", "dark" or "auto" (light,
-    switching to dark with the reader's `prefers-color-scheme`)."""
+def render_svg(figure: FigureData, theme: str = "light") -> str:
+    """The figure as an SVG document (a string), theme "light" (the default: an `<img>` on
+    a white intranet page stays white whatever the reader's system is set to), "dark" or
+    "auto" (light, switching to dark with the reader's `prefers-color-scheme`)."""
     if theme not in ("light", "dark", "auto"):
         raise ValueError(f"theme must be light, dark or auto, not {theme!r}")
     lang, unit = figure.lang, figure.indicator.unit

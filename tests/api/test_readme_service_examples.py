@@ -159,6 +159,7 @@ def test_the_configuration_table_lists_every_setting_and_nothing_else():
 SAMPLES = {
     "KPI_DATABASE_URL": "sqlite:///elsewhere.sqlite3",
     "KPI_FRAME_ANCESTORS": "'none'",
+    "KPI_EMBED_FRAME_ANCESTORS": "https://intra.example.dk",
     "KPI_CORS_ORIGINS": "https://intra.example.dk",
     "KPI_PUBLIC_URL": "https://kpi.example.dk",
     "KPI_PUBLIC_READ_PATHS": "/figures/",

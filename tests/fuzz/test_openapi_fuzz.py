@@ -48,6 +48,7 @@ KNOWN_PATHS = {
         for a in _areas
         for fmt in ("svg", "html", "csv", "json")
     ],
+    "getFigureShare": [{"indicator": i, "area": a} for i in _indicators for a in _areas],
 }
 
 

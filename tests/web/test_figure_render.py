@@ -243,8 +243,7 @@ def html_for(figure: FigureData) -> str:
         figure,
         render_svg(figure),
         {"svg": f"{base}.svg", "csv": f"{base}.csv", "json": f"{base}.json"},
-        f'<iframe src="{base}" title="2.2, Ballerup" width="100%" height="760" loading="lazy"></iframe>',
-        f'<img src="{base}.svg" alt="2.2, Ballerup" width="720" height="400">',
+        f"{base}/share",
     )
 
 
@@ -263,7 +262,8 @@ def check_snapshot(name: str, actual: str) -> None:
 
 
 def test_svg_snapshot():
-    check_snapshot("figure-2.2-151.svg", render_svg(figure_22()))
+    # The auto theme holds both palettes and the media query between them.
+    check_snapshot("figure-2.2-151.svg", render_svg(figure_22(), "auto"))
 
 
 def test_html_snapshot():
@@ -370,6 +370,7 @@ def test_themes_choose_the_palette():
     assert PALETTES["light"]["own"] in light and PALETTES["dark"]["own"] not in light
     assert PALETTES["dark"]["own"] in dark and PALETTES["light"]["own"] not in dark
     assert "prefers-color-scheme: dark" in auto and "@media" not in light + dark
+    assert render_svg(figure_22()) == light  # the default: an <img> on a white page stays white
     with pytest.raises(ValueError):
         render_svg(figure_22(), "sepia")
 
@@ -562,9 +563,10 @@ def test_html_page_structure():
     assert table.index(">2022-09<") < table.index(">2021-01<")  # latest first
     assert "SYNTETISKE DATA" in html
     assert "Kilde" in html and "Offentliggjort" in html and "14. oktober 2022" in html
-    assert "&lt;iframe src=" in html and "&lt;img src=" in html  # snippets shown, not embedded
+    assert "&lt;iframe" not in html and "<pre" not in html  # no embed code for readers
     hrefs = [a["href"] for t, a in tags if t == "a"]
-    assert [h.rsplit(".", 1)[-1] for h in hrefs] == ["svg", "csv", "json"]
+    assert [h.rsplit(".", 1)[-1] for h in hrefs[:3]] == ["svg", "csv", "json"]
+    assert hrefs[3:] == ["https://kpi.example/figures/ballerup-beskaeftigelsesstrategi/2022/2.2/151/share"]
     assert "<link" not in html and "<img" not in html  # nothing external to load
 
 

@@ -98,15 +98,19 @@ def page_links(markup: str) -> list[str]:
 
 
 def test_a_hostile_name_stays_one_attribute_in_each_embed_snippet(server, hostile_revision):
-    response = httpx.get(f"{server}/figures/2.1/151.html?revision={hostile_revision}")
-    assert response.status_code == 200, response.text
-    page = parsed(response.text)
-    assert not [
-        tag for tag, _ in page.elements if tag in ("script", "img", "iframe")
-    ]  # the page itself embeds nothing
-    iframe, img = page.snippets
+    for path in ("151.html?", "151.html?embed=1&", "151/share?"):  # named on each, run on none
+        response = httpx.get(f"{server}/figures/2.1/{path}revision={hostile_revision}")
+        assert response.status_code == 200, response.text
+        elements = parsed(response.text).elements
+        assert not [tag for tag, _ in elements if tag in ("img", "iframe")], path  # embeds nothing
+        scripts = [a for tag, a in elements if tag == "script"]
+        assert scripts in ([], [{"src": "/static/embed-height.js", "defer": None}]), path
+        assert not [name for _, a in elements for name in a if name.startswith("on")], path
+    page = parsed(response.text)  # the share page
+    iframe, listener, img = page.snippets
+    assert "<script>" in listener and HOSTILE not in listener
     (iframe_element,) = parsed(iframe).elements  # exactly one element when pasted elsewhere
-    assert iframe_element[0] == "iframe" and iframe_element[1]["title"] == HOSTILE
+    assert iframe_element[0] == "iframe" and iframe_element[1]["title"] == f"{HOSTILE}, Ballerup"
     assert set(iframe_element[1]) == {"src", "title", "width", "height", "style"}
     (img_element,) = parsed(img).elements
     assert img_element[0] == "img" and img_element[1]["alt"] == f"{HOSTILE}, Ballerup"
@@ -129,18 +133,28 @@ def test_links_ignore_the_host_header_that_the_cache_does_not_key(server):
         "/figures/2.1/151.svg?lang=en",
         "/figures/2.1/151.csv?lang=en",
         "/figures/2.1/151.json?lang=en",
+        "/figures/2.1/151/share?lang=en",
     ]
-    iframe, _img = parsed(second.text).snippets
-    assert parsed(iframe).elements[0][1]["src"] == "/figures/2.1/151.html?lang=en"
+    share = httpx.get(f"{server}/figures/2.1/151/share?lang=en", headers=poison)
+    assert "evil.example" not in share.text
+    iframe, _listener, _img = parsed(share.text).snippets
+    assert parsed(iframe).elements[0][1]["src"] == "/figures/2.1/151.html?embed=1&lang=en"
 
 
 def test_with_a_public_url_the_links_are_absolute_on_it(public_server):
     response = httpx.get(f"{public_server}/figures/2.1/151.html", headers={"Host": "evil.example"})
     assert "evil.example" not in response.text
-    assert page_links(response.text) == [f"{PUBLIC_URL}/figures/2.1/151.{f}" for f in ("svg", "csv", "json")]
-    iframe, img = parsed(response.text).snippets
-    assert parsed(iframe).elements[0][1]["src"] == f"{PUBLIC_URL}/figures/2.1/151.html"
+    assert page_links(response.text) == [
+        *(f"{PUBLIC_URL}/figures/2.1/151.{f}" for f in ("svg", "csv", "json")),
+        f"{PUBLIC_URL}/figures/2.1/151/share",
+    ]
+    share = httpx.get(f"{public_server}/figures/2.1/151/share", headers={"Host": "evil.example"}).text
+    iframe, _listener, img = parsed(share).snippets
+    assert parsed(iframe).elements[0][1]["src"] == f"{PUBLIC_URL}/figures/2.1/151.html?embed=1"
     assert parsed(img).elements[0][1]["src"] == f"{PUBLIC_URL}/figures/2.1/151.svg"
+    embed = httpx.get(f"{public_server}/figures/2.1/151.html?embed=1", headers={"Host": "evil.example"}).text
+    assert f'<script src="{PUBLIC_URL}/static/embed-height.js" defer>' in embed
+    assert page_links(embed) == [f"{PUBLIC_URL}/figures/2.1/151.html"]
 
 
 def test_the_public_url_setting_is_checked(monkeypatch):

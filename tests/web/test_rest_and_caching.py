@@ -19,6 +19,7 @@ def test_openapi_document_is_valid_and_every_path_answers(server, seeded):
         "/api/status/{area}": "/api/status/151?revision=2022",
         "/api/status-changes": "/api/status-changes?area=151",
         "/figures/{indicator}/{file}": "/figures/2.1/151.json",
+        "/figures/{indicator}/{area}/share": "/figures/2.1/151/share",
     }
     assert set(document["paths"]) == set(examples)
     for path in examples.values():
