@@ -19,6 +19,7 @@ from kpi_api.http.quoting import quoted, shortened
 from kpi_api.http.response_cache import Cached
 from kpi_api.web import assemble, links, parameters
 from kpi_api.web.caching import etag_for, not_modified, reader
+from kpi_api.web.figure_png import NoFonts
 from kpi_core import Lang, parse_period
 
 FORMATS = {
@@ -28,6 +29,9 @@ FORMATS = {
     "json": "application/json",
     # The chart in words, for an <img alt> or a screen reader (figure_formats.figure_text).
     "txt": "text/plain; charset=utf-8",
+    # For Word and PowerPoint: the SVG rasterised (figure_png), and the data for Excel (figure_xlsx).
+    "png": "image/png",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 
 
@@ -67,6 +71,19 @@ def _period(request: Request, name: str) -> str | None:
             f"{name}: {quoted(value)} is not a period as a URL writes it: YYYY, YYYYQn or YYYY-MM"
         )
     return str(period)
+
+
+def _scale(request: Request) -> int:
+    from kpi_api.web.figure_png import DEFAULT_SCALE, MAX_SCALE
+
+    value = request.query_params.get("scale")
+    if value is None:
+        return DEFAULT_SCALE
+    if not (value.isascii() and value.isdigit() and 1 <= int(value) <= MAX_SCALE):
+        raise BadRequest(
+            f"scale must be a whole number from 1 to {MAX_SCALE} (PNG pixels per SVG pixel), not {quoted(value)}"
+        )
+    return int(value)
 
 
 class Web:
@@ -116,6 +133,8 @@ class Web:
             return problem_response(404, str(exc))
         except work_pool.ServerBusy as exc:
             return problem_response(503, str(exc), "SERVER_BUSY", exc.retry_after)
+        except NoFonts as exc:  # the server's setup, not the request: said as such
+            return problem_response(503, str(exc), "NO_FONTS")
         except DeadlineExceeded as exc:
             return problem_response(503, str(exc), "TIMEOUT", work_pool.RETRY_AFTER_BUSY)
         # The answer depends on who asks (caching.etag_for); a token-holder's is for them alone.
@@ -137,7 +156,8 @@ class Web:
         if fmt not in FORMATS:
             return problem_response(
                 404,
-                f"Figures come as .svg, .html, .csv, .json or .txt, not {quoted(fmt)}; e.g. /figures/2.1/151.svg",
+                f"Figures come as .svg, .png, .html, .csv, .xlsx, .json or .txt, not {quoted(fmt)}; "
+                "e.g. /figures/2.1/151.svg",
             )
         query = request.query_params
 
@@ -153,6 +173,7 @@ class Web:
                 )
             compare = tuple(compare_text.split(",")) if compare_text else ()
             first, last, as_of = _period(request, "from"), _period(request, "to"), _date(request)
+            scale = _scale(request)  # checked for every format, used by PNG only
             figure = assemble.figure_data(
                 self.holder.get(),
                 self.services.observations,
@@ -177,13 +198,25 @@ class Web:
                 "lang": figure.lang.value if "lang" in query else None,
                 "theme": theme if "theme" in query else None,
             }
-            return self._render_figure(figure, fmt, theme, options)
+            return self._render_figure(figure, fmt, theme, options, scale)
 
         return await self._respond(request, render, FORMATS[fmt], frame=fmt in ("html", "svg"))
 
-    def _render_figure(self, figure, fmt: str, theme: str, options: dict[str, str | None]) -> str:
+    def _render_figure(
+        self, figure, fmt: str, theme: str, options: dict[str, str | None], scale: int
+    ) -> str | bytes:
         from kpi_api.web import figure_formats, figure_page, svg
 
+        if fmt == "xlsx":
+            from kpi_api.web.figure_xlsx import figure_xlsx
+
+            return figure_xlsx(figure)
+        if fmt == "png":
+            from kpi_api.web.figure_png import render_png
+
+            # A PNG has no reader's colour scheme to follow: "auto" is the light picture
+            # a page or a printed paper shows.
+            return render_png(svg.render_svg(figure, "light" if theme == "auto" else theme), scale)
         if fmt == "csv":
             return figure_formats.figure_csv(figure)
         if fmt == "json":
@@ -194,7 +227,8 @@ class Web:
         if fmt == "svg":
             return drawing
         base = links.figure_base(self.settings.public_url, figure.indicator.id, figure.area.code)
-        downloads = {f: links.with_query(f"{base}.{f}", options) for f in ("svg", "csv", "json")}
+        formats = ("svg", "png", "csv", "xlsx", "json")
+        downloads = {f: links.with_query(f"{base}.{f}", options) for f in formats}
         title = figure.indicator.name(figure.lang)
         page = links.with_query(f"{base}.html", options)
         iframe, img = links.embed_snippets(page, downloads["svg"], title, f"{title}, {figure.area.name}")

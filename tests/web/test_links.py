@@ -125,11 +125,7 @@ def test_links_ignore_the_host_header_that_the_cache_does_not_key(server):
         )
     assert first.headers["etag"] == second.headers["etag"]  # the second came from the cache
     links = page_links(second.text)
-    assert links == [
-        "/figures/2.1/151.svg?lang=en",
-        "/figures/2.1/151.csv?lang=en",
-        "/figures/2.1/151.json?lang=en",
-    ]
+    assert links == [f"/figures/2.1/151.{f}?lang=en" for f in ("svg", "png", "csv", "xlsx", "json")]
     iframe, _img = parsed(second.text).snippets
     assert parsed(iframe).elements[0][1]["src"] == "/figures/2.1/151.html?lang=en"
 
@@ -137,7 +133,9 @@ def test_links_ignore_the_host_header_that_the_cache_does_not_key(server):
 def test_with_a_public_url_the_links_are_absolute_on_it(public_server):
     response = httpx.get(f"{public_server}/figures/2.1/151.html", headers={"Host": "evil.example"})
     assert "evil.example" not in response.text
-    assert page_links(response.text) == [f"{PUBLIC_URL}/figures/2.1/151.{f}" for f in ("svg", "csv", "json")]
+    assert page_links(response.text) == [
+        f"{PUBLIC_URL}/figures/2.1/151.{f}" for f in ("svg", "png", "csv", "xlsx", "json")
+    ]
     iframe, img = parsed(response.text).snippets
     assert parsed(iframe).elements[0][1]["src"] == f"{PUBLIC_URL}/figures/2.1/151.html"
     assert parsed(img).elements[0][1]["src"] == f"{PUBLIC_URL}/figures/2.1/151.svg"
