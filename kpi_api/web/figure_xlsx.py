@@ -20,8 +20,10 @@ when the data do, not when it is asked for.
 
 import datetime
 import io
+import os
 import zipfile
 from decimal import Decimal
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
@@ -179,13 +181,25 @@ class _DatedZip(zipfile.ZipFile):
         super().__init__(file, "w", zipfile.ZIP_DEFLATED)
         self._date_time = stamp.timetuple()[:6]
 
-    def writestr(self, zinfo_or_arcname, data, compress_type=None, compresslevel=None) -> None:  # type: ignore[override]
+    def writestr(
+        self,
+        zinfo_or_arcname: str | zipfile.ZipInfo,
+        data: Any,  # str or any buffer, as ZipFile takes it
+        compress_type: int | None = None,
+        compresslevel: int | None = None,
+    ) -> None:
         if isinstance(zinfo_or_arcname, str):
             zinfo_or_arcname = zipfile.ZipInfo(zinfo_or_arcname, date_time=self._date_time)
             zinfo_or_arcname.compress_type = zipfile.ZIP_DEFLATED
             zinfo_or_arcname.external_attr = 0o600 << 16
         super().writestr(zinfo_or_arcname, data, compress_type, compresslevel)
 
-    def write(self, filename, arcname=None, compress_type=None, compresslevel=None) -> None:  # type: ignore[override]
+    def write(
+        self,
+        filename: "str | os.PathLike[str]",
+        arcname: "str | os.PathLike[str] | None" = None,
+        compress_type: int | None = None,
+        compresslevel: int | None = None,
+    ) -> None:
         with open(filename, "rb") as part:
-            self.writestr(arcname or str(filename), part.read(), compress_type, compresslevel)
+            self.writestr(str(arcname or filename), part.read(), compress_type, compresslevel)

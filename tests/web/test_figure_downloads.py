@@ -4,6 +4,9 @@ the figures as an Excel workbook, each the same bytes for the same URL."""
 import csv
 import datetime
 import io
+import multiprocessing
+import os
+import signal
 import xml.etree.ElementTree as ET
 import zipfile
 from decimal import Decimal
@@ -153,3 +156,16 @@ def test_the_figure_page_links_both_downloads(server, seeded):
     assert "Figuren som PNG, til Word og PowerPoint" in danish and "Tallene som Excel-ark" in danish
     unknown = httpx.get(f"{server}/figures/3.1/151.docx")
     assert unknown.status_code == 404 and ".png" in unknown.text and ".xlsx" in unknown.text
+
+
+def test_a_png_is_drawn_even_after_the_drawing_process_died(server, seeded):
+    # The server runs in this process (tests/service.py), so its drawing child is ours.
+    assert httpx.get(f"{server}/figures/2.2/151.png?scale=1").status_code == 200
+    children = multiprocessing.active_children()
+    assert children, "the PNG was not drawn in a child process"
+    for child in children:
+        os.kill(child.pid, signal.SIGKILL)
+        child.join()
+    answer = httpx.get(f"{server}/figures/2.2/151.png?scale=1&theme=dark")  # not in the cache
+    assert answer.status_code == 200 and png_pixels.header(answer.content)["width"] > 0
+    assert {c.pid for c in multiprocessing.active_children()}.isdisjoint({c.pid for c in children})
