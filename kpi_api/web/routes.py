@@ -7,6 +7,7 @@ serves it to everyone who asks the same."""
 
 import datetime
 import json
+import re
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -105,7 +106,13 @@ class Web:
         ]
 
     async def _respond(
-        self, request: Request, render, content_type: str, frame: bool = False, cors: bool = True
+        self,
+        request: Request,
+        render,
+        content_type: str,
+        frame: bool = False,
+        cors: bool = True,
+        file_name: str | None = None,
     ) -> Response:
         """Shared by every GET: ETag/304, then render off the event loop, then headers."""
         try:
@@ -143,6 +150,8 @@ class Web:
         headers["Vary"] = "Authorization"
         if cors:
             headers["Access-Control-Allow-Origin"] = "*"
+        if file_name is not None:  # what "Save as" offers: 2.1-151.xlsx, not 151.xlsx for every indicator
+            headers["Content-Disposition"] = f'inline; filename="{file_name}"'
         if frame:  # no script-src: pages and SVGs run no script, framed or opened
             headers["Content-Security-Policy"] = (
                 "default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
@@ -200,7 +209,15 @@ class Web:
             }
             return self._render_figure(figure, fmt, theme, options, scale)
 
-        return await self._respond(request, render, FORMATS[fmt], frame=fmt in ("html", "svg"))
+        # Only characters a file name and a header keep as they are (ids are like 1.5b, codes like 151).
+        file_name = re.sub(r"[^A-Za-z0-9._-]", "_", f"{indicator}-{stem}.{fmt}")
+        return await self._respond(
+            request,
+            render,
+            FORMATS[fmt],
+            frame=fmt in ("html", "svg"),
+            file_name=file_name if fmt in ("png", "xlsx") else None,
+        )
 
     def _render_figure(
         self, figure, fmt: str, theme: str, options: dict[str, str | None], scale: int

@@ -27,6 +27,7 @@ def _viewbox(server: str, path: str) -> tuple[int, int]:
 def test_the_png_is_the_svg_at_twice_its_size_for_print(server, seeded):
     png = httpx.get(f"{server}/figures/2.1/151.png")
     assert png.status_code == 200 and png.headers["content-type"] == "image/png"
+    assert png.headers["content-disposition"] == 'inline; filename="2.1-151.png"'  # "Save as" names it
     width, height = _viewbox(server, "2.1/151")
     header = png_pixels.header(png.content)
     assert (header["width"], header["height"]) == (2 * width, 2 * height)
@@ -73,6 +74,7 @@ def test_the_workbook_holds_the_csvs_figures_as_numbers(server, seeded):
     options = "compare=101"
     answer = httpx.get(f"{base}.xlsx?{options}")
     assert answer.status_code == 200 and answer.headers["content-type"] == XLSX
+    assert answer.headers["content-disposition"] == 'inline; filename="2.1-151.xlsx"'
     header, *rows = _sheet_rows(answer.content, 0)
     assert header == ("Serie", "Rolle", "Områdekode", "Periode", "Værdi", "Enhed")
     danish = httpx.get(f"{base}.csv?{options}").content.decode("utf-8-sig")
