@@ -29,6 +29,7 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from kpi_api.http import deadline
+from kpi_api.web.png_child import rasterise
 from kpi_api.web.svg import HEIGHT, WIDTH
 
 DEFAULT_SCALE = 2  # 1440 × 800 for a 720 × 400 chart: sharp when printed at its width
@@ -64,13 +65,6 @@ def render_png(svg: str, scale: int = DEFAULT_SCALE) -> bytes:
     except BrokenProcessPool:  # the child died (killed, out of memory): a new one, once
         _discard()
         return _wait(_processes().submit(rasterise, svg, WIDTH * scale, HEIGHT * scale))
-
-
-def rasterise(svg: str, width: int, height: int) -> bytes:
-    """The SVG drawn to exactly `width` × `height` pixels (in the child process)."""
-    import resvg_py  # the service's dependency only: kpi_api.web loads without it
-
-    return bytes(resvg_py.svg_to_bytes(svg_string=svg, width=width, height=height))
 
 
 def _wait(future: concurrent.futures.Future[bytes]) -> bytes:
