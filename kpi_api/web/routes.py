@@ -18,9 +18,8 @@ from kpi_api.http.deadline import DeadlineExceeded
 from kpi_api.http.problems import problem_response
 from kpi_api.http.quoting import quoted, shortened
 from kpi_api.http.response_cache import Cached
-from kpi_api.web import assemble, links, parameters
+from kpi_api.web import assemble, figure_png, links, parameters
 from kpi_api.web.caching import etag_for, not_modified, reader
-from kpi_api.web.figure_png import NoFonts
 from kpi_core import Lang, parse_period
 
 FORMATS = {
@@ -75,14 +74,13 @@ def _period(request: Request, name: str) -> str | None:
 
 
 def _scale(request: Request) -> int:
-    from kpi_api.web.figure_png import DEFAULT_SCALE, MAX_SCALE
-
     value = request.query_params.get("scale")
     if value is None:
-        return DEFAULT_SCALE
-    if not (value.isascii() and value.isdigit() and 1 <= int(value) <= MAX_SCALE):
+        return figure_png.DEFAULT_SCALE
+    if not (value.isascii() and value.isdigit() and 1 <= int(value) <= figure_png.MAX_SCALE):
         raise BadRequest(
-            f"scale must be a whole number from 1 to {MAX_SCALE} (PNG pixels per SVG pixel), not {quoted(value)}"
+            f"scale must be a whole number from 1 to {figure_png.MAX_SCALE} (PNG pixels per SVG pixel), "
+            f"not {quoted(value)}"
         )
     return int(value)
 
@@ -140,7 +138,7 @@ class Web:
             return problem_response(404, str(exc))
         except work_pool.ServerBusy as exc:
             return problem_response(503, str(exc), "SERVER_BUSY", exc.retry_after)
-        except NoFonts as exc:  # the server's setup, not the request: said as such
+        except figure_png.NoFonts as exc:  # the server's setup, not the request: said as such
             return problem_response(503, str(exc), "NO_FONTS")
         except DeadlineExceeded as exc:
             return problem_response(503, str(exc), "TIMEOUT", work_pool.RETRY_AFTER_BUSY)
@@ -229,11 +227,9 @@ class Web:
 
             return figure_xlsx(figure)
         if fmt == "png":
-            from kpi_api.web.figure_png import render_png
-
             # A PNG has no reader's colour scheme to follow: "auto" is the light picture
             # a page or a printed paper shows.
-            return render_png(svg.render_svg(figure, "light" if theme == "auto" else theme), scale)
+            return figure_png.render_png(svg.render_svg(figure, "light" if theme == "auto" else theme), scale)
         if fmt == "csv":
             return figure_formats.figure_csv(figure)
         if fmt == "json":
