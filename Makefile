@@ -37,6 +37,7 @@ run: $(STAMP)
 test: $(STAMP) $(CORE_STAMP)
 	scripts/ensure-postgres.sh
 	scripts/ensure-chromium.sh
+	scripts/ensure-fonts.sh
 	scripts/ensure-node-tools.sh
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

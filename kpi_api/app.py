@@ -39,6 +39,7 @@ from kpi_api.http.response_cache import ResponseCache
 from kpi_api.http.security_headers import SecurityHeaders
 from kpi_api.http.work_pool import RETRY_AFTER_BUSY, SWITCH_INTERVAL, WorkPool
 from kpi_api.storage.data_version import DataVersion
+from kpi_api.web import figure_png
 from kpi_api.web.graphql_page import graphql_page
 from kpi_api.web.routes import Web
 from kpi_api.webhook_delivery import DeliveryThread
@@ -232,6 +233,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             for thread in threads:
                 thread.stop()
         pool.close()
+        figure_png.close()
         versions.close()
         engine.dispose()
 

@@ -7,6 +7,9 @@ routes are few; a test validates the document and calls every path it lists.
 import functools
 
 from kpi_api.web import parameters
+from kpi_api.web.figure_png import DEFAULT_SCALE, MAX_SCALE
+from kpi_api.web.figure_xlsx import MEDIA_TYPE as XLSX
+from kpi_api.web.svg import HEIGHT, WIDTH
 from kpi_core import Direction, Lang, Status, Trend
 from kpi_core.lineage import ChangeKind
 from kpi_core.periods import PERIOD_PATTERNS, PeriodKind
@@ -437,7 +440,8 @@ def document() -> dict:
             },
             "/figures/{indicator}/{file}": {
                 "get": {
-                    "summary": "A figure: {area}.svg, .html (for an iframe), .csv, .json or .txt (the chart in words)",
+                    "summary": "A figure: {area}.svg, .png (for Word and PowerPoint), .html (for an iframe), "
+                    ".csv, .xlsx (with sources and notes), .json or .txt (the chart in words)",
                     "operationId": "getFigure",
                     "parameters": [
                         {
@@ -454,7 +458,7 @@ def document() -> dict:
                             "description": "Area code and format, e.g. 151.svg",
                             "schema": {
                                 "type": "string",
-                                "pattern": rf"^{parameters.AREA}\.(svg|html|csv|json|txt)$",
+                                "pattern": rf"^{parameters.AREA}\.(svg|png|html|csv|xlsx|json|txt)$",
                             },
                             "example": "151.svg",
                         },
@@ -499,12 +503,29 @@ def document() -> dict:
                             "schema": {"type": "string", "pattern": parameters.COMPARE},
                             "example": "DK,1084",
                         },
+                        {
+                            "name": "scale",
+                            "in": "query",
+                            "required": False,
+                            "description": "PNG pixels per SVG pixel (.png only; checked, not used, by the other "
+                            f"formats): {DEFAULT_SCALE} gives {WIDTH * DEFAULT_SCALE} × {HEIGHT * DEFAULT_SCALE}, "
+                            f"at most {MAX_SCALE}.",
+                            "schema": {
+                                "type": "integer",
+                                "minimum": 1,
+                                "maximum": MAX_SCALE,
+                                "default": DEFAULT_SCALE,
+                            },
+                            "example": 3,
+                        },
                     ],
                     "responses": {
                         "200": {
                             "description": "The figure",
                             "content": {
                                 "image/svg+xml": {"schema": {"type": "string"}},
+                                "image/png": {"schema": {"type": "string", "contentMediaType": "image/png"}},
+                                XLSX: {"schema": {"type": "string", "contentMediaType": XLSX}},
                                 "text/html": {"schema": {"type": "string"}},
                                 "text/csv": {"schema": {"type": "string"}},
                                 "application/json": {"schema": {"type": "object"}},

@@ -7,6 +7,7 @@ serves it to everyone who asks the same."""
 
 import datetime
 import json
+import re
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -18,7 +19,7 @@ from kpi_api.http.deadline import DeadlineExceeded
 from kpi_api.http.problems import problem_response
 from kpi_api.http.quoting import quoted, shortened
 from kpi_api.http.response_cache import Cached
-from kpi_api.web import assemble, links, parameters
+from kpi_api.web import assemble, figure_png, links, parameters
 from kpi_api.web.caching import etag_for, not_modified, reader
 from kpi_core import Lang, parse_period
 from kpi_core.commentary import SubjectKind
@@ -30,6 +31,9 @@ FORMATS = {
     "json": "application/json",
     # The chart in words, for an <img alt> or a screen reader (figure_formats.figure_text).
     "txt": "text/plain; charset=utf-8",
+    # For Word and PowerPoint: the SVG rasterised (figure_png), and the data for Excel (figure_xlsx).
+    "png": "image/png",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 
 
@@ -71,6 +75,18 @@ def _period(request: Request, name: str) -> str | None:
     return str(period)
 
 
+def _scale(request: Request) -> int:
+    value = request.query_params.get("scale")
+    if value is None:
+        return figure_png.DEFAULT_SCALE
+    if not (value.isascii() and value.isdigit() and 1 <= int(value) <= figure_png.MAX_SCALE):
+        raise BadRequest(
+            f"scale must be a whole number from 1 to {figure_png.MAX_SCALE} (PNG pixels per SVG pixel), "
+            f"not {quoted(value)}"
+        )
+    return int(value)
+
+
 class Web:
     """The routes, bound to the running service's catalogue, store and settings."""
 
@@ -101,6 +117,7 @@ class Web:
         frame: str | None = None,
         cors: bool = True,
         script: bool = False,
+        file_name: str | None = None,
     ) -> Response:
         """Shared by every GET: ETag/304, then render off the event loop, then headers.
         `frame` is who may frame the answer (CSP frame-ancestors), `script` whether it may
@@ -130,6 +147,8 @@ class Web:
             return problem_response(404, str(exc))
         except work_pool.ServerBusy as exc:
             return problem_response(503, str(exc), "SERVER_BUSY", exc.retry_after)
+        except figure_png.NoFonts as exc:  # the server's setup, not the request: said as such
+            return problem_response(503, str(exc), "NO_FONTS")
         except DeadlineExceeded as exc:
             return problem_response(503, str(exc), "TIMEOUT", work_pool.RETRY_AFTER_BUSY)
         # The answer depends on who asks (caching.etag_for); a token-holder's is for them alone.
@@ -138,6 +157,8 @@ class Web:
         headers["Vary"] = "Authorization"
         if cors:
             headers["Access-Control-Allow-Origin"] = "*"
+        if file_name is not None:  # what "Save as" offers: 2.1-151.xlsx, not 151.xlsx for every indicator
+            headers["Content-Disposition"] = f'inline; filename="{file_name}"'
         if frame:  # no script-src but the embed page's: pages and SVGs run no script
             scripts = "script-src 'self'; " if script else ""
             headers["Content-Security-Policy"] = (
@@ -194,7 +215,8 @@ class Web:
         if fmt not in FORMATS:
             return problem_response(
                 404,
-                f"Figures come as .svg, .html, .csv, .json or .txt, not {quoted(fmt)}; e.g. /figures/2.1/151.svg",
+                f"Figures come as .svg, .png, .html, .csv, .xlsx, .json or .txt, not {quoted(fmt)}; "
+                "e.g. /figures/2.1/151.svg",
             )
         embed_value = request.query_params.get("embed")
         # Checked for every format, acted on by .html only: one set of options for all.
@@ -203,21 +225,39 @@ class Web:
         def render():
             if embed_value is not None and embed_value != "1":
                 raise BadRequest(f"embed must be 1 (the page for an iframe), not {quoted(embed_value)}")
+            scale = _scale(request)  # checked for every format, used by PNG only
             figure, theme, options = self._figure_request(request, indicator, stem)
-            return self._render_figure(figure, fmt, theme, options, embed)
+            return self._render_figure(figure, fmt, theme, options, embed, scale)
 
         # Any site may frame the embed page (KPI_EMBED_FRAME_ANCESTORS); the rest, as before.
         if embed:
             frame: str | None = self.settings.embed_frame_ancestors
         else:
             frame = self.settings.frame_ancestors if fmt in ("html", "svg") else None
-        return await self._respond(request, render, FORMATS[fmt], frame=frame, script=embed)
+        # Only characters a file name and a header keep as they are (ids are like 1.5b, codes like 151).
+        file_name = re.sub(r"[^A-Za-z0-9._-]", "_", f"{indicator}-{stem}.{fmt}")
+        return await self._respond(
+            request,
+            render,
+            FORMATS[fmt],
+            frame=frame,
+            script=embed,
+            file_name=file_name if fmt in ("png", "xlsx") else None,
+        )
 
     def _render_figure(
-        self, figure, fmt: str, theme: str, options: dict[str, str | None], embed: bool
-    ) -> str:
+        self, figure, fmt: str, theme: str, options: dict[str, str | None], embed: bool, scale: int
+    ) -> str | bytes:
         from kpi_api.web import figure_formats, figure_page, svg
 
+        if fmt == "xlsx":
+            from kpi_api.web.figure_xlsx import figure_xlsx
+
+            return figure_xlsx(figure)
+        if fmt == "png":
+            # A PNG has no reader's colour scheme to follow: "auto" is the light picture
+            # a page or a printed paper shows.
+            return figure_png.render_png(svg.render_svg(figure, "light" if theme == "auto" else theme), scale)
         if fmt == "csv":
             return figure_formats.figure_csv(figure)
         if fmt == "json":
@@ -234,7 +274,8 @@ class Web:
             return figure_page.render_embed_html(
                 figure, drawing, page, script, theme, self._note(figure, options)
             )
-        downloads = {f: links.with_query(f"{base}.{f}", options) for f in ("svg", "csv", "json")}
+        formats = ("svg", "png", "csv", "xlsx", "json")
+        downloads = {f: links.with_query(f"{base}.{f}", options) for f in formats}
         share = links.with_query(links.share_path(base), options)
         return figure_page.render_figure_html(
             figure, drawing, downloads, share, theme, self._note(figure, options)
@@ -256,6 +297,7 @@ class Web:
         indicator, area = request.path_params["indicator"], request.path_params["area"]
 
         def render():
+            _scale(request)  # one set of options for every figure route: checked, not used here
             figure, theme, options = self._figure_request(request, indicator, area)
             base = links.figure_base(self.settings.public_url, figure.indicator.id, figure.area.code)
             embed = links.with_query(f"{base}.html", {**options, "embed": "1"})

@@ -130,9 +130,7 @@ def test_links_ignore_the_host_header_that_the_cache_does_not_key(server):
     assert first.headers["etag"] == second.headers["etag"]  # the second came from the cache
     links = page_links(second.text)
     assert links == [
-        "/figures/2.1/151.svg?lang=en",
-        "/figures/2.1/151.csv?lang=en",
-        "/figures/2.1/151.json?lang=en",
+        *(f"/figures/2.1/151.{f}?lang=en" for f in ("svg", "png", "csv", "xlsx", "json")),
         "/figures/2.1/151/share?lang=en",
     ]
     share = httpx.get(f"{server}/figures/2.1/151/share?lang=en", headers=poison)
@@ -145,7 +143,7 @@ def test_with_a_public_url_the_links_are_absolute_on_it(public_server):
     response = httpx.get(f"{public_server}/figures/2.1/151.html", headers={"Host": "evil.example"})
     assert "evil.example" not in response.text
     assert page_links(response.text) == [
-        *(f"{PUBLIC_URL}/figures/2.1/151.{f}" for f in ("svg", "csv", "json")),
+        *(f"{PUBLIC_URL}/figures/2.1/151.{f}" for f in ("svg", "png", "csv", "xlsx", "json")),
         f"{PUBLIC_URL}/figures/2.1/151/share",
     ]
     share = httpx.get(f"{public_server}/figures/2.1/151/share", headers={"Host": "evil.example"}).text

@@ -51,7 +51,7 @@ def test_problems_are_json_and_name_the_fix(server, seeded):
         ("/api/status/999", 404, "There is no area '999'"),
         ("/api/status/151?asOf=yesterday", 400, "asOf must be a date YYYY-MM-DD"),
         ("/figures/9.9/151.json", 404, "There is no indicator '9.9'"),
-        ("/figures/2.1/151.png", 404, "as .svg, .html, .csv, .json or .txt"),
+        ("/figures/2.1/151.gif", 404, "as .svg, .png, .html, .csv, .xlsx, .json or .txt"),
         ("/figures/2.1/151.json?theme=pink", 400, "theme must be light, dark or auto"),
         ("/api/strategies/nope", 404, "There is no strategy 'nope'"),
     ]:
