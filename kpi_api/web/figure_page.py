@@ -9,11 +9,11 @@ from decimal import Decimal
 
 from markupsafe import Markup
 
-from kpi_api.web.svg import title_text
+from kpi_api.web import figure_words
 from kpi_api.web.templating import environment
 from kpi_api.web.view_models import FigureData
 from kpi_core import parse_period
-from kpi_core.wording import area_name, format_value, rank_words
+from kpi_core.wording import area_name
 
 MAX_TABLE_ROWS = 24  # the table is a readable companion to the chart, not the data dump
 
@@ -37,7 +37,7 @@ def render_figure_html(
     rows, truncated = table_rows(figure)
 
     def fmt(value: Decimal | None) -> str:
-        return format_value(value, figure.indicator.unit, lang)
+        return figure_words.value_text(figure, value)
 
     return (
         environment()
@@ -50,8 +50,12 @@ def render_figure_html(
             img_snippet=img_snippet,
             lang=lang,
             fmt=fmt,
-            rank_words=rank_words,
-            title=title_text(figure),
+            period=lambda p: figure_words.period_text(p, lang),
+            latest=figure_words.latest_sentence(figure, with_period=False),
+            compared=figure_words.compared_sentence(figure),
+            rank=figure_words.rank_sentence(figure),
+            strategy=figure_words.strategy_text(figure),
+            title=figure_words.title_text(figure),
             area_name=area_name(figure.area, lang),
             rows=rows,
             truncated=truncated,

@@ -186,12 +186,13 @@ def test_the_figure_draws_the_deciding_group(server, groups):
     data = httpx.get(f"{base}.json?revision=2022&lang=en").json()
     assert (data["status"]["status"], data["status"]["value"]) == ("OFF_TRACK", "10")
     lines = {s["role"]: s for s in data["series"]}
-    assert lines["own"]["label"] == "Brøndby, education benefit"
+    # Parity: the own line is the focus group's, named as the group (the title names Brøndby).
+    assert lines["own"]["label"] == "Citizens of non-Western origin, education benefit"
     assert (lines["own"]["periods"], lines["own"]["values"]) == (["2021-12", "2022-12"], ["12", "10"])
     assert lines["reference"]["label"] == "Citizens of Danish and Western origin, education benefit"
     assert lines["reference"]["values"] == ["20", "20"]
     svg = httpx.get(f"{base}.svg?revision=2022").text
-    assert "Seneste værdi: 10 % (2022-12, uddannelseshjælp)." in svg
+    assert "Seneste værdi: 10,0\u00a0% (december\u00a02022, uddannelseshjælp)." in svg
     html = httpx.get(f"{base}.html?revision=2022").text
     assert "vurderet pr. målgruppe, hvor den dårligste gruppe afgør" in html
 
