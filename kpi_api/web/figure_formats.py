@@ -34,7 +34,8 @@ no float rounding on the way), absent values as null::
                  "trend": "IMPROVING" | "WORSENING" | "STABLE" | "UNKNOWN"
                           | "RISING" | "FALLING" (no direction: up or down only),
                  "explanation": str},
-      "series": [{"key": "own", "role": "own" | "reference" | "compare" | "target",
+      "series": [{"key": "own" | "DK" | "1084" | "compare:101" | "target" | "rank",
+                  "role": "own" | "reference" | "compare" | "target",
                   "label": str, "area": "151" | null,
                   "periods": ["2022-08", "2022-09"], "values": ["31.0", null]}],
       "sources": [str],
@@ -45,6 +46,9 @@ no float rounding on the way), absent values as null::
                    "periodsUntil": "YYYY-MM-DD" | null, "outsideOwnTime": bool, "explanation": str},
       "revisionNotes": [str]   # superseded, reconstructed, judged on other figures: shown with it
     }
+
+A series "rank" (role "target") is a rank target's N-th best value of its comparison set
+per period (null where any member's value is missing); "target" an external target's.
 """
 
 import csv

@@ -28,7 +28,7 @@ from kpi_core.wording import area_name, revision_tag
 
 WIDTH, HEIGHT = 720, 400
 # Room for y labels such as "100,0 %" on the left; on the right for the lines' names
-# (END_LABEL_CHARS a line, two lines at most) beside a short sample of their stroke.
+# (END_LABEL_CHARS a line, three lines at most) beside a short sample of their stroke.
 _LEFT, _RIGHT = 64, 164
 END_LABEL_FONT = 11  # px
 END_LABEL_CHAR = END_LABEL_FONT * 0.6  # a generous average width of one character
@@ -406,9 +406,9 @@ def place_labels(wanted: list[float], heights: list[float], top: float, bottom: 
 
 
 def _fit(labels: list[_EndLabel], frame: _Frame) -> list[_EndLabel]:
-    """Names wrapped to END_LABEL_CHARS in up to two lines where the margin has room for
-    them all, else in one (shortened); if even one line each does not fit, the compared
-    areas' names are left to the legend."""
+    """Names wrapped to END_LABEL_CHARS in up to three lines where the margin has room for
+    them all, else in two or one (shortened); if even one line each does not fit, the
+    compared areas' names are left to the legend."""
     room = frame.bottom - frame.top + _ABOVE + _BELOW
 
     def shaped(lines: int) -> list[_EndLabel]:
@@ -417,7 +417,7 @@ def _fit(labels: list[_EndLabel], frame: _Frame) -> list[_EndLabel]:
     def total(found: list[_EndLabel]) -> float:
         return sum(lb.height + END_LABEL_GAP for lb in found)
 
-    for candidate in (shaped(2), shaped(1)):
+    for candidate in (shaped(3), shaped(2), shaped(1)):
         if total(candidate) <= room:
             return candidate
     return [lb for lb in shaped(1) if not lb.key.startswith("compare:")]

@@ -7,11 +7,13 @@ how the chart places its names.
 """
 
 import itertools
+import re
 import xml.etree.ElementTree as ET
 from decimal import Decimal
 
 import attrs
 import httpx
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -215,3 +217,42 @@ def test_the_page_names_the_strategy_not_its_slug():
     page = html_for(figure_22())
     assert "Strategi: ballerup-beskaeftigelsesstrategi" not in page
     assert f"Strategi: {figure_22().strategy_name.da}, revision 2022." in page
+
+
+def _prose_problems(text: str) -> list[str]:
+    """What a publication would not print: a space before a full stop, a parenthesis in a
+    parenthesis, a period as data spells it, a decimal value without its unit, a value
+    or a month split over two lines."""
+    problems = []
+    if " ." in text:
+        problems.append("a space before a full stop")
+    if re.search(r"\([^)]*\(", text):
+        problems.append("nested parentheses")
+    if re.search(r"\b\d{4}(-\d{2}|Q\d)\b", text):
+        problems.append("a period spelt as data")
+    if re.search(r"\d[,.]\d+(?!\u00a0%)", text):
+        problems.append("a value without its unit, or breakable before it")
+    if re.search(
+        r"(januar|februar|marts|april|maj|juni|juli|august|september|oktober|november|december|kvartal) \d{4}",
+        text,
+        re.I,
+    ):
+        problems.append("a month breakable from its year")
+    return problems
+
+
+@pytest.mark.parametrize("indicator", ["2.1", "2.2", "3.1", "5.4"])
+@pytest.mark.parametrize("lang", ["da", "en"])
+def test_the_words_are_printed_as_a_publication_prints_them(server, seeded, indicator, lang):
+    # Percentages all: every decimal value ends in " %".
+    base = f"{server}/figures/{indicator}/151"
+    text = httpx.get(f"{base}.txt?revision=2022&lang={lang}").text
+    _, _, words = text.partition(". ")  # after the title, which is the catalogue's
+    assert words.strip() and _prose_problems(words) == [], words
+    html = httpx.get(f"{base}.html?revision=2022&lang={lang}").text
+    status = html[html.index("<h2>Status</h2>") : html.index('<p class="muted">')]
+    sentences = re.sub(r"<[^>]+>", "", status).replace("\n", " ")
+    assert _prose_problems(sentences) == [], sentences
+    sources = html[html.index("<p>Kilde" if lang == "da" else "<p>Source") :]
+    sources = re.sub(r"<[^>]+>", "", sources[: sources.index("</p>")])
+    assert " ." not in sources and "ballerup-beskaeftigelsesstrategi" not in sources, sources
