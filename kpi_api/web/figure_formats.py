@@ -21,6 +21,7 @@ no float rounding on the way), absent values as null::
       "indicator": {"id": "2.2", "name": str, "unit": "percent",
                     "direction": "better_up" | "better_down" | "none",
                     "directionAssumption": str | null, "frequency": "monthly" | … | null,
+                    "decimals": 0-4 | null (as the figure prints its values),
                     "target": str},
       "area": {"code": "151", "name": "Ballerup"},
       "strategy": "ballerup-beskaeftigelsesstrategi",
@@ -121,6 +122,7 @@ def figure_json(figure: FigureData) -> dict:
             if (assumed := direction_assumption(figure.indicator))
             else None,
             "frequency": figure.indicator.frequency.value if figure.indicator.frequency else None,
+            "decimals": figure.indicator.decimals,
             "target": figure.target(lang),
         },
         "area": {"code": figure.area.code, "name": area_name(figure.area, lang)},

@@ -256,3 +256,14 @@ def test_the_words_are_printed_as_a_publication_prints_them(server, seeded, indi
     sources = html[html.index("<p>Kilde" if lang == "da" else "<p>Source") :]
     sources = re.sub(r"<[^>]+>", "", sources[: sources.index("</p>")])
     assert " ." not in sources and "ballerup-beskaeftigelsesstrategi" not in sources, sources
+
+
+def test_the_declared_decimals_reach_the_api_and_the_figure_json(server, seeded, gql):
+    data = gql(
+        """{ strategy(id: "ballerup-beskaeftigelsesstrategi") { revision(version: "2022") {
+        indicators { id unit decimals } } } }"""
+    )
+    by_id = {i["id"]: i for i in data["strategy"]["revision"]["indicators"]}
+    assert by_id["2.1"]["decimals"] == 1 and by_id["3.3"] == {"id": "3.3", "unit": "count", "decimals": 0}
+    body = httpx.get(f"{server}/figures/2.1/151.json?revision=2022").json()
+    assert body["indicator"]["decimals"] == 1
