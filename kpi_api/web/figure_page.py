@@ -51,6 +51,7 @@ def render_figure_html(
             lang=lang,
             fmt=fmt,
             period=lambda p: figure_words.period_text(p, lang),
+            published=figure_words.date_text(figure.vintage, lang) if figure.vintage else None,
             latest=figure_words.latest_sentence(figure, with_period=False),
             compared=figure_words.compared_sentence(figure),
             rank=figure_words.rank_sentence(figure),

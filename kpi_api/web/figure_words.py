@@ -13,6 +13,7 @@ a period or a series reads the same wherever the figure goes.
 The words come from `kpi_core.wording`; this module only decides how a figure uses them.
 """
 
+import datetime
 from decimal import Decimal
 
 from kpi_api.web.view_models import FigureData
@@ -22,6 +23,7 @@ from kpi_core.wording import (
     area_name,
     describe_cell,
     format_number,
+    long_date,
     period_words,
     rank_words,
     status_phrase,
@@ -43,6 +45,11 @@ def value_text(figure: FigureData, value: Decimal | None) -> str:
 def period_text(period: str, lang: Lang) -> str:
     """`september 2022` as one unbreakable phrase."""
     return period_words(period, lang).replace(" ", NBSP)
+
+
+def date_text(day: datetime.date, lang: Lang) -> str:
+    """`15. oktober 2022` as one unbreakable phrase."""
+    return long_date(day, lang).replace(" ", NBSP)
 
 
 def axis_label(figure: FigureData, tick: Decimal, step: Decimal) -> str:

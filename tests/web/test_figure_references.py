@@ -256,6 +256,9 @@ def test_the_words_are_printed_as_a_publication_prints_them(server, seeded, indi
     sources = html[html.index("<p>Kilde" if lang == "da" else "<p>Source") :]
     sources = re.sub(r"<[^>]+>", "", sources[: sources.index("</p>")])
     assert " ." not in sources and "ballerup-beskaeftigelsesstrategi" not in sources, sources
+    assert re.search(r"\d{4}-\d{2}-\d{2}|\d\.? \w+ \d{4}", sources) is None, (
+        sources
+    )  # a date in words, unbroken
 
 
 def test_the_declared_decimals_reach_the_api_and_the_figure_json(server, seeded, gql):

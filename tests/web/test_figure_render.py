@@ -488,6 +488,7 @@ def test_json_shape_and_decimal_strings():
         "direction": "better_down",
         "directionAssumption": None,  # the target states it
         "frequency": "monthly",
+        "decimals": 1,
         "target": "På eller under niveauet for hele landet",
     }
     assert data["area"] == {"code": "151", "name": "Ballerup"}
@@ -567,7 +568,7 @@ def test_html_page_structure():
     table = html[html.index("<table") :]
     assert table.index(">2022-09<") < table.index(">2021-01<")  # latest first
     assert "SYNTETISKE DATA" in html
-    assert "Kilde" in html and "Offentliggjort" in html and "14. oktober 2022" in html
+    assert "Kilde" in html and "Offentliggjort" in html and "14.\u00a0oktober\u00a02022" in html
     assert "&lt;iframe src=" in html and "&lt;img src=" in html  # snippets shown, not embedded
     hrefs = [a["href"] for t, a in tags if t == "a"]
     assert [h.rsplit(".", 1)[-1] for h in hrefs] == ["svg", "csv", "json"]
