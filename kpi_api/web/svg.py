@@ -34,8 +34,9 @@ END_LABEL_FONT = 11  # px
 END_LABEL_CHAR = END_LABEL_FONT * 0.6  # a generous average width of one character
 END_LABEL_LINE = 13  # px between the lines of one name
 END_LABEL_GAP = 3  # px between two names
-END_LABEL_CHARS = 20
 _SAMPLE = 18  # px of stroke before a name, so a name shows which line it is
+# Characters a line of a name holds: the margin less the gap, the sample and its space.
+END_LABEL_CHARS = int((_RIGHT - 6 - _SAMPLE - 4) / END_LABEL_CHAR)  # 20
 # The margin's names may rise to the axis title's line and sink to just above the x labels.
 _ABOVE, _BELOW = 24, 4
 
@@ -254,7 +255,6 @@ def _css(root: str, theme: str) -> str:
     def rules(palette: dict[str, str]) -> str:
         lines = [
             f"#{root} .bg{{fill:{palette['background']}}}",
-            f"#{root} .halo{{stroke:{palette['background']}}}",
         ]
         for name, colour in palette.items():
             if name in TEXT_COLOURS:
