@@ -217,5 +217,6 @@ def test_the_figure_draws_the_deciding_group(server, groups):
 def test_the_status_page_says_which_group_decides(server, groups, lang, words, missing):
     page = httpx.get(f"{server}/status/153?revision=2022&lang={lang}").text
     assert words in page
-    assert "10\u00a0% (2022-12, " in page  # the deciding group's value, named beside its period
+    # The deciding group's value (5.4 declares one decimal), beside its period.
+    assert f"{'10.0' if lang == 'en' else '10,0'}\u00a0% (2022-12, " in page
     assert missing in httpx.get(f"{server}/status/155?revision=2022&lang={lang}").text
