@@ -80,7 +80,9 @@ class Indicator:
     frequency: Frequency | None = attrs.field(
         default=None, validator=attrs.validators.optional(attrs.validators.instance_of(Frequency))
     )
-    decimals: int | None = attrs.field(default=None)
+    decimals: int | None = attrs.field(
+        default=None, metadata={"json_schema": {"minimum": 0, "maximum": MAX_DECIMALS}}
+    )
 
     @decimals.validator
     def _decimals_in_range(self, attribute: "attrs.Attribute[int | None]", value: int | None) -> None:
