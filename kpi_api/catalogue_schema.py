@@ -94,7 +94,11 @@ def _object(cls: type, definitions: dict, extra: dict | None = None) -> dict:
     hints = typing.get_type_hints(cls)
     properties = {**(extra or {})}
     for f in fields:
-        properties[f.alias or f.name] = _schema_for(hints[f.name], definitions)
+        # A field's bounds, where the core declares them for schemas (`metadata["json_schema"]`).
+        properties[f.alias or f.name] = {
+            **_schema_for(hints[f.name], definitions),
+            **f.metadata.get("json_schema", {}),
+        }
     schema = {"type": "object", "additionalProperties": False, "properties": properties}
     if doc := (cls.__doc__ or "").strip():
         schema["description"] = " ".join(doc.split("\n\n")[0].split())

@@ -11,10 +11,13 @@ from kpi_core import (
     Indicator,
     PeriodKind,
     ReferenceLine,
+    RuleReference,
     Text,
     own_cell,
     parse_period,
+    reads,
     reference_lines,
+    reference_series,
 )
 from kpi_core.evaluation import ranks
 from kpi_core.repository import ObservationQuery, ObservationRepository
@@ -111,6 +114,34 @@ def series(
         sources=tuple(sorted({o.source for o in shown if o.source})),
         vintage=max((o.published for o in shown if o.published), default=None),
     )
+
+
+# A rank target's reference reads its whole comparison set in every period shown: at most
+# this many periods (20 years of months), so a figure's query stays one bounded read.
+MAX_RANK_PERIODS = 240
+
+
+def rank_reference(
+    indicator: Indicator,
+    area: str,
+    periods: tuple[str, ...],
+    repository: ObservationRepository,
+    areas: AreaDirectory,
+    as_of: datetime.date | None = None,
+    cell: Cell = (),
+) -> RuleReference | None:
+    """A rank target's N-th best value of its comparison set in each of `periods` (the
+    latest MAX_RANK_PERIODS of them), as the status computes it (`kpi_core.reference_series`,
+    reading the set `kpi_core.reads` plans); None for another rule or a set not known."""
+    plan = reads(indicator, area, periods[-1], areas, cell) if periods else None
+    if plan is None or plan.among is None:
+        return None
+    shown = tuple(sorted(periods, key=parse_period))[-MAX_RANK_PERIODS:]
+    deadline.check()
+    rows = repository.find(
+        ObservationQuery(indicators=(indicator.id,), areas=sorted(plan.areas), periods=shown, as_of=as_of)
+    )
+    return reference_series(indicator, area, shown, rows, areas, cell)
 
 
 @attrs.frozen

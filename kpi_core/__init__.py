@@ -28,10 +28,12 @@ from kpi_core.evaluation import (
     FocusAreaStatus,
     RevisionStatusReport,
     RollupSummary,
+    RuleReference,
     evaluate,
     evaluate_revision,
     headline_period,
     latest_period,
+    reference_series,
 )
 from kpi_core.indicators import Direction, Indicator, Unit, implied_direction
 from kpi_core.lineage import (
@@ -153,6 +155,7 @@ __all__ = [
     "Rollup",
     "RollupRule",
     "RollupSummary",
+    "RuleReference",
     "SourceDocument",
     "SourceRef",
     "Status",
@@ -191,6 +194,7 @@ __all__ = [
     "parse_revision",
     "reads",
     "reference_lines",
+    "reference_series",
     "revision_notice",
     "revision_time",
     "roll_up",

@@ -227,7 +227,7 @@ def evaluate(
                 missing=Text("der er ingen periode et år før", "there is no period a year before")
             )
         )
-        status, because = _progress(now, before, earlier_period or "—", indicator.unit)
+        status, because = _progress(now, before, earlier_period or "—", indicator.unit, indicator.decimals)
     evaluation = Evaluation(
         indicator=indicator.id,
         area=area,
@@ -563,7 +563,7 @@ def _rank(
             ),
         )
     bounds = rank_bounds(area, values, Direction.BETTER_UP if up else Direction.BETTER_DOWN)
-    label = Text(f"{name.da}, plads {rule.best}", f"{name.en}, rank {rule.best}")
+    label = _rank_label(name, rule.best)
     sentence_label = Text(label.da, f"{area_in_sentence(comparison_set, Lang.EN)}, rank {rule.best}")
     if bounds.exact is None:
         # The N-th best value of the set is not known either: no reference, no gap.
@@ -575,8 +575,8 @@ def _rank(
             best=rule.best,
             sentence_label=sentence_label,
         )
-    ordered = sorted((v for v in values.values() if v is not None), reverse=up)
-    nth = ordered[min(rule.best, len(ordered)) - 1]
+    nth = _nth_best(values, rule.best, up)
+    assert nth is not None  # every value is known where the rank is exact
     gap = (nth - value) if up else (value - nth)
     # The rank decides; the gap to the N-th value is reported, and is ≤ 0 exactly when met.
     return _Judgement(
@@ -592,7 +592,102 @@ def _rank(
     )
 
 
+def _nth_best(values: Mapping[str, Decimal | None], best: int, up: bool) -> Decimal | None:
+    """The `best`-th best value of a comparison set (its last, in a set smaller than
+    that), or None where any member's value is missing: the N-th best of a part of the
+    set is not the N-th best of the set."""
+    if any(v is None for v in values.values()) or not values:
+        return None
+    ordered = sorted((v for v in values.values() if v is not None), reverse=up)
+    return ordered[min(best, len(ordered)) - 1]
+
+
 _UNNAMED_CLUSTER = Text("kommunens ikke angivne klynge", "the municipality's unnamed cluster")
+
+
+def _rank_label(comparison_set: Text, best: int) -> Text:
+    return Text(f"{comparison_set.da}, plads {best}", f"{comparison_set.en}, rank {best}")
+
+
+def _cluster_label(rule: FollowCluster) -> Text:
+    code = rule.cluster.code
+    return Text(f"klynge {code}", f"cluster {code}") if code else _UNNAMED_CLUSTER
+
+
+@attrs.frozen
+class RuleReference:
+    """What a rule compares the area with, period by period: `values[i]` for `periods[i]`
+    (None where it is not known), under the label the status uses."""
+
+    label: Text | None
+    periods: tuple[str, ...]
+    values: tuple[Decimal | None, ...]
+
+
+def reference_series(
+    indicator: Indicator,
+    area: str,
+    periods: Iterable[str],
+    observations: "Iterable[Observation] | ObservationIndex",
+    areas: AreaDirectory,
+    cell: Cell = (),
+) -> RuleReference:
+    """The reference `evaluate` judges the area against, in each of `periods`, so that a
+    chart draws exactly what the status compares with: for a rank target the N-th best
+    value of the whole comparison set (None in a period where any member's value is
+    missing), for parity the reference group's value, for a threshold or a maximum its
+    value, for an external target the period's target, for a benchmark or a cluster that
+    area's value; a monitored indicator compares with nothing (label None). The values
+    read are those `kpi_core.comparisons.reads` plans.
+
+    >>> from kpi_core.shipped import shipped_areas, shipped_strategies
+    >>> r2022 = next(s for s in shipped_strategies() if s.id == "ballerup-beskaeftigelsesstrategi").revision("2022")
+    >>> areas = shipped_areas()
+    >>> rows = [Observation("2.1", m.code, "2022", Decimal(n)) for n, m in enumerate(areas.municipalities_in("1084"))]
+    >>> found = reference_series(r2022.indicator("2.1"), "151", ["2021", "2022"], rows, areas)
+    >>> found.label.da, found.values  # the tenth lowest of 29 in 2022; nothing known in 2021
+    ('Region Hovedstaden, plads 10', (None, Decimal('9')))
+    """
+    index = (
+        observations
+        if isinstance(observations, ObservationIndex)
+        else ObservationIndex(indicator.id, observations)
+    )
+    shown = tuple(str(parse_period(p)) for p in periods)
+    found = [_reference_in(indicator, area, p, cell, index, areas) for p in shown]
+    label = next((lb for _, lb in found if lb is not None), None)
+    return RuleReference(label, shown, tuple(v for v, _ in found))
+
+
+def _reference_in(
+    indicator: Indicator, area: str, period: str, cell: Cell, index: ObservationIndex, areas: AreaDirectory
+) -> tuple[Decimal | None, Text | None]:
+    """One period's reference and its label, by the same helpers `_judge` uses."""
+    rule, up = indicator.target, indicator.direction is Direction.BETTER_UP
+    match rule:
+        case AtOrAbove() | AtOrBelow() | StrictlyBelow():
+            return _reference_value(rule.reference, area, period, cell, index, areas)
+        case Threshold() | MaxDuration():
+            return rule.value, describe_target(rule, indicator.unit)
+        case ExternalTarget():
+            target = next((v.value for v in rule.values if str(parse_period(v.period)) == period), None)
+            return target, rule.label
+        case Parity():
+            return _reference_value(rule.reference, area, period, cell, index, areas)
+        case RankWithin():
+            set_code = reference_area(rule.among, area, areas)
+            comparison_set = areas.get(set_code) if set_code is not None else None
+            if set_code is None or comparison_set is None:
+                return None, Text("sammenligningsgruppen", "the comparison set")
+            name = Text(comparison_set.name, comparison_set.name_en or comparison_set.name)
+            values = {m.code: index.get(m.code, period, cell) for m in areas.municipalities_in(set_code)}
+            return _nth_best(values, rule.best, up), _rank_label(name, rule.best)
+        case FollowCluster():
+            code = rule.cluster.code
+            return (index.get(code, period, cell) if code else None), _cluster_label(rule)
+        case MonitorOnly():
+            return None, None
+    raise TypeError(f"no reference for the target rule {type(rule).__name__}: add it to reference_series")
 
 
 @functools.lru_cache(maxsize=4096)
@@ -628,7 +723,7 @@ def _follow(
 ) -> _Judgement:
     cluster = rule.cluster.code
     earlier = a_year_earlier(period)
-    label = Text(f"klynge {cluster}", f"cluster {cluster}") if cluster else _UNNAMED_CLUSTER
+    label = _cluster_label(rule)
     before = index.get(area, earlier, cell) if earlier else None
     if before is None:
         return _Judgement(
@@ -648,7 +743,9 @@ def _follow(
     return _Judgement(value=value, reference=c_now, label=label, gap=gap)
 
 
-def _progress(now: _Judgement, before: _Judgement, earlier: str, unit: Unit) -> tuple[Status, Text]:
+def _progress(
+    now: _Judgement, before: _Judgement, earlier: str, unit: Unit, places: int | None = None
+) -> tuple[Status, Text]:
     not_met = _whatever_is_missing(Text("målet er ikke nået", "the target is not met"), now)
     if before.missing is not None or (before.gap is None and before.bounds is None):
         why = before.missing or Text(
@@ -675,8 +772,8 @@ def _progress(now: _Judgement, before: _Judgement, earlier: str, unit: Unit) -> 
         assert now.gap is not None and before.gap is not None
         improved = now.gap < before.gap
         # The earlier gap with its unit: "(2 måneder)", "(8 procentpoint)", not "(2)".
-        da = f"afstanden til målet er {'mindsket' if improved else 'ikke mindsket'} siden {earlier} ({format_gap(before.gap, unit, Lang.DA)})"
-        en = f"the gap to the target has {'shrunk' if improved else 'not shrunk'} since {earlier} ({format_gap(before.gap, unit, Lang.EN)})"
+        da = f"afstanden til målet er {'mindsket' if improved else 'ikke mindsket'} siden {earlier} ({format_gap(before.gap, unit, Lang.DA, places)})"
+        en = f"the gap to the target has {'shrunk' if improved else 'not shrunk'} since {earlier} ({format_gap(before.gap, unit, Lang.EN, places)})"
     status = Status.ON_TRACK if improved else Status.OFF_TRACK
     return status, Text(f"{not_met.da}; {da}", f"{not_met.en}; {en}")
 
@@ -743,9 +840,12 @@ def _trend(indicator: Indicator, now: Decimal | None, before: Decimal | None) ->
 
 
 def _explain(indicator: Indicator, period: str, j: _Judgement, status: Status, because: Text) -> Text:
-    unit = indicator.unit
+    unit, places = indicator.unit, indicator.decimals  # as the catalogue says it is printed
     if status is Status.NOT_APPLICABLE:  # nothing was compared: the value and why not
-        value_da, value_en = format_value(j.value, unit, Lang.DA), format_value(j.value, unit, Lang.EN)
+        value_da, value_en = (
+            format_value(j.value, unit, Lang.DA, places),
+            format_value(j.value, unit, Lang.EN, places),
+        )
         return Text(
             f"{indicator.id}, {period}: {value_da}; {because.da}.",
             f"{indicator.id}, {period}: {value_en}; {because.en}.",
@@ -754,9 +854,14 @@ def _explain(indicator: Indicator, period: str, j: _Judgement, status: Status, b
     label = j.sentence_label or j.label
     reference_da = label.da if label else "intet sammenligningsgrundlag"
     reference_en = label.en if label else "no benchmark"
-    value_da, value_en = format_value(j.value, unit, Lang.DA), format_value(j.value, unit, Lang.EN)
-    against_da = f" mod {format_value(j.reference, unit, Lang.DA)}" if j.reference is not None else ""
-    against_en = f" against {format_value(j.reference, unit, Lang.EN)}" if j.reference is not None else ""
+    value_da, value_en = (
+        format_value(j.value, unit, Lang.DA, places),
+        format_value(j.value, unit, Lang.EN, places),
+    )
+    against_da = f" mod {format_value(j.reference, unit, Lang.DA, places)}" if j.reference is not None else ""
+    against_en = (
+        f" against {format_value(j.reference, unit, Lang.EN, places)}" if j.reference is not None else ""
+    )
     rank_da = f"; nr. {j.rank} af {j.rank_of}" if j.rank is not None else ""
     rank_en = f"; no. {j.rank} of {j.rank_of}" if j.rank is not None else ""
     if j.bounds is not None and j.rank is None:

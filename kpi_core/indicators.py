@@ -22,6 +22,8 @@ from kpi_core.targets import (
 )
 from kpi_core.text import Text
 
+MAX_DECIMALS = 4  # a share or a duration printed with more is noise, not precision
+
 
 class Direction(enum.Enum):
     """Which way is better for the figure.
@@ -56,7 +58,8 @@ class Indicator:
     `about = "direction"` saying why (shown beside the trend), or be `none` (a remark
     may then say why no direction was chosen).
     `frequency` is the one kind of period its source publishes (None: not declared,
-    any kind accepted).
+    any kind accepted). `decimals` is how many decimals a publication prints its values
+    with, trailing zeros kept ("3,0 %"; None: exact up to two, `kpi_core.wording`).
     """
 
     id: str = attrs.field(validator=attrs.validators.matches_re(r"[A-Za-z0-9][A-Za-z0-9.\-]*"))
@@ -77,6 +80,19 @@ class Indicator:
     frequency: Frequency | None = attrs.field(
         default=None, validator=attrs.validators.optional(attrs.validators.instance_of(Frequency))
     )
+    decimals: int | None = attrs.field(
+        default=None, metadata={"json_schema": {"minimum": 0, "maximum": MAX_DECIMALS}}
+    )
+
+    @decimals.validator
+    def _decimals_in_range(self, attribute: "attrs.Attribute[int | None]", value: int | None) -> None:
+        if value is None:
+            return
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_DECIMALS:
+            raise ValueError(
+                f"indicator {self.id}: decimals must be a whole number from 0 to {MAX_DECIMALS} "
+                f"(how many a publication prints), not {value!r}"
+            )
 
     @target.validator
     def _direction_fits_target(self, attribute: "attrs.Attribute[TargetRule]", value: TargetRule) -> None:

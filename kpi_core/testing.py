@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 
 from kpi_core.areas import COUNTRY_CODE, Area, AreaDirectory, AreaKind
 from kpi_core.comparisons import Cell, own_cell, with_cell
-from kpi_core.indicators import Direction, Indicator, Unit, implied_direction
+from kpi_core.indicators import MAX_DECIMALS, Direction, Indicator, Unit, implied_direction
 from kpi_core.observations import Observation, group_key
 from kpi_core.periods import Frequency, a_year_earlier
 from kpi_core.references import Cluster, Country, Dimension, OwnRegion, PopulationGroup
@@ -170,6 +170,7 @@ def _indicator_with(target: TargetRule) -> st.SearchStrategy[Indicator]:
                 lambda rs: (*rs, *_direction_remark(monitor, direction))
             ),
             frequency=st.none() | st.sampled_from(Frequency),
+            decimals=st.none() | st.integers(0, MAX_DECIMALS),
         )
     )
 

@@ -18,6 +18,7 @@ One place, so the chart, the pages and the explanations say the same thing:
 `direction_phrase`          `lavere er bedre`, `ingen retning er bedre`
 `direction_assumption`      beside a trend: `Antaget: højere er bedre. <the reason>`
 `month_name`, `long_date`   `december`, `1. december 2026` / `1 December 2026`
+`period_words`              a period in prose: `december 2025`, `3. kvartal 2022`
 `area_name`                 an area in the reader's language: `Capital Region of Denmark`
 `area_in_sentence`          inside a sentence: `the Capital Region of Denmark`, `hele landet`
 `describe_cell`             a breakdown cell: `ikke-vestlig herkomst`, never `origin=non_western`
@@ -34,9 +35,10 @@ One place, so the chart, the pages and the explanations say the same thing:
 `revision_tag`              the same in a few words, for a picture
 ==========================  =====================================================
 
-One rounding rule: stored figures stay exact; a display shows a value exactly up to two
-decimals and rounds a longer one half up to two, as a publication prints it
-(2.345 shows as 2,35, never 2,34).
+One rounding rule: stored figures stay exact; a display shows a value with the number of
+decimals its indicator declares (`Indicator.decimals`, trailing zeros kept: 3 shows as
+3,0), rounded half up; where none is declared, exactly up to two decimals and a longer
+one rounded half up to two, as a publication prints it (2.345 shows as 2,35, never 2,34).
 
 >>> from kpi_core.targets import Threshold, Bound
 >>> describe_target(Threshold(Bound.MIN, Decimal("80")), Unit.PERCENT).da
@@ -51,6 +53,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from kpi_core.areas import Area, AreaKind
 from kpi_core.indicators import Direction, Indicator, Unit
+from kpi_core.periods import PeriodKind, parse_period
 from kpi_core.references import Cluster, Country, Dimension, OwnRegion, PopulationGroup, Reference
 from kpi_core.revision_time import BasisKind, JudgementBasis, RevisionTime
 from kpi_core.status import Status, Trend
@@ -226,30 +229,41 @@ _DISPLAY_PLACES = Decimal("0.01")
 _SEPARATORS = {Lang.DA: str.maketrans(",.", ".,"), Lang.EN: str.maketrans("", "")}
 
 
-def rounded(value: Decimal) -> Decimal:
-    """The value a display shows: exact up to two decimals, else rounded half up to two.
+def rounded(value: Decimal, decimals: int | None = None) -> Decimal:
+    """The value a display shows: with `decimals` (the indicator's declared number), rounded
+    half up to exactly that many; without, exact up to two decimals, else rounded half up
+    to two.
 
     >>> rounded(Decimal("2.345")), rounded(Decimal("2.65")), rounded(Decimal("-0.125"))
     (Decimal('2.35'), Decimal('2.65'), Decimal('-0.13'))
+    >>> rounded(Decimal("3"), 1), rounded(Decimal("2.25"), 1), rounded(Decimal("12.5"), 0)
+    (Decimal('3.0'), Decimal('2.3'), Decimal('13'))
     """
     exponent = value.as_tuple().exponent  # a str only for NaN and infinity, never rounded
-    if isinstance(exponent, int) and exponent < -2:
+    if not isinstance(exponent, int):
+        return value
+    if decimals is not None:
+        return value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    if exponent < -2:
         return value.quantize(_DISPLAY_PLACES, rounding=ROUND_HALF_UP)
     return value
 
 
-def format_number(value: Decimal, lang: Lang = Lang.DA) -> str:
-    """A number for reading: `rounded`, no trailing zeros, Danish `12.345,6` or English
-    `12,345.6`; a negative value with "-".
+def format_number(value: Decimal, lang: Lang = Lang.DA, decimals: int | None = None) -> str:
+    """A number for reading: `rounded`, Danish `12.345,6` or English `12,345.6`; a
+    negative value with "-". With `decimals`, exactly that many (trailing zeros kept, as a
+    publication prints a column); without, no trailing zeros.
 
     >>> format_number(Decimal("1234.50")), format_number(Decimal("1234.50"), Lang.EN)
     ('1.234,5', '1,234.5')
-    >>> format_number(Decimal("-0.004"))  # rounds to zero, which has no sign
-    '0'
+    >>> format_number(Decimal("3"), decimals=1), format_number(Decimal("1.94"), Lang.EN, 1)
+    ('3,0', '1.9')
+    >>> format_number(Decimal("-0.004")), format_number(Decimal("-0.04"), decimals=1)  # zero has no sign
+    ('0', '0,0')
     """
-    shown = rounded(value)
+    shown = rounded(value, decimals)
     text = format(shown if shown else abs(shown), ",f")
-    if "." in text:
+    if decimals is None and "." in text:
         text = text.rstrip("0").rstrip(".")
     return text.translate(_SEPARATORS[lang])
 
@@ -264,18 +278,21 @@ def unit_suffix(unit: Unit, lang: Lang = Lang.DA) -> str:
     return suffix(lang) if suffix else ""
 
 
-def format_value(value: Decimal | None, unit: Unit, lang: Lang = Lang.DA) -> str:
-    """`30,5 %`, `4 måneder`; "ingen værdi" for a missing value, never zero.
+def format_value(value: Decimal | None, unit: Unit, lang: Lang = Lang.DA, decimals: int | None = None) -> str:
+    """`30,5 %`, `4 måneder`; "ingen værdi" for a missing value, never zero; `decimals`
+    as `format_number`.
 
     >>> format_value(Decimal("4"), Unit.MONTHS), format_value(None, Unit.PERCENT, Lang.EN)
     ('4 måneder', 'no value')
+    >>> format_value(Decimal("3"), Unit.PERCENT, decimals=1)
+    '3,0 %'
     """
     if value is None:
         return NO_VALUE(lang)
-    return format_number(value, lang) + unit_suffix(unit, lang)
+    return format_number(value, lang, decimals) + unit_suffix(unit, lang)
 
 
-def format_gap(value: Decimal, unit: Unit, lang: Lang = Lang.DA) -> str:
+def format_gap(value: Decimal, unit: Unit, lang: Lang = Lang.DA, decimals: int | None = None) -> str:
     """A difference of two values: of two shares it is in percentage points, not per cent.
 
     >>> format_gap(Decimal("8"), Unit.PERCENT), format_gap(Decimal("1"), Unit.PERCENT, Lang.EN)
@@ -284,14 +301,16 @@ def format_gap(value: Decimal, unit: Unit, lang: Lang = Lang.DA) -> str:
     '2 måneder'
     """
     if unit is not Unit.PERCENT:
-        return format_value(value, unit, lang)
-    number = format_number(value, lang)
+        return format_value(value, unit, lang, decimals)
+    number = format_number(value, lang, decimals)
     if lang is Lang.DA:
         return f"{number} procentpoint"
-    return f"{number} percentage point" + ("" if abs(value) == 1 else "s")
+    return f"{number} percentage point" + ("" if number.lstrip("-") == "1" else "s")
 
 
-def typeset_value(value: Decimal | None, unit: Unit, lang: Lang = Lang.DA) -> str:
+def typeset_value(
+    value: Decimal | None, unit: Unit, lang: Lang = Lang.DA, decimals: int | None = None
+) -> str:
     """`format_value` as a page prints it: a minus sign (U+2212), a plus for a change,
     and a no-break space before the unit.
 
@@ -299,12 +318,14 @@ def typeset_value(value: Decimal | None, unit: Unit, lang: Lang = Lang.DA) -> st
     True
     >>> typeset_value(Decimal("3.1"), Unit.PERCENT_CHANGE, Lang.EN) == "+3.1\u00a0%"
     True
+    >>> typeset_value(Decimal("4"), Unit.MONTHS, decimals=1) == "4,0\u00a0måneder"
+    True
     """
     if value is None:
         return NO_VALUE(lang)
-    shown = rounded(value)
+    shown = rounded(value, decimals)
     sign = MINUS if shown < 0 else ("+" if unit is Unit.PERCENT_CHANGE and shown > 0 else "")
-    return sign + format_value(abs(shown), unit, lang).replace(" ", NBSP)
+    return sign + format_value(abs(shown), unit, lang, decimals).replace(" ", NBSP)
 
 
 def status_label(status: Status, lang: Lang = Lang.DA) -> str:
@@ -394,6 +415,23 @@ def long_date(day: datetime.date, lang: Lang = Lang.DA) -> str:
     if lang is Lang.EN:
         return f"{day.day} {month_name(day.month, lang)} {day.year}"
     return f"{day.day}. {month_name(day.month, lang)} {day.year}"
+
+
+def period_words(period: str, lang: Lang = Lang.DA) -> str:
+    """A period as prose writes it, not as data stores it: months by name, quarters in
+    words, years as they are.
+
+    >>> period_words("2025-12"), period_words("2025-12", Lang.EN), period_words("2022Q3"), period_words("2022Q3", Lang.EN)
+    ('december 2025', 'December 2025', '3. kvartal 2022', 'Q3 2022')
+    >>> period_words("2024")
+    '2024'
+    """
+    parsed = parse_period(period)
+    if parsed.kind is PeriodKind.MONTH:
+        return f"{month_name(parsed.index, lang)} {parsed.year}"
+    if parsed.kind is PeriodKind.QUARTER:
+        return Text(f"{parsed.index}. kvartal {parsed.year}", f"Q{parsed.index} {parsed.year}")(lang)
+    return str(parsed.year)
 
 
 def area_name(area: Area, lang: Lang = Lang.DA) -> str:

@@ -236,6 +236,13 @@ class Indicator:
     def frequency(self) -> Frequency | None:
         return self.domain.frequency
 
+    @strawberry.field(
+        description="How many decimals its values are printed with (0-4, trailing zeros kept, as the "
+        "figures print them); null where the catalogue declares none (exact, up to two)."
+    )
+    def decimals(self) -> int | None:
+        return self.domain.decimals
+
     @strawberry.field
     def breakdowns(self) -> list[Dimension]:
         return list(self.domain.breakdowns)

@@ -5,7 +5,7 @@ from collections.abc import Callable
 
 from kpi_api.catalogue import Catalogue
 from kpi_api.http.quoting import quoted, shortened
-from kpi_api.series_service import series
+from kpi_api.series_service import rank_reference, series
 from kpi_api.status_service import StatusRequest, evaluate_many
 from kpi_api.web.view_models import FigureData, GoalCard, IndicatorRow, Line, StatusPage
 from kpi_core import (
@@ -16,17 +16,20 @@ from kpi_core import (
     FocusAreaStatus,
     JudgementBasis,
     Lang,
+    Parity,
+    RankWithin,
     RemarkKind,
     Revision,
     Text,
     describe_target,
     judgement_basis,
     judgement_note,
+    parse_period,
     revision_notice,
     target_facts,
 )
 from kpi_core.errors import NotFound, UnknownArea, UnknownIndicator, UnknownRevision, UnknownStrategy
-from kpi_core.wording import describe_cell
+from kpi_core.wording import describe_cell, describe_group
 
 MAX_COMPARE = 5
 SYNTHETIC_MARKERS = ("syntetisk", "synthetic")
@@ -118,16 +121,13 @@ def figure_data(
         cell=cell,
         compare=tuple(compare[:MAX_COMPARE]),
     )
-    lines = [
-        Line(
-            "own",
-            "own",
-            named(Text(area.name, area.name_en or area.name)),
-            area_code,
-            data.points.periods,
-            data.points.values,
-        )
-    ]
+    rule = indicator.target
+    # For parity the own line is the focus group's, named as the group (the title names
+    # the area); its reference line is the other group's, also in words.
+    own_name = (
+        describe_group(rule.focus) if isinstance(rule, Parity) else Text(area.name, area.name_en or area.name)
+    )
+    lines = [Line("own", "own", named(own_name), area_code, data.points.periods, data.points.values)]
     lines += [
         Line(
             r.area if r.area != area_code else "group",
@@ -145,7 +145,12 @@ def figure_data(
         for r in data.compared
         if r.area not in drawn  # already on the figure as a benchmark
     ]
-    rule, facts = indicator.target, target_facts(indicator.target)
+    if isinstance(rule, RankWithin):  # what the rank is judged against: the N-th best value
+        shown = tuple(sorted({p for line in lines for p in line.periods}, key=parse_period))
+        nth = rank_reference(indicator, area_code, shown, repository, catalogue.areas, basis.as_of, cell)
+        if nth is not None and nth.label is not None:
+            lines.append(Line("rank", "target", named(nth.label), None, nth.periods, nth.values))
+    facts = target_facts(rule)
     if facts.target_values:
         shown = facts.target_values
         lines.append(
@@ -173,6 +178,7 @@ def figure_data(
         lang=lang,
         basis=basis,
         revision_notes=revision_notes(revision, basis),
+        strategy_name=strategy.name,
     )
 
 

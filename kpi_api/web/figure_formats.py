@@ -9,7 +9,10 @@ figure's order, values exactly as stored (empty when suppressed or missing, neve
 - `lang=da` (the default): what Danish-locale Excel opens as it is — UTF-8 with a byte
   order mark, semicolons, decimal commas, CRLF, header
   `serie;rolle;områdekode;periode;værdi;enhed`, the series named in words ("Ballerup",
-  "Hele landet") and the unit as printed ("%", "måneder"; empty for a count).
+  "Hele landet", a parity figure's groups as "Borgere med ikke-vestlig herkomst"), the
+  unit as the figure prints it ("%", "måneder"; empty for a count: `figure_words`).
+  Values stay exact as stored (not rounded to the printed decimals): the CSV is for
+  working with the numbers.
 
 JSON (`figure_json`), texts in the figure's language, decimals as strings (exact, so
 no float rounding on the way), absent values as null::
@@ -18,6 +21,7 @@ no float rounding on the way), absent values as null::
       "indicator": {"id": "2.2", "name": str, "unit": "percent",
                     "direction": "better_up" | "better_down" | "none",
                     "directionAssumption": str | null, "frequency": "monthly" | … | null,
+                    "decimals": 0-4 | null (as the figure prints its values),
                     "target": str},
       "area": {"code": "151", "name": "Ballerup"},
       "strategy": "ballerup-beskaeftigelsesstrategi",
@@ -31,7 +35,8 @@ no float rounding on the way), absent values as null::
                  "trend": "IMPROVING" | "WORSENING" | "STABLE" | "UNKNOWN"
                           | "RISING" | "FALLING" (no direction: up or down only),
                  "explanation": str},
-      "series": [{"key": "own", "role": "own" | "reference" | "compare" | "target",
+      "series": [{"key": "own" | "DK" | "1084" | "compare:101" | "target" | "rank",
+                  "role": "own" | "reference" | "compare" | "target",
                   "label": str, "area": "151" | null,
                   "periods": ["2022-08", "2022-09"], "values": ["31.0", null]}],
       "sources": [str],
@@ -42,17 +47,22 @@ no float rounding on the way), absent values as null::
                    "periodsUntil": "YYYY-MM-DD" | null, "outsideOwnTime": bool, "explanation": str},
       "revisionNotes": [str]   # superseded, reconstructed, judged on other figures: shown with it
     }
+
+A series "rank" (role "target") is a rank target's N-th best value of its comparison set
+per period (null where any member's value is missing); "target" an external target's.
 """
 
 import csv
 import io
 from decimal import Decimal
 
+import attrs
+
+from kpi_api.web.figure_words import summary, title_text, unit_text
 from kpi_api.web.rest import judged_on
-from kpi_api.web.svg import summary, title_text
 from kpi_api.web.view_models import FigureData
 from kpi_core import Lang
-from kpi_core.wording import area_name, direction_assumption, unit_suffix
+from kpi_core.wording import area_name, direction_assumption
 
 CSV_HEADER = ("series", "role", "area", "period", "value", "unit")
 
@@ -84,7 +94,7 @@ def _danish_csv(figure: FigureData) -> str:
     out.write("\ufeff")  # the byte order mark: without it Excel reads UTF-8 as Windows-1252
     writer = csv.writer(out, delimiter=";")
     writer.writerow(CSV_HEADER_DA)
-    unit = unit_suffix(figure.indicator.unit, Lang.DA).strip()
+    unit = unit_text(attrs.evolve(figure, lang=Lang.DA))
     for line in figure.lines:
         for period, value in zip(line.periods, line.values, strict=False):
             shown = "" if value is None else format(value, "f").replace(".", ",")
@@ -112,6 +122,7 @@ def figure_json(figure: FigureData) -> dict:
             if (assumed := direction_assumption(figure.indicator))
             else None,
             "frequency": figure.indicator.frequency.value if figure.indicator.frequency else None,
+            "decimals": figure.indicator.decimals,
             "target": figure.target(lang),
         },
         "area": {"code": figure.area.code, "name": area_name(figure.area, lang)},

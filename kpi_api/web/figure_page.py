@@ -17,13 +17,13 @@ from typing import Any
 
 from markupsafe import Markup
 
+from kpi_api.web import figure_words
 from kpi_api.web.commentary_note import commentary_note
-from kpi_api.web.svg import title_text
 from kpi_api.web.templating import environment
 from kpi_api.web.view_models import FigureData
 from kpi_core import parse_period
 from kpi_core.commentary import Commentary
-from kpi_core.wording import area_name, format_value, rank_words
+from kpi_core.wording import area_name
 
 MAX_TABLE_ROWS = 24  # the table is a readable companion to the chart, not the data dump
 THEMES = ("light", "dark", "auto")
@@ -48,7 +48,7 @@ def _render(
     rows, truncated = table_rows(figure)
 
     def fmt(value: Decimal | None) -> str:
-        return format_value(value, figure.indicator.unit, lang)
+        return figure_words.value_text(figure, value)
 
     return (
         environment()
@@ -58,8 +58,13 @@ def _render(
             lang=lang,
             theme=theme,
             fmt=fmt,
-            rank_words=rank_words,
-            title=title_text(figure),
+            period=lambda p: figure_words.period_text(p, lang),
+            published=figure_words.date_text(figure.vintage, lang) if figure.vintage else None,
+            latest=figure_words.latest_sentence(figure, with_period=False),
+            compared=figure_words.compared_sentence(figure),
+            rank=figure_words.rank_sentence(figure),
+            strategy=figure_words.strategy_text(figure),
+            title=figure_words.title_text(figure),
             area_name=area_name(figure.area, lang),
             rows=rows,
             truncated=truncated,

@@ -13,9 +13,9 @@ from kpi_api.web.templating import environment
 from kpi_api.web.view_models import IndicatorRow, StatusPage
 from kpi_core import (
     ChangeKind,
+    Indicator,
     Lang,
     Status,
-    Unit,
     describe_target,
     target_facts,
 )
@@ -50,8 +50,9 @@ def render_status_page(
     def t(da: str, en: str) -> str:
         return en if lang is Lang.EN else da
 
-    def fmt(value: Decimal | None, unit: Unit) -> str:
-        return typeset_value(value, unit, lang)
+    def fmt(value: Decimal | None, indicator: Indicator) -> str:
+        # With the decimals the catalogue declares, as the explanation beside it prints them.
+        return typeset_value(value, indicator.unit, lang, indicator.decimals)
 
     def value_words(row: IndicatorRow) -> str:
         """`41,3 % (2022)`; judged per group, the deciding group's: `10 % (2022, kontanthjælp)`."""
@@ -59,7 +60,7 @@ def render_status_page(
         shown = [e.period] if e.period else []
         if e.rollup and e.rollup.deciding:
             shown.append(describe_cell(e.rollup.deciding)(lang))
-        return fmt(e.value, row.indicator.unit) + (f" ({', '.join(shown)})" if shown else "")
+        return fmt(e.value, row.indicator) + (f" ({', '.join(shown)})" if shown else "")
 
     def rollup_words(row: IndicatorRow) -> str:
         """For an indicator judged per group: how many groups have each status, which
@@ -81,7 +82,7 @@ def render_status_page(
 
     def reference_words(row: IndicatorRow) -> str:
         """What the value is compared with: `Hele landet: 36,5 %`; a fixed target by its words."""
-        e, unit, facts = row.evaluation, row.indicator.unit, target_facts(row.indicator.target)
+        e, facts = row.evaluation, target_facts(row.indicator.target)
         if e.reference_label is None:
             if facts.monitored_only:
                 return t("Intet (tallet følges)", "None (monitored)")
@@ -89,7 +90,7 @@ def render_status_page(
         label = _keep_unit(e.reference_label(lang))
         # A fixed target's label already says its value ("minimum 80 %").
         if e.reference is not None and facts.value is None:
-            label = f"{label}: {fmt(e.reference, unit)}"
+            label = f"{label}: {fmt(e.reference, row.indicator)}"
         if e.rank is not None:
             label += t(f"; nr. {e.rank} af {e.rank_of}", f"; no. {e.rank} of {e.rank_of}")
         elif e.rank_best is not None and e.rank_worst is not None and e.rank_of and e.rank_known:

@@ -5,8 +5,13 @@ axes, a legend and a text alternative (`<title>` and `<desc>`), so the same file
 inline in a page, as an `<img>` and as a download. Series differ by dash pattern as well
 as colour, so the chart reads in greyscale and for colour-blind readers.
 
-Numbers and words come from `kpi_core.wording`, as on the HTML pages, so the chart's
-text alternative and the page say the same thing; `summary` is the chart in words.
+Every line, and the fixed target value, is named at its end in the right margin (as
+Our World in Data's charts are), the names pushed apart so that none overlaps another
+and none sits over the plot's lines; the legend below repeats them with their strokes.
+
+Numbers and words come from `kpi_api.web.figure_words`, as on the HTML page and in the
+text alternative, so they all say the same thing; `figure_words.summary` is the chart
+in words.
 """
 
 import itertools
@@ -16,21 +21,24 @@ from xml.sax.saxutils import escape
 
 import attrs
 
+from kpi_api.web.figure_words import axis_label, summary, title_text
 from kpi_api.web.view_models import FigureData, Line
-from kpi_core import Evaluation, Lang, Period, PeriodKind, Unit, parse_period
-from kpi_core.wording import (
-    area_name,
-    describe_cell,
-    format_number,
-    format_value,
-    rank_words,
-    revision_tag,
-    status_phrase,
-    unit_suffix,
-)
+from kpi_core import Lang, Period, PeriodKind, Unit, parse_period
+from kpi_core.wording import area_name, revision_tag
 
 WIDTH, HEIGHT = 720, 400
-_LEFT, _RIGHT = 64, 28  # room for y labels such as "100 %", and for half the last x label
+# Room for y labels such as "100,0 %" on the left; on the right for the lines' names
+# (END_LABEL_CHARS a line, three lines at most) beside a short sample of their stroke.
+_LEFT, _RIGHT = 64, 164
+END_LABEL_FONT = 11  # px
+END_LABEL_CHAR = END_LABEL_FONT * 0.6  # a generous average width of one character
+END_LABEL_LINE = 13  # px between the lines of one name
+END_LABEL_GAP = 3  # px between two names
+_SAMPLE = 18  # px of stroke before a name, so a name shows which line it is
+# Characters a line of a name holds: the margin less the gap, the sample and its space.
+END_LABEL_CHARS = int((_RIGHT - 6 - _SAMPLE - 4) / END_LABEL_CHAR)  # 20
+# The margin's names may rise to the axis title's line and sink to just above the x labels.
+_ABOVE, _BELOW = 24, 4
 
 # Colours per theme. Line colours have contrast >= 3:1 and text colours ("text", "muted")
 # >= 4.5:1 against "background" (WCAG 2.1 AA); tests/web recomputes every ratio.
@@ -97,38 +105,6 @@ _LEGEND_ROW = 18
 
 def _pick(pair: tuple[str, str], lang: Lang) -> str:
     return pair[1] if lang is Lang.EN else pair[0]
-
-
-def title_text(figure: FigureData) -> str:
-    return f"{figure.indicator.name(figure.lang)} – {area_name(figure.area, figure.lang)}"
-
-
-def summary(figure: FigureData) -> str:
-    """The chart in words: latest value, what it is compared with, and the status."""
-    e: Evaluation = figure.evaluation
-    lang, unit = figure.lang, figure.indicator.unit
-    shown = [e.period] if e.period else []
-    if e.rollup and e.rollup.deciding:  # judged per group: the deciding group's value
-        shown.append(describe_cell(e.rollup.deciding)(lang))
-    period = f" ({', '.join(shown)})" if shown else ""
-    latest = _pick(("Seneste værdi", "Latest value"), lang)
-    parts = [f"{latest}: {format_value(e.value, unit, lang)}{period}."]
-    if e.reference_label is not None:
-        compared = _pick(("Sammenlignet med", "Compared with"), lang)
-        # A rank on a partial comparison set has no known N-th value to print.
-        unknown = e.reference is None and e.rank_best is not None
-        value = "" if unknown else f": {format_value(e.reference, unit, lang)}"
-        parts.append(f"{compared} {e.reference_label(lang)}{value}.")
-    if e.rank is not None:
-        parts.append(_pick((f"Placering: {e.rank} af {e.rank_of}.", f"Rank: {e.rank} of {e.rank_of}."), lang))
-    elif e.rank_best is not None and e.rank_worst is not None and e.rank_of and e.rank_known:
-        where = rank_words(e.rank_best, e.rank_worst, e.rank_of, e.rank_known, lang)
-        parts.append(_pick((f"Placering: {where}.", f"Rank: {where}."), lang))
-    parts.append(f"Status: {status_phrase(e.status, lang)}.")
-    if figure.synthetic:
-        parts.append(_pick(("Syntetiske data.", "Synthetic data."), lang))
-    parts += [note(lang) for note in figure.revision_notes]  # superseded, reconstructed, judged on
-    return " ".join(parts)
 
 
 # --- geometry -------------------------------------------------------------------------
@@ -279,7 +255,6 @@ def _css(root: str, theme: str) -> str:
     def rules(palette: dict[str, str]) -> str:
         lines = [
             f"#{root} .bg{{fill:{palette['background']}}}",
-            f"#{root} .halo{{stroke:{palette['background']}}}",
         ]
         for name, colour in palette.items():
             if name in TEXT_COLOURS:
@@ -332,13 +307,11 @@ def _title_lines(figure: FigureData) -> list[str]:
     return lines
 
 
-def _y_axis(frame: _Frame, step: Decimal, unit: Unit, lang: Lang) -> list[str]:
+def _y_axis(figure: FigureData, frame: _Frame, step: Decimal) -> list[str]:
     out = ['<g class="y-axis" font-size="11">']
-    percent = unit in (Unit.PERCENT, Unit.PERCENT_CHANGE)
     tick = frame.lo
     while tick <= frame.hi:
-        # Other units are named in the axis title; a percent sign is short enough to repeat.
-        y, label = _n(frame.y(tick)), format_number(tick, lang) + (unit_suffix(unit, lang) if percent else "")
+        y, label = _n(frame.y(tick)), axis_label(figure, tick, step)
         out.append(
             f'<line class="s-grid" x1="{frame.left}" x2="{frame.right}" y1="{y}" y2="{y}" stroke-width="1"/>'
         )
@@ -365,23 +338,121 @@ def _x_axis(frame: _Frame, periods: list[Period]) -> list[str]:
     return [*out, "</g>"]
 
 
+def _threshold_label(figure: FigureData) -> str:
+    return f"{_pick(('Mål', 'Target'), figure.lang)}: {figure.target(figure.lang)}"
+
+
 def _threshold(figure: FigureData, frame: _Frame) -> list[str]:
-    """The fixed target value as a line across the plot, named on the line itself."""
+    """The fixed target value as a line across the plot (named in the right margin)."""
+    assert figure.target_value is not None
     y = frame.y(figure.target_value)
-    label = f"{_pick(('Mål', 'Target'), figure.lang)}: {figure.target(figure.lang)}"
     return [
         '<g class="target-value" data-role="threshold">',
         (
             f'<line class="series s-threshold" x1="{frame.left}" x2="{frame.right}" y1="{_n(y)}" y2="{_n(y)}" '
             f'stroke-width="{_WIDTHS["threshold"]}" stroke-dasharray="{DASHES["threshold"]}"/>'
         ),
-        # A halo in the background colour keeps the label readable where it crosses a line.
-        (
-            f'<text class="t-text halo" x="{frame.left + 6}" y="{_n(y - 6)}" font-size="11" stroke-width="4" '
-            f'paint-order="stroke">{_x(_shorten(label, 90))}</text>'
-        ),
         "</g>",
     ]
+
+
+@attrs.frozen
+class _EndLabel:
+    """A line's name in the right margin: where its line ends (`anchor`), and the text."""
+
+    key: str
+    anchor: float
+    lines: tuple[str, ...]
+    style: tuple[str, str | None, int]
+
+    @property
+    def height(self) -> float:
+        return len(self.lines) * END_LABEL_LINE
+
+
+def _end_labels(figure: FigureData, styles, frame: _Frame) -> list[_EndLabel]:
+    """Every drawn line's name at the height of its last value, and the fixed target's."""
+    lang, found = figure.lang, []
+    for line in figure.lines:
+        runs = _segments(line)
+        if runs:
+            last = runs[-1][-1][1]
+            found.append(_EndLabel(line.key, frame.y(last), (line.label(lang),), styles[line.key]))
+    if figure.target_value is not None:
+        threshold = ("threshold", DASHES["threshold"], _WIDTHS["threshold"])
+        found.append(
+            _EndLabel("target_value", frame.y(figure.target_value), (_threshold_label(figure),), threshold)
+        )
+    return found
+
+
+def place_labels(wanted: list[float], heights: list[float], top: float, bottom: float) -> list[float]:
+    """Tops for blocks of `heights` wanted at the tops `wanted`, in the same order, none
+    overlapping another (END_LABEL_GAP apart) and all within top…bottom as far as they
+    fit: in order of the wanted tops, each pushed down past the one above, then each
+    pushed up from the bottom; the order never changes, so names stay in their lines'
+    order."""
+    order = sorted(range(len(wanted)), key=lambda i: wanted[i])
+    tops = [0.0] * len(wanted)
+    below = top
+    for i in order:
+        tops[i] = max(wanted[i], below)
+        below = tops[i] + heights[i] + END_LABEL_GAP
+    above = bottom
+    for i in reversed(order):
+        tops[i] = max(min(tops[i], above - heights[i]), top)
+        above = tops[i] - END_LABEL_GAP
+    return tops
+
+
+def _fit(labels: list[_EndLabel], frame: _Frame) -> list[_EndLabel]:
+    """Names wrapped to END_LABEL_CHARS in up to three lines where the margin has room for
+    them all, else in two or one (shortened); if even one line each does not fit, the
+    compared areas' names are left to the legend."""
+    room = frame.bottom - frame.top + _ABOVE + _BELOW
+
+    def shaped(lines: int) -> list[_EndLabel]:
+        return [attrs.evolve(lb, lines=tuple(_wrap(lb.lines[0], END_LABEL_CHARS, lines))) for lb in labels]
+
+    def total(found: list[_EndLabel]) -> float:
+        return sum(lb.height + END_LABEL_GAP for lb in found)
+
+    for candidate in (shaped(3), shaped(2), shaped(1)):
+        if total(candidate) <= room:
+            return candidate
+    return [lb for lb in shaped(1) if not lb.key.startswith("compare:")]
+
+
+def _end_label_marks(labels: list[_EndLabel], frame: _Frame) -> list[str]:
+    """The names in the right margin, each after a sample of its line's stroke, with a
+    thin leader from the plot's edge where a name had to move away from its line."""
+    labels = _fit(labels, frame)
+    # A name's first line is wanted level with its line's end.
+    wanted = [lb.anchor - END_LABEL_LINE / 2 for lb in labels]
+    tops = place_labels(wanted, [lb.height for lb in labels], frame.top - _ABOVE, frame.bottom + _BELOW)
+    x0 = frame.right + 6
+    out = [f'<g class="end-labels" font-size="{END_LABEL_FONT}">']
+    for label, top in zip(labels, tops, strict=True):
+        colour, dash, width = label.style
+        first = top + END_LABEL_LINE / 2  # the middle of the first line
+        dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+        out.append(f'<g class="end-label" data-key="{_x(label.key)}">')
+        if abs(first - label.anchor) > 2:
+            out.append(
+                f'<polyline class="s-axis" fill="none" stroke-width="1" points="{_n(frame.right + 1)},'
+                f'{_n(label.anchor)} {_n(x0)},{_n(first)}"/>'
+            )
+        out.append(
+            f'<line class="series s-{colour}" x1="{_n(x0)}" x2="{_n(x0 + _SAMPLE)}" y1="{_n(first)}" '
+            f'y2="{_n(first)}" stroke-width="{width}"{dash_attr}/>'
+        )
+        for n, text in enumerate(label.lines):
+            y = first + n * END_LABEL_LINE
+            out.append(
+                f'<text class="t-text" x="{_n(x0 + _SAMPLE + 4)}" y="{_n(y)}" dy="0.35em">{_x(text)}</text>'
+            )
+        out.append("</g>")
+    return [*out, "</g>"]
 
 
 def _series(line: Line, style: tuple[str, str | None, int], frame: _Frame) -> list[str]:
@@ -390,7 +461,7 @@ def _series(line: Line, style: tuple[str, str | None, int], frame: _Frame) -> li
     out = [f'<g class="line" data-key="{_x(line.key)}" data-role="{_x(line.role)}">']
     for run in _segments(line):
         points = [(frame.x(p), frame.y(v)) for p, v in run]
-        if line.role == "target":  # a target holds for its whole period: draw steps
+        if line.key == "target":  # an external target holds for its whole period: draw steps
             steps = [pt for (x0, y0), (x1, _) in itertools.pairwise(points) for pt in ((x0, y0), (x1, y0))]
             points = steps + points[-1:]
         if len(points) == 1:  # a lone value has no line to show it: mark it
@@ -436,7 +507,7 @@ def render_svg(figure: FigureData, theme: str = "light") -> str:
     entries = [(styles[line.key], line.label(lang)) for line in figure.lines]
     if figure.target_value is not None:
         threshold = ("threshold", DASHES["threshold"], _WIDTHS["threshold"])
-        entries.append((threshold, f"{_pick(('Mål', 'Target'), lang)}: {figure.target(lang)}"))
+        entries.append((threshold, _threshold_label(figure)))
     columns = 2 if all(len(label) <= 44 for _, label in entries) else 1
     rows = -(-len(entries) // columns)
 
@@ -485,7 +556,7 @@ def render_svg(figure: FigureData, theme: str = "light") -> str:
             f'<text class="t-text" x="{frame.right}" y="{caption_y}" font-size="12" font-weight="700" '
             f'text-anchor="end">{notice}</text>'
         )
-    out += _y_axis(frame, step, unit, lang)
+    out += _y_axis(figure, frame, step)
     out += _x_axis(frame, periods)
     if not values:
         out.append(
@@ -496,6 +567,7 @@ def render_svg(figure: FigureData, theme: str = "light") -> str:
         out += _threshold(figure, frame)
     for line in sorted(figure.lines, key=lambda ln: ln.role == "own"):  # own last: on top
         out += _series(line, styles[line.key], frame)
+    out += _end_label_marks(_end_labels(figure, styles, frame), frame)
     out += _legend(entries, columns, frame)
     out.append("</svg>")
     return "\n".join(out) + "\n"

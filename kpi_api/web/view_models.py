@@ -14,11 +14,13 @@ from kpi_core import Area, ChangeKind, Evaluation, Indicator, JudgementBasis, La
 
 @attrs.frozen
 class Line:
-    """One series in a figure. `role` is "own" (the area judged), "reference" (what the
-    target compares with: the country, the region, the compared group), "compare" (an
-    area the reader added with ?compare=) or "target" (a target value per period)."""
+    """One series in a figure. `role` is "own" (the area judged; for parity its focus
+    group), "reference" (what the target compares with: the country, the region, the
+    compared group), "compare" (an area the reader added with ?compare=) or "target" (a
+    target value per period: an external target's, key "target", or a rank target's
+    N-th best value of the comparison set, key "rank")."""
 
-    key: str  # stable id: "own", "DK", "1084", "compare:101", "target"
+    key: str  # stable id: "own", "DK", "1084", "compare:101", "target", "rank"
     role: str
     label: Text
     area: str | None
@@ -42,6 +44,7 @@ class FigureData:
     lang: Lang = Lang.DA
     basis: JudgementBasis | None = None  # which figures the revision is judged on (kpi_core.revision_time)
     revision_notes: tuple[Text, ...] = ()  # superseded, reconstructed, judged on other figures: shown
+    strategy_name: Text | None = None  # as readers know it; None: shown by its id
 
 
 @attrs.frozen

@@ -41,7 +41,7 @@ def test_accept_language_sets_every_text_field_without_its_own_lang(client):
     assert danish["evaluation"]["referenceLabel"] == "Hele landet"
     assert english["evaluation"]["referenceLabel"] == "Whole country"  # stayed Danish before
     assert english["statement"].startswith("Activity-ready social-assistance recipients")
-    assert english["evaluation"]["explanation"].startswith("3.1, 2022-12: 9.5 % against 10 %")
+    assert english["evaluation"]["explanation"].startswith("3.1, 2022-12: 9.5 % against 10.0 %")
     assert (english["evaluation"]["status"], english["evaluation"]["gap"]) == ("ON_TRACK", "0.5")
 
 

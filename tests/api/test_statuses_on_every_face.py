@@ -29,12 +29,12 @@ CSV = """indicator,area,period,value,published,source
 2.2,DK,2022-12,29,2023-01-10,SYNTETISK
 """
 UNDECIDED_DA = (
-    "2.1, 2022-09: 3 % (sammenlignet med: Region Hovedstaden, plads 10; værdier for 2 af 29 kommuner, "
+    "2.1, 2022-09: 3,0 % (sammenlignet med: Region Hovedstaden, plads 10; værdier for 2 af 29 kommuner, "
     "så nr. 2 til 29 af 29); uafklaret: målet er nået, hvis de 27 manglende værdier alle er dårligere, "
     "og ikke nået, hvis de alle er bedre."
 )
 UNDECIDED_EN = (
-    "2.1, 2022-09: 3 % (compared with: the Capital Region of Denmark, rank 10; values for 2 of 29 municipalities, "
+    "2.1, 2022-09: 3.0 % (compared with: the Capital Region of Denmark, rank 10; values for 2 of 29 municipalities, "
     "so no. 2 to 29 of 29); undecided: the target is met if the 27 missing values are all worse, "
     "and not met if they are all better."
 )

@@ -42,7 +42,7 @@ def test_status_page_shows_what_graphql_answers(page, server, gql, seeded):
     assert page.locator("html").get_attribute("lang") == "da"
     assert page.locator("h2[id^=goal-]").count() == 5
     answer = gql(
-        f'{{ strategy(id: "{STRATEGY}") {{ revision(version: "2022") {{ indicators {{ id status(area: "151") {{ status value period }} }} }} }} }}'
+        f'{{ strategy(id: "{STRATEGY}") {{ revision(version: "2022") {{ indicators {{ id decimals status(area: "151") {{ status value period }} }} }} }} }}'
     )
     checked = 0
     for indicator in answer["strategy"]["revision"]["indicators"]:
@@ -50,7 +50,8 @@ def test_status_page_shows_what_graphql_answers(page, server, gql, seeded):
         status = indicator["status"]
         assert STATUS_DA[status["status"]] in cells[0], (indicator["id"], cells)
         if status["value"] is not None:
-            shown = format_number(Decimal(status["value"]), Lang.DA)
+            # As printed: with the decimals the catalogue declares (GraphQL says how many).
+            shown = format_number(Decimal(status["value"]), Lang.DA, indicator["decimals"])
             assert shown in cells[1] and status["period"] in cells[1], (indicator["id"], cells)
             checked += 1
     assert checked >= 5  # the synthetic dataset gives values for at least five indicators
@@ -86,7 +87,8 @@ def test_embed_page_table_and_accessibility(page, server, gql, seeded):
     answer = gql(
         f'{{ strategy(id: "{STRATEGY}") {{ revision(version: "2022") {{ indicator(id: "2.1") {{ status(area: "151") {{ value }} }} }} }} }}'
     )
-    value = format_number(Decimal(answer["strategy"]["revision"]["indicator"]["status"]["value"]), Lang.DA)
+    # As the page prints it: with the one decimal 2.1 declares in the catalogue.
+    value = format_number(Decimal(answer["strategy"]["revision"]["indicator"]["status"]["value"]), Lang.DA, 1)
     assert value in table.inner_text()
     assert serious_violations(page) == []
 

@@ -63,7 +63,7 @@ def test_not_applicable_even_without_any_figure():
     national = next(e for e in report.focus_areas[1].indicators if e.indicator == "2.2")
     assert national.status is Status.NOT_APPLICABLE
     assert national.explanation.en == (
-        "2.2, 2022: 29 %; not applicable: the target compares with the whole country, "
+        "2.2, 2022: 29.0 %; not applicable: the target compares with the whole country, "
         "not the whole country with itself."
     )
 

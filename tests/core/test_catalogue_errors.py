@@ -65,6 +65,11 @@ def test_the_unbroken_file_parses():
             "focus area F2: key figure '2.9' is not one of its indicators",
         ),
         ('key_figure = "2.1"', 'key_figure = "2.1"\nkeyfigure = "2.1"', "unknown field(s) keyfigure"),
+        (
+            'decimals = 1\nunit = "percent"\nfrequency = "monthly"\ndirection = "none"',
+            'decimals = 7\nunit = "percent"\nfrequency = "monthly"\ndirection = "none"',
+            "indicator O1: decimals must be a whole number from 0 to 4 (how many a publication prints), not 7",
+        ),
         ('case_number = "15.00.00-P22-1-20"', "case_number = 15", "expected text, got 15 @ $.case_number"),
         ('version = "2022"\n', "", "required field missing @ $.version"),
         (

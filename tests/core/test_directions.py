@@ -139,10 +139,10 @@ def test_the_earlier_gap_has_its_unit_and_parentheses_do_not_nest():
     e = judged("P1.1", "5", "6", revision=PLAN)
     assert e.status is Status.ON_TRACK and e.gap == D(1)
     assert e.explanation.da == (
-        "P1.1, 2015: 5 måneder mod 4 måneder (sammenlignet med: Højst 4 måneder); "
-        "målet er ikke nået; afstanden til målet er mindsket siden 2014 (2 måneder)."
+        "P1.1, 2015: 5,0 måneder mod 4,0 måneder (sammenlignet med: Højst 4 måneder); "
+        "målet er ikke nået; afstanden til målet er mindsket siden 2014 (2,0 måneder)."
     )
-    assert e.explanation.en.endswith("the gap to the target has shrunk since 2014 (2 months).")
+    assert e.explanation.en.endswith("the gap to the target has shrunk since 2014 (2.0 months).")
     c3 = STRATEGIES["ballerup-covid19-opfoelgning"].revision("2020").indicator("C3")
     shown = evaluate(c3, "DK", "2020-09", [Observation("C3", "DK", "2020-09", D(247194))], AREAS)
     assert shown.explanation.da == (

@@ -30,12 +30,12 @@ def test_the_issue_case_two_of_29_known_is_undecided_not_second_of_two():
     assert (e.rank, e.rank_of, e.rank_best, e.rank_worst, e.rank_known) == (None, 29, 2, 29, 2)
     assert (e.reference, e.gap) == (None, None)  # the 10th best value of the region is not known
     assert e.explanation.da == (
-        "2.1, 2022-09: 3 % (sammenlignet med: Region Hovedstaden, plads 10; værdier for 2 af 29 kommuner, "
+        "2.1, 2022-09: 3,0 % (sammenlignet med: Region Hovedstaden, plads 10; værdier for 2 af 29 kommuner, "
         "så nr. 2 til 29 af 29); uafklaret: målet er nået, hvis de 27 manglende værdier alle er dårligere, "
         "og ikke nået, hvis de alle er bedre."
     )
     assert e.explanation.en == (
-        "2.1, 2022-09: 3 % (compared with: the Capital Region of Denmark, rank 10; values for 2 of 29 municipalities, "
+        "2.1, 2022-09: 3.0 % (compared with: the Capital Region of Denmark, rank 10; values for 2 of 29 municipalities, "
         "so no. 2 to 29 of 29); undecided: the target is met if the 27 missing values are all worse, "
         "and not met if they are all better."
     )

@@ -14,7 +14,7 @@ def test_evaluation_example_prints_what_the_readme_says(capsys):
     assert out[0] == "ON_TRACK 2.5 IMPROVING"
     assert (
         out[1]
-        == "2.2, 2022-09: 30,5 % mod 28 % (sammenlignet med: Hele landet); målet er ikke nået; afstanden til målet er mindsket siden 2021-09 (4 procentpoint)."
+        == "2.2, 2022-09: 30,5 % mod 28,0 % (sammenlignet med: Hele landet); målet er ikke nået; afstanden til målet er mindsket siden 2021-09 (4,0 procentpoint)."
     )
 
 

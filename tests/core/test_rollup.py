@@ -67,15 +67,15 @@ def test_the_worst_target_group_decides_5_4():
     assert e.rollup.missing == ()
     assert e.explanation.da == (
         "5.4, 2022: vurderet pr. målgruppe, hvor den dårligste gruppe afgør: 1 nået, 1 på rette vej og "
-        "1 ikke på rette vej af 3 grupper; afgørende er uddannelseshjælp: 10 % mod 20 % (sammenlignet med: "
+        "1 ikke på rette vej af 3 grupper; afgørende er uddannelseshjælp: 10,0 % mod 20,0 % (sammenlignet med: "
         "Borgere med dansk og vestlig herkomst); målet er ikke nået; afstanden til målet er ikke mindsket "
-        "siden 2021 (8 procentpoint)."
+        "siden 2021 (8,0 procentpoint)."
     )
     assert e.explanation.en == (
         "5.4, 2022: judged per target group, the worst group deciding: 1 achieved, 1 on track and "
-        "1 off track of 3 groups; deciding is education benefit: 10 % against 20 % (compared with: "
+        "1 off track of 3 groups; deciding is education benefit: 10.0 % against 20.0 % (compared with: "
         "Citizens of Danish and Western origin); the target is not met; the gap to the target has not "
-        "shrunk since 2021 (8 percentage points)."
+        "shrunk since 2021 (8.0 percentage points)."
     )
     # The groups' own evaluations stay in the breakdown.
     per_group = {cell[0][1]: g.status for cell, g in e.breakdown}
@@ -91,7 +91,7 @@ def test_achieved_only_when_every_group_is():
     e = evaluate(I54, "151", "2022", rows, AREAS)
     # Both met; the deciding group is the one nearest to missing it: dagpenge, gap -1.
     assert e.status is Status.ACHIEVED and e.gap == D(-1)
-    assert "2 nået af 2 grupper; afgørende er dagpenge: 26 % mod 25 %" in e.explanation.da
+    assert "2 nået af 2 grupper; afgørende er dagpenge: 26,0 % mod 25,0 %" in e.explanation.da
 
 
 def test_a_group_without_data_keeps_the_headline_from_being_achieved():

@@ -23,11 +23,11 @@ def test_not_met_with_nothing_a_year_earlier_is_not_met_progress_unknown():
     e = evaluate(R2022.indicator("2.2"), "151", "2022", obs, AREAS)
     assert (e.status, e.gap) == (Status.NOT_MET_PROGRESS_UNKNOWN, D("1"))
     assert e.explanation.da == (
-        "2.2, 2022: 30 % mod 29 % (sammenlignet med: Hele landet); målet er ikke nået; "
+        "2.2, 2022: 30,0 % mod 29,0 % (sammenlignet med: Hele landet); målet er ikke nået; "
         "udviklingen er ukendt, fordi der er ingen værdi for hele landet i 2021."
     )
     assert e.explanation.en == (
-        "2.2, 2022: 30 % against 29 % (compared with: Whole country); the target is not met; "
+        "2.2, 2022: 30.0 % against 29.0 % (compared with: Whole country); the target is not met; "
         "progress is unknown because there is no value for the whole country in 2021."
     )
     # With the country's 2021 figure the comparison is made: gap 4 then, 1 now → ON_TRACK.

@@ -205,17 +205,41 @@ def test_origin_groups():
 def test_the_explanation_rounds_half_up_like_the_figure_and_the_page():
     # 2.2 at or below the country; 2.345 % shows as 2,35 % everywhere (the figure and the
     # page: tests/web).
+    # Without declared decimals (the shipped 2.2 declares one: see the next test).
+    exact = attrs.evolve(R2022.indicator("2.2"), decimals=None)
     obs = [O("2.2", "151", "2022", D("2.345")), O("2.2", "DK", "2022", D("2.3"))]
-    e = evaluate(R2022.indicator("2.2"), "151", "2022", obs, AREAS)
+    e = evaluate(exact, "151", "2022", obs, AREAS)
     assert e.explanation.da.startswith("2.2, 2022: 2,35 % mod 2,3 % (sammenlignet med: Hele landet)")
     assert e.explanation.en.startswith("2.2, 2022: 2.35 % against 2.3 % (compared with: Whole country)")
     assert e.value == D("2.345")  # the judgement itself stays exact
 
 
+def test_the_explanation_prints_the_declared_decimals_with_their_zeros():
+    indicator = R2022.indicator("2.2")
+    assert indicator.decimals == 1  # declared in the shipped catalogue
+    obs = [O("2.2", "151", "2022", D("3")), O("2.2", "DK", "2022", D("1.94"))]
+    e = evaluate(indicator, "151", "2022", obs, AREAS)
+    assert e.explanation.da.startswith("2.2, 2022: 3,0 % mod 1,9 % (sammenlignet med: Hele landet)")
+    assert e.explanation.en.startswith("2.2, 2022: 3.0 % against 1.9 % (compared with: Whole country)")
+    half = evaluate(indicator, "151", "2022", [O("2.2", "151", "2022", D("2.25")), *obs[1:]], AREAS)
+    assert half.explanation.da.startswith("2.2, 2022: 2,3 % mod")  # half up, never 2,2
+
+
+def test_declared_decimals_are_bounded_and_say_the_limit():
+    with pytest.raises(ValueError, match="decimals must be a whole number from 0 to 4"):
+        attrs.evolve(R2022.indicator("2.2"), decimals=5)
+    with pytest.raises(ValueError, match="from 0 to 4"):
+        attrs.evolve(R2022.indicator("2.2"), decimals=True)
+
+
 def test_the_explanation_names_every_unit():
     # Formerly only "%" was known: a duration read "5 mod 4".
     indicator = attrs.evolve(
-        R2022.indicator("1.5b"), unit=Unit.MONTHS, direction=Direction.BETTER_DOWN, target=MaxDuration(D("4"))
+        R2022.indicator("1.5b"),
+        unit=Unit.MONTHS,
+        direction=Direction.BETTER_DOWN,
+        target=MaxDuration(D("4")),
+        decimals=None,
     )
     e = evaluate(indicator, "151", "2022", [O("1.5b", "151", "2022", D("5"))], AREAS)
     assert e.explanation.da.startswith("1.5b, 2022: 5 måneder mod 4 måneder")

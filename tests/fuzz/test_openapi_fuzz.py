@@ -46,9 +46,10 @@ KNOWN_PATHS = {
         {"indicator": i, "file": f"{a}.{fmt}"}
         for i in _indicators
         for a in _areas
-        for fmt in ("svg", "html", "csv", "json")
+        for fmt in ("svg", "html", "csv", "json", "txt", "png", "xlsx")
     ],
     "getFigureShare": [{"indicator": i, "area": a} for i in _indicators for a in _areas],
+    "listStatusChanges": [{}],  # query parameters only
 }
 
 

@@ -79,8 +79,10 @@ def test_the_workbook_holds_the_csvs_figures_as_numbers(server, seeded):
     assert header == ("Serie", "Rolle", "Områdekode", "Periode", "Værdi", "Enhed")
     danish = httpx.get(f"{base}.csv?{options}").content.decode("utf-8-sig")
     expected = list(csv.DictReader(io.StringIO(danish), delimiter=";"))
+    # 2.1 is a rank target: its reference ("Region Hovedstaden, plads 10") is a line of its own.
     assert len(rows) == len(expected) >= 4 and {line["rolle"] for line in expected} == {
         "egen",
+        "mål",
         "sammenligning",
     }
     for row, line in zip(rows, expected, strict=True):
@@ -108,7 +110,7 @@ def test_the_workbook_holds_the_csvs_figures_as_numbers(server, seeded):
     assert [(r[3], Decimal(str(r[4])) if r[4] is not None else None) for r in rows] == [
         (line["period"], Decimal(line["value"]) if line["value"] else None) for line in expected
     ]
-    assert rows[0][0] == "Ballerup" and {r[1] for r in rows} == {"own", "comparison"}
+    assert rows[0][0] == "Ballerup" and {r[1] for r in rows} == {"own", "target", "comparison"}
 
 
 def test_the_sources_sheet_names_the_source_and_says_the_data_are_synthetic(server, seeded):
@@ -122,7 +124,7 @@ def test_the_sources_sheet_names_the_source_and_says_the_data_are_synthetic(serv
     assert notes["Offentliggjort"].date().isoformat() == facts["vintage"]
     assert notes["Revision"] == facts["revision"] and notes["Indikator"].startswith("3.1 ")
     assert notes["Status"].startswith("På rette vej")  # ON_TRACK, in words
-    assert "9,5 %" in notes["Sammenfatning"]
+    assert "9,5\u00a0%" in notes["Sammenfatning"]  # a value never breaks from its unit
 
     english = openpyxl.load_workbook(io.BytesIO(httpx.get(f"{base}.xlsx?lang=en").content))
     assert english.sheetnames == ["Figures", "Sources and notes"]

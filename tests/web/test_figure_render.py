@@ -125,9 +125,11 @@ REGION = [
 ]
 
 
+STRATEGY = next(s for s in kpi_core.shipped_strategies() if s.id == "ballerup-beskaeftigelsesstrategi")
+
+
 def _indicator(indicator_id: str) -> kpi_core.Indicator:
-    strategy = next(s for s in kpi_core.shipped_strategies() if s.id == "ballerup-beskaeftigelsesstrategi")
-    return strategy.revision("2022").indicator(indicator_id)
+    return STRATEGY.revision("2022").indicator(indicator_id)
 
 
 def _line(key, role, label, area, periods, values) -> Line:
@@ -170,6 +172,7 @@ def figure_22(lang: Lang = Lang.DA, synthetic: bool = True) -> FigureData:
         vintage=datetime.date(2022, 10, 14),
         synthetic=synthetic,
         lang=lang,
+        strategy_name=STRATEGY.name,
     )
 
 
@@ -286,8 +289,9 @@ def test_svg_is_an_accessible_image():
     title, desc = root.find("svg:title", NS), root.find("svg:desc", NS)
     assert root.get("aria-labelledby") == f"{title.get('id')} {desc.get('id')}"
     assert "Andelen af forsikrede ledige borgere" in title.text and "Ballerup" in title.text
+    # Values with 2.2's declared decimal and a no-break space, the month in words.
     assert desc.text == (
-        "Seneste værdi: 30,5 % (2022-09). Sammenlignet med Hele landet: 28,1 %. "
+        "Seneste værdi: 30,5\u00a0% (september\u00a02022). Sammenlignet med Hele landet: 28,1\u00a0%. "
         "Status: ikke nået, på rette vej. Syntetiske data."
     )
     assert "<script" not in svg.lower()
@@ -298,7 +302,7 @@ def test_svg_in_english():
     root = ET.fromstring(render_svg(figure_21_en()))
     desc = root.find("svg:desc", NS).text
     assert desc == (
-        "Latest value: 3.18 % (2022Q3). Compared with Capital Region of Denmark, rank 10: 3.1 %. "
+        "Latest value: 3.2\u00a0% (Q3\u00a02022). Compared with Capital Region of Denmark, rank 10: 3.1\u00a0%. "
         "Rank: 11 of 29. Status: not achieved, on track."
     )
     assert "Full-time unemployed" in root.find("svg:title", NS).text
@@ -307,7 +311,9 @@ def test_svg_in_english():
 def test_y_labels_use_the_danish_decimal_comma():
     root = ET.fromstring(render_svg(figure_22()))
     labels = [t.text for t in root.find("svg:g[@class='y-axis']", NS).iterfind("svg:text", NS)]
-    assert labels and all(re.fullmatch(r"\d+(,\d+)? %", label) for label in labels)
+    assert labels and all(re.fullmatch(r"\d+(,\d+)?\u00a0%", label) for label in labels)
+    decimals = {len(label.partition(",")[2].removesuffix("\u00a0%")) for label in labels}
+    assert len(decimals) == 1  # every tick with the same number of decimals
 
 
 def test_a_missing_value_breaks_the_line():
@@ -483,6 +489,7 @@ def test_json_shape_and_decimal_strings():
         "direction": "better_down",
         "directionAssumption": None,  # the target states it
         "frequency": "monthly",
+        "decimals": 1,
         "target": "På eller under niveauet for hele landet",
     }
     assert data["area"] == {"code": "151", "name": "Ballerup"}
@@ -562,7 +569,7 @@ def test_html_page_structure():
     table = html[html.index("<table") :]
     assert table.index(">2022-09<") < table.index(">2021-01<")  # latest first
     assert "SYNTETISKE DATA" in html
-    assert "Kilde" in html and "Offentliggjort" in html and "14. oktober 2022" in html
+    assert "Kilde" in html and "Offentliggjort" in html and "14.\u00a0oktober\u00a02022" in html
     assert "&lt;iframe" not in html and "<pre" not in html  # no embed code for readers
     hrefs = [a["href"] for t, a in tags if t == "a"]
     assert [h.rsplit(".", 1)[-1] for h in hrefs[:3]] == ["svg", "csv", "json"]
@@ -597,13 +604,15 @@ def test_a_third_decimal_rounds_half_up_on_the_chart_and_the_page():
         Observation("2.2", "151", "2022", Decimal("2.345")),
         Observation("2.2", "DK", "2022", Decimal("2.3")),
     ]
-    evaluation = kpi_core.evaluate(_indicator("2.2"), "151", "2022", observations, kpi_core.shipped_areas())
+    # An indicator without declared decimals (2.2 declares one: see the next test).
+    indicator = attrs.evolve(_indicator("2.2"), decimals=None)
+    evaluation = kpi_core.evaluate(indicator, "151", "2022", observations, kpi_core.shipped_areas())
     own = _line("own", "own", Text("Ballerup", "Ballerup"), "151", ["2021", "2022"], ["2.5", "2.345"])
-    figure = attrs.evolve(figure_22(), evaluation=evaluation, lines=(own,))
+    figure = attrs.evolve(figure_22(), indicator=indicator, evaluation=evaluation, lines=(own,))
     desc = ET.fromstring(render_svg(figure)).find("svg:desc", NS).text
-    assert desc.startswith("Seneste værdi: 2,35 % (2022). Sammenlignet med Hele landet: 2,3 %.")
+    assert desc.startswith("Seneste værdi: 2,35\u00a0% (2022). Sammenlignet med Hele landet: 2,3\u00a0%.")
     page = html_for(figure)
-    assert "Seneste værdi: 2,35 %." in page and "<td>2,35 %</td>" in page and "2,34" not in page
+    assert "Seneste værdi: 2,35\u00a0%." in page and "<td>2,35\u00a0%</td>" in page and "2,34" not in page
     assert "2022: 2,35 % mod 2,3 %" in page  # the explanation, shown on the page
     english = attrs.evolve(figure, lang=Lang.EN)
-    assert "Latest value: 2.35 % (2022)." in ET.fromstring(render_svg(english)).find("svg:desc", NS).text
+    assert "Latest value: 2.35\u00a0% (2022)." in ET.fromstring(render_svg(english)).find("svg:desc", NS).text

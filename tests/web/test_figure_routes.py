@@ -30,7 +30,7 @@ def test_four_formats_carry_the_same_numbers(server, seeded):
     assert svg.headers["content-type"].startswith("image/svg+xml")
     root = ET.fromstring(svg.text)
     assert root.get("role") == "img" and root.get("viewBox")
-    assert "9,5 %" in root.find(f"{SVG}desc").text and "<script" not in svg.text
+    assert "9,5\u00a0%" in root.find(f"{SVG}desc").text and "<script" not in svg.text
     html = httpx.get(f"{base}.html")
     assert "9,5" in html.text and "<script" not in html.text
 
@@ -42,9 +42,10 @@ def test_the_text_says_what_the_picture_shows_for_an_img_alt(server, seeded):
     desc = ET.fromstring(httpx.get(f"{base}.svg").text).find(f"{SVG}desc").text
     title, _, words = text.text.partition(". ")
     assert title.endswith("Ballerup") and words.strip() == desc.strip()  # the SVG's own words
-    assert "9,5 %" in words and "Status:" in words and "Syntetiske data." in words
+    # The declared decimal, a no-break space inside the value, the month in words.
+    assert "9,5\u00a0% (december\u00a02022)" in words and "Status:" in words and "Syntetiske data." in words
     english = httpx.get(f"{base}.txt?lang=en").text
-    assert "9.5%" in english or "9.5 %" in english
+    assert "9.5\u00a0% (December\u00a02022)" in english
     assert "Synthetic data." in english and "Status:" in english
 
 

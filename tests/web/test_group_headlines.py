@@ -102,7 +102,7 @@ def test_graphql_the_worst_target_group_decides(gql, groups):
     }
     assert status["explanation"].startswith(
         "5.4, 2022-12: vurderet pr. målgruppe, hvor den dårligste gruppe afgør: 1 nået, 1 på rette vej og "
-        "1 ikke på rette vej af 3 grupper; afgørende er uddannelseshjælp: 10 % mod 20 %"
+        "1 ikke på rette vej af 3 grupper; afgørende er uddannelseshjælp: 10,0 % mod 20,0 %"
     )
     assert [
         (b["cell"][0]["value"], b["evaluation"]["status"], b["evaluation"]["gap"])
@@ -173,7 +173,7 @@ def test_rest_carries_the_roll_up(server, groups):
         },
         "missing": [],
     }
-    assert "deciding is education benefit: 10 % against 20 %" in rows["5.4"]["explanation"]["en"]
+    assert "deciding is education benefit: 10.0 % against 20.0 %" in rows["5.4"]["explanation"]["en"]
     assert rows["5.3"]["status"] == "ON_TRACK" and rows["5.3"]["rollup"] is None
     undecided = rest_row(server, "155")["5.4"]
     assert (
@@ -186,12 +186,13 @@ def test_the_figure_draws_the_deciding_group(server, groups):
     data = httpx.get(f"{base}.json?revision=2022&lang=en").json()
     assert (data["status"]["status"], data["status"]["value"]) == ("OFF_TRACK", "10")
     lines = {s["role"]: s for s in data["series"]}
-    assert lines["own"]["label"] == "Brøndby, education benefit"
+    # Parity: the own line is the focus group's, named as the group (the title names Brøndby).
+    assert lines["own"]["label"] == "Citizens of non-Western origin, education benefit"
     assert (lines["own"]["periods"], lines["own"]["values"]) == (["2021-12", "2022-12"], ["12", "10"])
     assert lines["reference"]["label"] == "Citizens of Danish and Western origin, education benefit"
     assert lines["reference"]["values"] == ["20", "20"]
     svg = httpx.get(f"{base}.svg?revision=2022").text
-    assert "Seneste værdi: 10 % (2022-12, uddannelseshjælp)." in svg
+    assert "Seneste værdi: 10,0\u00a0% (december\u00a02022, uddannelseshjælp)." in svg
     html = httpx.get(f"{base}.html?revision=2022").text
     assert "vurderet pr. målgruppe, hvor den dårligste gruppe afgør" in html
 
@@ -216,5 +217,6 @@ def test_the_figure_draws_the_deciding_group(server, groups):
 def test_the_status_page_says_which_group_decides(server, groups, lang, words, missing):
     page = httpx.get(f"{server}/status/153?revision=2022&lang={lang}").text
     assert words in page
-    assert "10\u00a0% (2022-12, " in page  # the deciding group's value, named beside its period
+    # The deciding group's value (5.4 declares one decimal), beside its period.
+    assert f"{'10.0' if lang == 'en' else '10,0'}\u00a0% (2022-12, " in page
     assert missing in httpx.get(f"{server}/status/155?revision=2022&lang={lang}").text

@@ -235,7 +235,7 @@ def test_key_figure_status_is_in_words_and_symbol(html):
     keyfigure = re.search(r'<div class="keyfigure">.*?</div>\s*</dl>', goal2, flags=re.DOTALL).group(0)
     assert '<span class="badge__symbol" aria-hidden="true">✓</span> Nået' in keyfigure
     assert "Region Hovedstaden, plads 10: 2,8\u00a0%; nr. 8 af 29" in keyfigure
-    assert "2,65\u00a0% (2022)" in keyfigure  # as published, never rounded to look like the reference
+    assert "2,7\u00a0% (2022)" in keyfigure  # 2.65 with the one decimal 2.1 declares, as its explanation
     assert "Udvikling</dt><dd>Ukendt" in keyfigure
 
 
@@ -260,8 +260,9 @@ def test_english_page():
 
 
 def test_a_third_decimal_rounds_half_up_as_on_the_chart():
-    # 2.345 % reads 2,35 % here, on the figure and in the explanation (tests/web/test_figure_render.py).
-    indicator = REVISION.indicator("2.2")
+    # 2.345 % reads 2,35 % here, on the figure and in the explanation (tests/web/test_figure_render.py),
+    # for an indicator without declared decimals (2.2 declares one).
+    indicator = attrs.evolve(REVISION.indicator("2.2"), decimals=None)
     observations = [_obs("2.2", "151", "2022", "2.345"), _obs("2.2", "DK", "2022", "2.3")]
     evaluation = evaluate(indicator, "151", "2022", observations, AREAS)
     row = IndicatorRow(indicator, False, evaluation, None, None, None)
