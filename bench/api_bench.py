@@ -489,7 +489,15 @@ def main() -> None:
     try:
 
         def service(label: str, db: Path, cache: str) -> Server:
-            env = {**os.environ, "KPI_RESPONSE_CACHE": cache, "KPI_REQUIRE_READ_TOKEN": "0"}
+            # One loopback client sending thousands of requests a second: the per-address
+            # limit for anonymous callers (10/s) would answer nearly all of them with a 429.
+            env = {
+                **os.environ,
+                "KPI_RESPONSE_CACHE": cache,
+                "KPI_REQUIRE_READ_TOKEN": "0",
+                "KPI_ANONYMOUS_RATE": "1e9",
+                "KPI_ANONYMOUS_BURST": "1000000000",
+            }
             server = Server(label, [kpi_command(), "serve", "--database", f"sqlite:///{db}"], folder, env)
             servers.append(server)
             server.wait("/healthz")  # one at a time: each start publishes the catalogue into its file
@@ -662,10 +670,14 @@ def main() -> None:
             metric = "rps" if metric == "req/s" else metric
             ratio = div(summary[number, label][metric], summary[number, "raw"][metric])
             passed = ratio is not None and (ratio <= limit if metric == "p50" else ratio >= limit)
+            # A figure measured on refusals (429, 503) says nothing about the answer.
+            refused = any(
+                "Non-2xx" in r.errors for key in ((number, label), (number, "raw")) for r in runs[key]
+            )
             relation = "≤" if metric == "p50" else "≥"
             lines.append(
                 f"| ({number}) {what} {relation} {limit:g}× raw | {fmt_ratio(ratio)} | {limit:g}× | "
-                f"{'PASS' if passed else 'MISS'} |"
+                f"{'INVALID (non-2xx answers in the runs: see the notes)' if refused else 'PASS' if passed else 'MISS'} |"
             )
         full_p50, small_p50 = med(scale["full"]), med(scale["small"])
         ratio = div(full_p50, small_p50)
