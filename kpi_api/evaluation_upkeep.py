@@ -77,7 +77,8 @@ class EvaluationUpkeep:
                 if pending.current and not moved:
                     return None
                 touched = pending.touched()
-                full = touched.everything or pending.stored_version < 0
+                # Rows judged by other code (an upgrade) are judged again, all of them.
+                full = touched.everything or pending.stored_version < 0 or not pending.judged_by_this_code
                 if full:
                     rows = self._judge(self._everything(strategies, today), progress)
                 else:

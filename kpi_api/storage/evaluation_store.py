@@ -13,8 +13,10 @@ state's version is the check), so an older computation never replaces a newer on
 import contextlib
 import datetime
 import functools
+import hashlib
 import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from importlib import resources
 
 import attrs
 import orjson
@@ -131,10 +133,15 @@ class Pending:
     stored_version: int
     entries: tuple[tuple[int, Touched], ...]
     generation: int = 0  # of the stored rows read: a store succeeds only if it is still this
+    judged_by: str = ""  # the digest of the code that judged the stored rows
+
+    @property
+    def judged_by_this_code(self) -> bool:
+        return self.judged_by == judging_code()
 
     @property
     def current(self) -> bool:
-        return self.stored_version == self.data_version and not self.entries
+        return self.stored_version == self.data_version and not self.entries and self.judged_by_this_code
 
     def touched(self) -> Touched:
         result = Touched()
@@ -224,8 +231,8 @@ class StoredEvaluations:
         # The versions and the rows in one snapshot, so a write committing in between
         # cannot pair old rows with its new version.
         with _snapshot(self.engine) as connection:
-            data, stored = connection.execute(_VERSIONS).one()
-            if data != stored:
+            data, stored, judged_by = connection.execute(_VERSIONS).one()
+            if data != stored or judged_by != judging_code():
                 return None
             rows = connection.execute(statement).all()
         result = {}
@@ -241,14 +248,16 @@ class StoredEvaluations:
         # of what was drained.
         with self.engine.connect() as connection:
             version = connection.execute(sa.select(data_version.c.version)).scalar_one()
-            stored, generation = connection.execute(
-                sa.select(evaluation_state.c.version, evaluation_state.c.generation)
+            stored, generation, judged_by = connection.execute(
+                sa.select(
+                    evaluation_state.c.version, evaluation_state.c.generation, evaluation_state.c.judged_by
+                )
             ).one()
             entries = connection.execute(
                 sa.select(evaluation_queue.c.id, evaluation_queue.c.touched).order_by(evaluation_queue.c.id)
             ).all()
         return Pending(
-            version, stored, tuple((e.id, Touched.decoded(e.touched)) for e in entries), generation
+            version, stored, tuple((e.id, Touched.decoded(e.touched)) for e in entries), generation, judged_by
         )
 
     def periods(self, strategy_id: str, version: str, indicator: str) -> dict[str, str | None]:
@@ -297,7 +306,9 @@ class StoredEvaluations:
             moved = connection.execute(
                 sa.update(evaluation_state)
                 .where(evaluation_state.c.id == 1, evaluation_state.c.generation == pending.generation)
-                .values(version=pending.data_version, generation=pending.generation + 1)
+                .values(
+                    version=pending.data_version, generation=pending.generation + 1, judged_by=judging_code()
+                )
             )
             if moved.rowcount != 1:
                 raise StoreRace()
@@ -437,7 +448,7 @@ class StoredEvaluations:
         ]
 
 
-_VERSIONS = sa.select(data_version.c.version, evaluation_state.c.version).where(
+_VERSIONS = sa.select(data_version.c.version, evaluation_state.c.version, evaluation_state.c.judged_by).where(
     data_version.c.id == evaluation_state.c.id  # both the one row, id 1
 )
 
@@ -451,6 +462,36 @@ def _snapshot(engine: sa.Engine) -> Iterator[sa.Connection]:
             connection = connection.execution_options(isolation_level="REPEATABLE READ")
         with connection.begin():
             yield connection
+
+
+@functools.lru_cache(maxsize=1)
+def judging_code() -> str:
+    """A digest of everything a judgement depends on besides the data and the catalogue:
+    the core (its rules, wording and shipped areas) and the status service (which period
+    is the latest). Stored rows judged by other code are stale."""
+    digest = hashlib.sha256()
+    root = resources.files("kpi_core")
+    named = [
+        (f"kpi_core/{name}", f)
+        for name, f in _files(root, "")
+        if name.endswith((".py", ".toml", ".csv", ".json"))
+    ]
+    named.append(("kpi_api/status_service.py", resources.files("kpi_api") / "status_service.py"))
+    for name, f in sorted(named, key=lambda pair: pair[0]):
+        digest.update(name.encode() + b"\0" + f.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def _files(folder, prefix: str) -> list:
+    """(path below the package, file) of every file in `folder`, recursively."""
+    found = []
+    for entry in folder.iterdir():
+        if entry.is_dir():
+            if entry.name != "__pycache__":
+                found += _files(entry, f"{prefix}{entry.name}/")
+        else:
+            found.append((f"{prefix}{entry.name}", entry))
+    return found
 
 
 @functools.lru_cache(maxsize=256)

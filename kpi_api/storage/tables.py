@@ -139,6 +139,9 @@ evaluation_state = sa.Table(
     sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("version", sa.Integer, nullable=False),
     sa.Column("generation", sa.Integer, nullable=False),
+    # A digest of the code that judged them (evaluation_store.judging_code): an upgrade
+    # that changes a rule or a sentence makes every stored row stale at once.
+    sa.Column("judged_by", sa.String(64), nullable=False),
 )
 
 # The change feed (migration 0007; evaluation_store.py): a row per status the upkeep found

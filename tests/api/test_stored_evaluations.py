@@ -443,3 +443,22 @@ def test_the_change_feed_and_the_history_say_what_changed_when_and_why(tmp_path)
         assert bad["errors"][0]["extensions"] == {"code": "BAD_USER_INPUT", "argument": "after"}
         assert gql(FEED, first=0)["errors"][0]["extensions"]["argument"] == "first"
         client.close()
+
+
+def test_rows_judged_by_other_code_are_not_used_and_are_judged_again(fresh_url):
+    from kpi_api.storage.tables import evaluation_state
+
+    services = open_services(fresh_url)
+    seed(services)
+    services.upkeep.drain()
+    key = ((STRATEGY, "2022", "3.1", "151"), None, None)
+    assert services.evaluations.lookup([key])
+    # As after an upgrade whose rules or wording differ: the state names another judge.
+    with services.engine.begin() as c:
+        c.execute(sa.update(evaluation_state).values(judged_by="an older version"))
+    assert services.evaluations.lookup([key]) is None  # judged per request meanwhile
+    assert not services.evaluations.pending().current
+    report = services.upkeep.drain()
+    assert report is not None and report.full
+    _assert_current_and_true(services)
+    assert services.evaluations.lookup([key])

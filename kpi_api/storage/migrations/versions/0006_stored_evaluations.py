@@ -7,7 +7,9 @@ revision's judgement basis (the `asOf` and the periods it is judged among); `sta
 `payload`. Every write adds a row to `evaluation_queue` in its own transaction, naming
 what it touched; the upkeep drains the queue into `evaluations` and moves
 `evaluation_state.version` to the data version it reflects; `generation` counts every
-store (the upkeeps' turn-taking checks it, and the caches key on it). A crash between the write and
+store (the upkeeps' turn-taking checks it, and the caches key on it); `judged_by` is a
+digest of the code that judged them (kpi_core and the status service): rows judged by
+other code are not used, and the next drain judges everything again. A crash between the write and
 the drain loses nothing: the queue row is still there. Reads use stored rows only while
 `evaluation_state.version` equals `data_version.version`.
 
@@ -48,9 +50,10 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer, primary_key=True),
         sa.Column("version", sa.Integer, nullable=False),
         sa.Column("generation", sa.Integer, nullable=False),
+        sa.Column("judged_by", sa.String(64), nullable=False),
     )
     # -1: no data version yet reflected; the first drain is a full rebuild.
-    op.bulk_insert(state, [{"id": 1, "version": -1, "generation": 0}])
+    op.bulk_insert(state, [{"id": 1, "version": -1, "generation": 0, "judged_by": ""}])
     op.execute("INSERT INTO evaluation_queue (touched) VALUES ('{\"everything\": true}')")
 
 
