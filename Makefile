@@ -52,6 +52,7 @@ bench: $(STAMP)
 	scripts/ensure-wrk.sh
 	$(BIN)/python -m bench.import_bench
 	$(BIN)/python -m bench.api_bench
+	$(BIN)/python -m bench.upkeep_bench  # on the full database api_bench loaded
 
 # The long robustness runs (see SECURITY.md): generated queries and requests, kill -9
 # imports, concurrent writers, distinct queries against memory growth. Prints the counts.
