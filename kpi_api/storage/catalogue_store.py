@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from kpi_api.catalogue import PublishConflict, PublishReport
 from kpi_api.storage import data_version
 from kpi_api.storage.engine import write_transaction
-from kpi_api.storage.evaluation_store import Touched, enqueue
+from kpi_api.storage.evaluation_store import Touched
 from kpi_api.storage.tables import strategy_revisions as _revisions
 from kpi_core import CatalogueError, RevisionFile, Strategy, StrategyHeader, build_strategies, make_converter
 from kpi_core.catalogue import structure_revision, unstructure_revision
@@ -97,10 +97,11 @@ def _publish(engine: sa.Engine, files: list[RevisionFile], by: str, dry_run: boo
                     for f in new
                 ],
             )
-            # Its statuses (and its predecessors', whose time it may cut short) are judged after the commit.
-            enqueue(connection, Touched(strategies=frozenset(f.strategy.id for f in new), since=now.date()))
-            # Everything cached against the data (responses, catalogues) is now stale.
-            data_version.bump(connection)
+            # Everything cached against the data (responses, catalogues) is now stale; its
+            # statuses (and its predecessors', whose time it may cut short) are judged again.
+            data_version.bump(
+                connection, Touched(strategies=frozenset(f.strategy.id for f in new), since=now.date())
+            )
     return PublishReport(tuple(added), tuple(unchanged), tuple(conflicting))
 
 

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 
 from kpi_api.storage import data_version
 from kpi_api.storage.engine import write_transaction
+from kpi_api.storage.evaluation_store import Touched
 from kpi_api.storage.tables import commentary_versions as _rows
 from kpi_core.commentary import (
     CommentaryConflict,
@@ -123,7 +124,7 @@ def insert(engine: sa.Engine, v: CommentaryVersion) -> CommentaryVersion:
                     withdrawn=v.withdrawn,
                 )
             )
-            data_version.bump(c)
+            data_version.bump(c, Touched())  # commentary changes pages, not statuses
     except sa.exc.IntegrityError:
         raise CommentaryConflict(
             f"commentary {v.commentary_id} was changed by another request just now (version {v.number} "

@@ -19,6 +19,7 @@ import threading
 import sqlalchemy as sa
 from sqlalchemy.dialects import sqlite
 
+from kpi_api.storage.evaluation_store import Touched, enqueue
 from kpi_api.storage.tables import data_version, evaluation_state
 
 _SELECT = sa.select(data_version.c.version)
@@ -27,9 +28,14 @@ _SELECT_KEY = sa.select(data_version.c.version, evaluation_state.c.generation)
 _SELECT_SQLITE = str(_SELECT_KEY.compile(dialect=sqlite.dialect()))
 
 
-def bump(connection: sa.Connection) -> None:
+def bump(connection: sa.Connection, touched: Touched) -> None:
     """Call in the transaction of every write: everything cached against the data
-    (responses, catalogues, ETags) is stale once it commits."""
+    (responses, catalogues, ETags) is stale once it commits. `touched` says which
+    statuses the write can change (`Touched()`: none), and is queued for the upkeep in the
+    same transaction — asked for here, so that no write path can forget it and leave
+    stored statuses that look current but are not."""
+    if touched != Touched():
+        enqueue(connection, touched)
     connection.execute(sa.update(data_version).values(version=data_version.c.version + 1))
 
 

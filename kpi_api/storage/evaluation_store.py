@@ -1,13 +1,14 @@
 """Stored evaluations (migration 0006): what the upkeep computed, what writes touched,
 and the one data version the stored rows reflect.
 
-Writes call `enqueue` in their own transaction, so the queue names every write that is not
-yet reflected, whatever happens after the commit. Readers call `lookup`, which answers
-only while the stored rows reflect the current data version — in one statement, so one
-snapshot on SQLite and PostgreSQL alike; otherwise None, and the caller computes. The
-upkeep (kpi_api/evaluation_upkeep.py) reads the queue with `pending` and stores with
-`store`, which succeeds only if no other upkeep stored in between (optimistic: the
-state's version is the check), so an older computation never replaces a newer one.
+Writes queue what they touched in their own transaction (`data_version.bump` asks for it,
+so no write path can forget), so the queue names every write not yet reflected, whatever
+happens after the commit. Readers call `lookup`, which answers only while the stored rows
+reflect the current data version and were judged by this code — read in one snapshot, on
+SQLite and PostgreSQL alike; otherwise None, and the caller judges. The upkeep
+(kpi_api/evaluation_upkeep.py) reads the queue with `pending` and stores with `store`,
+which succeeds only if no other upkeep stored in between (optimistic: the state's
+generation is the check), so an older computation never replaces a newer one.
 """
 
 import contextlib

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from kpi_api.http import deadline
 from kpi_api.storage import data_version
 from kpi_api.storage.engine import write_transaction
-from kpi_api.storage.evaluation_store import Touched, enqueue
+from kpi_api.storage.evaluation_store import Touched
 from kpi_api.storage.tables import import_batches as batches
 from kpi_api.storage.tables import observations
 from kpi_core import Observation
@@ -88,10 +88,16 @@ class SqlObservationRepository:
                 connection.exec_driver_sql(insert, [_values(o, batch.id, sqlite) for o in chunk])
                 if progress is not None:
                     progress(len(chunk))
-            if new:  # the statuses these figures can change are judged again after the commit
-                since = max(o.published for o in new)
-                enqueue(connection, Touched.of_figures(((o.indicator, o.area) for o in new), batch.id, since))
-            data_version.bump(connection)  # the list of batches changed, even if no figure did
+            # The list of batches changed, even if no figure did; the statuses these figures
+            # can change are judged again after the commit.
+            touched = (
+                Touched.of_figures(
+                    ((o.indicator, o.area) for o in new), batch.id, max(o.published for o in new)
+                )
+                if new
+                else Touched()
+            )
+            data_version.bump(connection, touched)
         return result
 
     def retract(self, batch_id: str, on: datetime.date, by: str, at: datetime.datetime) -> ImportBatch:
@@ -119,8 +125,9 @@ class SqlObservationRepository:
                 .where(observations.c.batch_id == batch_id)
                 .distinct()
             ).all()
-            enqueue(connection, Touched.of_figures(((t.indicator, t.area) for t in touched), batch_id, on))
-            data_version.bump(connection)
+            data_version.bump(
+                connection, Touched.of_figures(((t.indicator, t.area) for t in touched), batch_id, on)
+            )
         return attrs.evolve(_batch(row), retracted_on=on, retracted_at=at, retracted_by=by)
 
     def find(self, query: ObservationQuery) -> list[Observation]:
