@@ -416,6 +416,29 @@ class StoredEvaluations:
                 sa.select(status_changes).where(*conditions).order_by(status_changes.c.id).limit(first)
             ).all()
 
+    def statuses_since(
+        self, strategy_id: str, version: str, area: str
+    ) -> dict[str, tuple[str, datetime.date]]:
+        """Per indicator of a revision, the status it last changed to for the area and the
+        vintage it holds from (indicators whose status never changed since evaluations were
+        first stored are left out)."""
+        latest = (
+            sa.select(sa.func.max(status_changes.c.id))
+            .where(
+                status_changes.c.strategy_id == strategy_id,
+                status_changes.c.version == version,
+                status_changes.c.area == area,
+            )
+            .group_by(status_changes.c.indicator)
+        )
+        with self.engine.connect() as connection:
+            rows = connection.execute(
+                sa.select(
+                    status_changes.c.indicator, status_changes.c.to_status, status_changes.c.since
+                ).where(status_changes.c.id.in_(latest))
+            ).all()
+        return {r.indicator: (r.to_status, r.since) for r in rows if r.since is not None}
+
     def last_change_id(self) -> int:
         with self.engine.connect() as connection:
             return connection.execute(

@@ -210,6 +210,9 @@ def status_page(
     )
     by_id = dict(zip((i.id for i in indicators), evaluations, strict=True))
     diff = catalogue.changes_since_previous(strategy, revision.version)
+    # "Since when": from the change feed, for the status now (a replay has none to offer).
+    seen = stored.statuses_since(strategy.id, revision.version, area_code) if stored and as_of is None else {}
+    since = {i: day for i, (status, day) in seen.items() if by_id.get(i) and by_id[i].status.name == status}
 
     def row(indicator) -> IndicatorRow:
         change = diff.change_of(indicator.id) if diff else None
@@ -221,6 +224,7 @@ def status_page(
             change=change.kind if change else None,
             change_reason=change.reason if change else None,
             replaces=replaces,
+            status_since=since.get(indicator.id),
         )
 
     goals = []

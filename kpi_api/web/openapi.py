@@ -206,8 +206,14 @@ def document() -> dict:
                 "enum": [*_names(ChangeKind), None],
             },
             "status": {"$ref": "#/components/schemas/Evaluation"},
+            "statusSince": {
+                "type": ["string", "null"],
+                "format": "date",
+                "description": "The vintage the status holds from, where the service saw it change (the change "
+                "feed); null when no change was seen since it began storing evaluations, or with asOf.",
+            },
         },
-        "required": ["id", "name", "isKeyFigure", "change", "status"],
+        "required": ["id", "name", "isKeyFigure", "change", "status", "statusSince"],
     }
     revision_summary = {
         "type": "object",

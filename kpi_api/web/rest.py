@@ -182,6 +182,8 @@ def _row(r: IndicatorRow) -> dict:
         "isKeyFigure": r.is_key_figure,
         "change": r.change.name if r.change else None,
         "status": evaluation(r.evaluation),
+        # The vintage the status holds from, where the service saw it change; null: not seen.
+        "statusSince": _date(r.status_since),
     }
 
 

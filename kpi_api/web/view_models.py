@@ -55,6 +55,9 @@ class IndicatorRow:
     change: ChangeKind | None  # against the previous revision; None in the first
     change_reason: Text | None
     replaces: str | None  # for REPLACED: the id it replaces
+    # The vintage this status holds from, where the service saw it change (the change
+    # feed); None: no change seen since it began storing evaluations, or a replay (asOf).
+    status_since: datetime.date | None = None
 
 
 @attrs.frozen

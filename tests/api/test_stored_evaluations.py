@@ -438,6 +438,22 @@ def test_the_change_feed_and_the_history_say_what_changed_when_and_why(tmp_path)
         goal_2 = next(f for f in history["focusAreas"] if f["number"] == 2)["goal"]["statusHistory"]
         assert goal_2 == [{"to": new.status.name}]
 
+        # "Since when", on the status page and in REST: only 2.1 changed for 151.
+        rest_status = client.get("/api/status/151?revision=2022").json()
+        since = {
+            i["id"]: i["statusSince"]
+            for g in rest_status["goals"]
+            for i in g["indicators"]
+            if i["statusSince"]
+        }
+        assert since == {"2.1": "2022-11-15"}
+        page = client.get("/status/151?revision=2022").text
+        assert "siden 15. november 2022" in page.replace("\u00a0", " ")
+        replay = client.get("/api/status/151?revision=2022&asOf=2023-01-01").json()
+        assert all(
+            i["statusSince"] is None for g in replay["goals"] for i in g["indicators"]
+        )  # a replay: not known
+
         # Bad arguments name themselves.
         bad = gql(FEED, after="not-a-cursor")
         assert bad["errors"][0]["extensions"] == {"code": "BAD_USER_INPUT", "argument": "after"}
