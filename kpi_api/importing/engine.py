@@ -38,7 +38,6 @@ def source_rows(
     """The rows of every table, each read with the first mapping (in the order given)
     that knows it; `table` names the table where the file does not (or must agree): one
     id, or one per table of the file, comma-separated in their order (y08a02,y09a02)."""
-    rows: list[SourceRow] = []
     problems: dict[str, Problem] = {}  # one per place in the file
     inputs = Accumulator()  # the figures derived indicators are computed from
     named = [t.strip() for t in table.split(",")] if table else []
@@ -47,16 +46,28 @@ def source_rows(
             f"holds {len(tables)} table(s), but the import named {len(named)}; name one per table, in order"
         )
         raise ReadError([Problem(tables[0].name if tables else "file", None, message)])
+    # Rows are handed on as they are mapped, not collected: a million of them would be held
+    # twice. A problem found later still stops the import, with the ReadError raised after
+    # the last row; the importer writes nothing then (its one transaction rolls back).
+    count = 0
     for number, coded in enumerate(tables):
         wanted = named[number] if len(named) > 1 else table
         chosen = _choose(coded, mappings, wanted, problems)
         if chosen is not None:
-            _TableMapper(coded, *chosen, problems, inputs).read(rows)
-    if not problems:
-        rows += inputs.rows(problems)
+            for row in _TableMapper(coded, *chosen, problems, inputs).read():
+                count += 1
+                if count > MAX_JSON_CELLS:
+                    limit = (
+                        f"a {_FORMAT_NAMES[coded.format]} file may have at most {MAX_JSON_CELLS:,} (split it)"
+                    )
+                    message = f"has more than {MAX_JSON_CELLS:,} figures; {limit}"
+                    raise ReadError([Problem(row.location, None, message)])
+                if not problems:  # once the file is refused, its rows are not looked at
+                    yield row
+    derived = inputs.rows(problems) if not problems else []
     if problems:
         raise ReadError(list(problems.values()))
-    yield from rows
+    yield from derived
 
 
 def _choose(
@@ -234,7 +245,7 @@ class _TableMapper:
 
     # ── the records ──────────────────────────────────────────────────────────────────
 
-    def read(self, rows: list[SourceRow]) -> None:
+    def read(self) -> Iterator[SourceRow]:
         """Every record, even when a column could not be placed (the file is refused then),
         so that one run names every unknown code."""
         coded, width = self.coded, len(self.roles)
@@ -245,12 +256,16 @@ class _TableMapper:
             for index, (role, spec) in enumerate(self.roles)
         ]
         self.shown = [i for i, (role, _) in enumerate(self.roles) if role not in (_MEASURE, _IGNORE)]
+        rows: list[SourceRow] = []  # the rows of one record
         for record in coded.records:
             if len(record.values) != width:
                 message = f"has {len(record.values)} values, but there are {width} variables"
                 self._problem(coded.place(record.location), message)
                 continue
             self._record(record, rows)
+            if rows:
+                yield from rows
+                rows.clear()
 
     def _location(self, record: Record) -> str:
         """Where a record is, with its codes: made only for a record that becomes a row or a problem."""
@@ -323,11 +338,6 @@ class _TableMapper:
             where = location if self.coded.one_figure else f"{location}, column '{key}'"
             self._problem(where, f"`{raw}` is not a number")
             return
-        if len(rows) >= MAX_JSON_CELLS:
-            limit = (
-                f"a {_FORMAT_NAMES[self.coded.format]} file may have at most {MAX_JSON_CELLS:,} (split it)"
-            )
-            raise ReadError([Problem(location, None, f"has more than {MAX_JSON_CELLS:,} figures; {limit}")])
         row_fields = {
             "indicator": measure.indicator,
             "area": area,
