@@ -59,7 +59,7 @@ def _records(lines: Iterator[str], name: str) -> Iterator[SourceRow]:
     number = 1
     try:
         for number, record in enumerate(reader, start=2):
-            if not any(cell.strip() for cell in record):
+            if not "".join(record).strip():  # a blank line, or only separators
                 continue
             if len(record) != len(header):
                 yield SourceRow(

@@ -33,10 +33,12 @@ from kpi_core import AreaDirectory, PeriodError, Unit
 CHUNK = 5_000  # rows handed to the store at a time: what is held in memory besides the input
 _ZERO, _HUNDRED = Decimal(0), Decimal(100)
 
-# A checked row: Observation's fields in its order, already valid (kpi_core.Observation):
+# A checked row: Observation's fields in its order, already valid (kpi_core.Observation),
+# its numbers as the text of their Decimal (`str(Decimal(...))`, as the store keeps them):
 # (indicator, area, period, value, breakdown, published, source, unit, numerator,
 #  denominator, provisional).
 Row = tuple
+_NUMBERS = 65_536  # distinct number texts remembered (a share in per cent has ~1,000)
 
 
 class NotQuick(Exception):
@@ -64,6 +66,7 @@ class QuickCheck:
         self.units: dict[tuple[str, str], None] = {}
         self.vintages: dict[str, datetime.date] = {}
         self.cells: dict[tuple[str, tuple[str, ...]], tuple[tuple[str, str], ...]] = {}
+        self.numbers: dict[str, tuple[str, Decimal]] = {}  # the cell's text: its Decimal's text, it
         self.rows = 0
 
     def chunks(self, rows: Iterable[SourceRow]) -> Iterator[list[Row]]:
@@ -85,7 +88,10 @@ class QuickCheck:
         get = fields.get
         cells = fields.values()
         # As validate: the reader's shape complaint, cells over MAX_FIELD, NUL characters.
-        if "__shape__" in fields or max(map(len, cells), default=0) > MAX_FIELD or "\x00" in "".join(cells):
+        joined = "".join(cells)
+        if "\x00" in joined or "__shape__" in fields:
+            raise NotQuick
+        if len(joined) > MAX_FIELD and max(map(len, cells)) > MAX_FIELD:
             raise NotQuick
         indicator = get("indicator") or ""
         fact = self.facts.get(indicator)
@@ -105,14 +111,15 @@ class QuickCheck:
         if flags is None:
             flags = self._flags(flag_text)
         value_text = get("value") or ""
-        value = None if value_text in SUPPRESSED else _number(row, "value", _refuse)
-        if value is not None:
+        value = None
+        if value_text not in SUPPRESSED:
+            value, number = self.numbers.get(value_text) or self._number(row, "value")
             if "suppressed" in flags:
                 raise NotQuick
-            if fact.unit is Unit.PERCENT and not _ZERO <= value <= _HUNDRED:
+            if fact.unit is Unit.PERCENT and not _ZERO <= number <= _HUNDRED:
                 raise NotQuick
-        numerator = _number(row, "numerator", _refuse) if get("numerator") else None
-        denominator = _number(row, "denominator", _refuse) if get("denominator") else None
+        numerator = self._number(row, "numerator")[0] if get("numerator") else None
+        denominator = self._number(row, "denominator")[0] if get("denominator") else None
         unit_text = get("unit") or ""
         if unit_text and (unit_text, indicator) not in self.units:
             if UNIT_ALIASES.get(unit_text.lower()) is not fact.unit:
@@ -142,6 +149,15 @@ class QuickCheck:
             denominator,
             provisional,
         )
+
+    def _number(self, row: SourceRow, column: str) -> tuple[str, Decimal]:
+        number = _number(row, column, _refuse)
+        if number is None:  # a suppression marker where a number must be
+            raise NotQuick
+        known = (str(number), number)
+        if len(self.numbers) < _NUMBERS:
+            self.numbers[row.get(column)] = known
+        return known
 
     def _period(self, text: str, indicator: str, fact: IndicatorFacts) -> str:
         try:

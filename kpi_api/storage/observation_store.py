@@ -88,7 +88,8 @@ class SqlObservationRepository:
         progress: Callable[[int], None] | None = None,
     ) -> ImportBatch | None:
         """Store a batch of rows an importer has validated, as they come, in one transaction:
-        each row Observation's fields as a tuple in its order (every published date set),
+        each row Observation's fields as a tuple in its order (every published date set;
+        the numbers as their Decimal's text, `str(Decimal(...))`, as they are stored),
         handed over a chunk at a time so that the import holds one chunk, not the file.
 
         A row identical to a stored vintage is counted and skipped, as `add` does. Where
@@ -148,7 +149,7 @@ class SqlObservationRepository:
             stored = live.get(key, _ABSENT)
             if stored is _ABSENT:
                 new.append(row)
-            elif key in matched or _decimal(stored) != row[3]:
+            elif key in matched or _decimal(stored) != _decimal(row[3]):
                 return None
             else:
                 matched.add(key)
@@ -158,8 +159,8 @@ class SqlObservationRepository:
         self, connection: sa.Connection, chunk: Sequence[tuple], batch_id: str
     ) -> tuple[dict[tuple, str | None], set[tuple]]:
         """Stored vintages the chunk's rows could collide with, by natural key (the cell as
-        stored): the value of those in view, and the keys only `add`'s plan may judge (a
-        withdrawn vintage; a row of this very batch, stored from an earlier chunk)."""
+        stored): the value of those in view, and the keys of the withdrawn ones, which only
+        `add`'s plan may judge."""
         conditions = []
         for column, position in (
             (observations.c.indicator, 0),
@@ -171,14 +172,14 @@ class SqlObservationRepository:
             if len(values) <= _NARROWING_LIMIT or column is observations.c.indicator:
                 conditions.append(column.in_(sorted(values)))
         c = observations.c
-        statement = sa.select(
-            c.indicator, c.area, c.period, c.breakdown, c.published, c.value, c.withdrawn, c.batch_id
-        )
+        statement = sa.select(c.indicator, c.area, c.period, c.breakdown, c.published, c.value, c.withdrawn)
+        # The transaction sees its own rows: those are left out here, and a figure the batch
+        # holds twice is refused by the unique index of vintages when it is inserted again.
+        conditions.append(c.batch_id != batch_id)
         live, unsure = {}, set()
         for r in connection.execute(statement.where(*conditions)):
             key = (r.indicator, r.area, r.period, r.breakdown, r.published)
-            # The transaction sees its own rows: one of this batch's means a figure twice.
-            if r.withdrawn is None and r.batch_id != batch_id:
+            if r.withdrawn is None:
                 live[key] = r.value
             else:
                 unsure.add(key)
@@ -430,7 +431,7 @@ _iso_day = functools.lru_cache(maxsize=4096)(datetime.date.isoformat)
 
 
 def _driver_rows(rows: Sequence[tuple], batch_id: str, sqlite: bool) -> list[tuple]:
-    """`_values` for rows given as Observation's fields in its order."""
+    """`_values` for rows given as Observation's fields in its order, numbers as text."""
     encode = _encode_breakdown
     if sqlite:
         iso = _iso_day
@@ -441,9 +442,9 @@ def _driver_rows(rows: Sequence[tuple], batch_id: str, sqlite: bool) -> list[tup
                 p,
                 encode(b),
                 iso(d),
-                None if v is None else str(v),
-                None if n is None else str(n),
-                None if m is None else str(m),
+                v,
+                n,
+                m,
                 u,
                 int(f),
                 s,
