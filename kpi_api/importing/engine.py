@@ -9,6 +9,7 @@ per place (a code repeated in 10,000 records is one problem), and every column i
 at, so that one run lists every unknown code.
 """
 
+import functools
 import re
 from collections.abc import Iterator, Sequence
 from decimal import Decimal
@@ -316,9 +317,9 @@ class _TableMapper:
             figures.append((self.table_key, record.value, record.status))
         if area is None or "period" not in fields or not (self.inputs or (kept and self.direct)):
             return
-        location = self._location(record)
+        location = functools.partial(self._location, record)  # worded if a message needs it
         if self.inputs:
-            self._collect(record, location, area, fields["period"], texts, breakdowns)
+            self._collect(record, location(), area, fields["period"], texts, breakdowns)
         if not kept or not self.direct:
             return
         for key, raw, status in figures:
@@ -335,7 +336,7 @@ class _TableMapper:
             return
         value = self._value(raw, status)
         if value is None:
-            where = location if self.coded.one_figure else f"{location}, column '{key}'"
+            where = location() if self.coded.one_figure else f"{location()}, column '{key}'"
             self._problem(where, f"`{raw}` is not a number")
             return
         row_fields = {

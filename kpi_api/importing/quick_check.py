@@ -39,6 +39,8 @@ _ZERO, _HUNDRED = Decimal(0), Decimal(100)
 #  denominator, provisional).
 Row = tuple
 _NUMBERS = 65_536  # distinct number texts remembered (a share in per cent has ~1,000)
+_CONTEXTS = 65_536  # combinations of the other columns remembered
+_CONTEXT = ("indicator", "period", "flag", "unit", "published", "source", *DIMENSIONS)
 
 
 class NotQuick(Exception):
@@ -58,14 +60,10 @@ class QuickCheck:
         source: str,
     ) -> None:
         self.facts, self.areas, self.published, self.source = facts, areas, published, source
-        # Answers per distinct value (bounded by what a file repeats: each is checked in
-        # full the first time it is seen).
+        # Answers per distinct value or combination (bounded: what a file repeats is
+        # checked in full the first time it is seen).
         self.known_areas: set[str] = set()
-        self.periods: dict[tuple[str, str], str] = {}
-        self.flags: dict[str, frozenset[str]] = {}
-        self.units: dict[tuple[str, str], None] = {}
-        self.vintages: dict[str, datetime.date] = {}
-        self.cells: dict[tuple[str, tuple[str, ...]], tuple[tuple[str, str], ...]] = {}
+        self.contexts: dict[tuple[str | None, ...], tuple] = {}
         self.numbers: dict[str, tuple[str, Decimal]] = {}  # the cell's text: its Decimal's text, it
         self.rows = 0
 
@@ -93,49 +91,26 @@ class QuickCheck:
             raise NotQuick
         if len(joined) > MAX_FIELD and max(map(len, cells)) > MAX_FIELD:
             raise NotQuick
-        indicator = get("indicator") or ""
-        fact = self.facts.get(indicator)
-        if fact is None:
-            raise NotQuick
+        # Everything but the area and the numbers, checked once per combination: a file has
+        # a few hundred (periods × breakdown cells), repeated for every area.
+        key = tuple(map(get, _CONTEXT))
+        context = self.contexts.get(key)
+        if context is None:
+            context = self._context(row, key)
+        indicator, period, breakdown, vintage, source, unit, provisional, suppressed, percent = context
         area = get("area") or ""
         if area not in self.known_areas:
             if self.areas.get(area) is None:
                 raise NotQuick
             self.known_areas.add(area)
-        period_text = get("period") or ""
-        period = self.periods.get((period_text, indicator))
-        if period is None:
-            period = self._period(period_text, indicator, fact)
-        flag_text = get("flag") or ""
-        flags = self.flags.get(flag_text)
-        if flags is None:
-            flags = self._flags(flag_text)
         value_text = get("value") or ""
         value = None
         if value_text not in SUPPRESSED:
             value, number = self.numbers.get(value_text) or self._number(row, "value")
-            if "suppressed" in flags:
-                raise NotQuick
-            if fact.unit is Unit.PERCENT and not _ZERO <= number <= _HUNDRED:
+            if suppressed or (percent and not _ZERO <= number <= _HUNDRED):
                 raise NotQuick
         numerator = self._number(row, "numerator")[0] if get("numerator") else None
         denominator = self._number(row, "denominator")[0] if get("denominator") else None
-        unit_text = get("unit") or ""
-        if unit_text and (unit_text, indicator) not in self.units:
-            if UNIT_ALIASES.get(unit_text.lower()) is not fact.unit:
-                raise NotQuick
-            self.units[(unit_text, indicator)] = None
-        dimensions = tuple(map(get, DIMENSIONS))
-        breakdown = self.cells.get((indicator, dimensions))
-        if breakdown is None:
-            breakdown = self._cell(indicator, dimensions, fact)
-        vintage = self.published
-        if published_text := get("published"):
-            vintage = self.vintages.get(published_text) or self._vintage(published_text)
-        source = get("source") or ""
-        if len(source) > MAX_SOURCE:
-            raise NotQuick
-        provisional = "provisional" in flags
         return (
             indicator,
             area,
@@ -143,12 +118,44 @@ class QuickCheck:
             value,
             breakdown,
             vintage,
-            source or self.source,
-            fact.unit.value,
+            source,
+            unit,
             numerator,
             denominator,
             provisional,
         )
+
+    def _context(self, row: SourceRow, key: tuple[str | None, ...]) -> tuple:
+        """The checks of everything but the area and the numbers, for a new combination."""
+        get = row.get
+        indicator = get("indicator")
+        fact = self.facts.get(indicator)
+        if fact is None:
+            raise NotQuick
+        period = self._period(get("period"), indicator, fact)
+        flags = self._flags(get("flag"))
+        unit_text = get("unit")
+        if unit_text and UNIT_ALIASES.get(unit_text.lower()) is not fact.unit:
+            raise NotQuick
+        breakdown = self._cell(indicator, tuple(map(row.fields.get, DIMENSIONS)), fact)
+        vintage = self._vintage(get("published")) if get("published") else self.published
+        source = get("source")
+        if len(source) > MAX_SOURCE:
+            raise NotQuick
+        context = (
+            indicator,
+            period,
+            breakdown,
+            vintage,
+            source or self.source,
+            fact.unit.value,
+            "provisional" in flags,
+            "suppressed" in flags,
+            fact.unit is Unit.PERCENT,
+        )
+        if len(self.contexts) < _CONTEXTS:
+            self.contexts[key] = context
+        return context
 
     def _number(self, row: SourceRow, column: str) -> tuple[str, Decimal]:
         number = _number(row, column, _refuse)
@@ -166,15 +173,13 @@ class QuickCheck:
             raise NotQuick from None
         if wrong_kind_of_period(period, indicator, fact):
             raise NotQuick
-        self.periods[(text, indicator)] = period
         return period
 
     def _flags(self, text: str) -> frozenset[str]:
         words = [f.strip().lower() for f in text.split("|") if f.strip()]
         if any(w not in FLAGS for w in words):
             raise NotQuick
-        flags = self.flags[text] = frozenset(FLAGS[w] for w in words)
-        return flags
+        return frozenset(FLAGS[w] for w in words)
 
     def _cell(
         self, indicator: str, cells: tuple[str | None, ...], fact: IndicatorFacts
@@ -182,13 +187,11 @@ class QuickCheck:
         pairs = [(d, c) for d, c in zip(DIMENSIONS, cells, strict=True) if c]
         if any(d not in fact.dimensions for d, _ in pairs):
             raise NotQuick
-        breakdown = self.cells[(indicator, cells)] = tuple(sorted(pairs))
-        return breakdown
+        return tuple(sorted(pairs))
 
     def _vintage(self, text: str) -> datetime.date:
         try:
             day = datetime.date.fromisoformat(text)
         except ValueError:
             raise NotQuick from None
-        self.vintages[text] = day
         return day
