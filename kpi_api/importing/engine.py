@@ -252,9 +252,11 @@ class _TableMapper:
         coded, width = self.coded, len(self.roles)
         functions = {_AREA: map_area, _PERIOD: map_period, _BREAKDOWN: map_category}
         # What to do with each column, worked out once (a file repeats it a million times).
+        # An ignored column is left out; a summed one only matters to derived indicators.
         self.plan = [
             (index, role, spec, functions.get(role), coded.columns[index])
             for index, (role, spec) in enumerate(self.roles)
+            if role is not _IGNORE and (role is not _SUMMED or self.inputs)
         ]
         self.shown = [i for i, (role, _) in enumerate(self.roles) if role not in (_MEASURE, _IGNORE)]
         rows: list[SourceRow] = []  # the rows of one record
@@ -282,16 +284,15 @@ class _TableMapper:
         breakdowns: list[tuple[str, str, str | None]] = []  # (column, breakdown column, mapped)
         kept = True
         area = self.absent_area
-        memo, values = self.memo, record.values
+        memo, values, derived = self.memo, record.values, bool(self.inputs)
         for index, role, spec, function, column in self.plan:
             raw = values[index]
             if role is _MEASURE:
                 figures.append((column, raw, ""))
                 continue
-            if role is _IGNORE:
-                continue
-            text = "" if raw is None else str(raw).strip()
-            texts[column] = text
+            text = raw.strip() if type(raw) is str else "" if raw is None else str(raw).strip()
+            if derived:  # the codes a derived indicator's inputs are picked by
+                texts[column] = text
             if role is _CONTENTS:
                 figures.append((text, record.value, record.status))
                 continue
@@ -300,7 +301,7 @@ class _TableMapper:
             result = memo.get((index, text), _UNSEEN)
             if result is _UNSEEN:
                 result = self._map(index, text, function, spec)
-            if role is _BREAKDOWN:
+            if role is _BREAKDOWN and derived:
                 breakdowns.append((column, spec.column or "", result))  # type: ignore[union-attr]
             if result is None:
                 kept = False
