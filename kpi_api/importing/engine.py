@@ -162,6 +162,7 @@ class _TableMapper:
         self.suppressed_status = set(mapping.suppressed_status)
         shown_id = coded.table_id or (table_key.upper() if coded.format == "jobindsats" else table_key)
         self.source = ", ".join(s for s in (mapping.source, shown_id) if s)
+        self.one_figure = coded.one_figure  # asked for every record
         self.roles = self._roles()
         self.absent_area = self._absent_area()
 
@@ -314,7 +315,7 @@ class _TableMapper:
                 fields["period"], columns["period"] = result, column
             else:  # a breakdown value; its column was checked when the mapping was read
                 fields[spec.column], columns[spec.column] = result, column  # type: ignore[union-attr]
-        if self.coded.one_figure and self.coded.measure_column is None:
+        if self.one_figure and self.coded.measure_column is None:
             figures.append((self.table_key, record.value, record.status))
         if area is None or "period" not in fields or not (self.inputs or (kept and self.direct)):
             return
@@ -327,7 +328,7 @@ class _TableMapper:
             self._figure(key, raw, status, location, area, fields, columns, rows)
 
     def _figure(self, key, raw, status, location, area, fields, columns, rows) -> None:
-        measure = self.table.measure(key) if self.coded.one_figure else self.table.measures[key]
+        measure = self.table.measure(key) if self.one_figure else self.table.measures[key]
         if measure is None:
             place = self._code_place(self.coded.measure_column or "", key)
             known = ", ".join(self.table.measures) or "none"
@@ -350,7 +351,7 @@ class _TableMapper:
         }
         if self.coded.published:
             row_fields["published"] = self.coded.published
-        row_columns = columns if self.coded.one_figure else {"value": key, **columns}
+        row_columns = columns if self.one_figure else {"value": key, **columns}
         rows.append(SourceRow(location, row_fields, row_columns))
 
     def _collect(self, record: Record, location: str, area: str, period: str, texts, breakdowns) -> None:
