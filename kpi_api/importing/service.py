@@ -255,7 +255,8 @@ def _quickly(
         stored = add_rows(
             attrs.evolve(batch, format=fmt), quick.chunks(_at_most(source, max_rows, name)), progress
         )
-    except (NotQuick, DuplicateBatchError):  # the full check words it, in its own order
+    # The full check words these, in its own order (a full disk: it meets it again, and says so).
+    except (NotQuick, DuplicateBatchError, StoreError):
         return None
     if stored is None:
         return None
