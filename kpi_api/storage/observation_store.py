@@ -96,7 +96,10 @@ class SqlObservationRepository:
         `add` would have to weigh rows against each other or against the stored ones (a
         figure twice in the batch, a conflicting value, a withdrawn vintage), nothing is
         written and None is returned: the caller then checks the whole batch the slow way
-        (and `add`). An exception from `chunks` rolls everything back."""
+        (and `add`). An exception from `chunks` rolls everything back.
+
+        This is the second write path of new figures beside `_add`: whatever every write
+        must also do in its transaction (today `data_version.bump`) is done in both."""
         try:
             with _full_disk_said(), write_transaction(self.engine) as connection:
                 existing = connection.execute(
