@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from kpi_api.cli_database import open_chosen, say_database
 from kpi_api.cli_fetch import fetch
 from kpi_api.cli_mapping import mapping_app
 
@@ -50,7 +51,7 @@ def serve(
 
     logging.basicConfig(level=logging.INFO, format="%(levelname)s:     %(message)s")
     settings = Settings.from_env(database)
-    _say_database(settings.database_url)
+    say_database(settings.database_url)
     console.print(f"GraphQL at http://{host}:{port}/graphql · status page http://{host}:{port}/status/151")
     # uvicorn's own X-Forwarded-* handling trusts 127.0.0.1 by default; the service
     # believes proxies only when told how many there are (KPI_TRUSTED_PROXIES).
@@ -146,7 +147,7 @@ def import_(
         err.print(f"Rejected {file.name}: the mapping cannot be used; nothing was written.", style="red bold")
         err.print(str(exc))
         raise typer.Exit(2) from None
-    services = _services(database, dry_run=dry_run)
+    services = open_chosen(database, dry_run=dry_run)
     with Progress(
         TextColumn("{task.description}", markup=False),
         BarColumn(),
@@ -217,7 +218,7 @@ def template(
     from kpi_api.template import template as make_template
     from kpi_core import shipped_strategies
 
-    strategies = _services(database).strategies if database else tuple(shipped_strategies())
+    strategies = open_chosen(database).strategies if database else tuple(shipped_strategies())
     try:
         made = make_template(indicator, strategies, datetime.date.today())
     except NoSuchIndicator as exc:
@@ -244,7 +245,7 @@ def demo(
     no-op."""
     from kpi_api.demo.loader import load_demo
 
-    services = _services(database)
+    services = open_chosen(database)
     result = load_demo(services, seed, first_year, last_year, console=err)
     console.print(result)
     _keep_statuses_current(services)
@@ -272,7 +273,7 @@ def token_create(
     except ValueError:
         err.print(f"--scope must be one of: {', '.join(s.value for s in tokens.Scope)}", style="red")
         raise typer.Exit(2) from None
-    token, record = tokens.create(_services(database).engine, chosen, name or f"{chosen.value} token")
+    token, record = tokens.create(open_chosen(database).engine, chosen, name or f"{chosen.value} token")
     err.print(
         f"Token {record.id} ({record.scope.value}, {record.name!r}). Store it now; it is not shown again:"
     )
@@ -287,7 +288,7 @@ def token_revoke(
     """Revoke a token at once."""
     from kpi_api.storage import tokens
 
-    if not tokens.revoke(_services(database).engine, token_id):
+    if not tokens.revoke(open_chosen(database).engine, token_id):
         err.print(f"No active token with id {token_id!r} (see `kpi token list`).", style="red")
         raise typer.Exit(1)
     console.print(f"revoked {token_id}")
@@ -301,7 +302,7 @@ def token_list(database: DatabaseOption = None) -> None:
     from kpi_api.storage import tokens
 
     table = Table("id", "scope", "name", "created", "revoked")
-    for r in tokens.listed(_services(database).engine):
+    for r in tokens.listed(open_chosen(database).engine):
         table.add_row(
             r.id,
             r.scope.value,
@@ -464,7 +465,7 @@ def batches_list(ctx: typer.Context, database: DatabaseOption = None) -> None:
     from rich.table import Table
 
     table = Table("id", "file", "format", "rows", "stored", "imported by", "imported", "retracted")
-    for b in _services(database).observations.batches():
+    for b in open_chosen(database).observations.batches():
         table.add_row(
             b.id,
             b.file_name,
@@ -493,7 +494,7 @@ def batches_retract(
 
     today = datetime.date.today()  # the same clock as an import's `published` default
     by = f"{getpass.getuser()}@{socket.gethostname()} (kpi batches retract)"
-    services = _services(database)
+    services = open_chosen(database)
     try:
         batch = services.observations.retract(batch_id, today, by, datetime.datetime.now(datetime.UTC))
     except StoreError as exc:
@@ -546,7 +547,7 @@ def webhook_add(
             )
             raise typer.Exit(2)
         chosen[key] = value
-    services = _services(database)
+    services = open_chosen(database)
     if (area := chosen.get("area")) is not None and services.areas.get(area) is None:
         err.print(f"--filter area={area}: there is no such area", style="red", markup=False)
         raise typer.Exit(2)
@@ -575,7 +576,7 @@ def webhook_list(database: DatabaseOption = None) -> None:
     from rich.table import Table
 
     table = Table("id", "url", "filter", "cursor", "delivered", "failures", "next attempt", "last error")
-    for h in _services(database).webhooks.listed():
+    for h in open_chosen(database).webhooks.listed():
         shown = [f"{k}={v}" for k, v in zip(_FILTERS, (h.strategy_id, h.area, h.indicator), strict=True) if v]
         table.add_row(
             h.id,
@@ -596,7 +597,7 @@ def webhook_remove(
     database: DatabaseOption = None,
 ) -> None:
     """Stop delivering to a webhook."""
-    if not _services(database).webhooks.remove(hook_id):
+    if not open_chosen(database).webhooks.remove(hook_id):
         err.print(f"there is no webhook {hook_id!r} (see `kpi webhook list`)", style="red", markup=False)
         raise typer.Exit(1)
     console.print(f"removed webhook {hook_id}")
@@ -612,7 +613,7 @@ app.add_typer(evaluations_app, name="evaluations")
 @evaluations_app.command("status")
 def evaluations_status(database: DatabaseOption = None) -> None:
     """Say whether the stored evaluations reflect the current data, and what is queued."""
-    pending = _services(database).evaluations.pending()
+    pending = open_chosen(database).evaluations.pending()
     if pending.current:
         console.print(f"current: the stored evaluations reflect data version {pending.data_version}")
     else:
@@ -628,7 +629,7 @@ def evaluations_status(database: DatabaseOption = None) -> None:
 def evaluations_rebuild(database: DatabaseOption = None) -> None:
     """Judge every status of every published revision anew from the observations and
     replace the stored evaluations (reads are judged from the observations meanwhile)."""
-    services = _services(database)
+    services = open_chosen(database)
     with _evaluation_progress() as progress:
         report = services.upkeep.rebuild(progress=progress)
     console.print(f"rebuilt {report.evaluated:,} evaluations at data version {report.data_version}")
@@ -637,7 +638,7 @@ def evaluations_rebuild(database: DatabaseOption = None) -> None:
 @evaluations_app.command("verify")
 def evaluations_verify(database: DatabaseOption = None) -> None:
     """Judge everything anew and compare with what is stored; exit 1 on any difference."""
-    services = _services(database)
+    services = open_chosen(database)
     with _evaluation_progress() as progress:
         pending, mismatches = services.upkeep.verify(progress=progress)
     if not pending.current:
@@ -689,49 +690,3 @@ def _print_table(table) -> None:
     # out whole (Rich cuts columns to the terminal's width, 80 when there is none).
     wide = console if console.is_terminal else Console(markup=False, emoji=False, width=2000)
     wide.print(table)
-
-
-def _shown_url(url: str) -> str:
-    """The database URL as printed: a password never is."""
-    import sqlalchemy as sa
-
-    try:
-        return sa.make_url(url).render_as_string(hide_password=True)
-    except sa.exc.ArgumentError:
-        return url
-
-
-def _say_database(url: str) -> None:
-    # On stderr: piped output (a token, a table) stays clean.
-    err.print(f"database: {_shown_url(url)}", soft_wrap=True)
-
-
-def _missing_sqlite_file(url: str) -> bool:
-    import sqlalchemy as sa
-
-    try:
-        parsed = sa.make_url(url)
-    except sa.exc.ArgumentError:
-        return False
-    name = parsed.database
-    return (
-        parsed.get_backend_name() == "sqlite"
-        and name not in (None, "", ":memory:")
-        and not Path(name).exists()
-    )
-
-
-def _services(database: str | None, dry_run: bool = False):
-    from kpi_api.bootstrap import open_services
-    from kpi_api.config import Settings
-
-    url = Settings.from_env(database).database_url
-    if dry_run and _missing_sqlite_file(url):
-        # A dry run writes nothing, not even a new file: it checks against what a new
-        # database would hold (the shipped catalogue), in memory.
-        err.print(
-            f"database: {_shown_url(url)} does not exist; the dry run checks against a new, empty one in memory"
-        )
-        return open_services("sqlite://")
-    _say_database(url)
-    return open_services(url)

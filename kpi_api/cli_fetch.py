@@ -52,7 +52,7 @@ def fetch(
         str | None,
         typer.Option(
             "--database",
-            help="Database URL [default: $KPI_DATABASE_URL, else sqlite:///kpi.sqlite3 in the working folder]",
+            help="Database URL [default: $KPI_DATABASE_URL, else kpi.sqlite3 in the user's data folder (see README)]",
             show_default=False,
         ),
     ] = None,
@@ -62,7 +62,7 @@ def fetch(
     stored only if every table passes the import's checks; a release already stored adds nothing."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-    from kpi_api.bootstrap import open_services
+    from kpi_api.cli_database import open_chosen, shown_url
     from kpi_api.config import Settings
     from kpi_api.fetching import run
     from kpi_api.fetching.http import FetchError, Limits
@@ -97,7 +97,7 @@ def fetch(
     if not wanted:
         err.print("No mapped table to fetch.", style="red")
         raise typer.Exit(2)
-    services = open_services(database)
+    services = open_chosen(database, dry_run=dry_run)
     endpoints = run.Endpoints(settings.statbank_url, settings.jobindsats_url, settings.jobindsats_key)
     limits = Limits(timeout=timeout, retries=retries, time_limit=time_limit)
     with Progress(
@@ -131,7 +131,7 @@ def fetch(
             dry_run,
             progress=lambda n: bar.update(storing, advance=n),
         )
-    _print(outcomes, dry_run, stored, settings.database_url)
+    _print(outcomes, dry_run, stored, shown_url(settings.database_url))
     if any(o.report.rejected for o in outcomes):
         raise typer.Exit(1)
 

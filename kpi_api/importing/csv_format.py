@@ -59,7 +59,7 @@ def _records(lines: Iterator[str], name: str) -> Iterator[SourceRow]:
     number = 1
     try:
         for number, record in enumerate(reader, start=2):
-            if not any(cell.strip() for cell in record):
+            if not "".join(record).strip():  # a blank line, or only separators
                 continue
             if len(record) != len(header):
                 yield SourceRow(
@@ -70,9 +70,8 @@ def _records(lines: Iterator[str], name: str) -> Iterator[SourceRow]:
                 column, cell = next((h, c) for h, c in zip(header, record, strict=True) if len(c) > MAX_FIELD)
                 message = f"is {len(cell):,} characters long; a field has at most {MAX_FIELD:,}"
                 raise ReadError([Problem(f"row {number}", column, message)])
-            yield SourceRow(
-                f"row {number}", {h: cell.strip() for h, cell in zip(header, record, strict=True) if cell}
-            )
+            # Every cell, stripped (an empty one is '', as SourceRow.get answers for an absent one).
+            yield SourceRow(f"row {number}", dict(zip(header, map(str.strip, record), strict=True)))
     except csv.Error as exc:  # a quoted field over csv's own limit (131,072), or a stray quote
         text = str(exc)
         if "field limit" in text:

@@ -9,6 +9,7 @@ per place (a code repeated in 10,000 records is one problem), and every column i
 at, so that one run lists every unknown code.
 """
 
+import functools
 import re
 from collections.abc import Iterator, Sequence
 from decimal import Decimal
@@ -38,7 +39,6 @@ def source_rows(
     """The rows of every table, each read with the first mapping (in the order given)
     that knows it; `table` names the table where the file does not (or must agree): one
     id, or one per table of the file, comma-separated in their order (y08a02,y09a02)."""
-    rows: list[SourceRow] = []
     problems: dict[str, Problem] = {}  # one per place in the file
     inputs = Accumulator()  # the figures derived indicators are computed from
     named = [t.strip() for t in table.split(",")] if table else []
@@ -47,16 +47,28 @@ def source_rows(
             f"holds {len(tables)} table(s), but the import named {len(named)}; name one per table, in order"
         )
         raise ReadError([Problem(tables[0].name if tables else "file", None, message)])
+    # Rows are handed on as they are mapped, not collected: a million of them would be held
+    # twice. A problem found later still stops the import, with the ReadError raised after
+    # the last row; the importer writes nothing then (its one transaction rolls back).
+    count = 0
     for number, coded in enumerate(tables):
         wanted = named[number] if len(named) > 1 else table
         chosen = _choose(coded, mappings, wanted, problems)
         if chosen is not None:
-            _TableMapper(coded, *chosen, problems, inputs).read(rows)
-    if not problems:
-        rows += inputs.rows(problems)
+            for row in _TableMapper(coded, *chosen, problems, inputs).read():
+                count += 1
+                if count > MAX_JSON_CELLS:
+                    limit = (
+                        f"a {_FORMAT_NAMES[coded.format]} file may have at most {MAX_JSON_CELLS:,} (split it)"
+                    )
+                    message = f"has more than {MAX_JSON_CELLS:,} figures; {limit}"
+                    raise ReadError([Problem(row.location, None, message)])
+                if not problems:  # once the file is refused, its rows are not looked at
+                    yield row
+    derived = inputs.rows(problems) if not problems else []
     if problems:
         raise ReadError(list(problems.values()))
-    yield from rows
+    yield from derived
 
 
 def _choose(
@@ -150,6 +162,7 @@ class _TableMapper:
         self.suppressed_status = set(mapping.suppressed_status)
         shown_id = coded.table_id or (table_key.upper() if coded.format == "jobindsats" else table_key)
         self.source = ", ".join(s for s in (mapping.source, shown_id) if s)
+        self.one_figure = coded.one_figure  # asked for every record
         self.roles = self._roles()
         self.absent_area = self._absent_area()
 
@@ -234,23 +247,29 @@ class _TableMapper:
 
     # ── the records ──────────────────────────────────────────────────────────────────
 
-    def read(self, rows: list[SourceRow]) -> None:
+    def read(self) -> Iterator[SourceRow]:
         """Every record, even when a column could not be placed (the file is refused then),
         so that one run names every unknown code."""
         coded, width = self.coded, len(self.roles)
         functions = {_AREA: map_area, _PERIOD: map_period, _BREAKDOWN: map_category}
         # What to do with each column, worked out once (a file repeats it a million times).
+        # An ignored column is left out; a summed one only matters to derived indicators.
         self.plan = [
             (index, role, spec, functions.get(role), coded.columns[index])
             for index, (role, spec) in enumerate(self.roles)
+            if role is not _IGNORE and (role is not _SUMMED or self.inputs)
         ]
         self.shown = [i for i, (role, _) in enumerate(self.roles) if role not in (_MEASURE, _IGNORE)]
+        rows: list[SourceRow] = []  # the rows of one record
         for record in coded.records:
             if len(record.values) != width:
                 message = f"has {len(record.values)} values, but there are {width} variables"
                 self._problem(coded.place(record.location), message)
                 continue
             self._record(record, rows)
+            if rows:
+                yield from rows
+                rows.clear()
 
     def _location(self, record: Record) -> str:
         """Where a record is, with its codes: made only for a record that becomes a row or a problem."""
@@ -266,16 +285,15 @@ class _TableMapper:
         breakdowns: list[tuple[str, str, str | None]] = []  # (column, breakdown column, mapped)
         kept = True
         area = self.absent_area
-        memo, values = self.memo, record.values
+        memo, values, derived = self.memo, record.values, bool(self.inputs)
         for index, role, spec, function, column in self.plan:
             raw = values[index]
             if role is _MEASURE:
                 figures.append((column, raw, ""))
                 continue
-            if role is _IGNORE:
-                continue
-            text = "" if raw is None else str(raw).strip()
-            texts[column] = text
+            text = raw.strip() if type(raw) is str else "" if raw is None else str(raw).strip()
+            if derived:  # the codes a derived indicator's inputs are picked by
+                texts[column] = text
             if role is _CONTENTS:
                 figures.append((text, record.value, record.status))
                 continue
@@ -284,7 +302,7 @@ class _TableMapper:
             result = memo.get((index, text), _UNSEEN)
             if result is _UNSEEN:
                 result = self._map(index, text, function, spec)
-            if role is _BREAKDOWN:
+            if role is _BREAKDOWN and derived:
                 breakdowns.append((column, spec.column or "", result))  # type: ignore[union-attr]
             if result is None:
                 kept = False
@@ -297,20 +315,20 @@ class _TableMapper:
                 fields["period"], columns["period"] = result, column
             else:  # a breakdown value; its column was checked when the mapping was read
                 fields[spec.column], columns[spec.column] = result, column  # type: ignore[union-attr]
-        if self.coded.one_figure and self.coded.measure_column is None:
+        if self.one_figure and self.coded.measure_column is None:
             figures.append((self.table_key, record.value, record.status))
         if area is None or "period" not in fields or not (self.inputs or (kept and self.direct)):
             return
-        location = self._location(record)
+        location = functools.partial(self._location, record)  # worded if a message needs it
         if self.inputs:
-            self._collect(record, location, area, fields["period"], texts, breakdowns)
+            self._collect(record, location(), area, fields["period"], texts, breakdowns)
         if not kept or not self.direct:
             return
         for key, raw, status in figures:
             self._figure(key, raw, status, location, area, fields, columns, rows)
 
     def _figure(self, key, raw, status, location, area, fields, columns, rows) -> None:
-        measure = self.table.measure(key) if self.coded.one_figure else self.table.measures[key]
+        measure = self.table.measure(key) if self.one_figure else self.table.measures[key]
         if measure is None:
             place = self._code_place(self.coded.measure_column or "", key)
             known = ", ".join(self.table.measures) or "none"
@@ -320,14 +338,9 @@ class _TableMapper:
             return
         value = self._value(raw, status)
         if value is None:
-            where = location if self.coded.one_figure else f"{location}, column '{key}'"
+            where = location() if self.coded.one_figure else f"{location()}, column '{key}'"
             self._problem(where, f"`{raw}` is not a number")
             return
-        if len(rows) >= MAX_JSON_CELLS:
-            limit = (
-                f"a {_FORMAT_NAMES[self.coded.format]} file may have at most {MAX_JSON_CELLS:,} (split it)"
-            )
-            raise ReadError([Problem(location, None, f"has more than {MAX_JSON_CELLS:,} figures; {limit}")])
         row_fields = {
             "indicator": measure.indicator,
             "area": area,
@@ -338,7 +351,7 @@ class _TableMapper:
         }
         if self.coded.published:
             row_fields["published"] = self.coded.published
-        row_columns = columns if self.coded.one_figure else {"value": key, **columns}
+        row_columns = columns if self.one_figure else {"value": key, **columns}
         rows.append(SourceRow(location, row_fields, row_columns))
 
     def _collect(self, record: Record, location: str, area: str, period: str, texts, breakdowns) -> None:

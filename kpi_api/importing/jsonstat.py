@@ -23,6 +23,7 @@ records (cells.py); the mapping engine (engine.py) does the rest.
 """
 
 import datetime
+import itertools
 import math
 from collections.abc import Iterator
 
@@ -71,6 +72,12 @@ def _listed(mappings) -> list[Mapping]:
 
 def _records(ids: list[str], categories: dict[str, list[str]], cells: dict[int, tuple[object, str]]):
     """A record per cell given, in position order (never one per position of the cube)."""
+    total = math.prod(len(categories[dim]) for dim in ids)
+    if len(cells) == total:  # every cell given (the usual answer): the codes in the cube's own order
+        for position, codes in enumerate(itertools.product(*(categories[dim] for dim in ids))):
+            raw, status = cells[position]
+            yield Record(f"value[{position}]", codes, raw, status)
+        return
     sizes = [(dim, categories[dim], len(categories[dim])) for dim in reversed(ids)]
     for position in sorted(cells):
         codes, rest = [], position

@@ -9,6 +9,7 @@ breakdown column that does not exist). Every problem names its place as a path i
 file (`tables.AUP01.dimensions.ALDER.column`) and says what to write instead.
 """
 
+import functools
 import re
 import tomllib
 from typing import Any
@@ -63,7 +64,13 @@ class Table:
     def measure(self, key: str) -> Measure | None:
         if key in self.measures:
             return self.measures[key]
-        return Measure(self.indicator, self.unit) if self.indicator else None
+        return _one_measure(self.indicator, self.unit) if self.indicator else None
+
+
+@functools.lru_cache(maxsize=1024)
+def _one_measure(indicator: str, unit: str) -> Measure:
+    # Asked once per figure of a single-content table: made once.
+    return Measure(indicator, unit)
 
 
 @attrs.frozen

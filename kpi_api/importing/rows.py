@@ -1,7 +1,7 @@
 """The common shape every reader produces, and the problems validation reports."""
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 
 import attrs
@@ -22,18 +22,34 @@ MAX_FIELD = 4_096  # characters of one cell; the longest canonical value (`sourc
 MAX_JSON_CELLS = 2_000_000  # cells of one JSON-stat dataset or figures of one Jobindsats file
 
 
-@attrs.frozen
 class SourceRow:
     """One row of a source file in canonical columns, as raw text ('' when empty).
 
     `location` is where a person finds it: "row 17", or for JSON-stat
     "value[1234] (OMRÅDE=151, TID=2022M09)"; `columns` maps a canonical column to the
-    name the file uses for it, so errors can use the file's own words.
+    name the file uses for it, so errors can use the file's own words. A reader may give
+    the location as a function: it is then worded only if a message needs it (most rows of
+    a million never do, and the wording was a tenth of a JSON-stat import).
     """
 
-    location: str
-    fields: Mapping[str, str]  # readers strip surrounding whitespace
-    columns: Mapping[str, str] = attrs.field(factory=dict)
+    __slots__ = ("_where", "columns", "fields")
+
+    def __init__(
+        self,
+        location: str | Callable[[], str],
+        fields: Mapping[str, str],  # readers strip surrounding whitespace
+        columns: Mapping[str, str] | None = None,
+    ) -> None:
+        self._where = location
+        self.fields = fields
+        self.columns = {} if columns is None else columns
+
+    @property
+    def location(self) -> str:
+        where = self._where
+        if not isinstance(where, str):
+            where = self._where = where()
+        return where
 
     def get(self, column: str) -> str:
         """The cell's text, stripped by the reader ('' when absent)."""
@@ -41,6 +57,9 @@ class SourceRow:
 
     def column_name(self, column: str) -> str:
         return self.columns.get(column, column)
+
+    def __repr__(self) -> str:
+        return f"SourceRow({self.location!r}, {dict(self.fields)!r}, {dict(self.columns)!r})"
 
 
 def _bounded(limit: int):

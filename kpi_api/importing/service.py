@@ -17,6 +17,7 @@ from kpi_api.importing.engine import source_rows
 from kpi_api.importing.jobindsats import is_jobindsats
 from kpi_api.importing.mapping_model import Mapping, MappingError
 from kpi_api.importing.mappings import mappings_for_import
+from kpi_api.importing.quick_check import NotQuick, QuickCheck
 from kpi_api.importing.rows import MAX_ROWS, Problem, ReadError, SourceRow, load_json
 from kpi_api.importing.validate import indicator_facts, validate
 from kpi_core import AreaDirectory, Strategy
@@ -152,20 +153,53 @@ def import_bytes(
     if fmt in ("csv", "xlsx") and table:
         message = "has the canonical columns, which name their indicators themselves; a table applies to Statbank and Jobindsats files"
         return ImportReport(name, fmt, problems=(Problem(name, None, message),))
-    try:  # rows are validated as they are read: only the valid ones and the first problems are kept
-        if mappings is None:
+    if mappings is None:
+        try:
             mappings = mappings_for_import()
+        except MappingError as exc:
+            return _mapping_refused(name, fmt, exc)
+    batch = ImportBatch(
+        id=f"{datetime.datetime.now(datetime.UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}",
+        file_name=Path(name).name,
+        sha256=hashlib.sha256(data).hexdigest(),
+        format=fmt,
+        imported_by=imported_by or f"{getpass.getuser()}@{socket.gethostname()} (kpi import)",
+        imported_at=datetime.datetime.now(datetime.UTC),
+    )
+    facts, published = indicator_facts(strategies), today()
+    add_rows = getattr(repository, "add_rows", None)
+    if not dry_run and add_rows is not None:
+        try:
+            quick = _quickly(
+                data,
+                name,
+                fmt,
+                mappings,
+                table,
+                sheet,
+                batch,
+                facts,
+                areas,
+                published,
+                add_rows,
+                max_rows,
+                progress,
+            )
+        except ReadError as exc:
+            return ImportReport(name, fmt, problems=tuple(exc.problems))
+        except MappingError as exc:
+            return _mapping_refused(name, fmt, exc)
+        if quick is not None:
+            return quick
+    # The full check: every problem of the file found and worded, then `add`'s plan.
+    try:  # rows are validated as they are read: only the valid ones and the first problems are kept
         fmt, source = read_source(data, name, fmt, mappings, table, sheet)
         rows = _at_most(source, max_rows, name)
-        checked = validate(
-            rows, indicator_facts(strategies), areas, published=today(), source=Path(name).name
-        )
+        checked = validate(rows, facts, areas, published=published, source=Path(name).name)
     except ReadError as exc:
         return ImportReport(name, fmt, problems=tuple(exc.problems))
     except MappingError as exc:
-        return ImportReport(
-            name, fmt, problems=tuple(Problem(f"mapping {exc.name}", None, p) for p in exc.problems)
-        )
+        return _mapping_refused(name, fmt, exc)
     if checked.problems:
         return ImportReport(
             name,
@@ -175,15 +209,7 @@ def import_bytes(
             problems_found=checked.found,
             dry_run=dry_run,
         )
-    digest = hashlib.sha256(data).hexdigest()
-    batch = ImportBatch(
-        id=f"{datetime.datetime.now(datetime.UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}",
-        file_name=Path(name).name,
-        sha256=digest,
-        format=fmt,
-        imported_by=imported_by or f"{getpass.getuser()}@{socket.gethostname()} (kpi import)",
-        imported_at=datetime.datetime.now(datetime.UTC),
-    )
+    batch = attrs.evolve(batch, format=fmt)
     try:
         stored = repository.add(batch, checked.observations, dry_run=dry_run, progress=progress)
     except DuplicateBatchError as exc:
@@ -208,4 +234,32 @@ def import_bytes(
         unchanged=checked.rows - stored.added,
         batch=None if dry_run else stored.id,
         dry_run=dry_run,
+    )
+
+
+def _mapping_refused(name: str, fmt: str, exc: MappingError) -> ImportReport:
+    return ImportReport(
+        name, fmt, problems=tuple(Problem(f"mapping {exc.name}", None, p) for p in exc.problems)
+    )
+
+
+def _quickly(
+    data, name, fmt, mappings, table, sheet, batch, facts, areas, published, add_rows, max_rows, progress
+) -> ImportReport | None:
+    """A good file checked and stored in one pass, a chunk of rows held at a time
+    (quick_check.py); None when the file needs the full check (a problem somewhere, a
+    figure twice, a conflict with a stored vintage): then nothing was written."""
+    fmt, source = read_source(data, name, fmt, mappings, table, sheet)
+    quick = QuickCheck(facts, areas, published, Path(name).name)
+    try:
+        stored = add_rows(
+            attrs.evolve(batch, format=fmt), quick.chunks(_at_most(source, max_rows, name)), progress
+        )
+    # The full check words these, in its own order (a full disk: it meets it again, and says so).
+    except (NotQuick, DuplicateBatchError, StoreError):
+        return None
+    if stored is None:
+        return None
+    return ImportReport(
+        name, fmt, rows=stored.rows, added=stored.added, unchanged=stored.rows - stored.added, batch=stored.id
     )

@@ -2,10 +2,11 @@
 `kpi_core.repository.ObservationRepository`, with the same semantics as
 `kpi_core.memory.InMemoryRepository` (the contract tests hold both to them)."""
 
+import contextlib
 import datetime
 import functools
 import json
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 
 import attrs
@@ -52,17 +53,8 @@ class SqlObservationRepository:
     ) -> ImportBatch:
         if any(o.published is None for o in rows):
             raise StoreError("every stored observation needs a published date (its vintage)")
-        try:
+        with _full_disk_said():
             return self._add(batch, rows, dry_run, progress)
-        except sa.exc.OperationalError as exc:
-            # SQLite "database or disk is full", PostgreSQL disk_full (53100): the
-            # transaction rolled back, so nothing was written.
-            if "full" in str(exc.orig).lower() or getattr(exc.orig, "sqlstate", None) == "53100":
-                raise StoreError(
-                    "The database is full (no space left for this import); nothing was written. "
-                    "Free disk space (or raise the database's size limit) and import the file again."
-                ) from None
-            raise
 
     def _add(self, batch, rows, dry_run, progress) -> ImportBatch:
         with write_transaction(self.engine) as connection:
@@ -81,8 +73,7 @@ class SqlObservationRepository:
             # Straight to the driver's executemany: SQLAlchemy's per-row parameter
             # processing costs more than the insert itself on large imports.
             sqlite = connection.dialect.name == "sqlite"
-            marker = "?" if connection.dialect.paramstyle == "qmark" else "%s"
-            insert = f"INSERT INTO observations ({', '.join(_COLUMNS)}) VALUES ({', '.join([marker] * len(_COLUMNS))})"
+            insert = _insert_statement(connection)
             for start in range(0, len(new), _CHUNK):
                 chunk = new[start : start + _CHUNK]
                 connection.exec_driver_sql(insert, [_values(o, batch.id, sqlite) for o in chunk])
@@ -99,6 +90,121 @@ class SqlObservationRepository:
             )
             data_version.bump(connection, touched)
         return result
+
+    def add_rows(
+        self,
+        batch: ImportBatch,
+        chunks: Iterable[Sequence[tuple]],
+        progress: Callable[[int], None] | None = None,
+    ) -> ImportBatch | None:
+        """Store a batch of rows an importer has validated, as they come, in one transaction:
+        each row Observation's fields as a tuple in its order (every published date set;
+        the numbers as their Decimal's text, `str(Decimal(...))`, as they are stored),
+        handed over a chunk at a time so that the import holds one chunk, not the file.
+
+        A row identical to a stored vintage is counted and skipped, as `add` does. Where
+        `add` would have to weigh rows against each other or against the stored ones (a
+        figure twice in the batch, a conflicting value, a withdrawn vintage), nothing is
+        written and None is returned: the caller then checks the whole batch the slow way
+        (and `add`). An exception from `chunks` rolls everything back.
+
+        This is the second write path of new figures beside `_add`: whatever every write
+        must also do in its transaction (today `data_version.bump`) is done in both."""
+        try:
+            with _full_disk_said(), write_transaction(self.engine) as connection:
+                existing = connection.execute(
+                    sa.select(batches).where(batches.c.sha256 == batch.sha256)
+                ).first()
+                if existing is not None:
+                    raise DuplicateBatchError(_batch(existing))
+                connection.execute(sa.insert(batches), [attrs.asdict(batch)])
+                sqlite = connection.dialect.name == "sqlite"
+                insert = _insert_statement(connection)
+                rows = added = 0
+                matched: set[tuple] = set()  # batch rows found stored: each may come once
+                pairs: set[tuple[str, str]] = set()  # (indicator, area) of the new figures
+                latest = None  # their latest published date
+                for chunk in chunks:
+                    rows += len(chunk)
+                    new = self._new_rows(connection, chunk, matched, batch.id)
+                    if new is None:
+                        raise _NeedsPlan
+                    if new:
+                        connection.exec_driver_sql(insert, _driver_rows(new, batch.id, sqlite))
+                        pairs.update((row[0], row[1]) for row in new)
+                        newest = max(row[5] for row in new)
+                        latest = newest if latest is None or newest > latest else latest
+                    added += len(new)
+                    if progress is not None:
+                        progress(len(chunk))
+                result = attrs.evolve(batch, rows=rows, added=added)
+                connection.execute(
+                    sa.update(batches).where(batches.c.id == batch.id).values(rows=rows, added=added)
+                )
+                # The list of batches changed, even if no figure did; the statuses the new
+                # figures can change are judged again after the commit.
+                touched = Touched.of_figures(pairs, batch.id, latest) if pairs else Touched()
+                data_version.bump(connection, touched)
+            return result
+        except _NeedsPlan:
+            return None
+        except sa.exc.IntegrityError as exc:
+            # The unique index of vintages in view: the batch holds a figure twice.
+            text = str(exc.orig)
+            if "uq_observation_vintage_in_view" in text or "UNIQUE constraint failed: observations." in text:
+                return None
+            raise
+
+    def _new_rows(
+        self, connection: sa.Connection, chunk: Sequence[tuple], matched: set, batch_id: str
+    ) -> list[tuple] | None:
+        """The chunk's rows not stored yet, or None when a row needs the full plan."""
+        live, unsure = self._stored_keys(connection, chunk, batch_id)
+        if not live and not unsure:
+            return list(chunk)
+        new = []
+        for row in chunk:
+            key = (row[0], row[1], row[2], _encode_breakdown(row[4]), row[5])
+            if key in unsure:
+                return None
+            stored = live.get(key, _ABSENT)
+            if stored is _ABSENT:
+                new.append(row)
+            elif key in matched or _decimal(stored) != _decimal(row[3]):
+                return None
+            else:
+                matched.add(key)
+        return new
+
+    def _stored_keys(
+        self, connection: sa.Connection, chunk: Sequence[tuple], batch_id: str
+    ) -> tuple[dict[tuple, str | None], set[tuple]]:
+        """Stored vintages the chunk's rows could collide with, by natural key (the cell as
+        stored): the value of those in view, and the keys of the withdrawn ones, which only
+        `add`'s plan may judge."""
+        conditions = []
+        for column, position in (
+            (observations.c.indicator, 0),
+            (observations.c.area, 1),
+            (observations.c.period, 2),
+            (observations.c.published, 5),
+        ):
+            values = {row[position] for row in chunk}
+            if len(values) <= _NARROWING_LIMIT or column is observations.c.indicator:
+                conditions.append(column.in_(sorted(values)))
+        c = observations.c
+        statement = sa.select(c.indicator, c.area, c.period, c.breakdown, c.published, c.value, c.withdrawn)
+        # The transaction sees its own rows: those are left out here, and a figure the batch
+        # holds twice is refused by the unique index of vintages when it is inserted again.
+        conditions.append(c.batch_id != batch_id)
+        live, unsure = {}, set()
+        for r in connection.execute(statement.where(*conditions)):
+            key = (r.indicator, r.area, r.period, r.breakdown, r.published)
+            if r.withdrawn is None:
+                live[key] = r.value
+            else:
+                unsure.add(key)
+        return live, unsure
 
     def retract(self, batch_id: str, on: datetime.date, by: str, at: datetime.datetime) -> ImportBatch:
         with write_transaction(self.engine) as connection:
@@ -247,6 +353,21 @@ class SqlObservationRepository:
         return live, withdrawn
 
 
+@contextlib.contextmanager
+def _full_disk_said() -> Iterator[None]:
+    try:
+        yield
+    except sa.exc.OperationalError as exc:
+        # SQLite "database or disk is full", PostgreSQL disk_full (53100): the
+        # transaction rolled back, so nothing was written.
+        if "full" in str(exc.orig).lower() or getattr(exc.orig, "sqlstate", None) == "53100":
+            raise StoreError(
+                "The database is full (no space left for this import); nothing was written. "
+                "Free disk space (or raise the database's size limit) and import the file again."
+            ) from None
+        raise
+
+
 def _until_deadline(rows):
     # Converting rows costs more than reading them: a request out of time stops here.
     for row in rows:
@@ -326,6 +447,63 @@ def _values(o: Observation, batch_id: str, sqlite: bool) -> tuple:
         o.source,
         batch_id,
     )
+
+
+def _insert_statement(connection: sa.Connection) -> str:
+    marker = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+    return f"INSERT INTO observations ({', '.join(_COLUMNS)}) VALUES ({', '.join([marker] * len(_COLUMNS))})"
+
+
+# A batch has a few vintages: each day's text is made once.
+_iso_day = functools.lru_cache(maxsize=4096)(datetime.date.isoformat)
+
+
+def _driver_rows(rows: Sequence[tuple], batch_id: str, sqlite: bool) -> list[tuple]:
+    """`_values` for rows given as Observation's fields in its order, numbers as text."""
+    encode = _encode_breakdown
+    if sqlite:
+        iso = _iso_day
+        return [
+            (
+                i,
+                a,
+                p,
+                encode(b),
+                iso(d),
+                v,
+                n,
+                m,
+                u,
+                int(f),
+                s,
+                batch_id,
+            )
+            for i, a, p, v, b, d, s, u, n, m, f in rows
+        ]
+    return [
+        (
+            i,
+            a,
+            p,
+            encode(b),
+            d,
+            None if v is None else str(v),
+            None if n is None else str(n),
+            None if m is None else str(m),
+            u,
+            f,
+            s,
+            batch_id,
+        )
+        for i, a, p, v, b, d, s, u, n, m, f in rows
+    ]
+
+
+class _NeedsPlan(Exception):
+    """A batch row needs `add`'s full plan (raised to roll the transaction back)."""
+
+
+_ABSENT = object()
 
 
 def _observation(r) -> Observation:

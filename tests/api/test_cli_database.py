@@ -13,6 +13,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.api.recorded_apis import Recorded, served, statbank_app
+
 KPI = str(Path(sys.executable).with_name("kpi"))
 
 
@@ -41,6 +43,24 @@ def test_a_dry_run_on_a_new_machine_creates_no_file(home):
     )
     assert "new figures (vintages) that would be stored │ 1" in result.stdout
     assert sorted(p.name for p in a.iterdir()) == ["figures.csv"] and not database.parent.exists()
+
+
+def test_a_dry_run_fetch_on_a_new_machine_creates_no_file(home):
+    # Statbank as a real HTTP server (recorded shapes, synthetic numbers), `kpi fetch` as a
+    # subprocess: it fetches, checks and counts, and leaves no database behind, anywhere.
+    env, (a, _, _), database = home
+    with served(statbank_app(Recorded())) as statbank:
+        env = {**env, "KPI_STATBANK_URL": f"{statbank}/v1", "KPI_MAPPINGS": ""}
+        result = kpi(env, a, "fetch", "--table", "AUP01", "--since", "2026-09", "--dry-run")
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.splitlines()[0] == (
+        f"database: sqlite:///{database} does not exist; the dry run checks against a new, empty one in memory"
+    )
+    assert "Dry run: fetched into" in result.stdout
+    row = next(line for line in result.stdout.splitlines() if line.strip().startswith("AUP01"))
+    # 3 areas × 3 ages × 2 months, every one new, none stored.
+    assert [cell.strip() for cell in row.split("│")][2:5] == ["18", "18", "0"]
+    assert list(a.iterdir()) == [] and not database.parent.exists()
 
 
 def _free_port() -> int:
