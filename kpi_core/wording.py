@@ -525,6 +525,8 @@ def describe_cell(cell: tuple[tuple[str, str], ...]) -> Text:
     'ikke-vestlig herkomst, kontanthjælp'
     >>> describe_cell((("age", "16-24"), ("origin", "danish+western"))).en
     'aged 16-24, Danish and Western origin'
+    >>> describe_cell((("age", "50+"),)).en  # an open age band, not a group
+    'aged 50+'
     >>> describe_cell(()).en
     'in total'
     """
@@ -535,8 +537,12 @@ def describe_cell(cell: tuple[tuple[str, str], ...]) -> Text:
 
 
 def _cell_part(dimension: str, value: str) -> Text:
-    # A group of values is one cell named `danish+western` (kpi_core.observations.group_key).
-    words = [_GROUP_VALUES.get(v, Text(v, v)) for v in value.split("+")]
+    # A group of values is one cell named `danish+western` (kpi_core.observations.group_key);
+    # a value that only contains a "+" (the age band `50+`) is one value, not a group.
+    members = value.split("+")
+    if not all(members):
+        members = [value]
+    words = [_GROUP_VALUES.get(v, Text(v, v)) for v in members]
     da, en = " og ".join(w.da for w in words), " and ".join(w.en for w in words)
     if dimension == Dimension.ORIGIN.value:
         return Text(f"{da} herkomst", f"{en} origin")

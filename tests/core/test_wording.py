@@ -29,6 +29,7 @@ from kpi_core.evaluation import evaluate
 from kpi_core.observations import Observation as O
 from kpi_core.wording import (
     area_name,
+    describe_cell,
     describe_group,
     dimension_name,
     format_number,
@@ -244,3 +245,20 @@ def test_the_explanation_names_every_unit():
     e = evaluate(indicator, "151", "2022", [O("1.5b", "151", "2022", D("5"))], AREAS)
     assert e.explanation.da.startswith("1.5b, 2022: 5 måneder mod 4 måneder")
     assert e.explanation.en.startswith("1.5b, 2022: 5 months against 4 months")
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["age", "origin", "target_group", "company_location", "gender"]),
+            st.text(alphabet="abc059-+_", min_size=1, max_size=8),
+        ),
+        min_size=1,
+        max_size=3,
+    )
+)
+def test_any_cell_is_worded_whatever_its_plus_signs(cell):
+    # The age band `50+` split as a group gave an empty member, and a ValueError in the
+    # middle of a status table under load (found by `make fuzz`'s hostile-load run).
+    words = describe_cell(tuple(cell))
+    assert words.da.strip() and words.en.strip()
