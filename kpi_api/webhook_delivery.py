@@ -25,12 +25,12 @@ from collections.abc import Callable
 import attrs
 import httpx
 
+from kpi_api.change_feed import MAX_CHANGES, change_json
 from kpi_api.storage.evaluation_store import StoredEvaluations
 from kpi_api.storage.webhook_store import Webhook, WebhookStore
 
 log = logging.getLogger(__name__)
 
-MAX_CHANGES = 100  # per POST: about 30 KB
 TIMEOUT = 10.0  # seconds a receiver has to answer
 LEASE = datetime.timedelta(seconds=60)  # longer than one delivery can take
 MAX_URL = 2000
@@ -111,7 +111,7 @@ def _deliver(hook: Webhook, hooks: WebhookStore, feed: StoredEvaluations, client
         return Delivery(hook.id, 0, None, None)
     delivery_id = f"{hook.id}:{rows[0].id}-{rows[-1].id}"
     body = json.dumps(
-        {"id": delivery_id, "webhook": hook.id, "changes": [_change(r) for r in rows]},
+        {"id": delivery_id, "webhook": hook.id, "changes": [change_json(r) for r in rows]},
         ensure_ascii=False,
         separators=(",", ":"),
     ).encode()
@@ -133,23 +133,6 @@ def _deliver(hook: Webhook, hooks: WebhookStore, feed: StoredEvaluations, client
     error = f"HTTP {response.status_code} from the receiver"
     hooks.failed(hook, error, now(), now() + retry_delay(hook.failures + 1))
     return Delivery(hook.id, len(rows), response.status_code, error)
-
-
-def _change(r) -> dict:
-    return {
-        "cursor": str(r.id),
-        "strategyId": r.strategy_id,
-        "version": r.version,
-        "indicatorId": r.indicator,
-        "area": r.area,
-        "from": r.from_status,
-        "to": r.to_status,
-        "period": r.period,
-        "value": r.value,
-        "asOf": None if r.since is None else r.since.isoformat(),
-        "batches": json.loads(r.batches),
-        "recordedAt": r.recorded_at.isoformat(),
-    }
 
 
 def webhook_client() -> httpx.Client:

@@ -11,11 +11,12 @@ import strawberry
 from graphql import GraphQLError
 
 import kpi_core as core
+from kpi_api import change_feed
 from kpi_api.graphql.enums import Status
 from kpi_api.graphql.work import in_pool
 from kpi_api.http.quoting import quoted
 
-MAX_CHANGES = 100  # `first` of statusChanges (its cost bound)
+MAX_CHANGES = change_feed.MAX_CHANGES  # `first` of statusChanges (its cost bound)
 MAX_HISTORY = 100  # entries statusHistory answers at most: the latest ones
 
 
@@ -93,12 +94,13 @@ class StatusChangeFeed:
 def parse_cursor(after: str | None) -> int:
     if after is None:
         return 0
-    if not after.isascii() or not after.isdigit() or len(after) > 18:
+    start = change_feed.cursor_value(after)
+    if start is None:
         raise GraphQLError(
             f"`after` must be a cursor this feed handed out (a `cursor` field), not {quoted(after)}",
             extensions={"code": "BAD_USER_INPUT", "argument": "after"},
         )
-    return int(after)
+    return start
 
 
 async def status_changes(

@@ -3,6 +3,7 @@ strings, dates as ISO strings, texts in both languages."""
 
 import json
 
+from kpi_api.change_feed import change_json
 from kpi_api.http.quoting import quoted
 from kpi_api.web.assemble import NotFound
 from kpi_api.web.view_models import IndicatorRow, StatusPage
@@ -22,32 +23,13 @@ from kpi_core.wording import describe_cell, direction_assumption
 _converter = make_converter()
 
 
-MAX_CHANGES = 100  # `first` of /api/status-changes
-
-
 def status_changes(rows, after: int, first: int) -> dict:
     """The change feed as REST answers it (the same fields as GraphQL's StatusChange)."""
     shown = rows[:first]
     return {
         "cursor": str(shown[-1].id) if shown else str(after),
         "hasMore": len(rows) > first,
-        "changes": [
-            {
-                "cursor": str(r.id),
-                "strategyId": r.strategy_id,
-                "version": r.version,
-                "indicatorId": r.indicator,
-                "area": r.area,
-                "from": r.from_status,
-                "to": r.to_status,
-                "period": r.period,
-                "value": r.value,
-                "asOf": _date(r.since),
-                "batches": json.loads(r.batches),
-                "recordedAt": r.recorded_at.isoformat(),
-            }
-            for r in shown
-        ],
+        "changes": [change_json(r) for r in shown],
     }
 
 

@@ -13,7 +13,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from kpi_api import commentary_service
+from kpi_api import change_feed, commentary_service
 from kpi_api.http import work_pool
 from kpi_api.http.deadline import DeadlineExceeded
 from kpi_api.http.problems import problem_response
@@ -427,12 +427,11 @@ class Web:
                 raise assemble.NotFound(
                     "This service does not keep stored evaluations (KPI_STORED_EVALUATIONS=0): there is no change feed."
                 )
-            if not (after_text.isascii() and after_text.isdigit() and len(after_text) <= 18):
+            after, first = change_feed.cursor_value(after_text), change_feed.cursor_value(first_text)
+            if after is None:
                 raise BadRequest(f"after must be a cursor this feed handed out, not {quoted(after_text)}")
-            if not (
-                first_text.isascii() and first_text.isdigit() and 1 <= int(first_text) <= rest.MAX_CHANGES
-            ):
-                raise BadRequest(f"first must be 1–{rest.MAX_CHANGES}, not {quoted(first_text)}")
+            if first is None or not 1 <= first <= change_feed.MAX_CHANGES:
+                raise BadRequest(f"first must be 1–{change_feed.MAX_CHANGES}, not {quoted(first_text)}")
             catalogue = self.holder.get()
             area, strategy_id, indicator = query.get("area"), query.get("strategy"), query.get("indicator")
             if area is not None and catalogue.areas.get(area) is None:
@@ -445,7 +444,6 @@ class Web:
                 raise assemble.NotFound(
                     f"indicator: no published revision has an indicator {quoted(indicator)}"
                 )
-            after, first = int(after_text), int(first_text)
             rows = self.stored.changes_after(
                 after, first + 1, strategy_id=strategy_id, area=area, indicator=indicator
             )

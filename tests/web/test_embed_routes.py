@@ -3,7 +3,6 @@ themes of the HTML pages, over a real server: readers see no embed code, editors
 escaped snippets, only the embed page may be framed by other sites, and every link keeps
 the revision and date the page was asked for."""
 
-import html.parser
 import re
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -12,39 +11,9 @@ import httpx
 import pytest
 
 from kpi_api.web import links
+from tests.web.html_reading import parsed
 
 README = Path(__file__).resolve().parents[2] / "README.md"
-
-
-class Elements(html.parser.HTMLParser):
-    """Every element's tag and attributes; the text inside <pre><code>."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.elements: list[tuple[str, dict]] = []
-        self.snippets: list[str] = []
-        self._in_code = False
-
-    def handle_starttag(self, tag, attrs) -> None:
-        self.elements.append((tag, dict(attrs)))
-        if tag == "code":
-            self._in_code = True
-            self.snippets.append("")
-
-    def handle_endtag(self, tag) -> None:
-        if tag == "code":
-            self._in_code = False
-
-    def handle_data(self, data) -> None:
-        if self._in_code:
-            self.snippets[-1] += data
-
-
-def parsed(markup: str) -> Elements:
-    parser = Elements()
-    parser.feed(markup)
-    parser.close()
-    return parser
 
 
 def csp(response: httpx.Response) -> dict[str, str]:

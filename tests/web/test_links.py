@@ -2,7 +2,6 @@
 parameters, never from the Host header or the raw query; embed snippets that stay inert
 when a published name is hostile."""
 
-import html.parser
 import json
 from urllib.parse import parse_qs, urlsplit
 
@@ -14,6 +13,7 @@ from kpi_api.config import Settings
 from kpi_api.storage import tokens
 from kpi_core.shipped import _DATA
 from tests.conftest import serving
+from tests.web.html_reading import parsed
 
 STRATEGY = "ballerup-beskaeftigelsesstrategi"
 HOSTILE = """"><img src=x onerror=alert(1)> & '</code></pre><script>alert(2)</script>"""
@@ -60,37 +60,6 @@ def hostile_revision(server, database_url) -> str:
     ).json()
     assert answer["data"]["publishRevision"] == {"published": True, "problems": []}, answer
     return "2099-hostile"
-
-
-class Elements(html.parser.HTMLParser):
-    """Every element's tag and attributes; the text inside <pre><code>."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.elements: list[tuple[str, dict]] = []
-        self.snippets: list[str] = []
-        self._in_code = False
-
-    def handle_starttag(self, tag, attrs) -> None:
-        self.elements.append((tag, dict(attrs)))
-        if tag == "code":
-            self._in_code = True
-            self.snippets.append("")
-
-    def handle_endtag(self, tag) -> None:
-        if tag == "code":
-            self._in_code = False
-
-    def handle_data(self, data) -> None:
-        if self._in_code:
-            self.snippets[-1] += data
-
-
-def parsed(markup: str) -> Elements:
-    parser = Elements()
-    parser.feed(markup)
-    parser.close()
-    return parser
 
 
 def page_links(markup: str) -> list[str]:
