@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from kpi_api.cli_database import open_chosen, say_database
+from kpi_api.cli_database import MissingDatabase, open_chosen, open_existing, say_database
 from kpi_api.cli_fetch import fetch
 from kpi_api.cli_mapping import mapping_app
 
@@ -218,7 +218,11 @@ def template(
     from kpi_api.template import template as make_template
     from kpi_core import shipped_strategies
 
-    strategies = open_chosen(database).strategies if database else tuple(shipped_strategies())
+    try:
+        strategies = open_existing(database).strategies if database else tuple(shipped_strategies())
+    except MissingDatabase as exc:
+        err.print(str(exc), style="red", soft_wrap=True)
+        raise typer.Exit(1) from None
     try:
         made = make_template(indicator, strategies, datetime.date.today())
     except NoSuchIndicator as exc:

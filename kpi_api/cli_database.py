@@ -53,3 +53,25 @@ def open_chosen(database: str | None, dry_run: bool = False):
         return open_services("sqlite://")
     say_database(url)
     return open_services(url)
+
+
+class MissingDatabase(Exception):
+    """A command that only reads was pointed at a SQLite file that is not there."""
+
+
+def open_existing(database: str | None):
+    """The services on a database that must already exist: a command that only reads
+    (`kpi template --database`, `kpi mapping check --database`) must not leave a new,
+    empty file behind and then answer from its shipped catalogue as if it were the user's."""
+    from kpi_api.bootstrap import open_services
+    from kpi_api.config import Settings
+
+    url = Settings.from_env(database).database_url
+    if missing_sqlite_file(url):
+        raise MissingDatabase(
+            f"database: {shown_url(url)} does not exist, and this command only reads, so it creates none. "
+            "Fix: name an existing database with --database (or KPI_DATABASE_URL), "
+            "or leave --database out to use the shipped catalogue."
+        )
+    say_database(url)
+    return open_services(url)

@@ -34,9 +34,14 @@ def check(
     from kpi_api.importing.validate import indicator_facts
 
     if database is not None:
-        from kpi_api.bootstrap import open_services
+        from kpi_api.cli_database import MissingDatabase, open_existing, shown_url
 
-        strategies, against = open_services(database).strategies, f"the strategies published in {database}"
+        try:
+            services = open_existing(database)
+        except MissingDatabase as exc:
+            err.print(str(exc), style="red", soft_wrap=True)
+            raise typer.Exit(1) from None
+        strategies, against = services.strategies, f"the strategies published in {shown_url(database)}"
     else:
         from kpi_core import shipped_strategies
 

@@ -164,3 +164,38 @@ def test_a_template_is_a_file_kpi_import_takes(home):
     assert unknown.returncode == 1 and unknown.stderr.startswith(
         "`9.9` is not an indicator of the catalogue; known ids: C1"
     )
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("template", "1.2"),
+        ("mapping", "check", str(Path(__file__).parents[2] / "kpi_api/importing/mappings/statbank.toml")),
+    ],
+    ids=["template", "mapping-check"],
+)
+def test_a_command_that_only_reads_refuses_a_missing_database_and_creates_none(home, command):
+    env, (a, _, _), _ = home
+    missing = a / "typo.sqlite3"
+    if command[0] == "mapping":
+        assert Path(command[-1]).is_file()  # refused for the database, not for a missing mapping
+    result = kpi(env, a, *command, "--database", f"sqlite:///{missing}")
+    assert result.returncode == 1, result.stdout
+    assert (
+        f"database: sqlite:///{missing} does not exist, and this command only reads, so it creates none"
+        in result.stderr
+    )
+    assert "Fix: name an existing database with --database" in result.stderr
+    assert result.stdout == "" and "Traceback" not in result.stderr
+    assert list(a.iterdir()) == []
+
+
+def test_a_command_that_only_reads_uses_an_existing_database(home):
+    env, (a, _, _), database = home
+    made = kpi(env, a, "token", "list")  # any command that opens the default database makes it
+    assert made.returncode == 0, made.stderr
+    assert database.exists()
+    result = kpi(env, a, "template", "1.2", "--database", f"sqlite:///{database}")
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.splitlines()[0] == f"database: sqlite:///{database}"
+    assert result.stdout.startswith("indicator,area,period,value,")
