@@ -19,6 +19,7 @@ from markupsafe import Markup
 
 from kpi_api.web import figure_words
 from kpi_api.web.commentary_note import commentary_note
+from kpi_api.web.svg import render_svg
 from kpi_api.web.templating import environment
 from kpi_api.web.view_models import FigureData
 from kpi_core import parse_period
@@ -50,6 +51,8 @@ def _render(
     def fmt(value: Decimal | None) -> str:
         return figure_words.value_text(figure, value)
 
+    if "svg" in values:  # the page shows the narrow layout on narrow screens
+        values["svg_narrow"] = Markup(render_svg(figure, theme, "narrow"))
     return (
         environment()
         .get_template(template)

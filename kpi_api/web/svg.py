@@ -26,17 +26,18 @@ from kpi_api.web.view_models import FigureData, Line
 from kpi_core import Lang, Period, PeriodKind, Unit, parse_period
 from kpi_core.wording import area_name, revision_tag
 
-WIDTH, HEIGHT = 720, 400
+WIDTH, HEIGHT = 720, 400  # the wide layout's canvas (the default, and the PNG's)
+NARROW_WIDTH, NARROW_HEIGHT = 360, 520  # the narrow layout's, for phones
 # Room for y labels such as "100,0 %" on the left; on the right for the lines' names
 # (END_LABEL_CHARS a line, three lines at most) beside a short sample of their stroke.
 _LEFT, _RIGHT = 64, 164
-END_LABEL_FONT = 11  # px
+END_LABEL_FONT = 12  # px: 12 CSS px where the page shows the canvas at full size
 END_LABEL_CHAR = END_LABEL_FONT * 0.6  # a generous average width of one character
-END_LABEL_LINE = 13  # px between the lines of one name
+END_LABEL_LINE = 14  # px between the lines of one name
 END_LABEL_GAP = 3  # px between two names
 _SAMPLE = 18  # px of stroke before a name, so a name shows which line it is
 # Characters a line of a name holds: the margin less the gap, the sample and its space.
-END_LABEL_CHARS = int((_RIGHT - 6 - _SAMPLE - 4) / END_LABEL_CHAR)  # 20
+END_LABEL_CHARS = int((_RIGHT - 6 - _SAMPLE - 4) / END_LABEL_CHAR)  # 17
 # The margin's names may rise to the axis title's line and sink to just above the x labels.
 _ABOVE, _BELOW = 24, 4
 
@@ -103,6 +104,47 @@ _CHAR = 7.0  # generous width of one character at 11–12 px, to keep labels apa
 _LEGEND_ROW = 18
 
 
+@attrs.frozen
+class Layout:
+    """A canvas and the sizes drawn on it. The narrow layout is not the wide one scaled
+    down: at 360 CSS px its canvas is shown at about 0.9 of its size, so its text is drawn
+    at 14 px (>= 12 CSS px on the phone), with fewer x labels and a narrower margin."""
+
+    name: str
+    width: int
+    height: int
+    left: int
+    right: int
+    font: int  # axis labels
+    end_font: int  # the lines' names at their ends
+    end_line: int
+    legend_font: int
+    legend_row: int
+    title_font: int
+    title_line: int
+    title_chars: int  # characters a line of the title holds (~0.6 em a bold character)
+    legend_chars: int  # characters a legend entry holds in one column
+
+    @property
+    def char(self) -> float:  # a generous average width of one character of the axis labels
+        return self.font * 7 / 11
+
+    @property
+    def end_char(self) -> float:
+        return self.end_font * 0.6
+
+    @property
+    def end_chars(self) -> int:  # characters a line of a name holds in the right margin
+        return int((self.right - 6 - _SAMPLE - 4) / self.end_char)
+
+
+WIDE = Layout(
+    "wide", WIDTH, HEIGHT, _LEFT, _RIGHT, 12, END_LABEL_FONT, END_LABEL_LINE, 12, _LEGEND_ROW, 14, 18, 76, 92
+)
+NARROW = Layout("narrow", NARROW_WIDTH, NARROW_HEIGHT, 56, 132, 14, 14, 16, 14, 20, 16, 20, 33, 34)
+LAYOUTS = {"wide": WIDE, "narrow": NARROW}
+
+
 def _pick(pair: tuple[str, str], lang: Lang) -> str:
     return pair[1] if lang is Lang.EN else pair[0]
 
@@ -149,7 +191,7 @@ def _y_domain(values: list[Decimal], unit: Unit) -> tuple[Decimal, Decimal, Deci
     )
 
 
-def _x_ticks(periods: list[Period], x_of) -> list[tuple[float, str]]:
+def _x_ticks(periods: list[Period], x_of, char: float = _CHAR) -> list[tuple[float, str]]:
     """Labels on the x axis, thinned to a regular step (every month, quarter, half year,
     year, 2, 5, 10 years …) so that none overlap; a year step labels January or Q1 with
     the year alone."""
@@ -165,19 +207,19 @@ def _x_ticks(periods: list[Period], x_of) -> list[tuple[float, str]]:
             chosen = [(p, str(p)) for p in periods if _month(p) % step == 0]
         chosen = chosen or [(periods[0], str(periods[0]))]
         labels = [(x_of(p), text) for p, text in chosen]
-        if _apart(labels):
+        if _apart(labels, char):
             return labels
-    return _greedy(labels)
+    return _greedy(labels, char)
 
 
-def _apart(labels: list[tuple[float, str]]) -> bool:
-    return all(b[0] - a[0] >= (len(a[1]) + len(b[1])) / 2 * _CHAR + 8 for a, b in itertools.pairwise(labels))
+def _apart(labels: list[tuple[float, str]], char: float = _CHAR) -> bool:
+    return all(b[0] - a[0] >= (len(a[1]) + len(b[1])) / 2 * char + 8 for a, b in itertools.pairwise(labels))
 
 
-def _greedy(labels: list[tuple[float, str]]) -> list[tuple[float, str]]:
+def _greedy(labels: list[tuple[float, str]], char: float) -> list[tuple[float, str]]:
     kept = labels[:1]
     for label in labels[1:]:
-        if _apart([kept[-1], label]):
+        if _apart([kept[-1], label], char):
             kept.append(label)
     return kept
 
@@ -287,6 +329,7 @@ class _Frame:
     last: int
     lo: Decimal
     hi: Decimal
+    layout: Layout = WIDE
 
     def x(self, period: Period) -> float:
         if self.last == self.first:
@@ -297,18 +340,19 @@ class _Frame:
         return self.bottom - float((value - self.lo) / (self.hi - self.lo)) * (self.bottom - self.top)
 
 
-def _title_lines(figure: FigureData) -> list[str]:
-    """The title in at most two lines (~8.5 px a character at 14 px bold); a long name is
+def _title_lines(figure: FigureData, layout: Layout = WIDE) -> list[str]:
+    """The title in at most two lines (three in the narrow layout); a long name is
     shortened, never the area."""
-    lines = _wrap(title_text(figure), 76, 2)
+    chars = layout.title_chars
+    lines = _wrap(title_text(figure), chars, 3 if layout is NARROW else 2)
     if lines[-1].endswith("…"):  # shortened: make room for the area again
         suffix = f" – {area_name(figure.area, figure.lang)}"
-        lines[-1] = lines[-1][: 75 - len(suffix)].rstrip() + "…" + suffix
+        lines[-1] = lines[-1][: chars - 1 - len(suffix)].rstrip() + "…" + suffix
     return lines
 
 
 def _y_axis(figure: FigureData, frame: _Frame, step: Decimal) -> list[str]:
-    out = ['<g class="y-axis" font-size="11">']
+    out = [f'<g class="y-axis" font-size="{frame.layout.font}">']
     tick = frame.lo
     while tick <= frame.hi:
         y, label = _n(frame.y(tick)), axis_label(figure, tick, step)
@@ -325,15 +369,15 @@ def _y_axis(figure: FigureData, frame: _Frame, step: Decimal) -> list[str]:
 def _x_axis(frame: _Frame, periods: list[Period]) -> list[str]:
     base = _n(frame.bottom)
     out = [
-        '<g class="x-axis" font-size="11">',
+        f'<g class="x-axis" font-size="{frame.layout.font}">',
         f'<line class="s-axis" x1="{frame.left}" x2="{frame.right}" y1="{base}" y2="{base}" stroke-width="1"/>',
     ]
-    for x, text in _x_ticks(periods, frame.x):
+    for x, text in _x_ticks(periods, frame.x, frame.layout.char):
         out.append(
             f'<line class="s-axis" x1="{_n(x)}" x2="{_n(x)}" y1="{base}" y2="{_n(frame.bottom + 5)}" stroke-width="1"/>'
         )
         out.append(
-            f'<text class="t-muted" x="{_n(x)}" y="{_n(frame.bottom + 18)}" text-anchor="middle">{_x(text)}</text>'
+            f'<text class="t-muted" x="{_n(x)}" y="{_n(frame.bottom + 7 + frame.layout.font)}" text-anchor="middle">{_x(text)}</text>'
         )
     return [*out, "</g>"]
 
@@ -364,10 +408,11 @@ class _EndLabel:
     anchor: float
     lines: tuple[str, ...]
     style: tuple[str, str | None, int]
+    line_height: int = END_LABEL_LINE
 
     @property
     def height(self) -> float:
-        return len(self.lines) * END_LABEL_LINE
+        return len(self.lines) * self.line_height
 
 
 def _end_labels(figure: FigureData, styles, frame: _Frame) -> list[_EndLabel]:
@@ -377,11 +422,21 @@ def _end_labels(figure: FigureData, styles, frame: _Frame) -> list[_EndLabel]:
         runs = _segments(line)
         if runs:
             last = runs[-1][-1][1]
-            found.append(_EndLabel(line.key, frame.y(last), (line.label(lang),), styles[line.key]))
+            found.append(
+                _EndLabel(
+                    line.key, frame.y(last), (line.label(lang),), styles[line.key], frame.layout.end_line
+                )
+            )
     if figure.target_value is not None:
         threshold = ("threshold", DASHES["threshold"], _WIDTHS["threshold"])
         found.append(
-            _EndLabel("target_value", frame.y(figure.target_value), (_threshold_label(figure),), threshold)
+            _EndLabel(
+                "target_value",
+                frame.y(figure.target_value),
+                (_threshold_label(figure),),
+                threshold,
+                frame.layout.end_line,
+            )
         )
     return found
 
@@ -412,7 +467,8 @@ def _fit(labels: list[_EndLabel], frame: _Frame) -> list[_EndLabel]:
     room = frame.bottom - frame.top + _ABOVE + _BELOW
 
     def shaped(lines: int) -> list[_EndLabel]:
-        return [attrs.evolve(lb, lines=tuple(_wrap(lb.lines[0], END_LABEL_CHARS, lines))) for lb in labels]
+        chars = frame.layout.end_chars
+        return [attrs.evolve(lb, lines=tuple(_wrap(lb.lines[0], chars, lines))) for lb in labels]
 
     def total(found: list[_EndLabel]) -> float:
         return sum(lb.height + END_LABEL_GAP for lb in found)
@@ -427,14 +483,15 @@ def _end_label_marks(labels: list[_EndLabel], frame: _Frame) -> list[str]:
     """The names in the right margin, each after a sample of its line's stroke, with a
     thin leader from the plot's edge where a name had to move away from its line."""
     labels = _fit(labels, frame)
+    step = frame.layout.end_line
     # A name's first line is wanted level with its line's end.
-    wanted = [lb.anchor - END_LABEL_LINE / 2 for lb in labels]
+    wanted = [lb.anchor - step / 2 for lb in labels]
     tops = place_labels(wanted, [lb.height for lb in labels], frame.top - _ABOVE, frame.bottom + _BELOW)
     x0 = frame.right + 6
-    out = [f'<g class="end-labels" font-size="{END_LABEL_FONT}">']
+    out = [f'<g class="end-labels" font-size="{frame.layout.end_font}">']
     for label, top in zip(labels, tops, strict=True):
         colour, dash, width = label.style
-        first = top + END_LABEL_LINE / 2  # the middle of the first line
+        first = top + step / 2  # the middle of the first line
         dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
         out.append(f'<g class="end-label" data-key="{_x(label.key)}">')
         if abs(first - label.anchor) > 2:
@@ -447,7 +504,7 @@ def _end_label_marks(labels: list[_EndLabel], frame: _Frame) -> list[str]:
             f'y2="{_n(first)}" stroke-width="{width}"{dash_attr}/>'
         )
         for n, text in enumerate(label.lines):
-            y = first + n * END_LABEL_LINE
+            y = first + n * step
             out.append(
                 f'<text class="t-text" x="{_n(x0 + _SAMPLE + 4)}" y="{_n(y)}" dy="0.35em">{_x(text)}</text>'
             )
@@ -477,30 +534,39 @@ def _series(line: Line, style: tuple[str, str | None, int], frame: _Frame) -> li
 
 def _legend(entries: list, columns: int, frame: _Frame) -> list[str]:
     """A sample of each line's stroke and its name in words, in one or two columns."""
-    out = ['<g class="legend" font-size="12">']
-    column_width = (WIDTH - 32) / columns
+    layout = frame.layout
+    out = [f'<g class="legend" font-size="{layout.legend_font}">']
+    column_width = (layout.width - 32) / columns
     for i, ((colour, dash, width), label) in enumerate(entries):
         x = 16 + (i % columns) * column_width
-        y = frame.bottom + 40 + (i // columns) * _LEGEND_ROW
+        y = frame.bottom + 18 + 2 * layout.font + (i // columns) * layout.legend_row
         dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
         out.append(
             f'<line class="series s-{colour}" x1="{_n(x)}" x2="{_n(x + 34)}" y1="{_n(y - 4)}" y2="{_n(y - 4)}" '
             f'stroke-width="{width}"{dash_attr}/>'
         )
-        text = _shorten(label, 44 if columns == 2 else 92)
+        text = _shorten(label, layout.legend_chars // columns - (2 if columns == 2 else 0))
         out.append(f'<text class="t-text" x="{_n(x + 42)}" y="{_n(y)}">{_x(text)}</text>')
     return [*out, "</g>"]
 
 
-def render_svg(figure: FigureData, theme: str = "light") -> str:
+def render_svg(figure: FigureData, theme: str = "light", layout: str = "wide") -> str:
     """The figure as an SVG document (a string), theme "light" (the default: an `<img>` on
     a white intranet page stays white whatever the reader's system is set to), "dark" or
-    "auto" (light, switching to dark with the reader's `prefers-color-scheme`)."""
+    "auto" (light, switching to dark with the reader's `prefers-color-scheme`); layout
+    "wide" (720 × 400) or "narrow" (360 × 520, for phones: see `Layout`)."""
     if theme not in ("light", "dark", "auto"):
         raise ValueError(f"theme must be light, dark or auto, not {theme!r}")
+    if layout not in LAYOUTS:
+        raise ValueError(f"layout must be wide or narrow, not {layout!r}")
+    shape = LAYOUTS[layout]
+    width, height = shape.width, shape.height
     lang, unit = figure.lang, figure.indicator.unit
-    # Ids from the indicator and area, so the same figure always gives the same file.
+    # Ids from the indicator and area, so the same figure always gives the same file; the
+    # narrow layout's differ, so that a page can hold both.
     root = "kpi-" + re.sub(r"[^A-Za-z0-9]+", "-", f"{figure.indicator.id}-{figure.area.code}").strip("-")
+    if shape is NARROW:
+        root += "-narrow"
     styles = _styles(figure)
 
     # Legend entries first: their number decides how tall the plot can be.
@@ -508,43 +574,49 @@ def render_svg(figure: FigureData, theme: str = "light") -> str:
     if figure.target_value is not None:
         threshold = ("threshold", DASHES["threshold"], _WIDTHS["threshold"])
         entries.append((threshold, _threshold_label(figure)))
-    columns = 2 if all(len(label) <= 44 for _, label in entries) else 1
+    two = shape.legend_chars // 2 - 2
+    columns = 2 if shape is WIDE and all(len(label) <= two for _, label in entries) else 1
     rows = -(-len(entries) // columns)
 
-    title_lines = _title_lines(figure)
-    caption_y = 22 + 18 * (len(title_lines) - 1) + 24
+    title_lines = _title_lines(figure, shape)
+    top = 8 + shape.title_font
+    caption_y = top + shape.title_line * (len(title_lines) - 1) + 12 + shape.legend_font
     periods = sorted({parse_period(p) for line in figure.lines for p in line.periods})
     values = [v for line in figure.lines for v in line.values if v is not None]
     if figure.target_value is not None:
         values.append(figure.target_value)
     lo, hi, step = _y_domain(values, unit)
     frame = _Frame(
-        left=_LEFT,
-        right=WIDTH - _RIGHT,
+        left=shape.left,
+        right=width - shape.right,
         top=caption_y + 10,
-        bottom=HEIGHT - 12 - rows * _LEGEND_ROW - 30,
+        bottom=height - 12 - rows * shape.legend_row - 8 - 2 * shape.font,
         first=_month(periods[0]) if periods else 0,
         last=_month(periods[-1]) if periods else 0,
         lo=lo,
         hi=hi,
+        layout=shape,
     )
 
     out = [
         (
-            f'<svg xmlns="http://www.w3.org/2000/svg" id="{root}" viewBox="0 0 {WIDTH} {HEIGHT}" '
-            f'width="{WIDTH}" height="{HEIGHT}" role="img" aria-labelledby="{root}-title {root}-desc" lang="{lang.value}">'
+            f'<svg xmlns="http://www.w3.org/2000/svg" id="{root}" viewBox="0 0 {width} {height}" '
+            f'width="{width}" height="{height}" role="img" aria-labelledby="{root}-title {root}-desc" lang="{lang.value}">'
         ),
         f'<title id="{root}-title">{_x(title_text(figure))}</title>',
         f'<desc id="{root}-desc">{_x(summary(figure))}</desc>',
         f"<style>\n{_css(root, theme)}\n</style>",
-        f'<rect class="bg" x="0" y="0" width="{WIDTH}" height="{HEIGHT}"/>',
+        f'<rect class="bg" x="0" y="0" width="{width}" height="{height}"/>',
     ]
     for i, text in enumerate(title_lines):
         out.append(
-            f'<text class="t-text" x="16" y="{22 + 18 * i}" font-size="14" font-weight="600">{_x(text)}</text>'
+            f'<text class="t-text" x="16" y="{top + shape.title_line * i}" font-size="{shape.title_font}" '
+            f'font-weight="600">{_x(text)}</text>'
         )
     axis_title = _x(_pick(_AXIS_TITLE[unit], lang))
-    out.append(f'<text class="t-muted" x="{frame.left}" y="{caption_y}" font-size="12">{axis_title}</text>')
+    out.append(
+        f'<text class="t-muted" x="{frame.left}" y="{caption_y}" font-size="{shape.legend_font}">{axis_title}</text>'
+    )
     # Also on the picture, which travels without the page around it.
     tags = [_pick(("SYNTETISKE DATA", "SYNTHETIC DATA"), lang)] if figure.synthetic else []
     tag = revision_tag(figure.basis) if figure.basis is not None else None
@@ -553,7 +625,7 @@ def render_svg(figure: FigureData, theme: str = "light") -> str:
     if tags:
         notice = _x(" · ".join(tags))
         out.append(
-            f'<text class="t-text" x="{frame.right}" y="{caption_y}" font-size="12" font-weight="700" '
+            f'<text class="t-text" x="{frame.right}" y="{caption_y}" font-size="{shape.legend_font}" font-weight="700" '
             f'text-anchor="end">{notice}</text>'
         )
     out += _y_axis(figure, frame, step)
@@ -561,7 +633,7 @@ def render_svg(figure: FigureData, theme: str = "light") -> str:
     if not values:
         out.append(
             f'<text class="t-muted" x="{_n((frame.left + frame.right) / 2)}" y="{_n((frame.top + frame.bottom) / 2)}" '
-            f'font-size="14" text-anchor="middle">{_x(_pick(("Ingen data", "No data"), lang))}</text>'
+            f'font-size="{shape.title_font}" text-anchor="middle">{_x(_pick(("Ingen data", "No data"), lang))}</text>'
         )
     if figure.target_value is not None:
         out += _threshold(figure, frame)

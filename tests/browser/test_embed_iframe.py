@@ -80,7 +80,7 @@ def test_the_iframe_takes_the_embed_page_s_height(browser, server, seeded, intra
     closed = iframe.bounding_box()["height"]
     frame = page.frames[1]
     assert frame.url.startswith(f"{server}/figures/2.1/151.html?embed=1")
-    assert frame.locator("svg[role=img]").count() == 1 and frame.locator("details[open]").count() == 0
+    assert frame.locator("svg[role=img]:visible").count() == 1 and frame.locator("details[open]").count() == 0
     frame.locator("summary").click()  # the data table opens: the page grows, the iframe with it
     page.wait_for_function(f"document.querySelector('iframe').getBoundingClientRect().height > {closed}")
     frame_fits(page)
@@ -92,7 +92,7 @@ def test_without_script_the_embed_page_is_whole(browser, server, seeded):
     context = browser.new_context(java_script_enabled=False, viewport={"width": 360, "height": 800})
     page = context.new_page()
     page.goto(f"{server}/figures/2.1/151.html?embed=1")
-    assert page.locator("svg[role=img]").is_visible()
+    assert page.locator("svg[role=img]:visible").is_visible()
     assert "Status" in page.locator("main").inner_text() or page.locator("strong").first.is_visible()
     page.locator("summary").click()  # a disclosure needs no script
     assert page.locator("table caption").is_visible() and page.get_by_text("Kilde").is_visible()

@@ -81,7 +81,7 @@ def test_status_page_has_no_serious_accessibility_violations(page, server, seede
 def test_embed_page_table_and_accessibility(page, server, gql, seeded):
     response = page.goto(f"{server}/figures/2.1/151.html?compare=101")
     assert "frame-ancestors" in response.headers["content-security-policy"]
-    assert page.locator("svg[role=img] title").count() == 1
+    assert page.locator("svg[role=img]:visible title").count() == 1
     table = page.locator("table").first
     assert table.locator("caption").count() == 1 and table.locator("th[scope=col]").count() >= 2
     answer = gql(

@@ -616,3 +616,14 @@ def test_a_third_decimal_rounds_half_up_on_the_chart_and_the_page():
     assert "2022: 2,35 % mod 2,3 %" in page  # the explanation, shown on the page
     english = attrs.evolve(figure, lang=Lang.EN)
     assert "Latest value: 2.35\u00a0% (2022)." in ET.fromstring(render_svg(english)).find("svg:desc", NS).text
+
+
+def test_the_narrow_layout_is_its_own_canvas_with_larger_text():
+    wide, narrow = render_svg(figure_22()), render_svg(figure_22(), layout="narrow")
+    assert 'viewBox="0 0 360 520"' in narrow and 'viewBox="0 0 720 400"' in wide
+    sizes = [int(s) for s in re.findall(r'font-size="(\d+)"', narrow)]
+    assert min(sizes) >= 14, "on a 360-px canvas shown at ~330 CSS px, 14 px is >= 12 CSS px"
+    assert min(int(s) for s in re.findall(r'font-size="(\d+)"', wide)) >= 12
+    assert 'id="kpi-2-2-151-narrow"' in narrow, "a page holds both layouts: ids must differ"
+    with pytest.raises(ValueError, match="wide or narrow"):
+        render_svg(figure_22(), layout="tiny")
